@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Synthesis is CPU-bound; two workers match the 2-core machines we run on.
+    pool: "forks",
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // A test may never reach the network or leave files behind.
+    env: { CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1" },
+  },
+});
