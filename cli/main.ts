@@ -1,0 +1,125 @@
+/**
+ * The govcloud command line. Exit codes: 0 success, 1 internal error, 2 bad input (every problem
+ * listed as `file:line:col: path: message`, no stack trace).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import writeFileAtomic from "write-file-atomic";
+import { UserError } from "../environments/diagnostics";
+import { listEnvironments, loadEnvironment } from "../environments";
+import { JSON_SCHEMAS, renderJsonSchema } from "../environments/json-schema";
+import { buildApp } from "../stacks/govcloud-app";
+import { synthesize } from "./synth";
+
+/** The repository this CLI belongs to: environments and state paths are relative to it. */
+const REPO_ROOT = path.resolve(__dirname, "..");
+const DEFAULT_ENV = "national";
+const DEFAULT_OUT = "cdktf.out";
+
+export function createProgram(): Command {
+  const program = new Command("govcloud")
+    .description("Infrastructure-as-code for the national government cloud: synthesize, validate and check.")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+
+  program
+    .command("synth")
+    .description("Synthesize an environment to deployable Terraform (one folder per stack, in cdktf's layout).")
+    .addOption(new Option("-e, --env <name>", "environment name, or the path of an environment .yaml file").default(DEFAULT_ENV))
+    .addOption(new Option("-o, --out <dir>", "output folder; replaced only when synthesis succeeds").default(DEFAULT_OUT))
+    .option("-q, --quiet", "print nothing on success")
+    .action((opts: { env: string; out: string; quiet?: boolean }) => {
+      const started = process.hrtime.bigint();
+      const result = synthesize({ repoRoot: REPO_ROOT, environment: opts.env, out: opts.out });
+      if (opts.quiet) return;
+      const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
+      const total = result.stacks.reduce((n, s) => n + s.resources, 0);
+      const out = path.relative(process.cwd(), result.outdir) || ".";
+      process.stdout.write(`Synthesized environment '${opts.env}' to ${out}/ in ${ms} ms (deploy in this order):\n`);
+      for (const stack of result.stacks) {
+        const after = stack.dependencies.length > 0 ? `  after ${stack.dependencies.join(", ")}` : "";
+        process.stdout.write(`  ${stack.name.padEnd(24)} ${String(stack.resources).padStart(6)} resources${after}\n`);
+      }
+      process.stdout.write(`  ${"total".padEnd(24)} ${String(total).padStart(6)} resources\n`);
+    });
+
+  program
+    .command("validate")
+    .description("Check environment files without writing anything.")
+    .addOption(new Option("-e, --env <name>", "environment to check (default: all)"))
+    .action((opts: { env?: string }) => {
+      const names = opts.env === undefined ? listEnvironments(REPO_ROOT) : [opts.env];
+      const problems = [];
+      for (const name of names) {
+        try {
+          loadEnvironment(REPO_ROOT, name);
+        } catch (error) {
+          if (!(error instanceof UserError)) throw error;
+          problems.push(...error.diagnostics);
+        }
+      }
+      if (problems.length > 0) throw new UserError(problems);
+      process.stdout.write(`${names.length} environment(s) valid: ${names.join(", ")}\n`);
+    });
+
+  program
+    .command("schemas")
+    .description("Regenerate the JSON Schemas under schemas/ from the zod schemas.")
+    .option("--check", "fail instead of writing when a committed schema is out of date")
+    .action((opts: { check?: boolean }) => {
+      const stale: string[] = [];
+      for (const fileName of Object.keys(JSON_SCHEMAS).sort()) {
+        const file = path.join(REPO_ROOT, "schemas", fileName);
+        const text = renderJsonSchema(fileName);
+        const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+        if (current === text) continue;
+        if (opts.check) stale.push(`schemas/${fileName}`);
+        else writeFileAtomic.sync(file, text);
+      }
+      if (stale.length > 0) {
+        throw new UserError(
+          stale.map((file) => ({ file, line: 1, col: 1, path: "", message: "out of date; run npm run schemas" })),
+        );
+      }
+    });
+
+  // Entry point for `npx cdktf synth` (see cdktf.json): cdktf-cli chooses the output folder.
+  program
+    .command("cdktf-app", { hidden: true })
+    .description("Build the app for cdktf-cli; the environment comes from GOVCLOUD_ENV.")
+    .action(() => {
+      const env = loadEnvironment(REPO_ROOT, process.env.GOVCLOUD_ENV ?? DEFAULT_ENV).value;
+      const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? DEFAULT_OUT);
+      buildApp(env, { outdir }).synth();
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; prints errors the way users should see them. */
+export function run(argv: readonly string[]): number {
+  try {
+    createProgram().parse([...argv], { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors were already printed.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UserError) {
+      process.stderr.write(`${error.message}\n`);
+      process.stderr.write(`govcloud: ${error.diagnostics.length} problem(s); nothing was written\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`govcloud: internal error: ${message}\n`);
+    if (process.env.GOVCLOUD_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ""}\n`);
+    else process.stderr.write("govcloud: set GOVCLOUD_DEBUG=1 to see where it happened, and please report it\n");
+    return 1;
+  }
+}
+
+if (require.main === module || process.argv[1]?.endsWith("govcloud.cjs")) {
+  process.exitCode = run(process.argv.slice(2));
+}

@@ -1,0 +1,59 @@
+/**
+ * Writing a whole output folder so that a failure never leaves it half-written: build into a
+ * temporary sibling, then swap it in with renames on the same file system.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { displayPath, UserError } from "../environments/diagnostics";
+
+/** The file that marks a folder as cdktf output, which we may replace. */
+const MARKER = "manifest.json";
+
+/**
+ * Runs `build` on a fresh temporary folder next to `target`, then replaces `target` with it.
+ * When `build` throws, the temporary folder is removed and `target` is untouched.
+ */
+export function replaceDirectory<T>(target: string, build: (tempDir: string) => T): T {
+  const parent = path.dirname(target);
+  fs.mkdirSync(parent, { recursive: true });
+  refuseForeignFolder(target);
+
+  const temp = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.new-`));
+  let result: T;
+  try {
+    result = build(temp);
+  } catch (error) {
+    fs.rmSync(temp, { recursive: true, force: true });
+    throw error;
+  }
+
+  const old = fs.existsSync(target) ? `${temp.replace(/\.new-/, ".old-")}` : undefined;
+  if (old !== undefined) fs.renameSync(target, old);
+  try {
+    fs.renameSync(temp, target);
+  } catch (error) {
+    if (old !== undefined) fs.renameSync(old, target);
+    fs.rmSync(temp, { recursive: true, force: true });
+    throw error;
+  }
+  if (old !== undefined) fs.rmSync(old, { recursive: true, force: true });
+  return result;
+}
+
+/** Never replace a folder that holds something other than synthesized output. */
+function refuseForeignFolder(target: string): void {
+  if (!fs.existsSync(target)) return;
+  const stat = fs.statSync(target);
+  const entries = stat.isDirectory() ? fs.readdirSync(target) : ["(a file)"];
+  if (entries.length > 0 && !entries.includes(MARKER)) {
+    throw new UserError([
+      {
+        file: displayPath(target),
+        line: 1,
+        col: 1,
+        path: "",
+        message: `refusing to replace a folder that is not synthesized output (no ${MARKER}); choose another --out`,
+      },
+    ]);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * `govcloud synth`: environment file -> validated config -> cdktf app -> cdktf.out, swapped in
+ * only when everything succeeded.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadEnvironment } from "../environments";
+import { buildApp } from "../stacks/govcloud-app";
+import { replaceDirectory } from "./output-directory";
+
+export interface SynthOptions {
+  readonly repoRoot: string;
+  readonly environment: string;
+  /** Output folder, absolute or relative to the current directory. */
+  readonly out: string;
+}
+
+export interface StackSummary {
+  readonly name: string;
+  readonly resources: number;
+  readonly dependencies: readonly string[];
+}
+
+export interface SynthResult {
+  readonly outdir: string;
+  readonly stacks: readonly StackSummary[];
+}
+
+/** Synthesizes one environment. Throws UserError for bad input; earlier output stays intact. */
+export function synthesize(options: SynthOptions): SynthResult {
+  const env = loadEnvironment(options.repoRoot, options.environment).value;
+  const outdir = path.resolve(options.out);
+  const stacks = replaceDirectory(outdir, (temp) => {
+    buildApp(env, { outdir: temp }).synth();
+    return summarize(temp);
+  });
+  return { outdir, stacks };
+}
+
+/** Stack names, dependencies and resource counts of a synthesized folder, in deploy order. */
+export function summarize(outdir: string): StackSummary[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { synthesizedStackPath: string; dependencies: string[] }>;
+  };
+  const summaries = Object.entries(manifest.stacks).map(([name, stack]) => {
+    const tf = JSON.parse(fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), "utf8")) as {
+      resource?: Record<string, Record<string, unknown>>;
+    };
+    const resources = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    return { name, resources, dependencies: [...stack.dependencies].sort() };
+  });
+  return deployOrder(summaries);
+}
+
+/** Topological order (dependencies first), ties broken by name so the order is stable. */
+export function deployOrder<T extends { name: string; dependencies: readonly string[] }>(stacks: readonly T[]): T[] {
+  const byName = new Map(stacks.map((s) => [s.name, s]));
+  const done = new Set<string>();
+  const order: T[] = [];
+  const visit = (stack: T, seen: Set<string>): void => {
+    if (done.has(stack.name)) return;
+    if (seen.has(stack.name)) throw new Error(`internal: stack dependency cycle through ${stack.name}`);
+    seen.add(stack.name);
+    for (const dep of [...stack.dependencies].sort()) {
+      const target = byName.get(dep);
+      if (target !== undefined) visit(target, seen);
+    }
+    done.add(stack.name);
+    order.push(stack);
+  };
+  for (const stack of [...stacks].sort((a, b) => (a.name < b.name ? -1 : 1))) visit(stack, new Set());
+  return order;
+}

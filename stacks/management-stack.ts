@@ -1,0 +1,61 @@
+import { TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import type { Environment } from "../environments/schema";
+import { regionalClusterObjects } from "../estate/cluster-api";
+import { ownershipLabels, sortedEntries } from "../constructs/labels";
+import { PlatformNamespace } from "../constructs/platform-namespace";
+import { RegionalCluster } from "../constructs/regional-cluster";
+import { addStateBackend, type StateBackendContext } from "./state-backend";
+
+export interface ManagementStackProps {
+  readonly environment: Environment;
+  readonly backend: StateBackendContext;
+}
+
+/**
+ * The regional clusters as Cluster API objects, applied to the management cluster. Deployed
+ * first: the platform stacks target the clusters it creates.
+ */
+export class ManagementStack extends TerraformStack {
+  public readonly clusters: ReadonlyMap<string, RegionalCluster>;
+
+  constructor(scope: Construct, id: string, props: ManagementStackProps) {
+    super(scope, id);
+    const env = props.environment;
+    addStateBackend(this, env.stateBackend, props.backend);
+    new KubernetesProvider(this, "kubernetes", { configContext: env.managementCluster.kubeContext });
+
+    const namespace = new PlatformNamespace(this, "clusters-namespace", {
+      name: env.managementCluster.namespace,
+      // The management cluster runs the newest version of the estate.
+      kubernetesVersion: newestVersion(Object.values(env.regions).map((r) => r.cluster.kubernetesVersion)),
+      labels: ownershipLabels(env.name),
+    });
+
+    this.clusters = new Map(
+      sortedEntries(env.regions).map(([regionId, region]) => [
+        regionId,
+        new RegionalCluster(this, `cluster-${regionId}`, {
+          objects: regionalClusterObjects({
+            environment: env.name,
+            regionId,
+            region,
+            infrastructure: env.infrastructure,
+            namespace: env.managementCluster.namespace,
+          }),
+          dependsOn: [namespace.namespace],
+        }),
+      ]),
+    );
+  }
+}
+
+function newestVersion(versions: string[]): string {
+  const parse = (v: string) => v.slice(1).split(".").map(Number);
+  return versions.reduce((a, b) => {
+    const [pa, pb] = [parse(a), parse(b)];
+    for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) > (pb[i] ?? 0) ? a : b;
+    return a;
+  });
+}

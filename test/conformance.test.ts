@@ -1,0 +1,47 @@
+/**
+ * Every resource of every synthesized stack of every environment must be valid for the real
+ * provider schemas, and every custom resource valid for its real CRD. Both data sets come from
+ * ../shared (PROVIDER_SCHEMAS_DIR, CRDS_DIR); a missing folder fails the test, it never skips.
+ */
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { listEnvironments } from "../environments";
+import { synthesize } from "../cli/synth";
+import { crdsDir, loadCrdValidators } from "./support/crd-validation";
+import { checkSynthOutput, loadProviderSchemas, providerSchemasDir } from "./support/provider-schema";
+import { readStacks, REPO_ROOT, tempDir } from "./support/synth";
+
+const environments = listEnvironments(REPO_ROOT);
+const out = tempDir();
+
+describe.each(environments)("environment %s", (name) => {
+  let outdir: string;
+  beforeAll(() => {
+    outdir = synthesize({ repoRoot: REPO_ROOT, environment: name, out: path.join(out, name) }).outdir;
+  });
+
+  it("passes the provider-schema conformance check", () => {
+    const schemas = loadProviderSchemas(providerSchemasDir());
+    expect(checkSynthOutput(outdir, schemas)).toEqual([]);
+  });
+
+  it("has only custom resources that validate against their real CRDs", () => {
+    const dir = crdsDir();
+    expect(dir, "CRDS_DIR or ../shared/crds must exist").toBeDefined();
+    const validators = loadCrdValidators(dir as string);
+    const problems: string[] = [];
+    let checked = 0;
+    for (const [stack, doc] of readStacks(outdir)) {
+      for (const [resource, body] of Object.entries(doc.resource?.kubernetes_manifest ?? {})) {
+        checked++;
+        for (const p of validators.validate(body.manifest)) problems.push(`${stack}/${resource}: ${p.path}: ${p.message}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    if (name === "national") expect(checked).toBeGreaterThan(0);
+  });
+});
+
+it("covers the environments that ship with the repository", () => {
+  expect(environments).toEqual(expect.arrayContaining(["national", "dev"]));
+});

@@ -1,0 +1,74 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { synthesize } from "../../cli/synth";
+import { readStacks, readTree, REPO_ROOT, tempDir, type TerraformJson } from "../support/synth";
+
+const out = tempDir();
+
+describe("national", () => {
+  let stacks: Map<string, TerraformJson>;
+  let manifest: { stacks: Record<string, { dependencies: string[] }> };
+  beforeAll(() => {
+    const { outdir } = synthesize({ repoRoot: REPO_ROOT, environment: "national", out: path.join(out, "a", "cdktf.out") });
+    stacks = readStacks(outdir);
+    manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  });
+
+  it("has one management stack and one platform stack per region", () => {
+    expect([...stacks.keys()].sort()).toEqual(["management", "platform-central", "platform-north", "platform-south"]);
+  });
+
+  it("deploys every platform stack after the management stack", () => {
+    expect(manifest.stacks.management?.dependencies).toEqual([]);
+    for (const region of ["north", "central", "south"]) {
+      expect(manifest.stacks[`platform-${region}`]?.dependencies).toEqual(["management"]);
+    }
+  });
+
+  it("targets each region's own cluster with the kubernetes and helm providers", () => {
+    for (const region of ["north", "central", "south"]) {
+      const provider = stacks.get(`platform-${region}`)?.provider as Record<string, Array<Record<string, unknown>>>;
+      expect(provider.kubernetes?.[0]).toEqual({ config_context: `govcloud-${region}` });
+      expect(provider.helm?.[0]).toEqual({ kubernetes: { config_context: `govcloud-${region}` } });
+    }
+    const management = stacks.get("management")?.provider as Record<string, Array<Record<string, unknown>>>;
+    expect(management.kubernetes?.[0]).toEqual({ config_context: "govcloud-management" });
+  });
+
+  it("keeps local state beside the output folder, never inside it (synth replaces it)", () => {
+    for (const [name, doc] of stacks) {
+      const backend = (doc.terraform?.backend as { local: { path: string } }).local;
+      expect(backend.path).toBe(`../../../state/national/${name}.tfstate`);
+    }
+  });
+
+  it("never writes an absolute path of this machine", () => {
+    for (const [name, doc] of stacks) {
+      const text = JSON.stringify(doc);
+      expect(text, name).not.toContain(REPO_ROOT);
+      expect(text, name).not.toContain(out);
+    }
+  });
+
+  it("pins the provider versions the bindings were generated for", () => {
+    const required = stacks.get("platform-north")?.terraform?.required_providers as Record<string, { version: string }>;
+    expect(required.kubernetes?.version).toBe("2.38.0");
+    expect(required.helm?.version).toBe("3.1.1");
+  });
+
+  it("writes byte-identical output on every run, wherever the output folder is", () => {
+    const second = synthesize({ repoRoot: REPO_ROOT, environment: "national", out: path.join(out, "b", "c", "d", "out") });
+    const first = readTree(path.join(out, "a", "cdktf.out"));
+    const again = readTree(second.outdir);
+    expect([...again.keys()].sort()).toEqual([...first.keys()].sort());
+    for (const [file, bytes] of first) expect(again.get(file)?.equals(bytes), file).toBe(true);
+  });
+});
+
+describe("dev", () => {
+  it("has no management stack, because its clusters already exist", () => {
+    const { outdir } = synthesize({ repoRoot: REPO_ROOT, environment: "dev", out: path.join(out, "dev") });
+    expect([...readStacks(outdir).keys()].sort()).toEqual(["platform-north", "platform-south"]);
+  });
+});
