@@ -53,15 +53,13 @@ export interface CrdValidators {
 }
 
 /**
- * The CRD folder for tests: `CRDS_DIR` resolved to an absolute path (even if it does not exist, so
- * that a test can fail on it), else `<repo root>/../shared/crds` if that exists, else undefined.
+ * The CRD folder for tests: `CRDS_DIR` resolved to an absolute path, else `<repo root>/../shared/crds`.
+ * Always a path: a missing folder must fail the tests, never skip them.
  */
-export function crdsDir(): string | undefined {
+export function crdsDir(): string {
   const fromEnv = process.env.CRDS_DIR;
   if (fromEnv !== undefined && fromEnv.trim() !== "") return path.resolve(fromEnv);
-  const repoRoot = path.resolve(__dirname, "..", "..");
-  const fallback = path.resolve(repoRoot, "..", "shared", "crds");
-  return fs.existsSync(fallback) ? fallback : undefined;
+  return path.resolve(__dirname, "..", "..", "..", "shared", "crds");
 }
 
 const registries = new Map<string, CrdRegistry>();
