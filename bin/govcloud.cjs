@@ -4,4 +4,4 @@
 // No telemetry: cdktf and Terraform check for updates unless this is set.
 process.env.CHECKPOINT_DISABLE = process.env.CHECKPOINT_DISABLE || "1";
 require("tsx/cjs/api").register();
-require("../cli/main.ts");
+process.exitCode = require("../cli/main.ts").run(process.argv.slice(2));

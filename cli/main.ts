@@ -21,6 +21,7 @@ export function createProgram(): Command {
   const program = new Command("govcloud")
     .description("Infrastructure-as-code for the national government cloud: synthesize, validate and check.")
     .showHelpAfterError("(run with --help for usage)")
+    .version(require("../package.json").version as string)
     .exitOverride();
 
   program
@@ -118,8 +119,4 @@ export function run(argv: readonly string[]): number {
     else process.stderr.write("govcloud: set GOVCLOUD_DEBUG=1 to see where it happened, and please report it\n");
     return 1;
   }
-}
-
-if (require.main === module || process.argv[1]?.endsWith("govcloud.cjs")) {
-  process.exitCode = run(process.argv.slice(2));
 }
