@@ -74,9 +74,14 @@ export function createProgram(): Command {
         const file = path.join(REPO_ROOT, "schemas", fileName);
         const text = renderJsonSchema(fileName);
         const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
-        if (current === text) continue;
-        if (opts.check) stale.push(`schemas/${fileName}`);
-        else writeFileAtomic.sync(file, text);
+        if (current === text) {
+          process.stdout.write(`schemas/${fileName}: up to date\n`);
+        } else if (opts.check) {
+          stale.push(`schemas/${fileName}`);
+        } else {
+          writeFileAtomic.sync(file, text);
+          process.stdout.write(`schemas/${fileName}: written\n`);
+        }
       }
       if (stale.length > 0) {
         throw new UserError(
