@@ -25,6 +25,7 @@ import {
   type Alias,
   type CST,
   type Document,
+  type Pair,
   type ParsedNode,
   type Scalar,
   type YAMLError,
@@ -152,8 +153,9 @@ const PARSE_OPTIONS = {
   // Keys become the strings written in the file (`1.0:` stays "1.0"), and a list or
   // mapping used as a key is an error instead of being silently stringified.
   stringKeys: true,
-  // Compared after stringKeys, so `1:` and `"1":` are duplicates, as they are in JS.
-  uniqueKeys: true,
+  // Duplicate keys are found in inspectDocument instead: yaml's check compares each key
+  // with every earlier one, which makes a large file of distinct keys take minutes.
+  uniqueKeys: false,
   strict: true,
   // Our diagnostics are one line each; yaml's pretty errors add a code frame.
   prettyErrors: false,
@@ -180,10 +182,11 @@ function readDocument(source: string, shown: string, limits: YamlLimits): ReadDo
     path: formatPath(path),
     message,
   });
-  const diagnostics: Diagnostic[] = [];
+  // Never `push(...list)`: a hostile file can produce more problems than a call has arguments.
+  let diagnostics: Diagnostic[] = [];
 
   const directives = checkDirectives(tokens, at);
-  diagnostics.push(...directives.diagnostics);
+  diagnostics = diagnostics.concat(directives.diagnostics);
 
   const second = docs[1];
   if (second !== undefined) {
@@ -196,17 +199,17 @@ function readDocument(source: string, shown: string, limits: YamlLimits): ReadDo
     );
   }
 
-  const found = inspectDocument(doc, tagOffsets(tokens), limits, at);
-  diagnostics.push(...found.diagnostics);
+  const found = inspectDocument(doc, tagOffsets(tokens), limits, at, lines);
+  diagnostics = diagnostics.concat(found.diagnostics);
 
   for (const d of docs) {
     for (const problem of [...d.errors, ...d.warnings]) {
-      const diagnostic = yamlProblem(problem, found, directives.rejected, at, lines);
+      const diagnostic = yamlProblem(problem, found, directives.rejected, at);
       if (diagnostic !== undefined) diagnostics.push(diagnostic);
     }
   }
 
-  diagnostics.push(...checkTopLevel(doc, at));
+  diagnostics = diagnostics.concat(checkTopLevel(doc, at));
   if (diagnostics.length > 0) throw new UserError(diagnostics);
 
   let value: unknown;
@@ -265,7 +268,7 @@ function tagOffsets(tokens: readonly CST.Token[]): readonly number[] {
   while (stack.length > 0) {
     const item = stack.pop();
     if (Array.isArray(item)) {
-      stack.push(...item);
+      for (const child of item) stack.push(child);
     } else if (typeof item === "object" && item !== null) {
       const token = item as { type?: unknown; offset?: unknown };
       if (token.type === "tag" && typeof token.offset === "number") offsets.push(token.offset);
@@ -275,18 +278,10 @@ function tagOffsets(tokens: readonly CST.Token[]): readonly number[] {
   return offsets.sort((a, b) => a - b);
 }
 
-interface KeyEntry {
-  readonly key: Scalar.Parsed;
-  readonly map: YAMLMap.Parsed;
-  readonly path: readonly PropertyKey[];
-}
-
 interface Inspection {
   readonly diagnostics: readonly Diagnostic[];
   /** Alias nodes in document order. */
   readonly aliases: readonly { readonly node: Alias.Parsed; readonly path: readonly PropertyKey[] }[];
-  /** Scalar mapping keys by start offset, to explain yaml's duplicate-key errors. */
-  readonly keys: ReadonlyMap<number, KeyEntry>;
   /** Tag offsets already reported, so yaml's unresolved-tag warning for them is redundant. */
   readonly reportedTags: ReadonlySet<number>;
 }
@@ -296,10 +291,10 @@ function inspectDocument(
   tags: readonly number[],
   limits: YamlLimits,
   at: At,
+  lines: LineCounter,
 ): Inspection {
   const diagnostics: Diagnostic[] = [];
   const aliases: { node: Alias.Parsed; path: readonly PropertyKey[] }[] = [];
-  const keys = new Map<number, KeyEntry>();
   const reportedTags = new Set<number>();
   let tooDeep = false;
 
@@ -336,11 +331,22 @@ function inspectDocument(
     }
     const children: Pending[] = [];
     if (isMap(node)) {
+      const seen = new Map<string, Scalar.Parsed>();
       for (const pair of node.items) {
         const key = pair.key;
         const keyPath = isScalar(key) ? [...path, keyString(key)] : path;
         if (isScalar(key)) {
-          keys.set(key.range[0], { key, map: node, path: keyPath });
+          // With stringKeys, `1:` and `"1":` compare equal here, as they would collide in JS.
+          const name = keyString(key);
+          const first = seen.get(name);
+          if (first === undefined) {
+            seen.set(name, key);
+          } else {
+            const line = lines.linePos(first.range[0]).line;
+            diagnostics.push(
+              at(key.range[0], keyPath, `duplicate key '${name}' (first defined on line ${line}); remove one of them`),
+            );
+          }
           if (key.value === "<<" && key.type === "PLAIN") {
             diagnostics.push(
               at(key.range[0], path, "merge keys ('<<') are not supported; write the fields out in full"),
@@ -367,7 +373,8 @@ function inspectDocument(
           : `too many aliases: this file allows at most ${limits.maxAliases}; write the values out in full`,
       ),
     );
-  } else {
+  } else if (!tooDeep) {
+    // (resolve() walks the whole document recursively; skipped for a document too deep to trust.)
     for (const { node, path } of aliases) {
       // yaml only notices a dangling alias when converting to JS, and then without a position.
       if (node.resolve(doc) === undefined) {
@@ -377,7 +384,7 @@ function inspectDocument(
       }
     }
   }
-  return { diagnostics, aliases, keys, reportedTags };
+  return { diagnostics, aliases, reportedTags };
 }
 
 /** The tag token that belongs to a node is the closest one before the node's content. */
@@ -407,7 +414,6 @@ function yamlProblem(
   found: Inspection,
   rejectedDirectives: readonly (readonly [number, number])[],
   at: At,
-  lines: LineCounter,
 ): Diagnostic | undefined {
   const offset = problem.pos[0];
   switch (problem.code) {
@@ -424,15 +430,6 @@ function yamlProblem(
     case "BAD_DIRECTIVE":
       if (rejectedDirectives.some(([start, end]) => offset >= start && offset < end)) return undefined;
       break;
-    case "DUPLICATE_KEY": {
-      const entry = keyAtOrAfter(found.keys, offset);
-      if (entry === undefined) break;
-      const name = keyString(entry.key);
-      const first = entry.map.items.find((p) => isScalar(p.key) && keyString(p.key) === name);
-      const firstLine = first === undefined ? undefined : lines.linePos(first.key.range[0]).line;
-      const where = firstLine === undefined ? "" : ` (first defined on line ${firstLine})`;
-      return at(entry.key.range[0], entry.path, `duplicate key '${name}'${where}; remove one of them`);
-    }
     case "NON_STRING_KEY":
       return at(offset, [], "keys must be plain strings, not lists, mappings, aliases or tagged values");
     default:
@@ -440,15 +437,6 @@ function yamlProblem(
   }
   const message = (problem.message.split("\n")[0] ?? problem.message).split(CORE_TAG_PREFIX).join("!!");
   return at(offset, [], message);
-}
-
-function keyAtOrAfter(keys: ReadonlyMap<number, KeyEntry>, offset: number): KeyEntry | undefined {
-  const exact = keys.get(offset);
-  if (exact !== undefined) return exact;
-  // A key with an anchor is reported at the anchor; the key text follows it.
-  let best: number | undefined;
-  for (const start of keys.keys()) if (start >= offset && (best === undefined || start < best)) best = start;
-  return best === undefined ? undefined : keys.get(best);
 }
 
 function checkTopLevel(doc: Document.Parsed, at: At): Diagnostic[] {
@@ -479,6 +467,9 @@ interface Walk {
 }
 
 class DocumentSourceMap implements SourceMap {
+  /** Key lookup per mapping, built on first use, so locating many issues stays linear. */
+  private readonly indexes = new WeakMap<YAMLMap.Parsed, ReadonlyMap<string, Pair<ParsedNode, ParsedNode | null>>>();
+
   constructor(
     readonly file: string,
     private readonly doc: Document.Parsed,
@@ -505,7 +496,7 @@ class DocumentSourceMap implements SourceMap {
       // Nodes of a parsed document are parsed nodes; yaml's resolve() is typed for any document.
       const target = isAlias(node) ? ((node.resolve(this.doc) as ParsedNode | undefined) ?? node) : node;
       if (isMap(target)) {
-        const pair = target.items.find((p) => isScalar(p.key) && keyString(p.key) === String(step));
+        const pair = this.index(target).get(String(step));
         if (pair === undefined) break;
         key = pair.key;
         node = pair.value;
@@ -519,6 +510,20 @@ class DocumentSourceMap implements SourceMap {
       if (node === null) break;
     }
     return { node, key, matched };
+  }
+
+  private index(map: YAMLMap.Parsed): ReadonlyMap<string, Pair<ParsedNode, ParsedNode | null>> {
+    let index = this.indexes.get(map);
+    if (index === undefined) {
+      const built = new Map<string, Pair<ParsedNode, ParsedNode | null>>();
+      // Keys are unique by now; the first occurrence wins like in the duplicate check.
+      for (const pair of map.items) {
+        if (isScalar(pair.key) && !built.has(keyString(pair.key))) built.set(keyString(pair.key), pair);
+      }
+      this.indexes.set(map, built);
+      index = built;
+    }
+    return index;
   }
 
   private valueOffset({ node, key }: Walk): number {
