@@ -115,7 +115,8 @@ export function run(argv: readonly string[]): number {
     }
     if (error instanceof UserError) {
       process.stderr.write(`${error.message}\n`);
-      process.stderr.write(`govcloud: ${error.diagnostics.length} problem(s); nothing was written\n`);
+      const count = error.diagnostics.length;
+      if (count > 1) process.stderr.write(`govcloud: ${count} problems; nothing was written\n`);
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);

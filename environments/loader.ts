@@ -581,8 +581,16 @@ function offendingValue(issue: Issue, value: unknown): unknown {
   return valueAt(value, issue.path).value;
 }
 
+/** zod's own wording starts like this; anything else was written by the schema's author. */
+const ZOD_DEFAULT_MESSAGE = /^(Invalid|Too (small|big))\b/;
+
 function describeIssue(issue: Issue | undefined, got: unknown): string {
   if (issue === undefined) return `invalid value ${showValue(got)}`;
+  // A message written in the schema says what the rule means ("must be a DNS-1123 label: ..."),
+  // which beats a generic rendering of the check ("must match the pattern /.../").
+  if (issue.code !== "custom" && issue.code !== "invalid_key" && !ZOD_DEFAULT_MESSAGE.test(issue.message)) {
+    return `${issue.message}; got ${showValue(got)}`;
+  }
   switch (issue.code) {
     case "invalid_type":
       return `expected ${typeWord(issue.expected)}, got ${describeValue(got)}`;
