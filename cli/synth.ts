@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadEnvironment } from "../environments";
 import { buildApp } from "../stacks/govcloud-app";
+import { withoutStackTraceFormatting } from "../stacks/stack-traces";
 import { replaceDirectory } from "./output-directory";
 
 export interface SynthOptions {
@@ -31,7 +32,7 @@ export function synthesize(options: SynthOptions): SynthResult {
   const env = loadEnvironment(options.repoRoot, options.environment).value;
   const outdir = path.resolve(options.out);
   const stacks = replaceDirectory(outdir, (temp) => {
-    buildApp(env, { outdir: temp }).synth();
+    withoutStackTraceFormatting(() => buildApp(env, { outdir: temp }).synth());
     return summarize(temp);
   });
   return { outdir, stacks };

@@ -1,0 +1,59 @@
+/**
+ * One measured run in a fresh process, so that peak memory belongs to that run alone.
+ *   worker.ts govcloud <env.yaml> <outdir>   synthesize with cdktf constructs (the product path)
+ *   worker.ts baseline <env.yaml> <outdir> <reference-outdir>
+ *                                            the floor: load and validate the same config, then
+ *                                            write the identical JSON directly, without constructs
+ * Prints one JSON line: { ms, maxRssMiB, resources, bytes }.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import stringify from "json-stable-stringify";
+import { loadEnvironment } from "../environments";
+import { summarize, synthesize } from "../cli/synth";
+
+const REPO_ROOT = path.resolve(__dirname, "..");
+const [mode, envFile, outdir, reference] = process.argv.slice(2) as [string, string, string, string | undefined];
+
+function treeBytes(dir: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += fs.statSync(path.join(entry.parentPath, entry.name)).size;
+  }
+  return total;
+}
+
+function readDocuments(dir: string): Map<string, unknown> {
+  const docs = new Map<string, unknown>();
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const full = path.join(entry.parentPath, entry.name);
+    docs.set(path.relative(dir, full), JSON.parse(fs.readFileSync(full, "utf8")));
+  }
+  return docs;
+}
+
+let ms: number;
+if (mode === "govcloud") {
+  const started = performance.now();
+  synthesize({ repoRoot: REPO_ROOT, environment: envFile, out: outdir });
+  ms = performance.now() - started;
+} else if (mode === "baseline" && reference !== undefined) {
+  // The documents to write are read before the clock starts: the baseline measures what any
+  // generator must pay (config, validation, serialization, writing), nothing of how it is built.
+  const documents = readDocuments(reference);
+  const started = performance.now();
+  loadEnvironment(REPO_ROOT, envFile);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  for (const [rel, doc] of documents) {
+    fs.mkdirSync(path.dirname(path.join(outdir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(outdir, rel), stringify(doc, { space: 2 }) as string);
+  }
+  ms = performance.now() - started;
+} else {
+  throw new Error("usage: worker.ts govcloud|baseline <env.yaml> <outdir> [<reference-outdir>]");
+}
+
+const resources = summarize(outdir).reduce((n, s) => n + s.resources, 0);
+const maxRssMiB = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(`${JSON.stringify({ ms, maxRssMiB, resources, bytes: treeBytes(outdir) })}\n`);
