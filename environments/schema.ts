@@ -262,11 +262,26 @@ export const StorageClassSchema = z.strictObject({
   isDefault: z.boolean().default(false),
 });
 
+/** Per add-on overrides; the pinned chart versions and default values live with each add-on. */
+export const AddOnOverrideSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  version: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "must be an exact chart version such as 4.12.1 (no ranges)")
+    .optional()
+    .describe("Chart version; defaults to the version pinned in the add-on"),
+  values: z.record(z.string(), z.unknown()).default({}).describe("Helm values, deep-merged over the add-on's defaults"),
+});
+
 export const PlatformSchema = z
   .strictObject({
     namespaces: z.record(DnsLabel, PlatformNamespaceSchema).describe("Platform namespaces in every regional cluster"),
     priorityClasses: z.record(DnsSubdomain, PriorityClassSchema).default({}),
     storageClasses: z.record(DnsSubdomain, StorageClassSchema).default({}),
+    addOns: z
+      .record(DnsLabel, AddOnOverrideSchema)
+      .default({})
+      .describe("Overrides for platform add-ons (ingress-nginx, cert-manager, monitoring, velero, kepler, kyverno)"),
   })
   .superRefine((platform, ctx) => {
     const defaults = Object.entries(platform.storageClasses).filter(([, sc]) => sc.isDefault);
@@ -280,6 +295,45 @@ export const PlatformSchema = z
       }
     }
   });
+
+// ---------------------------------------------------------------------------------------------
+// Tenancy
+// ---------------------------------------------------------------------------------------------
+
+export const TenancySchema = z.strictObject({
+  maxResourcesPerStack: z
+    .int()
+    .min(50)
+    .max(20_000)
+    .default(1500)
+    .describe("Most resource instances in one tenant stack, so that a terraform plan stays fast"),
+  stackFillFactor: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.8)
+    .describe("New agencies fill a tenant stack up to this share of the limit; the rest is room for growth"),
+  overcommit: z
+    .strictObject({
+      cpu: z.number().min(1).max(10).default(1.5),
+      memory: z.number().min(1).max(10).default(1),
+    })
+    .prefault({})
+    .describe("How far the sum of tenant quota requests may exceed a region's allocatable capacity"),
+  drReserveShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(1)
+    .describe("Share of an agency's quota reserved in its disaster-recovery region"),
+  limitsToRequests: z
+    .strictObject({ cpu: z.number().min(1).max(10).default(2), memory: z.number().min(1).max(10).default(1) })
+    .prefault({})
+    .describe("Tenant quota limits as a multiple of the requested quota"),
+  ingressClass: DnsSubdomain.default("nginx"),
+  clusterIssuer: DnsSubdomain.default("govcloud-ca").describe("cert-manager ClusterIssuer that signs tenant TLS certificates"),
+  storageClass: DnsSubdomain.optional().describe("StorageClass for tenant volumes; defaults to the environment's default class"),
+});
 
 // ---------------------------------------------------------------------------------------------
 // The environment
@@ -301,6 +355,7 @@ export const EnvironmentSchema = z
     managementCluster: ManagementClusterSchema,
     infrastructure: InfrastructureSchema,
     platform: PlatformSchema,
+    tenancy: TenancySchema.prefault({}),
     regions: z
       .record(DnsLabel, RegionSchema)
       .refine((regions) => Object.keys(regions).length > 0, "an environment needs at least one region"),
@@ -362,6 +417,8 @@ export type Platform = z.infer<typeof PlatformSchema>;
 export type PlatformNamespace = z.infer<typeof PlatformNamespaceSchema>;
 export type PriorityClass = z.infer<typeof PriorityClassSchema>;
 export type StorageClass = z.infer<typeof StorageClassSchema>;
+export type Tenancy = z.infer<typeof TenancySchema>;
+export type AddOnOverride = z.infer<typeof AddOnOverrideSchema>;
 
 /** The host part of an https:// or oci:// URL. */
 export function hostOf(url: string): string {
