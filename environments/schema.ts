@@ -333,6 +333,11 @@ export const TenancySchema = z.strictObject({
   ingressClass: DnsSubdomain.default("nginx"),
   clusterIssuer: DnsSubdomain.default("govcloud-ca").describe("cert-manager ClusterIssuer that signs tenant TLS certificates"),
   storageClass: DnsSubdomain.optional().describe("StorageClass for tenant volumes; defaults to the environment's default class"),
+  starterImage: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/, "must be an image pinned by digest")
+    .optional()
+    .describe("In-country image that `govcloud onboard` puts in new workloads until the agency sets its own"),
 });
 
 // ---------------------------------------------------------------------------------------------
