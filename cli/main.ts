@@ -6,10 +6,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import writeFileAtomic from "write-file-atomic";
-import { UserError } from "../environments/diagnostics";
-import { listEnvironments, loadEnvironment } from "../environments";
+import { displayPath, UserError } from "../environments/diagnostics";
+import { listEnvironments } from "../environments";
 import { JSON_SCHEMAS, renderJsonSchema } from "../environments/json-schema";
 import { buildApp } from "../stacks/govcloud-app";
+import { withoutStackTraceFormatting } from "../stacks/stack-traces";
+import { loadEstate } from "./load-estate";
+import { onboardCommand } from "./onboard";
 import { synthesize } from "./synth";
 
 /** The repository this CLI belongs to: environments and state paths are relative to it. */
@@ -29,10 +32,14 @@ export function createProgram(): Command {
     .description("Synthesize an environment to deployable Terraform (one folder per stack, in cdktf's layout).")
     .addOption(new Option("-e, --env <name>", "environment name, or the path of an environment .yaml file").default(DEFAULT_ENV))
     .addOption(new Option("-o, --out <dir>", "output folder; replaced only when synthesis succeeds").default(DEFAULT_OUT))
+    .option("--frozen-lock", "fail if agencies were added or removed without updating the tenant-stack lock (for CI)")
     .option("-q, --quiet", "print nothing on success")
-    .action((opts: { env: string; out: string; quiet?: boolean }) => {
+    .action((opts: { env: string; out: string; quiet?: boolean; frozenLock?: boolean }) => {
       const started = process.hrtime.bigint();
-      const result = synthesize({ repoRoot: REPO_ROOT, environment: opts.env, out: opts.out });
+      const result = synthesize({ repoRoot: REPO_ROOT, environment: opts.env, out: opts.out, frozenLock: opts.frozenLock });
+      if (result.lockUpdated !== undefined) {
+        process.stderr.write(`govcloud: updated ${displayPath(result.lockUpdated)} (new or removed agencies); commit it\n`);
+      }
       if (opts.quiet) return;
       const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
       const total = result.stacks.reduce((n, s) => n + s.resources, 0);
@@ -54,7 +61,7 @@ export function createProgram(): Command {
       const problems = [];
       for (const name of names) {
         try {
-          loadEnvironment(REPO_ROOT, name);
+          loadEstate(REPO_ROOT, name);
         } catch (error) {
           if (!(error instanceof UserError)) throw error;
           problems.push(...error.diagnostics);
@@ -95,11 +102,12 @@ export function createProgram(): Command {
     .command("cdktf-app", { hidden: true })
     .description("Build the app for cdktf-cli; the environment comes from GOVCLOUD_ENV.")
     .action(() => {
-      const env = loadEnvironment(REPO_ROOT, process.env.GOVCLOUD_ENV ?? DEFAULT_ENV).value;
+      const { estate } = loadEstate(REPO_ROOT, process.env.GOVCLOUD_ENV ?? DEFAULT_ENV, { frozenLock: true });
       const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? DEFAULT_OUT);
-      buildApp(env, { outdir }).synth();
+      withoutStackTraceFormatting(() => buildApp(estate, { outdir }).synth());
     });
 
+  program.addCommand(onboardCommand(REPO_ROOT));
   return program;
 }
 

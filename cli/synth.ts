@@ -4,9 +4,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadEnvironment } from "../environments";
+import { writeShardLock } from "../environments/tenant-stack-lock";
 import { buildApp } from "../stacks/govcloud-app";
 import { withoutStackTraceFormatting } from "../stacks/stack-traces";
+import { loadEstate } from "./load-estate";
 import { replaceDirectory } from "./output-directory";
 
 export interface SynthOptions {
@@ -14,6 +15,8 @@ export interface SynthOptions {
   readonly environment: string;
   /** Output folder, absolute or relative to the current directory. */
   readonly out: string;
+  /** Fail when agencies were added or removed without updating the tenant-stack lock. */
+  readonly frozenLock?: boolean;
 }
 
 export interface StackSummary {
@@ -25,17 +28,21 @@ export interface StackSummary {
 export interface SynthResult {
   readonly outdir: string;
   readonly stacks: readonly StackSummary[];
+  /** The tenant-stack lock file, when this run updated it. */
+  readonly lockUpdated?: string;
 }
 
 /** Synthesizes one environment. Throws UserError for bad input; earlier output stays intact. */
 export function synthesize(options: SynthOptions): SynthResult {
-  const env = loadEnvironment(options.repoRoot, options.environment).value;
+  const loaded = loadEstate(options.repoRoot, options.environment, { frozenLock: options.frozenLock });
   const outdir = path.resolve(options.out);
   const stacks = replaceDirectory(outdir, (temp) => {
-    withoutStackTraceFormatting(() => buildApp(env, { outdir: temp }).synth());
+    withoutStackTraceFormatting(() => buildApp(loaded.estate, { outdir: temp }).synth());
     return summarize(temp);
   });
-  return { outdir, stacks };
+  // Recorded only once the output exists, so a failed synth changes nothing at all.
+  const lockUpdated = loaded.lockChanged && writeShardLock(loaded.lockPath, loaded.estate.lock) ? loaded.lockPath : undefined;
+  return { outdir, stacks, ...(lockUpdated === undefined ? {} : { lockUpdated }) };
 }
 
 /** Stack names, dependencies and resource counts of a synthesized folder, in deploy order. */
@@ -47,10 +54,18 @@ export function summarize(outdir: string): StackSummary[] {
     const tf = JSON.parse(fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), "utf8")) as {
       resource?: Record<string, Record<string, unknown>>;
     };
-    const resources = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    const resources = Object.values(tf.resource ?? {})
+      .flatMap((byName) => Object.values(byName))
+      .reduce<number>((n, body) => n + instanceCount(body), 0);
     return { name, resources, dependencies: [...stack.dependencies].sort() };
   });
   return deployOrder(summaries);
+}
+
+/** Resource instances of one block: the size of its for_each map, else one. */
+function instanceCount(body: unknown): number {
+  const forEach = (body as { for_each?: unknown }).for_each;
+  return forEach !== null && typeof forEach === "object" ? Object.keys(forEach).length : 1;
 }
 
 /** Topological order (dependencies first), ties broken by name so the order is stable. */

@@ -79,18 +79,21 @@ const Env = z
         ctx.addIssue({
           code: "custom",
           path: [name],
-          message: "looks like a secret: never write secret values in config; use secretEnv to reference a Kubernetes Secret",
+          message: "looks like a secret: never write secret values in config; put it in the workload's Secret (secretName) instead",
         });
       }
     }
   });
 
-const SecretEnv = z
-  .record(
-    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "is not a valid environment variable name"),
-    z.strictObject({ secret: DnsLabel.describe("Name of an existing Secret in the tenant namespace"), key: z.string().min(1).max(253) }),
-  )
-  .default({});
+/** Liveness and readiness of templates that serve no port: a command run in the container. */
+const HealthCommand = z
+  .array(z.string().min(1).max(4096))
+  .min(1)
+  .max(32)
+  .default(["cat", "/tmp/healthy"])
+  .describe(
+    "Probe command run in the container; exit code 0 means healthy. The default expects the program to write /tmp/healthy (/tmp is writable; the root file system is read-only)",
+  );
 
 const Dependency = z.strictObject({
   agency: AgencyId.describe("The agency that provides the service"),
@@ -128,7 +131,9 @@ const workloadBase = {
   system: DnsLabel.describe("The information system (a key of `systems`) this workload belongs to"),
   image: PinnedImage,
   env: Env,
-  secretEnv: SecretEnv,
+  secretName: DnsLabel.optional().describe(
+    "Existing Secret in the tenant namespace, managed outside IaC, whose keys become environment variables; default <workload>-secrets (optional: the workload starts without it)",
+  ),
   labels: AgencyLabels,
   dependsOn: z.array(Dependency).default([]).describe("Services of other agencies this workload calls"),
   placement: z
@@ -152,6 +157,7 @@ export const WorkerSchema = z.strictObject({
   template: z.literal("worker"),
   ...workloadBase,
   replicas: z.int().min(1).max(100).default(2),
+  healthCommand: HealthCommand,
   resources: Resources(0.25, 256, 1, 512),
 });
 
@@ -163,6 +169,7 @@ export const ScheduledJobSchema = z.strictObject({
     .regex(/^(\S+\s+){4}\S+$/, "must be a five-field cron expression such as '0 2 * * *'")
     .describe("Cron schedule, in the cluster's time zone (Asia/Ho_Chi_Minh)"),
   activeDeadlineSeconds: z.int().min(60).max(86_400).default(3600),
+  healthCommand: HealthCommand,
   resources: Resources(0.25, 256, 1, 512),
 });
 

@@ -4,12 +4,16 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { displayPath, UserError } from "./diagnostics";
+import { type Diagnostic, displayPath, UserError } from "./diagnostics";
+import { type Agency, AgencySchema } from "./agency-schema";
 import { type Loaded, loadYamlFile, type YamlLimits } from "./loader";
 import { type Environment, EnvironmentSchema } from "./schema";
 
 /** Environment files are written by platform engineers: a few aliases are fine, bombs are not. */
 export const ENVIRONMENT_LIMITS: YamlLimits = { maxBytes: 1024 * 1024, maxAliases: 100 };
+
+/** Agency files are written by agencies: small, and no aliases at all. */
+export const AGENCY_LIMITS: YamlLimits = { maxBytes: 64 * 1024, maxAliases: 0 };
 
 /** Folder holding the environment files, below the repository root. */
 export const ENVIRONMENTS_DIR = "environments";
@@ -35,8 +39,8 @@ export function environmentFile(repoRoot: string, name: string): string {
  * `.yaml` file. Throws a UserError listing every problem, each located at `file:line:col`.
  */
 export function loadEnvironment(repoRoot: string, nameOrFile: string): Loaded<Environment> {
-  const byPath = nameOrFile.endsWith(".yaml") || nameOrFile.endsWith(".yml");
-  const file = byPath ? path.resolve(nameOrFile) : environmentFile(repoRoot, nameOrFile);
+  const file = resolveEnvironmentFile(repoRoot, nameOrFile);
+  const byPath = isPath(nameOrFile);
   const name = byPath ? path.basename(nameOrFile).replace(/\.ya?ml$/, "") : nameOrFile;
   if (!byPath && (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || !fs.existsSync(file))) {
     const known = listEnvironments(repoRoot);
@@ -58,4 +62,61 @@ export function loadEnvironment(repoRoot: string, nameOrFile: string): Loaded<En
     ]);
   }
   return loaded;
+}
+
+function isPath(nameOrFile: string): boolean {
+  return nameOrFile.endsWith(".yaml") || nameOrFile.endsWith(".yml");
+}
+
+/** The environment file for a name or a path. */
+export function resolveEnvironmentFile(repoRoot: string, nameOrFile: string): string {
+  return isPath(nameOrFile) ? path.resolve(nameOrFile) : environmentFile(repoRoot, nameOrFile);
+}
+
+/** Where an environment's agency files live: `<folder of the environment file>/<name>/agencies/`. */
+export function agenciesDir(envFile: string): string {
+  return path.join(path.dirname(envFile), path.basename(envFile).replace(/\.ya?ml$/, ""), "agencies");
+}
+
+/** An agency file, validated on its own (cross-file rules come later, in the estate). */
+export interface LoadedAgency extends Loaded<Agency> {
+  /** Absolute path of the file. */
+  readonly path: string;
+}
+
+/** An environment with all its agencies. */
+export interface EnvironmentConfig {
+  readonly environment: Loaded<Environment>;
+  readonly environmentPath: string;
+  /** Sorted by file name. */
+  readonly agencies: readonly LoadedAgency[];
+}
+
+/**
+ * Loads an environment and every agency file in its agencies folder. Every problem in every
+ * file is collected before anything is thrown, so one run shows all of them.
+ */
+export function loadEnvironmentConfig(repoRoot: string, nameOrFile: string): EnvironmentConfig {
+  const problems: Diagnostic[] = [];
+  const collect = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      problems.push(...error.diagnostics);
+      return undefined;
+    }
+  };
+  const environmentPath = resolveEnvironmentFile(repoRoot, nameOrFile);
+  const environment = collect(() => loadEnvironment(repoRoot, nameOrFile));
+  const dir = agenciesDir(environmentPath);
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+  const agencies: LoadedAgency[] = [];
+  for (const name of files) {
+    const file = path.join(dir, name);
+    const loaded = collect(() => loadYamlFile(file, AgencySchema, AGENCY_LIMITS));
+    if (loaded !== undefined) agencies.push({ ...loaded, path: file });
+  }
+  if (problems.length > 0 || environment === undefined) throw new UserError(problems);
+  return { environment, environmentPath, agencies };
 }

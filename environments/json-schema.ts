@@ -4,11 +4,13 @@
  * a test fails when they drift.
  */
 import { z } from "zod";
+import { AgencySchema } from "./agency-schema";
 import { EnvironmentSchema } from "./schema";
 
 /** File name under `schemas/` -> schema. */
 export const JSON_SCHEMAS: Readonly<Record<string, { title: string; schema: z.ZodType }>> = {
   "environment.schema.json": { title: "govcloud environment", schema: EnvironmentSchema },
+  "agency.schema.json": { title: "govcloud agency", schema: AgencySchema },
 };
 
 /** The committed text of one JSON Schema file. */

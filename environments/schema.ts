@@ -6,6 +6,7 @@
  * generated from it (`npm run schemas`) and kept in sync by a test.
  */
 import { z } from "zod";
+import { addOnProblems } from "../estate/add-ons";
 
 // ---------------------------------------------------------------------------------------------
 // Reusable field types
@@ -294,6 +295,8 @@ export const PlatformSchema = z
         });
       }
     }
+    // Unknown add-on names, add-ons without their namespace, credentials in values: estate/add-ons.ts.
+    for (const problem of addOnProblems(platform)) ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message });
   });
 
 // ---------------------------------------------------------------------------------------------
@@ -330,6 +333,11 @@ export const TenancySchema = z.strictObject({
     .strictObject({ cpu: z.number().min(1).max(10).default(2), memory: z.number().min(1).max(10).default(1) })
     .prefault({})
     .describe("Tenant quota limits as a multiple of the requested quota"),
+  publicDomains: z
+    .array(HostName)
+    .min(1)
+    .default(["gov.vn"])
+    .describe("Domains under which agencies may publish services (Ingress hosts)"),
   ingressClass: DnsSubdomain.default("nginx"),
   clusterIssuer: DnsSubdomain.default("govcloud-ca").describe("cert-manager ClusterIssuer that signs tenant TLS certificates"),
   storageClass: DnsSubdomain.optional().describe("StorageClass for tenant volumes; defaults to the environment's default class"),

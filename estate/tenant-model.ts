@@ -12,7 +12,10 @@ import { LABEL_PREFIX, LABELS } from "../constructs/labels";
 /** JSON-compatible values of one for_each instance. */
 export type InstanceValues = Readonly<Record<string, unknown>>;
 
-/** Block name (the resource's Terraform name) -> instance key -> values. */
+/**
+ * Block (`<resource type>.<name>`, the block's Terraform address) -> instance key -> values.
+ * Each block becomes one resource with `for_each`; instances are addressed `<block>["<key>"]`.
+ */
 export type Blocks = Map<string, Map<string, InstanceValues>>;
 
 /** Adds one instance; a key used twice in a block is a bug in the model, not a user error. */

@@ -1,45 +1,56 @@
 import { App, TerraformStack } from "cdktf";
-import type { Environment } from "../environments/schema";
+import type { Estate } from "../estate/estate";
 import { sortedEntries } from "../constructs/labels";
 import { ManagementStack } from "./management-stack";
 import { PlatformStack } from "./platform-stack";
+import { TenantStack } from "./tenant-stack";
 
 export interface GovcloudAppOptions {
   /** Absolute path of the folder cdktf writes to. */
   readonly outdir: string;
-}
-
-/** Stack names of an environment, in deploy order. */
-export interface StackPlan {
-  readonly management?: string;
-  readonly platform: ReadonlyMap<string, string>;
-}
-
-/** The stacks of an environment and their deploy order. Plain data, no cdktf. */
-export function planStacks(env: Environment): StackPlan {
-  const hasManagement = env.infrastructure.provider !== "existing";
-  return {
-    ...(hasManagement ? { management: "management" } : {}),
-    platform: new Map(sortedEntries(env.regions).map(([id]) => [id, `platform-${id}`])),
-  };
+  /**
+   * Build only these stacks (others are left out of the app); used to rebuild only the stacks
+   * whose inputs changed.
+   * @default - every stack
+   */
+  readonly only?: ReadonlySet<string>;
 }
 
 /**
- * Builds the cdktf app of one environment: the management stack (Cluster API objects of every
- * regional cluster) and one platform stack per region, which depends on it.
+ * Builds the cdktf app of one environment, in deploy order: the management stack (Cluster API
+ * objects of every regional cluster), one platform stack per region after it, and the tenant
+ * stacks of each region after that region's platform stack.
  */
-export function buildApp(env: Environment, options: GovcloudAppOptions): App {
+export function buildApp(estate: Estate, options: GovcloudAppOptions): App {
+  const env = estate.environment;
   const app = new App({ outdir: options.outdir, stackTraces: false, skipValidation: false });
-  const plan = planStacks(env);
+  const wanted = (name: string) => options.only === undefined || options.only.has(name);
   const backend = (stackName: string) => ({ environment: env.name, stackName });
 
+  // Dependencies are declared between stacks that exist in this app; a stack built alone keeps
+  // its dependencies in the manifest through the caller (see cli/synth.ts).
   let management: TerraformStack | undefined;
-  if (plan.management !== undefined) {
-    management = new ManagementStack(app, plan.management, { environment: env, backend: backend(plan.management) });
+  if (env.infrastructure.provider !== "existing" && wanted("management")) {
+    management = new ManagementStack(app, "management", { environment: env, backend: backend("management") });
   }
-  for (const [regionId, stackName] of plan.platform) {
-    const platform = new PlatformStack(app, stackName, { environment: env, regionId, backend: backend(stackName) });
+  const platforms = new Map<string, TerraformStack>();
+  for (const [regionId] of sortedEntries(env.regions)) {
+    const name = platformStackName(regionId);
+    if (!wanted(name)) continue;
+    const platform = new PlatformStack(app, name, { environment: env, regionId, backend: backend(name) });
     if (management !== undefined) platform.addDependency(management);
+    platforms.set(regionId, platform);
+  }
+  for (const plan of estate.tenantStacks) {
+    if (!wanted(plan.name)) continue;
+    const tenants = new TenantStack(app, plan.name, { environment: env, plan });
+    const platform = platforms.get(plan.regionId);
+    if (platform !== undefined) tenants.addDependency(platform);
   }
   return app;
+}
+
+/** The platform stack of a region. */
+export function platformStackName(regionId: string): string {
+  return `platform-${regionId}`;
 }

@@ -15,14 +15,22 @@ describe("national", () => {
     manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
   });
 
-  it("has one management stack and one platform stack per region", () => {
-    expect([...stacks.keys()].sort()).toEqual(["management", "platform-central", "platform-north", "platform-south"]);
+  it("has one management stack, one platform stack per region and tenant stacks per region", () => {
+    const names = [...stacks.keys()].sort();
+    expect(names.filter((n) => !n.startsWith("tenants-"))).toEqual(["management", "platform-central", "platform-north", "platform-south"]);
+    for (const region of ["north", "central", "south"]) {
+      expect(names.filter((n) => n.startsWith(`tenants-${region}-`)).length, region).toBeGreaterThan(0);
+    }
   });
 
-  it("deploys every platform stack after the management stack", () => {
+  it("deploys management, then each region's platform, then that region's tenants", () => {
     expect(manifest.stacks.management?.dependencies).toEqual([]);
     for (const region of ["north", "central", "south"]) {
       expect(manifest.stacks[`platform-${region}`]?.dependencies).toEqual(["management"]);
+    }
+    for (const [name, stack] of Object.entries(manifest.stacks)) {
+      const region = /^tenants-([a-z0-9-]+)-\d{3}$/.exec(name)?.[1];
+      if (region !== undefined) expect(stack.dependencies, name).toEqual([`platform-${region}`]);
     }
   });
 

@@ -1,0 +1,209 @@
+/**
+ * Rules that span files: an agency against the environment and against the other agencies.
+ * Each rule reports every violation, located in the agency file that has to change.
+ */
+import * as path from "node:path";
+import type { Agency, Workload } from "../environments/agency-schema";
+import { type Diagnostic, formatPath } from "../environments/diagnostics";
+import type { LoadedAgency } from "../environments";
+import type { Loaded } from "../environments/loader";
+import { type Environment, hostOf, isAllowedHost } from "../environments/schema";
+import { servicePort } from "./tenant-model";
+
+/** Where a diagnostic points: a file's source map and a field path. */
+function at(loaded: Loaded<unknown>, fieldPath: PropertyKey[], message: string, key = false): Diagnostic {
+  const pos = key ? loaded.source.locateKey(fieldPath) : loaded.source.locate(fieldPath);
+  return { ...pos, path: formatPath(fieldPath), message };
+}
+
+function where(loaded: Loaded<unknown>, fieldPath: PropertyKey[]): string {
+  const pos = loaded.source.locate(fieldPath);
+  return `${pos.file}:${pos.line}:${pos.col}`;
+}
+
+/**
+ * A name reduced to what a person would consider "the same name": no diacritics (đ is d), no
+ * case, no punctuation. "Sở Y tế Hà Nội" and "SO Y TE - HA NOI" normalise alike.
+ */
+export function normalizeName(name: string): string {
+  return name
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[đĐ]/g, "d")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
+}
+
+/** Image hosts the estate may pull from: the regions' own registry mirrors. */
+function inCountryRegistries(env: Environment): Set<string> {
+  return new Set(Object.values(env.regions).map((r) => r.registries.images));
+}
+
+/** All cross-file problems of an environment's agencies, in no particular order. */
+export function checkAgencies(environment: Loaded<Environment>, agencies: readonly LoadedAgency[]): Diagnostic[] {
+  const env = environment.value;
+  const problems: Diagnostic[] = [];
+  const byId = new Map<string, LoadedAgency>();
+  const byName = new Map<string, LoadedAgency>();
+  const byCode = new Map<string, LoadedAgency>();
+  const byHost = new Map<string, { agency: LoadedAgency; workload: string }>();
+  const registries = inCountryRegistries(env);
+  const regions = Object.keys(env.regions).sort();
+
+  for (const loaded of agencies) {
+    const agency = loaded.value;
+    const fileId = path.basename(loaded.path).replace(/\.ya?ml$/, "");
+    if (agency.id !== fileId) {
+      problems.push(at(loaded, ["id"], `is '${agency.id}' but the file is ${fileId}.yaml; rename one so they match`));
+    }
+    const sameId = byId.get(agency.id);
+    if (sameId !== undefined) {
+      problems.push(at(loaded, ["id"], `duplicate agency id '${agency.id}': also declared at ${where(sameId, ["id"])}`));
+    } else {
+      byId.set(agency.id, loaded);
+    }
+    const normalized = normalizeName(agency.displayName);
+    const sameName = byName.get(normalized);
+    if (sameName !== undefined) {
+      problems.push(
+        at(
+          loaded,
+          ["displayName"],
+          `'${agency.displayName}' is the same name as '${sameName.value.displayName}' (agency ${sameName.value.id}, ${where(sameName, ["displayName"])}) once diacritics, case and punctuation are ignored; an agency onboards once`,
+        ),
+      );
+    } else {
+      byName.set(normalized, loaded);
+    }
+    if (agency.code !== undefined) {
+      const sameCode = byCode.get(agency.code);
+      if (sameCode !== undefined) {
+        problems.push(at(loaded, ["code"], `administrative code ${agency.code} is already used by agency ${sameCode.value.id} (${where(sameCode, ["code"])})`));
+      } else {
+        byCode.set(agency.code, loaded);
+      }
+    }
+    for (const field of ["homeRegion", "drRegion"] as const) {
+      if (!(agency[field] in env.regions)) {
+        problems.push(at(loaded, [field], `no region '${agency[field]}' in environment ${env.name}; known regions: ${regions.join(", ")}`));
+      }
+    }
+    for (const [name, workload] of Object.entries(agency.workloads)) {
+      problems.push(...checkWorkloadSources(loaded, name, workload, registries, env));
+      if ("host" in workload) {
+        const other = byHost.get(workload.host);
+        if (other !== undefined) {
+          problems.push(
+            at(loaded, ["workloads", name, "host"], `host ${workload.host} is already served by ${other.agency.value.id}/${other.workload} (${where(other.agency, ["workloads", other.workload, "host"])})`),
+          );
+        } else {
+          byHost.set(workload.host, { agency: loaded, workload: name });
+        }
+      }
+    }
+    problems.push(...checkQuotaCoversWorkloads(loaded));
+  }
+
+  // Rules that need every agency known first.
+  for (const loaded of agencies) {
+    const agency = loaded.value;
+    if (agency.parent !== undefined) {
+      const parent = byId.get(agency.parent);
+      if (parent === undefined) {
+        problems.push(at(loaded, ["parent"], `no agency '${agency.parent}' in environment ${env.name}`));
+      } else if (agency.level === "commune" && parent.value.level !== "provincial") {
+        problems.push(at(loaded, ["parent"], `a commune's parent must be a province; '${agency.parent}' is ${parent.value.level}`));
+      }
+    }
+    for (const [name, workload] of Object.entries(agency.workloads)) {
+      workload.dependsOn.forEach((dep, i) => {
+        const fieldPath = ["workloads", name, "dependsOn", i];
+        const provider = byId.get(dep.agency);
+        const target = provider?.value.workloads[dep.workload];
+        if (provider === undefined) {
+          problems.push(at(loaded, [...fieldPath, "agency"], `no agency '${dep.agency}' in environment ${env.name}`));
+        } else if (target === undefined) {
+          const known = Object.keys(provider.value.workloads).sort().join(", ") || "(none)";
+          problems.push(at(loaded, [...fieldPath, "workload"], `agency ${dep.agency} has no workload '${dep.workload}'; it has: ${known}`));
+        } else if (servicePort(target) === undefined) {
+          problems.push(at(loaded, [...fieldPath, "workload"], `${dep.agency}/${dep.workload} is a ${target.template}, which serves nothing to call`));
+        } else if (dep.agency === agency.id && dep.workload === name) {
+          problems.push(at(loaded, fieldPath, "a workload cannot depend on itself"));
+        } else if (provider.value.homeRegion !== agency.homeRegion) {
+          problems.push(
+            at(
+              loaded,
+              fieldPath,
+              `${dep.agency}/${dep.workload} runs in region ${provider.value.homeRegion} and this workload in ${agency.homeRegion}; in-cluster dependencies must share a region (call its public host instead)`,
+            ),
+          );
+        }
+      });
+    }
+  }
+  return problems;
+}
+
+function checkWorkloadSources(
+  loaded: LoadedAgency,
+  name: string,
+  workload: Workload,
+  registries: Set<string>,
+  env: Environment,
+): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  const known = [...registries].sort().join(", ");
+  const imageHost = workload.image.split("/")[0] as string;
+  if (!registries.has(imageHost)) {
+    problems.push(
+      at(loaded, ["workloads", name, "image"], `image registry ${imageHost} is not an in-country mirror; the datacenters pull only from: ${known}`),
+    );
+  }
+  if (workload.template === "ai-inference" && !registries.has(hostOf(workload.model))) {
+    problems.push(at(loaded, ["workloads", name, "model"], `model registry ${hostOf(workload.model)} is not an in-country mirror; use one of: ${known}`));
+  }
+  if ("host" in workload && !isAllowedHost(workload.host, env.tenancy.publicDomains)) {
+    problems.push(
+      at(loaded, ["workloads", name, "host"], `host ${workload.host} is not under the public domains of this environment (${env.tenancy.publicDomains.join(", ")})`),
+    );
+  }
+  return problems;
+}
+
+/** The most a workload can ask of its namespace's quota, at its largest scale. */
+export function workloadFootprint(workload: Workload): { cpu: number; memoryGiB: number; storageGiB: number; gpus: number } {
+  const replicas = "maxReplicas" in workload ? workload.maxReplicas : "replicas" in workload ? workload.replicas : 1;
+  return {
+    cpu: replicas * workload.resources.cpu,
+    memoryGiB: (replicas * workload.resources.memoryMiB) / 1024,
+    storageGiB: workload.template === "stateful-service" ? workload.replicas * workload.storageGiB : 0,
+    gpus: workload.template === "ai-inference" ? workload.replicas * workload.gpus : 0,
+  };
+}
+
+function checkQuotaCoversWorkloads(loaded: Loaded<Agency>): Diagnostic[] {
+  const agency = loaded.value;
+  const total = { cpu: 0, memoryGiB: 0, storageGiB: 0, gpus: 0 };
+  for (const workload of Object.values(agency.workloads)) {
+    const f = workloadFootprint(workload);
+    total.cpu += f.cpu;
+    total.memoryGiB += f.memoryGiB;
+    total.storageGiB += f.storageGiB;
+    total.gpus += f.gpus;
+  }
+  const problems: Diagnostic[] = [];
+  const fields = [
+    ["cpu", "CPU cores"],
+    ["memoryGiB", "GiB of memory"],
+    ["storageGiB", "GiB of storage"],
+    ["gpus", "GPUs"],
+  ] as const;
+  for (const [field, unit] of fields) {
+    const need = Math.round(total[field] * 1000) / 1000;
+    if (need > agency.quota[field]) {
+      problems.push(at(loaded, ["quota", field], `is ${agency.quota[field]} but the workloads need ${need} ${unit} at their largest scale; raise the quota or shrink the workloads`));
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,75 @@
+/**
+ * Whether the tenant quotas placed in a region fit the region's declared capacity. Tenants run
+ * on the general, storage and GPU pools (system pools are for the platform); the sum of quota
+ * requests may exceed what those pools offer by the environment's overcommit ratio. A tenant in
+ * its disaster-recovery region counts with `drReserveShare` of its quota.
+ */
+import type { Environment, Region } from "../environments/schema";
+
+export interface RegionCapacity {
+  readonly cpu: number;
+  readonly memoryGiB: number;
+  readonly gpus: number;
+}
+
+/** What a region's tenant-facing node pools offer, before overcommit. */
+export function regionCapacity(region: Region): RegionCapacity {
+  let cpu = 0;
+  let memoryGiB = 0;
+  let gpus = 0;
+  for (const pool of Object.values(region.cluster.nodePools)) {
+    if (pool.role === "system") continue;
+    cpu += pool.cpu * pool.count;
+    memoryGiB += pool.memoryGiB * pool.count;
+    gpus += pool.gpus * pool.count;
+  }
+  return { cpu, memoryGiB, gpus };
+}
+
+export interface TenantDemand {
+  readonly agencyId: string;
+  readonly role: "home" | "dr";
+  readonly cpu: number;
+  readonly memoryGiB: number;
+  readonly gpus: number;
+}
+
+export interface CapacityProblem {
+  readonly resource: "cpu" | "memoryGiB" | "gpus";
+  readonly message: string;
+  /** Largest consumers first. */
+  readonly consumers: readonly string[];
+}
+
+const UNITS = { cpu: "CPU cores", memoryGiB: "GiB of memory", gpus: "GPUs" } as const;
+
+/** Every resource of a region whose demand exceeds its capacity, naming the largest consumers. */
+export function checkRegionCapacity(environment: Environment, regionId: string, demands: readonly TenantDemand[]): CapacityProblem[] {
+  const region = environment.regions[regionId];
+  if (region === undefined) throw new Error(`internal: unknown region ${regionId}`);
+  const capacity = regionCapacity(region);
+  const { overcommit, drReserveShare } = environment.tenancy;
+  const limits = { cpu: capacity.cpu * overcommit.cpu, memoryGiB: capacity.memoryGiB * overcommit.memory, gpus: capacity.gpus };
+  const problems: CapacityProblem[] = [];
+  for (const resource of ["cpu", "memoryGiB", "gpus"] as const) {
+    const share = (d: TenantDemand) => d[resource] * (d.role === "home" ? 1 : drReserveShare);
+    const total = demands.reduce((sum, d) => sum + share(d), 0);
+    if (total <= limits[resource] + 1e-9) continue;
+    const consumers = [...demands]
+      .filter((d) => share(d) > 0)
+      .sort((a, b) => share(b) - share(a) || (a.agencyId < b.agencyId ? -1 : 1))
+      .slice(0, 5)
+      .map((d) => `${d.agencyId} ${round(share(d))}${d.role === "dr" ? " (DR reserve)" : ""}`);
+    const overcommitNote = resource === "gpus" ? "GPUs are not overcommitted" : `× overcommit ${resource === "cpu" ? overcommit.cpu : overcommit.memory}`;
+    problems.push({
+      resource,
+      consumers,
+      message: `tenant quotas need ${round(total)} ${UNITS[resource]} but region ${regionId} offers ${round(capacity[resource])} (${overcommitNote} = ${round(limits[resource])}); largest consumers: ${consumers.join(", ")}. Add nodes, raise the overcommit, or move agencies to another home region`,
+    });
+  }
+  return problems;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

@@ -1,0 +1,137 @@
+/**
+ * The estate: from validated configuration to what must exist where. Places every agency's
+ * tenants (home and disaster-recovery region), checks cross-file rules and capacity, assigns
+ * tenant stacks, and collects each stack's for_each instances. Plain data; no cdktf.
+ */
+import type { EnvironmentConfig, LoadedAgency } from "../environments";
+import { type Diagnostic, formatPath } from "../environments/diagnostics";
+import type { Environment } from "../environments/schema";
+import { ownershipLabels } from "../constructs/labels";
+import { checkAgencies } from "./agency-checks";
+import { checkRegionCapacity, type TenantDemand } from "./capacity";
+import { addTenantBaselineInstances, type DependencyEdge, dependencyEdges } from "./tenant-baseline-instances";
+import { type Blocks, countInstances, mergeBlocks, TENANT_LABELS, type TenantContext, type TenantRole, tenantNamespace } from "./tenant-model";
+import { assignShards, type ShardLock, tenantStackName } from "./tenant-shards";
+import { addWorkloadInstances } from "./workload-instances";
+
+/** One tenant stack: the tenants of one shard in one region. */
+export interface TenantStackPlan {
+  readonly name: string;
+  readonly regionId: string;
+  readonly shard: number;
+  /** Agency ids, sorted. */
+  readonly agencies: readonly string[];
+  readonly blocks: Blocks;
+  readonly resources: number;
+}
+
+export interface Estate {
+  readonly environment: Environment;
+  /** Sorted by name. */
+  readonly tenantStacks: readonly TenantStackPlan[];
+  /** The tenant-stack lock to record (unchanged when no agency was added or removed). */
+  readonly lock: ShardLock;
+}
+
+/** Builds the estate, or returns every problem that prevents it. */
+export function buildEstate(config: EnvironmentConfig, lock: ShardLock): { estate?: Estate; problems: Diagnostic[] } {
+  const env = config.environment.value;
+  const problems = checkAgencies(config.environment, config.agencies);
+  // A model of an estate whose files contradict each other would only add noise.
+  if (problems.length > 0) return { problems };
+
+  const agencies = [...config.agencies].sort((a, b) => (a.value.id < b.value.id ? -1 : 1));
+  const byId = new Map(agencies.map((a) => [a.value.id, a]));
+
+  // Every tenant's instances, per region.
+  const tenantBlocks = new Map<string, Map<string, Blocks>>(); // region -> agency -> blocks
+  const demands = new Map<string, TenantDemand[]>();
+  for (const regionId of Object.keys(env.regions).sort()) {
+    const home = agencies.filter((a) => a.value.homeRegion === regionId);
+    const edges = dependencyEdges(home.map((a) => a.value));
+    const byAgency = new Map<string, Blocks>();
+    const regionDemands: TenantDemand[] = [];
+    for (const loaded of agencies) {
+      const role: TenantRole | undefined =
+        loaded.value.homeRegion === regionId ? "home" : loaded.value.drRegion === regionId ? "dr" : undefined;
+      if (role === undefined) continue;
+      const ctx = tenantContext(env, regionId, loaded, role);
+      const blocks: Blocks = new Map();
+      addTenantBaselineInstances(ctx, edgesOf(edges, ctx.agency.id), blocks);
+      if (role === "home") {
+        for (const [name, workload] of Object.entries(ctx.agency.workloads).sort(([a], [b]) => (a < b ? -1 : 1))) {
+          addWorkloadInstances(ctx, name, workload, blocks);
+        }
+      }
+      byAgency.set(ctx.agency.id, blocks);
+      const { quota } = ctx.agency;
+      regionDemands.push({ agencyId: ctx.agency.id, role, cpu: quota.cpu, memoryGiB: quota.memoryGiB, gpus: quota.gpus });
+    }
+    tenantBlocks.set(regionId, byAgency);
+    demands.set(regionId, regionDemands);
+
+    for (const problem of checkRegionCapacity(env, regionId, regionDemands)) {
+      const at = config.environment.source.locate(["regions", regionId, "cluster", "nodePools"]);
+      problems.push({ ...at, path: formatPath(["regions", regionId, "cluster", "nodePools"]), message: problem.message });
+    }
+  }
+
+  const shardDemands = agencies.map((loaded) => ({
+    agencyId: loaded.value.id,
+    instancesByRegion: new Map(
+      [...tenantBlocks].flatMap(([regionId, byAgency]) => {
+        const blocks = byAgency.get(loaded.value.id);
+        return blocks === undefined ? [] : [[regionId, countInstances(blocks)] as const];
+      }),
+    ),
+  }));
+  const shards = assignShards(shardDemands, lock, env.tenancy);
+  for (const problem of shards.problems) {
+    const loaded = byId.get(problem.agencyId) as LoadedAgency;
+    problems.push({ ...loaded.source.locate(["workloads"]), path: "workloads", message: problem.message });
+  }
+  if (problems.length > 0) return { problems };
+
+  type StackDraft = { regionId: string; shard: number; agencies: string[]; blocks: Blocks };
+  const stacks = new Map<string, StackDraft>();
+  for (const [regionId, byAgency] of tenantBlocks) {
+    for (const [agencyId, blocks] of byAgency) {
+      const shard = shards.assignment.get(agencyId) as number;
+      const name = tenantStackName(regionId, shard);
+      const stack: StackDraft = stacks.get(name) ?? { regionId, shard, agencies: [], blocks: new Map() };
+      stack.agencies.push(agencyId);
+      mergeBlocks(stack.blocks, blocks);
+      stacks.set(name, stack);
+    }
+  }
+  const tenantStacks = [...stacks]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, s]) => ({ name, ...s, agencies: [...s.agencies].sort(), resources: countInstances(s.blocks) }));
+  return { estate: { environment: env, tenantStacks, lock: shards.lock }, problems: [] };
+}
+
+function tenantContext(env: Environment, regionId: string, loaded: LoadedAgency, role: TenantRole): TenantContext {
+  const agency = loaded.value;
+  const region = env.regions[regionId];
+  if (region === undefined) throw new Error(`internal: unknown region ${regionId}`);
+  const namespace = tenantNamespace(agency.id);
+  return {
+    environment: env,
+    regionId,
+    region,
+    agency,
+    role,
+    namespace,
+    labels: {
+      ...ownershipLabels(env.name, regionId),
+      [TENANT_LABELS.agency]: agency.id,
+      [TENANT_LABELS.tenant]: namespace,
+      [TENANT_LABELS.level]: agency.level,
+      [TENANT_LABELS.classification]: agency.dataClassification,
+    },
+  };
+}
+
+function edgesOf(edges: readonly DependencyEdge[], agencyId: string): DependencyEdge[] {
+  return edges.filter((e) => e.from.agency === agencyId || e.to.agency === agencyId);
+}

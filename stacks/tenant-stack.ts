@@ -1,0 +1,36 @@
+import { TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import type { Environment } from "../environments/schema";
+import type { TenantStackPlan } from "../estate/estate";
+import { TenantBaseline } from "../constructs/tenant-baseline";
+import { TenantWorkloads } from "../constructs/tenant-workloads";
+import { addStateBackend } from "./state-backend";
+
+export interface TenantStackProps {
+  readonly environment: Environment;
+  /** The stack's tenants and their for_each instances, from the estate. */
+  readonly plan: TenantStackPlan;
+}
+
+/**
+ * The tenants of one shard in one region: their isolation baseline and their workloads, applied
+ * to the region's cluster after its platform stack. Each stack holds at most
+ * `tenancy.maxResourcesPerStack` resource instances, so a plan stays fast.
+ */
+export class TenantStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: TenantStackProps) {
+    super(scope, id);
+    const { environment: env, plan } = props;
+    const region = env.regions[plan.regionId];
+    if (region === undefined) throw new Error(`internal: unknown region '${plan.regionId}'`);
+    addStateBackend(this, env.stateBackend, { environment: env.name, stackName: id });
+    new KubernetesProvider(this, "kubernetes", { configContext: region.kubeContext });
+
+    const baseline = new TenantBaseline(this, "baseline", { blocks: plan.blocks });
+    new TenantWorkloads(this, "workloads", {
+      blocks: plan.blocks,
+      ...(baseline.namespaces === undefined ? {} : { dependsOn: [baseline.namespaces] }),
+    });
+  }
+}
