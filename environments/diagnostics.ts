@@ -45,13 +45,15 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.col}: ${d.path || "<document>"}: ${d.message}`;
 }
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/** Keys written plainly: names as people write them in YAML, including Kubernetes-style `bao-cao`. */
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 
 /**
  * Formats a field path the way a reader of the YAML thinks of it:
  * `["regions", "north", "nodePools", 1, "count"]` becomes `regions.north.nodePools[1].count`.
- * Keys that are not identifiers are quoted (`agencies["bo-tai-chinh"]`), which also keeps
- * a numeric mapping key (`["1"]`) apart from a list index (`[1]`).
+ * Keys that are names (letters, digits, `_` and `-`, starting with a letter) are written plainly
+ * (`workloads.bao-cao.image`); others are quoted (`labels["app.kubernetes.io/name"]`), which also
+ * keeps a numeric mapping key (`["1"]`) apart from a list index (`[1]`).
  */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";

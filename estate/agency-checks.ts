@@ -40,9 +40,20 @@ function inCountryRegistries(env: Environment): Set<string> {
   return new Set(Object.values(env.regions).map((r) => r.registries.images));
 }
 
-/** All cross-file problems of an environment's agencies, in no particular order. */
-export function checkAgencies(environment: Loaded<Environment>, agencies: readonly LoadedAgency[]): Diagnostic[] {
+/**
+ * All cross-file problems of an environment's agencies, in no particular order. When two files
+ * clash, the one that is not yet established (absent from `established`, the agencies already
+ * placed in tenant stacks, or named unlike its id) is the one reported: it is the one to change.
+ */
+export function checkAgencies(
+  environment: Loaded<Environment>,
+  loadedAgencies: readonly LoadedAgency[],
+  established: ReadonlySet<string> = new Set(),
+): Diagnostic[] {
   const env = environment.value;
+  const fileId = (a: LoadedAgency) => path.basename(a.path).replace(/\.ya?ml$/, "");
+  const rank = (a: LoadedAgency) => (fileId(a) !== a.value.id ? 2 : established.has(a.value.id) ? 0 : 1);
+  const agencies = [...loadedAgencies].sort((a, b) => rank(a) - rank(b) || (a.path < b.path ? -1 : 1));
   const problems: Diagnostic[] = [];
   const byId = new Map<string, LoadedAgency>();
   const byName = new Map<string, LoadedAgency>();
@@ -53,9 +64,8 @@ export function checkAgencies(environment: Loaded<Environment>, agencies: readon
 
   for (const loaded of agencies) {
     const agency = loaded.value;
-    const fileId = path.basename(loaded.path).replace(/\.ya?ml$/, "");
-    if (agency.id !== fileId) {
-      problems.push(at(loaded, ["id"], `is '${agency.id}' but the file is ${fileId}.yaml; rename one so they match`));
+    if (agency.id !== fileId(loaded)) {
+      problems.push(at(loaded, ["id"], `is '${agency.id}' but the file is ${fileId(loaded)}.yaml; rename one so they match`));
     }
     const sameId = byId.get(agency.id);
     if (sameId !== undefined) {

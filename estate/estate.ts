@@ -36,7 +36,7 @@ export interface Estate {
 /** Builds the estate, or returns every problem that prevents it. */
 export function buildEstate(config: EnvironmentConfig, lock: ShardLock): { estate?: Estate; problems: Diagnostic[] } {
   const env = config.environment.value;
-  const problems = checkAgencies(config.environment, config.agencies);
+  const problems = checkAgencies(config.environment, config.agencies, new Set(Object.keys(lock.agencies)));
   // A model of an estate whose files contradict each other would only add noise.
   if (problems.length > 0) return { problems };
 

@@ -324,7 +324,8 @@ describe("loadYamlFile", () => {
 describe("diagnostics formatting", () => {
   it("formats field paths the way they read in YAML", () => {
     expect(formatPath(["regions", "north", "nodePools", 1, "count"])).toBe("regions.north.nodePools[1].count");
-    expect(formatPath(["agencies", "bo-tai-chinh", "quota"])).toBe('agencies["bo-tai-chinh"].quota');
+    expect(formatPath(["agencies", "bo-tai-chinh", "quota"])).toBe("agencies.bo-tai-chinh.quota");
+    expect(formatPath(["labels", "app.kubernetes.io/name"])).toBe('labels["app.kubernetes.io/name"]');
     expect(formatPath(["labels", "1"])).toBe('labels["1"]');
     expect(formatPath(["a b"])).toBe('["a b"]');
     expect(formatPath([])).toBe("");

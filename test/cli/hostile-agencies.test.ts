@@ -1,0 +1,99 @@
+/**
+ * Broken and hostile agency files, end to end through `govcloud synth`: a clear error located
+ * in the file that has to change, exit code 2, and the previous output untouched.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { vi, beforeAll, describe, expect, it } from "vitest";
+import { run } from "../../cli/main";
+import { readTree, REPO_ROOT, tempDir } from "../support/synth";
+
+const root = tempDir();
+const out = path.join(root, "cdktf.out");
+
+function cli(...args: string[]): { code: number; stderr: string } {
+  let stderr = "";
+  const outSpy = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+  const errSpy = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    return { code: run(args), stderr };
+  } finally {
+    outSpy.mockRestore();
+    errSpy.mockRestore();
+  }
+}
+
+/** A copy of the national environment with its agencies, edited by `edit`; returns the env file. */
+function estateVariant(name: string, edit: (agenciesDir: string) => void): string {
+  const dir = path.join(root, name);
+  fs.cpSync(path.join(REPO_ROOT, "environments", "national"), path.join(dir, "national"), { recursive: true });
+  fs.copyFileSync(path.join(REPO_ROOT, "environments", "national.yaml"), path.join(dir, "national.yaml"));
+  edit(path.join(dir, "national", "agencies"));
+  return path.join(dir, "national.yaml");
+}
+
+function editFile(file: string, from: string | RegExp, to: string): void {
+  const text = fs.readFileSync(file, "utf8");
+  expect(text).toMatch(from);
+  fs.writeFileSync(file, text.replace(from, to));
+}
+
+const cases: Array<[string, (agencies: string) => void, RegExp]> = [
+  [
+    "duplicate agency ids",
+    (dir) => fs.copyFileSync(path.join(dir, "xa-ba-na.yaml"), path.join(dir, "xa-ba-na-2.yaml")),
+    /agencies\/xa-ba-na-2\.yaml:\d+:\d+: id: duplicate agency id 'xa-ba-na': also declared at .*agencies\/xa-ba-na\.yaml:\d+:\d+/,
+  ],
+  [
+    "names that collide after normalisation",
+    (dir) => {
+      fs.copyFileSync(path.join(dir, "xa-ba-na.yaml"), path.join(dir, "ubnd-xa-ba-na.yaml"));
+      editFile(path.join(dir, "ubnd-xa-ba-na.yaml"), "id: xa-ba-na", "id: ubnd-xa-ba-na");
+      editFile(path.join(dir, "ubnd-xa-ba-na.yaml"), "displayName: Ủy ban nhân dân Xã Bà Nà", "displayName: UY BAN NHAN DAN - XA BA NA");
+    },
+    /agencies\/ubnd-xa-ba-na\.yaml:\d+:\d+: displayName: 'UY BAN NHAN DAN - XA BA NA' is the same name as 'Ủy ban nhân dân Xã Bà Nà' \(agency xa-ba-na/,
+  ],
+  [
+    "over-capacity quotas",
+    (dir) => editFile(path.join(dir, "bo-tai-chinh.yaml"), "  cpu: 48\n", "  cpu: 5000\n"),
+    /national\.yaml:\d+:\d+: regions\.north\.cluster\.nodePools: tenant quotas need \d+ CPU cores but region north offers 992 .*largest consumers: bo-tai-chinh 5000/,
+  ],
+  [
+    "a DR region equal to the home region",
+    (dir) => editFile(path.join(dir, "bo-tai-chinh.yaml"), "drRegion: south", "drRegion: north"),
+    /agencies\/bo-tai-chinh\.yaml:\d+:\d+: drRegion: must differ from homeRegion 'north'/,
+  ],
+  [
+    "an image from a public registry",
+    (dir) => editFile(path.join(dir, "xa-ba-na.yaml"), /image: registry\.central\.govcloud\.gov\.vn\/xa-ba-na\/bao-cao/, "image: docker.io/library/bao-cao"),
+    /agencies\/xa-ba-na\.yaml:\d+:\d+: workloads\.bao-cao\.image: image registry docker\.io is not an in-country mirror/,
+  ],
+  [
+    "a template name that does not exist",
+    (dir) => editFile(path.join(dir, "xa-ba-na.yaml"), "template: scheduled-job", "template: cron-job"),
+    /agencies\/xa-ba-na\.yaml:\d+:\d+: workloads\.bao-cao\.template: must be one of web-service, worker, scheduled-job, stateful-service, open-data-api, ai-inference; got "cron-job"/,
+  ],
+  [
+    "an alias in an agency file",
+    (dir) => editFile(path.join(dir, "xa-ba-na.yaml"), "homeRegion: central\ndrRegion: south", "homeRegion: &h central\ndrRegion: *h"),
+    /agencies\/xa-ba-na\.yaml:\d+:\d+: drRegion: .*alias/,
+  ],
+];
+
+describe("hostile agency files", () => {
+  let before: Map<string, Buffer>;
+  beforeAll(() => {
+    expect(cli("synth", "--env", estateVariant("good", () => {}), "--out", out, "--quiet").code).toBe(0);
+    before = readTree(out);
+  });
+
+  it.each(cases)("%s: a located error and exit code 2", (name, edit, expected) => {
+    const result = cli("synth", "--env", estateVariant(name.replace(/\W+/g, "-"), edit), "--out", out);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(expected);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    const after = readTree(out);
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    for (const [file, bytes] of before) expect(after.get(file)?.equals(bytes), file).toBe(true);
+  });
+});
