@@ -9,6 +9,7 @@ import { buildApp } from "../stacks/govcloud-app";
 import { withoutStackTraceFormatting } from "../stacks/stack-traces";
 import { loadEstate } from "./load-estate";
 import { replaceDirectory } from "./output-directory";
+import { buildSources, writeSources } from "./source-map-file";
 
 export interface SynthOptions {
   readonly repoRoot: string;
@@ -38,6 +39,7 @@ export function synthesize(options: SynthOptions): SynthResult {
   const outdir = path.resolve(options.out);
   const stacks = replaceDirectory(outdir, (temp) => {
     withoutStackTraceFormatting(() => buildApp(loaded.estate, { outdir: temp }).synth());
+    writeSources(temp, buildSources(loaded.config, options.repoRoot));
     return summarize(temp);
   });
   // Recorded only once the output exists, so a failed synth changes nothing at all.
