@@ -20,11 +20,11 @@ function at(value: unknown, path: readonly string[]): unknown {
   return current;
 }
 
-/** Every path to a non-object leaf (scalars and arrays) of a value. */
+/** Every path to a scalar or a list of a value (an empty object sets nothing, so it has none). */
 function leafPaths(value: Values, prefix: string[] = []): string[][] {
   return Object.keys(value).flatMap((k) => {
     const v = value[k];
-    return isPlainObject(v) && Object.keys(v).length > 0 ? leafPaths(v, [...prefix, k]) : [[...prefix, k]];
+    return isPlainObject(v) ? leafPaths(v, [...prefix, k]) : [[...prefix, k]];
   });
 }
 

@@ -1,0 +1,63 @@
+import type { Construct } from "constructs";
+import { ADD_ON_REQUIREMENTS, EVERY_NODE_TOLERATIONS } from "../../estate/add-ons";
+import { KUBERNETES_API_EGRESS, metricsIngress, type NetworkAllow } from "../add-on-network-policy";
+import { type AddOnProps, HelmAddOn, mirrored, resolveAddOnProps } from "../helm-add-on";
+
+/**
+ * Energy metering (sustainable-computing-io/kepler): a DaemonSet that turns RAPL and hwmon
+ * counters into per-node and per-pod energy metrics, the input of green-energy reporting.
+ *
+ * It runs on every node (an unmetered GPU node would be the largest gap), as a privileged
+ * container: that is what reading the counters takes, and why its namespace is `privileged`.
+ * The counters must reach the node: bare metal, or VMs whose hypervisor passes RAPL through;
+ * where they do not, Kepler does not start and the release rolls back.
+ *
+ * Images: `image.repository` holds the full reference of the Kepler image; the chart versions
+ * with an NVML init container for GPU metering read `daemonset.nvidia.nvmlInitImage.repository`
+ * (docker.io's busybox upstream), set to the mirror's copy too.
+ *
+ * The chart has no priorityClassName value: Kepler runs at the default priority.
+ */
+export class Kepler extends HelmAddOn {
+  public static readonly CHART = "kepler";
+  /** 2025: the rewritten Kepler (0.10 onwards), whose chart is published with each release. */
+  public static readonly VERSION = "0.11.1";
+  public static readonly NETWORK_ALLOWS: readonly NetworkAllow[] = [
+    KUBERNETES_API_EGRESS,
+    {
+      name: "kubelet-egress",
+      direction: "egress",
+      peers: [{ kind: "nodes" }],
+      ports: [{ port: 10250 }],
+      reason: "Kepler maps processes to pods through the kubelet of its node",
+    },
+    metricsIngress([28282]),
+  ];
+
+  public readonly networkAllows = Kepler.NETWORK_ALLOWS;
+
+  constructor(scope: Construct, id: string, props: AddOnProps) {
+    const p = resolveAddOnProps(props);
+    super(scope, id, {
+      releaseName: "kepler",
+      namespace: ADD_ON_REQUIREMENTS.kepler.namespace,
+      chart: Kepler.CHART,
+      version: props.version ?? Kepler.VERSION,
+      chartRegistry: p.chartRegistry,
+      values: p.values,
+      dependsOn: p.dependsOn,
+      defaultValues: {
+        image: { repository: mirrored(p.imagesHost, "sustainable_computing_io/kepler") },
+        daemonset: {
+          tolerations: EVERY_NODE_TOLERATIONS.map((t) => ({ ...t })),
+          securityContext: { privileged: true },
+          resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+          nvidia: { nvmlInitImage: { repository: mirrored(p.imagesHost, "library/busybox") } },
+        },
+        // The chart logs at debug level by default.
+        config: { log: { level: "info" } },
+        serviceMonitor: { enabled: p.serviceMonitors },
+      },
+    });
+  }
+}

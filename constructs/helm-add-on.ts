@@ -1,0 +1,216 @@
+import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { stringify } from "yaml";
+import { deepMerge, sortKeysDeep, type Values } from "../estate/deep-merge";
+import { PLATFORM_PRIORITY_CLASS, type Placement } from "../estate/add-ons";
+
+export interface HelmAddOnProps {
+  /** Helm release name (DNS-1123 label of at most 53 characters, Helm's limit). */
+  readonly releaseName: string;
+  /** Namespace of the release. It must already exist: the cluster baseline creates it, with its Pod Security level and default-deny policies. */
+  readonly namespace: string;
+  /** Chart name inside the registry, e.g. `ingress-nginx`. */
+  readonly chart: string;
+  /** Exact chart version, e.g. `4.12.1` (a leading `v` is allowed: some charts publish `v1.17.2`). Never a range. */
+  readonly version: string;
+  /** The region's in-country chart registry, e.g. `oci://registry.north.govcloud.gov.vn/charts`. */
+  readonly chartRegistry: string;
+  /**
+   * The add-on's pinned values.
+   * @default {}
+   */
+  readonly defaultValues?: Values;
+  /**
+   * The environment's values, deep-merged over `defaultValues` (objects merge, lists and scalars
+   * replace, `null` deletes a key).
+   * @default {}
+   */
+  readonly values?: Values;
+  /**
+   * Seconds Helm waits for the release's resources and hooks to become ready before it rolls back.
+   * @default 600
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * What must exist first: the namespace, its network allow rules, priority classes, CRDs.
+   * @default []
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** What every platform add-on class (constructs/add-ons/) accepts. */
+export interface AddOnProps {
+  /** The region's in-country registries: images (host) and charts (oci:// URL). */
+  readonly registries: { readonly images: string; readonly charts: string };
+  /**
+   * Where the add-on's controllers run, from `systemPlacement`.
+   * @default - no node selector and no tolerations
+   */
+  readonly placement?: Placement;
+  /**
+   * Chart version to install instead of the pinned one.
+   * @default - the version pinned by the add-on
+   */
+  readonly version?: string;
+  /**
+   * Helm values deep-merged over the add-on's defaults.
+   * @default {}
+   */
+  readonly values?: Values;
+  /**
+   * PriorityClass of the add-on's pods.
+   * @default "govcloud-platform-critical"
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Create Prometheus Operator ServiceMonitors/PodMonitors. Their CRDs come with the monitoring
+   * add-on, so only turn this on together with a dependency on it.
+   * @default false
+   */
+  readonly serviceMonitors?: boolean;
+  /**
+   * What must exist first.
+   * @default []
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** Release settings every platform add-on shares; see the constructor for why. */
+const MAX_HISTORY = 5;
+const DEFAULT_TIMEOUT_SECONDS = 600;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const OCI_URL = /^oci:\/\/[a-z0-9.-]+(:\d{1,5})?(\/[a-z0-9._-]+)*\/?$/;
+/** semver.org's grammar, with an optional leading `v`; anything else (`^1.2`, `1.x`, `>=1`, `*`) is a range. */
+const EXACT_VERSION =
+  /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-(0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(\.(0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+
+/**
+ * One Helm release of a platform add-on, pulled from the region's in-country OCI registry at a
+ * pinned version, with the add-on's default values and the environment's values merged once,
+ * here, and written as one YAML document with sorted keys (the same inputs give the same bytes).
+ *
+ * Add-ons (constructs/add-ons/) are small classes on this one, in the manner of EKS Blueprints.
+ */
+export class HelmAddOn extends Construct {
+  public readonly release: Release;
+  public readonly releaseName: string;
+  public readonly namespace: string;
+  public readonly chart: string;
+  public readonly version: string;
+  /** The oci:// repository the chart is pulled from. */
+  public readonly repository: string;
+  /** The resolved values: defaults with the environment's values merged over them, keys sorted. */
+  public readonly values: Values;
+
+  constructor(scope: Construct, id: string, props: HelmAddOnProps) {
+    super(scope, id);
+    const problems = HelmAddOn.validate(props);
+    if (problems.length > 0) {
+      throw new Error(`HelmAddOn '${props.releaseName}' is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    }
+    this.releaseName = props.releaseName;
+    this.namespace = props.namespace;
+    this.chart = props.chart;
+    this.version = props.version;
+    this.repository = props.chartRegistry.replace(/\/+$/, "");
+    this.values = sortKeysDeep(deepMerge(props.defaultValues ?? {}, props.values ?? {}));
+
+    this.release = new Release(this, "release", {
+      name: this.releaseName,
+      namespace: this.namespace,
+      repository: this.repository,
+      chart: this.chart,
+      version: this.version,
+      values: [stringify(this.values, { lineWidth: 0, aliasDuplicateObjects: false })],
+      // The baseline owns namespaces (Pod Security labels, default-deny); a release that created
+      // its own would bypass both.
+      createNamespace: false,
+      // A failed install or upgrade rolls back rather than leaving a half-applied platform
+      // service in every tenant's path; `atomic` implies waiting for readiness.
+      atomic: true,
+      wait: true,
+      waitForJobs: true,
+      cleanupOnFail: true,
+      timeout: props.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+      // Every revision is a Secret in the namespace; a few are enough to roll back by hand.
+      maxHistory: MAX_HISTORY,
+      dependsOn: props.dependsOn ?? [],
+    });
+  }
+
+  /** Every problem with the props, so that one error says all that is wrong. */
+  public static validate(props: HelmAddOnProps): string[] {
+    const problems: string[] = [];
+    if (!DNS_LABEL.test(props.releaseName) || props.releaseName.length > 53) {
+      problems.push(`releaseName '${props.releaseName}' must be a DNS-1123 label of at most 53 characters`);
+    }
+    if (!DNS_LABEL.test(props.namespace) || props.namespace.length > 63) {
+      problems.push(`namespace '${props.namespace}' must be a DNS-1123 label`);
+    }
+    if (!DNS_LABEL.test(props.chart)) {
+      problems.push(`chart '${props.chart}' must be a chart name such as ingress-nginx`);
+    }
+    if (!OCI_URL.test(props.chartRegistry)) {
+      problems.push(
+        `chartRegistry '${props.chartRegistry}' must be an oci:// URL of the in-country registry, such as oci://registry.north.govcloud.gov.vn/charts`,
+      );
+    }
+    if (!EXACT_VERSION.test(props.version)) {
+      problems.push(`version '${props.version}' must be an exact semantic version such as 4.12.1, not a range`);
+    }
+    const timeout = props.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    if (!Number.isInteger(timeout) || timeout < 60 || timeout > 3600) {
+      problems.push(`timeoutSeconds ${timeout} must be a whole number of seconds between 60 and 3600`);
+    }
+    return problems;
+  }
+}
+
+/** {@link AddOnProps} with every default applied; add-on classes read these, never the props. */
+export interface ResolvedAddOnProps {
+  readonly imagesHost: string;
+  readonly chartRegistry: string;
+  readonly placement: Placement;
+  readonly priorityClassName: string;
+  readonly serviceMonitors: boolean;
+  readonly values: Values;
+  readonly dependsOn: ITerraformDependable[];
+}
+
+/** Applies the defaults of {@link AddOnProps}, in one place for all add-ons. */
+export function resolveAddOnProps(props: AddOnProps): ResolvedAddOnProps {
+  return {
+    imagesHost: props.registries.images,
+    chartRegistry: props.registries.charts,
+    placement: props.placement ?? { nodeSelector: {}, tolerations: [] },
+    priorityClassName: props.priorityClassName ?? PLATFORM_PRIORITY_CLASS,
+    serviceMonitors: props.serviceMonitors ?? false,
+    values: props.values ?? {},
+    dependsOn: props.dependsOn ?? [],
+  };
+}
+
+/** Pod-level settings of the `restricted` Pod Security profile, for charts that take a pod securityContext. */
+export function restrictedPodSecurityContext(): Values {
+  return { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
+}
+
+/** Container-level settings of the `restricted` Pod Security profile, plus a read-only root filesystem. */
+export function restrictedContainerSecurityContext(): Values {
+  return { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
+}
+
+/** Node selector and tolerations as chart values. */
+export function placementValues(placement: Placement): { nodeSelector: Values; tolerations: Values[] } {
+  return { nodeSelector: { ...placement.nodeSelector }, tolerations: placement.tolerations.map((t) => ({ ...t })) };
+}
+
+/**
+ * `<registry host>/<upstream repository path>`: the in-country mirror keeps the upstream path, so
+ * `registry.k8s.io/ingress-nginx/controller` is `registry.north.govcloud.gov.vn/ingress-nginx/controller`.
+ */
+export function mirrored(imagesHost: string, upstreamPath: string): string {
+  return `${imagesHost}/${upstreamPath}`;
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { Monitoring } from "../../../constructs/add-ons/monitoring";
+import { synthConstructs } from "../../support/synth";
+
+const registries = { images: "registry.south.govcloud.gov.vn", charts: "oci://registry.south.govcloud.gov.vn/charts" };
+
+function build(): Monitoring {
+  let addOn: Monitoring | undefined;
+  synthConstructs((stack) => {
+    addOn = new Monitoring(stack, "monitoring", { registries });
+  });
+  return addOn!;
+}
+
+describe("Monitoring", () => {
+  const addOn = build();
+  const values = addOn.values as Record<string, any>;
+
+  it("pins kube-prometheus-stack 72.6.2 in the monitoring namespace, with a longer timeout", () => {
+    expect([addOn.chart, addOn.version, addOn.namespace, addOn.releaseName]).toEqual(["kube-prometheus-stack", "72.6.2", "monitoring", "monitoring"]);
+    expect(addOn.release.timeoutInput).toBe(900);
+  });
+
+  it("redirects every image with global.imageRegistry and each subchart's image.registry", () => {
+    expect(values.global.imageRegistry).toBe("registry.south.govcloud.gov.vn");
+    for (const image of [
+      values.grafana.image,
+      values.grafana.sidecar.image,
+      values.grafana.initChownData.image,
+      values.grafana.downloadDashboardsImage,
+      values["kube-state-metrics"].image,
+      values["prometheus-node-exporter"].image,
+    ]) {
+      expect(image).toEqual({ registry: "registry.south.govcloud.gov.vn" });
+    }
+  });
+
+  it("drops Grafana's well-known default password and its test pod", () => {
+    expect(values.grafana.adminPassword).toBeNull();
+    expect(values.grafana.testFramework).toEqual({ enabled: false });
+  });
+
+  it("makes Prometheus pick up every ServiceMonitor, PodMonitor, rule and probe of the cluster", () => {
+    const spec = values.prometheus.prometheusSpec;
+    for (const key of ["serviceMonitor", "podMonitor", "rule", "probe"]) expect(spec[`${key}SelectorNilUsesHelmValues`], key).toBe(false);
+    expect(spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe("50Gi");
+  });
+
+  it("runs node-exporter on every node", () => {
+    expect(values["prometheus-node-exporter"].tolerations).toEqual([{ operator: "Exists" }]);
+  });
+
+  it("scrapes every namespace and the nodes", () => {
+    const scrape = Monitoring.NETWORK_ALLOWS.find((a) => a.name === "scrape-egress")!;
+    expect(scrape).toMatchObject({ direction: "egress", peers: [{ kind: "all-namespaces" }] });
+    expect(scrape.ports).toBeUndefined();
+    const nodes = Monitoring.NETWORK_ALLOWS.find((a) => a.name === "nodes-egress")!;
+    expect(nodes.ports?.map((p) => p.port)).toEqual(expect.arrayContaining([10250, 9100]));
+  });
+});
