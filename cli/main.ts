@@ -10,7 +10,7 @@ import { displayPath, UserError } from "../environments/diagnostics";
 import { listEnvironments } from "../environments";
 import { JSON_SCHEMAS, renderJsonSchema } from "../environments/json-schema";
 import { buildApp } from "../stacks/govcloud-app";
-import { withoutStackTraceFormatting } from "../stacks/stack-traces";
+import { withoutTokenStackTraces } from "../stacks/stack-traces";
 import { loadEstate } from "./load-estate";
 import { onboardCommand } from "./onboard";
 import { synthesize } from "./synth";
@@ -104,7 +104,7 @@ export function createProgram(): Command {
     .action(() => {
       const { estate } = loadEstate(REPO_ROOT, process.env.GOVCLOUD_ENV ?? DEFAULT_ENV, { frozenLock: true });
       const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? DEFAULT_OUT);
-      withoutStackTraceFormatting(() => buildApp(estate, { outdir }).synth());
+      withoutTokenStackTraces(() => buildApp(estate, { outdir }).synth());
     });
 
   program.addCommand(onboardCommand(REPO_ROOT));

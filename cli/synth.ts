@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeShardLock } from "../environments/tenant-stack-lock";
 import { buildApp } from "../stacks/govcloud-app";
-import { withoutStackTraceFormatting } from "../stacks/stack-traces";
+import { withoutTokenStackTraces } from "../stacks/stack-traces";
 import { loadEstate } from "./load-estate";
 import { replaceDirectory } from "./output-directory";
 import { buildSources, writeSources } from "./source-map-file";
@@ -38,7 +38,7 @@ export function synthesize(options: SynthOptions): SynthResult {
   const loaded = loadEstate(options.repoRoot, options.environment, { frozenLock: options.frozenLock });
   const outdir = path.resolve(options.out);
   const stacks = replaceDirectory(outdir, (temp) => {
-    withoutStackTraceFormatting(() => buildApp(loaded.estate, { outdir: temp }).synth());
+    withoutTokenStackTraces(() => buildApp(loaded.estate, { outdir: temp }).synth());
     writeSources(temp, buildSources(loaded.config, options.repoRoot));
     return summarize(temp);
   });

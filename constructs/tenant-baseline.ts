@@ -8,7 +8,7 @@ import { ResourceQuotaV1 } from "@cdktf/provider-kubernetes/lib/resource-quota-v
 import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { BASELINE_BLOCKS } from "../estate/tenant-baseline-instances";
 import type { Blocks } from "../estate/tenant-model";
-import { forEachOf } from "./for-each";
+import { forEachResource } from "./for-each";
 
 export interface TenantBaselineProps {
   /** The stack's instances; only the baseline blocks (BASELINE_BLOCKS) are rendered here. */
@@ -28,14 +28,13 @@ export class TenantBaseline extends Construct {
   constructor(scope: Construct, id: string, props: TenantBaselineProps) {
     super(scope, id);
     const { blocks } = props;
-    const each = (block: string) => {
-      const instances = blocks.get(block);
-      // Escaped and sorted: display names and group names are agency-written text.
-      return instances === undefined || instances.size === 0 ? undefined : forEachOf(instances);
-    };
     const nameOf = (block: string) => block.slice(block.indexOf(".") + 1);
-    const named = <R extends TerraformResource>(block: string, resource: R): R => {
-      // Readable, stable addresses: kubernetes_namespace_v1.tenant["<agency-id>"].
+    /** One for_each resource per block that has instances, with a readable, stable address. */
+    const render = <R extends TerraformResource>(block: string, create: (it: TerraformIterator) => R): R | undefined => {
+      const instances = blocks.get(block);
+      if (instances === undefined || instances.size === 0) return undefined;
+      const resource = forEachResource(this, instances, create);
+      // kubernetes_namespace_v1.tenant["<agency-id>"], not a hashed construct path.
       resource.overrideLogicalId(nameOf(block));
       return resource;
     };
@@ -45,57 +44,53 @@ export class TenantBaseline extends Construct {
       labels: it.getStringMap("labels"),
     });
 
-    const nsIt = each(BASELINE_BLOCKS.namespace);
-    if (nsIt === undefined) return;
-    const namespaces = named(
+    const namespaces = render(
       BASELINE_BLOCKS.namespace,
-      new NamespaceV1(this, "namespace", {
-        forEach: nsIt,
-        metadata: { name: nsIt.getString("name"), labels: nsIt.getStringMap("labels"), annotations: nsIt.getStringMap("annotations") },
-        // Deleting a tenant namespace deletes the agency's data with it.
-        lifecycle: { preventDestroy: true },
-      }),
+      (it) =>
+        new NamespaceV1(this, "namespace", {
+          forEach: it,
+          metadata: { name: it.getString("name"), labels: it.getStringMap("labels"), annotations: it.getStringMap("annotations") },
+          // Deleting a tenant namespace deletes the agency's data with it.
+          lifecycle: { preventDestroy: true },
+        }),
     );
+    if (namespaces === undefined) return;
     this.namespaces = namespaces;
     const dependsOn = [namespaces];
 
-    const quotaIt = each(BASELINE_BLOCKS.quota);
-    if (quotaIt !== undefined) {
-      named(BASELINE_BLOCKS.quota, new ResourceQuotaV1(this, "quota", { forEach: quotaIt, dependsOn, metadata: metadata(quotaIt), spec: { hard: quotaIt.getStringMap("hard") } }));
-    }
-    const limitsIt = each(BASELINE_BLOCKS.limitRange);
-    if (limitsIt !== undefined) {
-      named(
-        BASELINE_BLOCKS.limitRange,
+    render(
+      BASELINE_BLOCKS.quota,
+      (it) => new ResourceQuotaV1(this, "quota", { forEach: it, dependsOn, metadata: metadata(it), spec: { hard: it.getStringMap("hard") } }),
+    );
+    render(
+      BASELINE_BLOCKS.limitRange,
+      (it) =>
         new LimitRangeV1(this, "limit-range", {
-          forEach: limitsIt,
+          forEach: it,
           dependsOn,
-          metadata: metadata(limitsIt),
+          metadata: metadata(it),
           spec: {
             limit: [
               {
                 type: "Container",
-                default: limitsIt.getStringMap("default_limits"),
-                defaultRequest: limitsIt.getStringMap("default_requests"),
-                max: limitsIt.getStringMap("max"),
+                default: it.getStringMap("default_limits"),
+                defaultRequest: it.getStringMap("default_requests"),
+                max: it.getStringMap("max"),
               },
             ],
           },
         }),
-      );
-    }
-    const saIt = each(BASELINE_BLOCKS.defaultServiceAccount);
-    if (saIt !== undefined) {
-      named(
-        BASELINE_BLOCKS.defaultServiceAccount,
+    );
+    render(
+      BASELINE_BLOCKS.defaultServiceAccount,
+      (it) =>
         new DefaultServiceAccountV1(this, "default-service-account", {
-          forEach: saIt,
+          forEach: it,
           dependsOn,
-          metadata: { namespace: saIt.getString("namespace") },
+          metadata: { namespace: it.getString("namespace") },
           automountServiceAccountToken: false,
         }),
-      );
-    }
+    );
 
     const policies: Array<[string, (it: TerraformIterator) => NetworkPolicyV1Spec]> = [
       [BASELINE_BLOCKS.denyAll, () => ({ podSelector: {}, policyTypes: ["Ingress", "Egress"] })],
@@ -183,24 +178,21 @@ export class TenantBaseline extends Construct {
       ],
     ];
     for (const [block, spec] of policies) {
-      const it = each(block);
-      if (it === undefined) continue;
-      named(block, new NetworkPolicyV1(this, nameOf(block), { forEach: it, dependsOn, metadata: metadata(it), spec: spec(it) }));
+      render(block, (it) => new NetworkPolicyV1(this, nameOf(block), { forEach: it, dependsOn, metadata: metadata(it), spec: spec(it) }));
     }
 
     for (const block of [BASELINE_BLOCKS.admins, BASELINE_BLOCKS.developers, BASELINE_BLOCKS.viewers]) {
-      const it = each(block);
-      if (it === undefined) continue;
-      named(
+      render(
         block,
-        new RoleBindingV1(this, nameOf(block), {
-          forEach: it,
-          dependsOn,
-          metadata: metadata(it),
-          // Namespaced bindings to the platform's ClusterRoles: tenants never get cluster-wide rights.
-          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: it.getString("cluster_role") },
-          subject: [{ kind: "Group", name: it.getString("group"), apiGroup: "rbac.authorization.k8s.io" }],
-        }),
+        (it) =>
+          new RoleBindingV1(this, nameOf(block), {
+            forEach: it,
+            dependsOn,
+            metadata: metadata(it),
+            // Namespaced bindings to the platform's ClusterRoles: tenants never get cluster-wide rights.
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: it.getString("cluster_role") },
+            subject: [{ kind: "Group", name: it.getString("group"), apiGroup: "rbac.authorization.k8s.io" }],
+          }),
       );
     }
   }

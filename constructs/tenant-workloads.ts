@@ -17,7 +17,7 @@ import { StatefulSetV1 } from "@cdktf/provider-kubernetes/lib/stateful-set-v1";
 import type { WorkloadTemplate } from "../environments/agency-schema";
 import type { Blocks } from "../estate/tenant-model";
 import { type WorkloadKind, workloadBlock } from "../estate/workload-instances";
-import { forEachOf } from "./for-each";
+import { forEachResource } from "./for-each";
 
 export interface TenantWorkloadsProps {
   /**
@@ -114,7 +114,7 @@ export class TenantWorkloads extends Construct {
       if (instances === undefined || instances.size === 0) continue;
       const prerequisites = POD_OWNERS.has(kind) ? POD_PREREQUISITES.flatMap((k) => resources.get(workloadBlock(template, k)) ?? []) : [];
       const after = [...dependsOn, ...prerequisites];
-      const resource = render(this, block, forEachOf(instances), after.length > 0 ? after : undefined);
+      const resource = forEachResource(this, instances, (it) => render(this, block, it, after.length > 0 ? after : undefined));
       // Readable, stable addresses: kubernetes_deployment_v1.web_service["<agency-id>/<workload>"].
       resource.overrideLogicalId(block.slice(block.indexOf(".") + 1));
       resources.set(block, resource);

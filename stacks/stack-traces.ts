@@ -1,15 +1,23 @@
 /**
  * cdktf captures a full stack trace for every token it creates (every reference, every complex
- * attribute of a provider binding) and formats it at once, only to show it if that token later
- * fails to resolve. Formatting dominated synthesis in profiles (about a third of the time, more
- * with source maps on). While `fn` runs, traces are captured but not formatted.
+ * attribute of a provider binding, every `each.value` reference each time it is resolved), only
+ * to show it if that token later fails to resolve. In profiles of a national estate this was the
+ * largest single cost of synthesis after the token resolver itself. While `fn` runs, tokens get
+ * no creation trace. An unresolvable token still fails synthesis, with its message but without
+ * the trace; set GOVCLOUD_DEBUG=1 to keep traces when chasing one.
+ *
+ * cdktf is pinned at 0.21.0, its final release, so the internal module replaced here is fixed.
  */
-export function withoutStackTraceFormatting<T>(fn: () => T): T {
-  const previous = Error.prepareStackTrace;
-  Error.prepareStackTrace = () => "";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const stackTrace = require("cdktf/lib/tokens/private/stack-trace") as { captureStackTrace: (below?: unknown) => string[] };
+
+export function withoutTokenStackTraces<T>(fn: () => T): T {
+  if (process.env.GOVCLOUD_DEBUG) return fn();
+  const capture = stackTrace.captureStackTrace;
+  stackTrace.captureStackTrace = () => [];
   try {
     return fn();
   } finally {
-    Error.prepareStackTrace = previous;
+    stackTrace.captureStackTrace = capture;
   }
 }

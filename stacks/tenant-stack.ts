@@ -1,8 +1,8 @@
-import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { Environment } from "../environments/schema";
 import type { TenantStackPlan } from "../estate/estate";
+import { ForEachDataStack } from "../constructs/for-each";
 import { TenantBaseline } from "../constructs/tenant-baseline";
 import { TenantWorkloads } from "../constructs/tenant-workloads";
 import { addStateBackend } from "./state-backend";
@@ -18,7 +18,7 @@ export interface TenantStackProps {
  * to the region's cluster after its platform stack. Each stack holds at most
  * `tenancy.maxResourcesPerStack` resource instances, so a plan stays fast.
  */
-export class TenantStack extends TerraformStack {
+export class TenantStack extends ForEachDataStack {
   constructor(scope: Construct, id: string, props: TenantStackProps) {
     super(scope, id);
     const { environment: env, plan } = props;
