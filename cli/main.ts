@@ -13,6 +13,7 @@ import { buildApp } from "../stacks/govcloud-app";
 import { withoutTokenStackTraces } from "../stacks/stack-traces";
 import { loadEstate } from "./load-estate";
 import { onboardCommand } from "./onboard";
+import { addressesCommand } from "./addresses";
 import { synthesize } from "./synth";
 
 /** The repository this CLI belongs to: environments and state paths are relative to it. */
@@ -108,6 +109,7 @@ export function createProgram(): Command {
     });
 
   program.addCommand(onboardCommand(REPO_ROOT));
+  program.addCommand(addressesCommand(REPO_ROOT));
   return program;
 }
 

@@ -16,6 +16,17 @@ import type { InstanceValues } from "../estate/tenant-model";
 /** A stack that writes registered for_each maps into its synthesized JSON. */
 export class ForEachDataStack extends TerraformStack {
   private readonly forEachData = new Map<TerraformResource, Record<string, unknown>>();
+  private readonly renames = new Map<string, string>();
+
+  /**
+   * Declares that the agency `from` is now `to`: every instance whose key names `to` gets a
+   * `moved` block from the key that named `from`, so Terraform moves state instead of
+   * destroying and recreating the agency's resources. (cdktf's moveTo/moveFromId move whole
+   * resources; instance keys of a for_each resource need moved blocks of their own.)
+   */
+  public addAgencyRename(from: string, to: string): void {
+    this.renames.set(to, from);
+  }
 
   /** @internal */
   public registerForEachData(resource: TerraformResource, data: Record<string, unknown>): void {
@@ -29,7 +40,22 @@ export class ForEachDataStack extends TerraformStack {
       if (body === undefined) throw new Error(`internal: no synthesized block for ${resource.node.path}`);
       body.for_each = data;
     }
+    const moved = this.movedBlocks();
+    if (moved.length > 0) (tf as Record<string, unknown>).moved = moved;
     return tf as Record<string, unknown>;
+  }
+
+  private movedBlocks(): Array<{ from: string; to: string }> {
+    if (this.renames.size === 0) return [];
+    const moved: Array<{ from: string; to: string }> = [];
+    for (const [resource, data] of this.forEachData) {
+      const block = `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+      for (const key of Object.keys(data)) {
+        const former = renameKey(key, this.renames);
+        if (former !== key) moved.push({ from: `${block}[${JSON.stringify(former)}]`, to: `${block}[${JSON.stringify(key)}]` });
+      }
+    }
+    return moved.sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
   }
 }
 
@@ -67,4 +93,20 @@ export function terraformLiteral(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/**
+ * The key an instance had before renames (`new id -> former id`): agency ids are the first
+ * segment of each side of a key (`a`, `a/w`, `a/w/0`, `a/w->b/v`).
+ */
+export function renameKey(key: string, formerIds: ReadonlyMap<string, string>): string {
+  return key
+    .split("->")
+    .map((side) => {
+      const slash = side.indexOf("/");
+      const agency = slash < 0 ? side : side.slice(0, slash);
+      const former = formerIds.get(agency);
+      return former === undefined ? side : former + side.slice(agency.length);
+    })
+    .join("->");
 }

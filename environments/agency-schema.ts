@@ -6,7 +6,7 @@
  * onboarding command and the docs read them from these schemas.
  */
 import { z } from "zod";
-import { DnsLabel, IsoDate } from "./schema";
+import { DnsLabel, IsoDate, PolicySuppressionSchema } from "./schema";
 
 // ---------------------------------------------------------------------------------------------
 // Field types
@@ -249,6 +249,9 @@ export const InformationSystemSchema = z.strictObject({
 export const AgencySchema = z
   .strictObject({
     id: AgencyId.describe("Agency id; must match the file name"),
+    renamedFrom: AgencyId.optional().describe(
+      "The agency's former id, after a rename: its resources are moved to the new addresses (Terraform moved blocks), not destroyed and recreated",
+    ),
     code: z
       .string()
       .regex(/^(\d{2}|\d{5})$/, "must be the 2-digit province or 5-digit commune code of Decision 19/2025/QĐ-TTg")
@@ -287,6 +290,10 @@ export const AgencySchema = z
       .prefault({})
       .describe("Identity-provider groups per role; default <id>-admins, <id>-developers, <id>-viewers"),
     workloads: z.record(DnsLabel.max(40, "must be at most 40 characters"), WorkloadSchema).default({}),
+    suppressions: z
+      .array(PolicySuppressionSchema)
+      .default([])
+      .describe("Accepted exceptions to policy rules for this agency's resources only (govcloud check)"),
   })
   .superRefine((agency, ctx) => {
     if (agency.drRegion === agency.homeRegion) {

@@ -118,6 +118,9 @@ export function checkAgencies(
   // Rules that need every agency known first.
   for (const loaded of agencies) {
     const agency = loaded.value;
+    if (agency.renamedFrom !== undefined && byId.has(agency.renamedFrom)) {
+      problems.push(at(loaded, ["renamedFrom"], `agency '${agency.renamedFrom}' still exists (${where(byId.get(agency.renamedFrom) as LoadedAgency, ["id"])}); remove its file when renaming it`));
+    }
     if (agency.parent !== undefined) {
       const parent = byId.get(agency.parent);
       if (parent === undefined) {

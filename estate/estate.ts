@@ -23,6 +23,8 @@ export interface TenantStackPlan {
   readonly agencies: readonly string[];
   readonly blocks: Blocks;
   readonly resources: number;
+  /** Agencies renamed in this stack: new id -> former id (their instances get moved blocks). */
+  readonly renames: ReadonlyMap<string, string>;
 }
 
 export interface Estate {
@@ -85,21 +87,31 @@ export function buildEstate(config: EnvironmentConfig, lock: ShardLock): { estat
       }),
     ),
   }));
-  const shards = assignShards(shardDemands, lock, env.tenancy);
+  // A renamed agency stays in the stack of its former id: state cannot move between stacks.
+  const agenciesLock: Record<string, number> = { ...lock.agencies };
+  for (const loaded of agencies) {
+    const former = loaded.value.renamedFrom;
+    if (former !== undefined && agenciesLock[loaded.value.id] === undefined && agenciesLock[former] !== undefined) {
+      agenciesLock[loaded.value.id] = agenciesLock[former];
+    }
+  }
+  const shards = assignShards(shardDemands, { agencies: agenciesLock }, env.tenancy);
   for (const problem of shards.problems) {
     const loaded = byId.get(problem.agencyId) as LoadedAgency;
     problems.push({ ...loaded.source.locate(["workloads"]), path: "workloads", message: problem.message });
   }
   if (problems.length > 0) return { problems };
 
-  type StackDraft = { regionId: string; shard: number; agencies: string[]; blocks: Blocks };
+  type StackDraft = { regionId: string; shard: number; agencies: string[]; blocks: Blocks; renames: Map<string, string> };
   const stacks = new Map<string, StackDraft>();
   for (const [regionId, byAgency] of tenantBlocks) {
     for (const [agencyId, blocks] of byAgency) {
       const shard = shards.assignment.get(agencyId) as number;
       const name = tenantStackName(regionId, shard);
-      const stack: StackDraft = stacks.get(name) ?? { regionId, shard, agencies: [], blocks: new Map() };
+      const stack: StackDraft = stacks.get(name) ?? { regionId, shard, agencies: [], blocks: new Map(), renames: new Map() };
       stack.agencies.push(agencyId);
+      const former = byId.get(agencyId)?.value.renamedFrom;
+      if (former !== undefined) stack.renames.set(agencyId, former);
       mergeBlocks(stack.blocks, blocks);
       stacks.set(name, stack);
     }

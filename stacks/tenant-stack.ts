@@ -27,6 +27,7 @@ export class TenantStack extends ForEachDataStack {
     addStateBackend(this, env.stateBackend, { environment: env.name, stackName: id });
     new KubernetesProvider(this, "kubernetes", { configContext: region.kubeContext });
 
+    for (const [id, former] of plan.renames) this.addAgencyRename(former, id);
     const baseline = new TenantBaseline(this, "baseline", { blocks: plan.blocks });
     new TenantWorkloads(this, "workloads", {
       blocks: plan.blocks,
