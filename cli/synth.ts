@@ -4,11 +4,15 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import stringify from "json-stable-stringify";
+import { agenciesDir, resolveEnvironmentFile } from "../environments";
 import { writeShardLock } from "../environments/tenant-stack-lock";
 import { buildApp } from "../stacks/govcloud-app";
+import { planStacks, renderManifest } from "../stacks/stack-plan";
 import { withoutTokenStackTraces } from "../stacks/stack-traces";
 import { loadEstate } from "./load-estate";
 import { replaceDirectory } from "./output-directory";
+import { adoptStacks, PARALLEL_MIN_AGENCIES, SynthWorker } from "./parallel-synth";
 import { buildSources, writeSources } from "./source-map-file";
 
 export interface SynthOptions {
@@ -35,16 +39,67 @@ export interface SynthResult {
 
 /** Synthesizes one environment. Throws UserError for bad input; earlier output stays intact. */
 export function synthesize(options: SynthOptions): SynthResult {
-  const loaded = loadEstate(options.repoRoot, options.environment, { frozenLock: options.frozenLock });
-  const outdir = path.resolve(options.out);
-  const stacks = replaceDirectory(outdir, (temp) => {
-    withoutTokenStackTraces(() => buildApp(loaded.estate, { outdir: temp }).synth());
-    writeSources(temp, buildSources(loaded.config, options.repoRoot));
-    return summarize(temp);
-  });
-  // Recorded only once the output exists, so a failed synth changes nothing at all.
-  const lockUpdated = loaded.lockChanged && writeShardLock(loaded.lockPath, loaded.estate.lock) ? loaded.lockPath : undefined;
-  return { outdir, stacks, ...(lockUpdated === undefined ? {} : { lockUpdated }) };
+  // Start the second thread first, so that it loads cdktf while this one reads configuration.
+  const worker = wantsWorker(options) ? new SynthWorker() : undefined;
+  try {
+    const loaded = loadEstate(options.repoRoot, options.environment, { frozenLock: options.frozenLock });
+    const outdir = path.resolve(options.out);
+    const plan = planStacks(loaded.estate);
+    const stacks = replaceDirectory(outdir, (temp) => {
+      // Tenant stacks alternate between the threads; the main thread also takes the rest.
+      const tenantStacks = loaded.estate.tenantStacks.map((s) => s.name);
+      const offloaded = worker === undefined ? [] : tenantStacks.filter((_, i) => i % 2 === 1);
+      const local = new Set(plan.map((s) => s.name).filter((name) => !offloaded.includes(name)));
+      withoutTokenStackTraces(() => buildApp(loaded.estate, { outdir: temp, only: local }).synth());
+      if (worker !== undefined && offloaded.length > 0) {
+        const workerOut = `${temp}.worker`;
+        worker.run(loaded.estate, offloaded, workerOut);
+        adoptStacks(workerOut, temp, offloaded);
+      }
+      // The manifest of all stacks, whichever thread built them (cdktf's own lists only its app's).
+      fs.writeFileSync(path.join(temp, "manifest.json"), stringify(renderManifest(plan, CDKTF_VERSION), { space: 2 }) as string);
+      writeSources(temp, buildSources(loaded.config, options.repoRoot));
+      return summarizePlan(temp, plan);
+    });
+    // Recorded only once the output exists, so a failed synth changes nothing at all.
+    const lockUpdated = loaded.lockChanged && writeShardLock(loaded.lockPath, loaded.estate.lock) ? loaded.lockPath : undefined;
+    return { outdir, stacks, ...(lockUpdated === undefined ? {} : { lockUpdated }) };
+  } finally {
+    worker?.close();
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const CDKTF_VERSION = (require("cdktf/package.json") as { version: string }).version;
+
+/**
+ * A second thread pays off for large estates only (its start-up costs about half a second).
+ * GOVCLOUD_THREADS=1 forces one thread, =2 forces two.
+ */
+function wantsWorker(options: SynthOptions): boolean {
+  const forced = process.env.GOVCLOUD_THREADS;
+  if (forced === "1") return false;
+  if (forced === "2") return true;
+  const dir = agenciesDir(resolveEnvironmentFile(options.repoRoot, options.environment));
+  return fs.existsSync(dir) && fs.readdirSync(dir).length >= PARALLEL_MIN_AGENCIES;
+}
+
+/** Summaries in deploy order; tenant stack sizes come from the plan, the others are counted. */
+function summarizePlan(outdir: string, plan: ReturnType<typeof planStacks>): StackSummary[] {
+  return deployOrder(
+    plan.map((stack) => ({
+      name: stack.name,
+      dependencies: [...stack.dependencies].sort(),
+      resources: stack.resources ?? countResources(path.join(outdir, "stacks", stack.name, "cdk.tf.json")),
+    })),
+  );
+}
+
+function countResources(file: string): number {
+  const tf = JSON.parse(fs.readFileSync(file, "utf8")) as { resource?: Record<string, Record<string, unknown>> };
+  return Object.values(tf.resource ?? {})
+    .flatMap((byName) => Object.values(byName))
+    .reduce<number>((n, body) => n + instanceCount(body), 0);
 }
 
 /** Stack names, dependencies and resource counts of a synthesized folder, in deploy order. */

@@ -3,6 +3,7 @@ import type { Estate } from "../estate/estate";
 import { sortedEntries } from "../constructs/labels";
 import { ManagementStack } from "./management-stack";
 import { PlatformStack } from "./platform-stack";
+import { platformStackName } from "./stack-plan";
 import { TenantStack } from "./tenant-stack";
 
 export interface GovcloudAppOptions {
@@ -50,7 +51,3 @@ export function buildApp(estate: Estate, options: GovcloudAppOptions): App {
   return app;
 }
 
-/** The platform stack of a region. */
-export function platformStackName(regionId: string): string {
-  return `platform-${regionId}`;
-}
