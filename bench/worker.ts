@@ -2,14 +2,15 @@
  * One measured run in a fresh process, so that peak memory belongs to that run alone.
  *   worker.ts govcloud <env.yaml> <outdir>   synthesize with cdktf constructs (the product path)
  *   worker.ts baseline <env.yaml> <outdir> <reference-outdir>
- *                                            the floor: load and validate the same config, then
- *                                            write the identical JSON directly, without constructs
+ *                                            the floor: load and validate the same configuration
+ *                                            and build the same estate model, then write the
+ *                                            identical JSON directly, without constructs
  * Prints one JSON line: { ms, maxRssMiB, resources, bytes }.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import stringify from "json-stable-stringify";
-import { loadEnvironment } from "../environments";
+import { loadEstate } from "../cli/load-estate";
 import { summarize, synthesize } from "../cli/synth";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
@@ -43,7 +44,7 @@ if (mode === "govcloud") {
   // generator must pay (config, validation, serialization, writing), nothing of how it is built.
   const documents = readDocuments(reference);
   const started = performance.now();
-  loadEnvironment(REPO_ROOT, envFile);
+  loadEstate(REPO_ROOT, envFile);
   fs.rmSync(outdir, { recursive: true, force: true });
   for (const [rel, doc] of documents) {
     fs.mkdirSync(path.dirname(path.join(outdir, rel)), { recursive: true });
