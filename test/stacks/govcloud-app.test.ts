@@ -74,6 +74,23 @@ describe("national", () => {
   });
 });
 
+describe("synthesis on two threads", () => {
+  it("writes the same bytes as one thread", () => {
+    const one = synthesize({ repoRoot: REPO_ROOT, environment: "national", out: path.join(out, "one", "cdktf.out") });
+    process.env.GOVCLOUD_THREADS = "2";
+    try {
+      const two = synthesize({ repoRoot: REPO_ROOT, environment: "national", out: path.join(out, "two", "cdktf.out") });
+      const a = readTree(one.outdir);
+      const b = readTree(two.outdir);
+      expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+      for (const [file, bytes] of a) expect(b.get(file)?.equals(bytes), file).toBe(true);
+      expect(two.stacks).toEqual(one.stacks);
+    } finally {
+      delete process.env.GOVCLOUD_THREADS;
+    }
+  });
+});
+
 describe("dev", () => {
   it("has no management stack, because its clusters already exist", () => {
     const { outdir } = synthesize({ repoRoot: REPO_ROOT, environment: "dev", out: path.join(out, "dev") });
