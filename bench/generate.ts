@@ -42,7 +42,14 @@ export function writeEnvironment(repoRoot: string, dir: string, size: BenchSize)
       registries: { images: `registry.${id}.govcloud.gov.vn`, charts: `oci://registry.${id}.govcloud.gov.vn/charts` },
     };
   }
-  const env = { ...national, name: size.name, regions };
+  // The management cluster lives in one of the generated regions (its objects' green labels).
+  const env = {
+    ...national,
+    name: size.name,
+    regions,
+    managementCluster: { ...national.managementCluster, region: regionIds[0] },
+    backup: backupFor(national.backup, regionIds),
+  };
   const file = path.join(dir, `${size.name}.yaml`);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(file, YAML.stringify(env, { aliasDuplicateObjects: false }));
@@ -98,4 +105,14 @@ function writeAgencies(dir: string, regionIds: readonly string[], count: number)
     const { id, text } = agencyYaml(i, regionIds);
     fs.writeFileSync(path.join(dir, `${id}.yaml`), text);
   }
+}
+
+/** The national backup section, extended to generated regions (ring topology beyond three). */
+function backupFor(backup: Record<string, unknown> & { regions: Record<string, unknown> }, regionIds: readonly string[]): unknown {
+  if (regionIds.length === 3) return backup;
+  const template = JSON.stringify(backup.regions.north);
+  const regions = Object.fromEntries(regionIds.map((id) => [id, JSON.parse(template.replaceAll("north", id))]));
+  // A ring gives every region one partner: two copies, enough for every class but secret's three.
+  const minCopyRegions = { ...(backup.minCopyRegions as Record<string, number>), secret: 2 };
+  return { ...backup, topology: "ring", minCopyRegions, regions };
 }

@@ -14,6 +14,8 @@ import { withoutTokenStackTraces } from "../stacks/stack-traces";
 import { loadEstate } from "./load-estate";
 import { onboardCommand } from "./onboard";
 import { addressesCommand } from "./addresses";
+import { checkCommand } from "./check";
+import { reportCommand } from "./report";
 import { synthesize } from "./synth";
 
 /** The repository this CLI belongs to: environments and state paths are relative to it. */
@@ -55,7 +57,7 @@ export function createProgram(): Command {
 
   program
     .command("validate")
-    .description("Check environment files without writing anything.")
+    .description("Check environment and agency files (cross-file rules, capacity, stack limits) without writing anything.")
     .addOption(new Option("-e, --env <name>", "environment to check (default: all)"))
     .action((opts: { env?: string }) => {
       const names = opts.env === undefined ? listEnvironments(REPO_ROOT) : [opts.env];
@@ -110,6 +112,8 @@ export function createProgram(): Command {
 
   program.addCommand(onboardCommand(REPO_ROOT));
   program.addCommand(addressesCommand(REPO_ROOT));
+  program.addCommand(checkCommand(REPO_ROOT));
+  program.addCommand(reportCommand(REPO_ROOT));
   return program;
 }
 

@@ -13,9 +13,17 @@ import { type IResolvable, MapTerraformIterator, TerraformIterator, type Terrafo
 import type { IConstruct } from "constructs";
 import type { InstanceValues } from "../estate/tenant-model";
 
+/**
+ * A change to the values of every instance of one for_each resource, applied when the stack is
+ * synthesized (aspects use it: the instance values never pass through cdktf's resolver). It
+ * receives values already made Terraform-literal and must return values that need no escaping.
+ */
+export type InstanceTransform = (values: Readonly<Record<string, unknown>>, key: string) => Record<string, unknown>;
+
 /** A stack that writes registered for_each maps into its synthesized JSON. */
 export class ForEachDataStack extends TerraformStack {
   private readonly forEachData = new Map<TerraformResource, Record<string, unknown>>();
+  private readonly transforms = new Map<TerraformResource, InstanceTransform[]>();
   private readonly renames = new Map<string, string>();
 
   /**
@@ -33,16 +41,40 @@ export class ForEachDataStack extends TerraformStack {
     this.forEachData.set(resource, data);
   }
 
+  /** Whether `resource` gets its for_each instances from this stack (rather than from cdktf). */
+  public hasForEachData(resource: TerraformResource): boolean {
+    return this.forEachData.has(resource);
+  }
+
+  /**
+   * Changes every instance of a for_each resource of this stack at synthesis, after the ones
+   * added before it. The instance keys stay as they are.
+   */
+  public addInstanceTransform(resource: TerraformResource, transform: InstanceTransform): void {
+    if (!this.forEachData.has(resource)) throw new Error(`internal: ${resource.node.path} has no for_each data in this stack`);
+    this.transforms.set(resource, [...(this.transforms.get(resource) ?? []), transform]);
+  }
+
   public override toTerraform(): Record<string, unknown> {
     const tf = super.toTerraform() as { resource?: Record<string, Record<string, { for_each?: unknown }>> };
     for (const [resource, data] of this.forEachData) {
       const body = tf.resource?.[resource.terraformResourceType]?.[resource.friendlyUniqueId];
       if (body === undefined) throw new Error(`internal: no synthesized block for ${resource.node.path}`);
-      body.for_each = data;
+      body.for_each = this.transformed(resource, data);
     }
     const moved = this.movedBlocks();
     if (moved.length > 0) (tf as Record<string, unknown>).moved = moved;
     return tf as Record<string, unknown>;
+  }
+
+  private transformed(resource: TerraformResource, data: Record<string, unknown>): Record<string, unknown> {
+    const transforms = this.transforms.get(resource);
+    if (transforms === undefined) return data;
+    const out: Record<string, unknown> = {};
+    for (const [key, values] of Object.entries(data)) {
+      out[key] = transforms.reduce((v, transform) => transform(v, key), values as Record<string, unknown>);
+    }
+    return out;
   }
 
   private movedBlocks(): Array<{ from: string; to: string }> {

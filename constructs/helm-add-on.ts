@@ -37,7 +37,16 @@ export interface HelmAddOnProps {
    * @default []
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * How the chart puts labels on the objects it renders: the values that carry `labels` (for
+   * example `{ commonLabels: labels }`), used by {@link HelmAddOn.addCommonLabels}.
+   * @default - the chart takes no such value; addCommonLabels changes nothing
+   */
+  readonly commonLabelValues?: (labels: Readonly<Record<string, string>>) => Values;
 }
+
+/** Labels as a Helm values fragment, for a chart's {@link HelmAddOnProps.commonLabelValues}. */
+export type CommonLabelValues = (labels: Readonly<Record<string, string>>) => Values;
 
 /** What every platform add-on class (constructs/add-ons/) accepts. */
 export interface AddOnProps {
@@ -101,8 +110,10 @@ export class HelmAddOn extends Construct {
   public readonly version: string;
   /** The oci:// repository the chart is pulled from. */
   public readonly repository: string;
-  /** The resolved values: defaults with the environment's values merged over them, keys sorted. */
-  public readonly values: Values;
+  /** Whether the chart takes labels for its objects through values (addCommonLabels works). */
+  public readonly supportsCommonLabels: boolean;
+  private resolvedValues: Values;
+  private readonly commonLabelValues?: CommonLabelValues;
 
   constructor(scope: Construct, id: string, props: HelmAddOnProps) {
     super(scope, id);
@@ -115,7 +126,9 @@ export class HelmAddOn extends Construct {
     this.chart = props.chart;
     this.version = props.version;
     this.repository = props.chartRegistry.replace(/\/+$/, "");
-    this.values = sortKeysDeep(deepMerge(props.defaultValues ?? {}, props.values ?? {}));
+    this.resolvedValues = sortKeysDeep(deepMerge(props.defaultValues ?? {}, props.values ?? {}));
+    this.commonLabelValues = props.commonLabelValues;
+    this.supportsCommonLabels = props.commonLabelValues !== undefined;
 
     this.release = new Release(this, "release", {
       name: this.releaseName,
@@ -123,7 +136,7 @@ export class HelmAddOn extends Construct {
       repository: this.repository,
       chart: this.chart,
       version: this.version,
-      values: [stringify(this.values, { lineWidth: 0, aliasDuplicateObjects: false })],
+      values: [renderValues(this.resolvedValues)],
       // The baseline owns namespaces (Pod Security labels, default-deny); a release that created
       // its own would bypass both.
       createNamespace: false,
@@ -138,6 +151,26 @@ export class HelmAddOn extends Construct {
       maxHistory: MAX_HISTORY,
       dependsOn: props.dependsOn ?? [],
     });
+  }
+
+  /**
+   * The resolved values: defaults with the environment's values merged over them, then any
+   * common labels, keys sorted.
+   */
+  public get values(): Values {
+    return this.resolvedValues;
+  }
+
+  /**
+   * Puts `labels` on every object the chart renders, through the chart's own labels values
+   * (`commonLabelValues`), merged over the values so far. The green labels aspect calls it.
+   * Returns false, changing nothing, when the chart has no such value.
+   */
+  public addCommonLabels(labels: Readonly<Record<string, string>>): boolean {
+    if (this.commonLabelValues === undefined) return false;
+    this.resolvedValues = sortKeysDeep(deepMerge(this.resolvedValues, this.commonLabelValues({ ...labels })));
+    this.release.values = [renderValues(this.resolvedValues)];
+    return true;
   }
 
   /** Every problem with the props, so that one error says all that is wrong. */
@@ -166,6 +199,11 @@ export class HelmAddOn extends Construct {
     }
     return problems;
   }
+}
+
+/** Values as the one YAML document a release gets: sorted keys, no anchors, no folding. */
+function renderValues(values: Values): string {
+  return stringify(values, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 /** {@link AddOnProps} with every default applied; add-on classes read these, never the props. */

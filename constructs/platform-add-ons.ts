@@ -14,13 +14,13 @@ import { IngressNginx, type IngressNginxProps } from "./add-ons/ingress-nginx";
 import { Kepler } from "./add-ons/kepler";
 import { Kyverno } from "./add-ons/kyverno";
 import { Monitoring } from "./add-ons/monitoring";
-import { Velero } from "./add-ons/velero";
+import { Velero, type VeleroProps } from "./add-ons/velero";
 import type { HelmAddOn } from "./helm-add-on";
 import { ownershipLabels } from "./labels";
 
 /** An add-on class: a construct on HelmAddOn with its network allow rules as static data. */
 interface AddOnClass {
-  new (scope: Construct, id: string, props: IngressNginxProps): HelmAddOn;
+  new (scope: Construct, id: string, props: IngressNginxProps & VeleroProps): HelmAddOn;
   readonly NETWORK_ALLOWS: readonly NetworkAllow[];
 }
 
@@ -106,6 +106,7 @@ export class PlatformAddOns extends Construct {
           values: override?.values ?? {},
           serviceMonitors: monitoringRelease !== undefined,
           ingressClass: env.tenancy.ingressClass,
+          snapshotProviders: snapshotProviders(env, props.regionId),
           dependsOn: [
             ...afterNamespace,
             ...network.policies.values(),
@@ -118,4 +119,10 @@ export class PlatformAddOns extends Construct {
     this.addOns = addOns;
     this.networkPolicies = networkPolicies;
   }
+}
+
+/** Providers of the region's volume snapshot locations (Velero loads a plugin for each). */
+function snapshotProviders(env: Environment, regionId: string): string[] {
+  const snapshots = env.backup?.regions[regionId]?.volumeSnapshots;
+  return snapshots === undefined ? [] : [snapshots.provider];
 }

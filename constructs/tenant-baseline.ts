@@ -87,7 +87,7 @@ export class TenantBaseline extends Construct {
         new DefaultServiceAccountV1(this, "default-service-account", {
           forEach: it,
           dependsOn,
-          metadata: { namespace: it.getString("namespace") },
+          metadata: { namespace: it.getString("namespace"), labels: it.getStringMap("labels") },
           automountServiceAccountToken: false,
         }),
     );

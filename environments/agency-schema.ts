@@ -140,6 +140,13 @@ const workloadBase = {
     .enum(["home", "flexible"])
     .default("home")
     .describe("home: run in the home region; flexible: run in the lowest-carbon allowed region with capacity"),
+  functionalUnit: z
+    .strictObject({
+      name: z.string().min(1).max(100).describe("What one unit of work is, e.g. 'hồ sơ xử lý' or 'API request'"),
+      perYear: z.number().positive().max(1e15).describe("Units served per year (declared or measured)"),
+    })
+    .optional()
+    .describe("The workload's functional unit, for its Software Carbon Intensity (gCO2e per unit, ISO/IEC 21031) in the energy report"),
 };
 
 export const WebServiceSchema = z.strictObject({
@@ -279,6 +286,12 @@ export const AgencySchema = z
       gpus: z.int().min(0).max(512).default(0),
     }),
     dataClassification: DataClassification,
+    costCentre: z
+      .string()
+      .max(63)
+      .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, "must be label-safe: letters, digits, '-', '_' and '.', starting and ending with a letter or digit")
+      .optional()
+      .describe("Cost centre that energy and carbon are charged to (green.govcloud.gov.vn/cost-centre label); default the agency id"),
     personalData: z.boolean().describe("Whether the agency processes personal data (Decree 13/2023/NĐ-CP)"),
     systems: z.record(DnsLabel, InformationSystemSchema).describe("Information systems, keyed by system id"),
     access: z
@@ -328,6 +341,13 @@ export const AgencySchema = z
       }
       if ("minReplicas" in workload && workload.maxReplicas < workload.minReplicas) {
         ctx.addIssue({ code: "custom", path: ["workloads", name, "maxReplicas"], message: `must be at least minReplicas (${workload.minReplicas})` });
+      }
+      if (workload.template === "stateful-service" && workload.placement === "flexible") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["workloads", name, "placement"],
+          message: "cannot be flexible for a stateful-service: its volumes live in the home region and are never destroyed, so it cannot move; use home",
+        });
       }
     }
   });

@@ -6,7 +6,9 @@
  * generated from it (`npm run schemas`) and kept in sync by a test.
  */
 import { z } from "zod";
-import { addOnProblems } from "../estate/add-ons";
+import { addOnProblems, type AddOnSettings, installedAddOns } from "../estate/add-ons";
+import { maxCopyRegions } from "../estate/backup-topology";
+import { greenTargetProblems, todayInVietnam } from "../estate/green-targets";
 
 // ---------------------------------------------------------------------------------------------
 // Reusable field types
@@ -69,6 +71,66 @@ const Cidr = z
 /** What a node pool is for; the platform schedules by these roles. */
 export const NodePoolRole = z.enum(["system", "general", "gpu", "storage"]);
 
+/**
+ * How much power a node pool's machines draw for what a workload reserves, for the energy
+ * estimate (estate/energy.ts). Defaults are Cloud Carbon Footprint's coefficients
+ * (cloudcarbonfootprint.org/docs/methodology, Appendix I and III); see docs/energy-and-placement.md.
+ */
+export const PowerModelSchema = z.strictObject({
+  wattsPerCore: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(3.5)
+    .describe("Power of one vCPU at full load, W (default 3.5: Cloud Carbon Footprint's average maximum for AWS processors)"),
+  idleShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.21)
+    .describe("Share of a vCPU's full-load power it draws idle (default 0.21: Cloud Carbon Footprint's 0.74 W minimum / 3.5 W maximum)"),
+  wattsPerGiB: z
+    .number()
+    .min(0)
+    .max(10)
+    .default(0.42)
+    .describe("Memory power, W per GiB (default 0.42: Cloud Carbon Footprint's 0.392 W per GB)"),
+  wattsPerGpu: z
+    .number()
+    .min(0)
+    .max(2000)
+    .default(306)
+    .describe("Power of one GPU at full load, W (default 306: Cloud Carbon Footprint's figure for NVIDIA V100 and P100); set the board power of the pool's GPU model"),
+  gpuIdleShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.11)
+    .describe("Share of a GPU's full-load power it draws idle (default 0.11: Cloud Carbon Footprint's 35 W idle / 306 W)"),
+  wattsPerTiB: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(1.32)
+    .describe("Power of provisioned SSD volume storage, W per TiB (default 1.32: Cloud Carbon Footprint's 1.2 W per TB)"),
+});
+
+/** Emissions of making and disposing of one machine, spread over its service life (SCI's M). */
+export const EmbodiedEmissionsSchema = z.strictObject({
+  kgCO2ePerNode: z
+    .number()
+    .min(0)
+    .max(100_000)
+    .default(1000)
+    .describe("Manufacturing, transport and end-of-life emissions of one machine, kgCO2e (default 1000 is an assumption, not a measurement: use the vendor's product carbon footprint)"),
+  lifetimeYears: z
+    .number()
+    .gt(0)
+    .max(20)
+    .default(4)
+    .describe("Years a machine serves before it is replaced (default 4, as Cloud Carbon Footprint and Teads assume after Dell's R740 life-cycle assessment)"),
+});
+
 export const NodePoolSchema = z.strictObject({
   role: NodePoolRole.describe("What the pool runs: system (platform add-ons), general (tenant workloads), gpu (AI inference), storage (stateful services)"),
   count: z.int().min(0).max(1000).describe("Number of machines in the pool"),
@@ -95,6 +157,8 @@ export const NodePoolSchema = z.strictObject({
     )
     .default([])
     .describe("Node taints"),
+  power: PowerModelSchema.prefault({}).describe("Power drawn for what workloads reserve on this pool (energy estimate)"),
+  embodied: EmbodiedEmissionsSchema.prefault({}).describe("Embodied emissions of one machine of the pool (energy estimate, SCI's M)"),
 });
 
 export const ClusterSchema = z.strictObject({
@@ -162,6 +226,12 @@ export const RegionSchema = z.strictObject({
     })
     .describe("In-country registry mirrors; nothing is pulled from public registries"),
   energy: EnergyProfileSchema,
+  greenCertification: z
+    .string()
+    .max(63)
+    .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, "must be a label-safe name such as tcvn-green-dc (letters, digits, '-', '_', '.')")
+    .optional()
+    .describe("Green certification of the datacenter site, as it appears in the green.govcloud.gov.vn/certification label; default none"),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -222,6 +292,7 @@ export const StateBackendSchema = z.discriminatedUnion("type", [
 export const ManagementClusterSchema = z.strictObject({
   kubeContext: z.string().min(1).max(253).describe("kubeconfig context of the Cluster API management cluster"),
   namespace: DnsLabel.default("govcloud-clusters").describe("Namespace holding the regional clusters' Cluster API objects"),
+  region: DnsLabel.optional().describe("Region whose datacenter hosts the management cluster (its green labels); default: the first region by id"),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -349,6 +420,274 @@ export const TenancySchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
+// Policy checks (govcloud check): enforcement per environment, suppressions with an owner
+// ---------------------------------------------------------------------------------------------
+
+/** A rule id of a policy pack (policies/<pack>/<rule-id>.ts); `govcloud check` rejects unknown ids. */
+export const PolicyRuleId = z.string().max(100).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be a policy rule id such as containers-run-as-non-root");
+
+export const EnforcementLevelSchema = z.enum(["advisory", "mandatory", "disabled"]);
+
+/** An accepted exception to a rule: who accepted it, why, and until when. */
+export const PolicySuppressionSchema = z.strictObject({
+  rule: PolicyRuleId.describe("The rule the exception is for"),
+  resource: z
+    .string()
+    .min(1)
+    .max(500)
+    .describe('Terraform address of the resource instance, or a glob on it (* and ?), e.g. kubernetes_service_v1.web_service["bo-tai-chinh/*"]'),
+  stack: z.string().min(1).max(200).optional().describe("Only in stacks matching this glob (default: every stack)"),
+  reason: z.string().min(10, "must explain in at least 10 characters why the exception is acceptable").max(1000),
+  acceptedBy: z.string().min(1).max(200).describe("Who accepted the risk (name or role, and the decision if there is one)"),
+  expires: IsoDate.describe("Last day the exception holds; after it the suppression is itself a violation"),
+});
+
+export const PolicySettingsSchema = z.strictObject({
+  enforcement: z
+    .record(PolicyRuleId, EnforcementLevelSchema)
+    .default({})
+    .describe("Enforcement level per rule id, overriding the level its pack gives"),
+  suppressions: z.array(PolicySuppressionSchema).default([]).describe("Accepted exceptions, each with a reason, an owner and an expiry date"),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Backup: cross-region copies, retention, immutability and restore drills (docs/backup.md)
+// ---------------------------------------------------------------------------------------------
+
+/** Data classifications, lowest first; the agency schema's `dataClassification` uses the same names. */
+export const DATA_CLASSIFICATIONS = ["public", "internal", "confidential", "secret"] as const;
+export type DataClassificationName = (typeof DATA_CLASSIFICATIONS)[number];
+
+/** One setting per data classification, each with its default. */
+function perClassification(
+  make: (classification: DataClassificationName, fallback: number) => z.ZodDefault<z.ZodInt>,
+  defaults: Readonly<Record<DataClassificationName, number>>,
+) {
+  return z
+    .strictObject({
+      public: make("public", defaults.public),
+      internal: make("internal", defaults.internal),
+      confidential: make("confidential", defaults.confidential),
+      secret: make("secret", defaults.secret),
+    })
+    .prefault({});
+}
+
+const BucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase letters, digits, '.' and '-')");
+
+/** A reference to a key of an existing Secret: the only way a credential appears in configuration. */
+export const SecretKeyRefSchema = z.strictObject({
+  name: DnsSubdomain.describe("Name of an existing Secret in the velero namespace, created outside IaC; never the credential itself"),
+  key: z
+    .string()
+    .max(253)
+    .regex(/^[-._a-zA-Z0-9]+$/, "must be a Secret key: letters, digits, '-', '_' and '.'")
+    .describe("Key of the Secret that holds the credentials file"),
+});
+
+export const BackupRegionSchema = z.strictObject({
+  bucket: BucketName.describe("Bucket on the region's objectStorage endpoint that holds Velero backups"),
+  prefix: z
+    .string()
+    .max(200)
+    .regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/, "must be a folder path such as velero or govcloud/velero, without leading or trailing '/'")
+    .default("velero")
+    .describe("Folder in the bucket; the backups of region <r> are kept under <prefix>/<r>"),
+  credentials: SecretKeyRefSchema.describe(
+    "Secret (in the velero namespace of every cluster that writes or reads this store) holding an AWS-style credentials file for the region's object storage",
+  ),
+  objectLock: z
+    .strictObject({
+      endpoint: HttpsUrl.describe("S3-compatible endpoint of the replication target, inside Vietnam"),
+      bucket: BucketName.describe("Bucket with Object Lock enabled that the backup bucket replicates to"),
+      mode: z
+        .enum(["COMPLIANCE", "GOVERNANCE"])
+        .default("COMPLIANCE")
+        .describe("COMPLIANCE: nobody, not even the storage administrators, can shorten the retention"),
+      retentionDays: z
+        .int()
+        .min(1)
+        .max(36_500)
+        .describe("Default retention of every replicated object, days; at least the longest backup retention"),
+    })
+    .describe("Immutable copy: storage-side replication of the backup bucket to a bucket with Object Lock (Velero cannot lock objects)"),
+  volumeSnapshots: z
+    .strictObject({
+      provider: z
+        .enum(["community.openstack.org/openstack"])
+        .describe("Velero volume snapshotter plugin (the OpenStack Cinder snapshotter)"),
+      config: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, "must be a plugin setting name"), z.string().max(1000)).default({}),
+      credentials: SecretKeyRefSchema.optional().describe("Secret with the plugin's credentials; default: the server's environment"),
+      storageClasses: z
+        .array(DnsSubdomain)
+        .min(1)
+        .describe("StorageClasses whose volumes this snapshotter can snapshot; other volumes go by file-system backup"),
+    })
+    .optional()
+    .describe("Volume snapshots in the region's block storage; without it every volume goes by file-system backup"),
+});
+
+const Cron = z.string().regex(/^(\S+\s+){4}\S+$/, "must be a five-field cron expression such as '0 2 * * 6'");
+
+export const RestoreDrillSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  schedule: Cron.default("0 2 * * 6").describe("When drills run, in Asia/Ho_Chi_Minh time; default weekly, Saturday 02:00"),
+  namespacePrefix: DnsLabel.max(12, "must be at most 12 characters, so that <prefix>-<agency id> fits in 63")
+    .refine((p) => p !== "tenant", "must not be 'tenant': scratch namespaces must never be mistaken for (or deleted as) tenant namespaces")
+    .default("drill")
+    .describe("Scratch namespaces are <prefix>-<agency id>; created by the restore, deleted after the check"),
+  image: z
+    .strictObject({
+      repository: z
+        .string()
+        .max(255)
+        .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, "must be a repository path such as bitnami/kubectl (no registry host)"),
+      digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, "must be sha256:<64 hex digits>"),
+    })
+    .describe("Drill image (sh, awk, sed and kubectl), pulled from each region's registry mirror and pinned by digest"),
+  rtoMinutes: perClassification(
+    (c, d) => z.int().min(5).max(10_080).default(d).describe(`Recovery time objective of ${c} data, minutes: the restore must complete within it`),
+    { public: 1440, internal: 480, confidential: 240, secret: 120 },
+  ),
+});
+
+export const BackupSchema = z.strictObject({
+  topology: z
+    .enum(["ring", "full-mesh"])
+    .default("ring")
+    .describe("ring: each region also copies to the next region (region ids in sorted order); full-mesh: to every other region"),
+  regions: z.record(DnsLabel, BackupRegionSchema).describe("Per region: backup bucket, credentials reference, object-lock target, snapshots"),
+  rpoHours: perClassification(
+    (c, d) => z.int().min(1).max(168).default(d).describe(`Recovery point objective of ${c} data, hours: the longest time between two backups`),
+    { public: 24, internal: 12, confidential: 4, secret: 1 },
+  ),
+  retentionDays: perClassification(
+    (c, d) => z.int().min(1).max(3650).default(d).describe(`How long backups of ${c} data are kept, days (Velero TTL)`),
+    { public: 30, internal: 90, confidential: 180, secret: 365 },
+  ),
+  minCopyRegions: perClassification(
+    (c, d) => {
+      const base = z.int().max(16);
+      const min = c === "confidential" || c === "secret" ? base.min(2, `must be at least 2: ${c} data must survive the loss of a region`) : base.min(1);
+      return min.default(d).describe(`Regions holding copies of ${c} backups, the home region included`);
+    },
+    { public: 1, internal: 2, confidential: 2, secret: 2 },
+  ),
+  restoreDrills: RestoreDrillSchema,
+});
+
+/** Problems of the backup section that need the rest of the environment; paths from the root. */
+function backupProblems(env: {
+  readonly sovereignty: { readonly allowedDomains: readonly string[] };
+  readonly platform: Pick<AddOnSettings, "namespaces" | "addOns"> & { readonly storageClasses: Readonly<Record<string, unknown>> };
+  readonly regions: Readonly<Record<string, { readonly objectStorage: { readonly endpoint: string } }>>;
+  readonly backup?: z.infer<typeof BackupSchema>;
+}): { path: PropertyKey[]; message: string }[] {
+  const backup = env.backup;
+  if (backup === undefined) return [];
+  const problems: { path: PropertyKey[]; message: string }[] = [];
+  const regionIds = Object.keys(env.regions).sort();
+  if (!installedAddOns(env.platform).includes("velero")) {
+    problems.push({
+      path: ["backup"],
+      message: "needs the velero add-on: declare platform.namespaces.velero (privileged, for the node-agent) and do not disable platform.addOns.velero",
+    });
+  }
+  for (const id of Object.keys(backup.regions)) {
+    if (!(id in env.regions)) {
+      problems.push({ path: ["backup", "regions", id], message: `names no region of this environment; regions: ${regionIds.join(", ")}` });
+    }
+  }
+  for (const id of regionIds.filter((r) => !(r in backup.regions))) {
+    problems.push({
+      path: ["backup", "regions"],
+      message: `has no entry for region '${id}': every region backs up to its own object storage, so it needs a bucket and a credentials reference`,
+    });
+  }
+  const longest = Math.max(...Object.values(backup.retentionDays));
+  const longestClass = DATA_CLASSIFICATIONS.find((c) => backup.retentionDays[c] === longest);
+  const stores = new Map<string, string>();
+  for (const [id, settings] of Object.entries(backup.regions)) {
+    const lock = settings.objectLock;
+    const lockHost = hostOf(lock.endpoint);
+    if (!isAllowedHost(lockHost, env.sovereignty.allowedDomains)) {
+      problems.push({
+        path: ["backup", "regions", id, "objectLock", "endpoint"],
+        message: `object-lock replication target host '${lockHost}' is not in Vietnam: backups of region '${id}' would be copied abroad; it must be one of, or below one of, sovereignty.allowedDomains (${env.sovereignty.allowedDomains.join(", ")})`,
+      });
+    }
+    if (lock.retentionDays < longest) {
+      problems.push({
+        path: ["backup", "regions", id, "objectLock", "retentionDays"],
+        message: `is ${lock.retentionDays} days, shorter than the longest backup retention (${longestClass}: ${longest} days in backup.retentionDays): locked copies would expire while Velero still counts on them`,
+      });
+    }
+    const endpoint = env.regions[id]?.objectStorage.endpoint;
+    if (endpoint !== undefined) {
+      const store = `${hostOf(endpoint)}/${settings.bucket}/${settings.prefix}`;
+      const other = stores.get(store);
+      if (other !== undefined) {
+        problems.push({ path: ["backup", "regions", id, "bucket"], message: `is the same store as region '${other}' (${store}): each region needs its own bucket or prefix` });
+      }
+      stores.set(store, id);
+      if (hostOf(endpoint) === lockHost && settings.bucket === lock.bucket) {
+        problems.push({ path: ["backup", "regions", id, "objectLock", "bucket"], message: "is the backup bucket itself: the object-locked copy must be a separate bucket" });
+      }
+    }
+    for (const [i, storageClass] of (settings.volumeSnapshots?.storageClasses ?? []).entries()) {
+      if (!(storageClass in env.platform.storageClasses)) {
+        problems.push({
+          path: ["backup", "regions", id, "volumeSnapshots", "storageClasses", i],
+          message: `names no StorageClass of platform.storageClasses (${Object.keys(env.platform.storageClasses).sort().join(", ") || "none"})`,
+        });
+      }
+    }
+  }
+  const most = maxCopyRegions(backup.topology, regionIds);
+  for (const classification of DATA_CLASSIFICATIONS) {
+    const needed = backup.minCopyRegions[classification];
+    if (needed > most) {
+      problems.push({
+        path: ["backup", "topology"],
+        message: `'${backup.topology}' over ${regionIds.length} region(s) (${regionIds.join(", ")}) gives copies in at most ${most} region(s), but ${classification} data needs ${needed} (backup.minCopyRegions.${classification}): ${most === 1 ? "a single-region copy is lost with the region; add a region" : "use full-mesh or add regions"}`,
+      });
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Green targets: PUE and renewable share per region, with dated exemptions (docs/energy-and-placement.md)
+// ---------------------------------------------------------------------------------------------
+
+/** A region allowed to miss the green targets for a while: why, who decided, until when. */
+export const GreenExemptionSchema = z.strictObject({
+  region: DnsLabel.describe("The region that may miss green.targets"),
+  reason: z.string().min(10, "must explain in at least 10 characters why the region cannot meet the targets yet").max(1000),
+  approvedBy: z.string().min(1).max(200).describe("Who approved the exemption (name or role, and the decision if there is one)"),
+  expires: IsoDate.describe("Last day the exemption holds; after it the region fails validation again"),
+});
+
+export const GreenSettingsSchema = z.strictObject({
+  targets: z
+    .strictObject({
+      maxPue: z.number().min(1).max(3).default(1.4).describe("Highest PUE a region may have"),
+      minRenewableShare: z.number().min(0).max(1).default(0.2).describe("Lowest renewable share of electricity a region may have, 0..1"),
+    })
+    .prefault({})
+    .describe("Every region must meet these unless it has an unexpired exemption"),
+  exemptions: z.array(GreenExemptionSchema).default([]).describe("Dated exceptions to the targets, each with a reason and an approver"),
+  averageUtilisation: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.5)
+    .describe("Average CPU and GPU utilisation assumed by the energy estimate (default 0.5, as Cloud Carbon Footprint assumes when it is not measured)"),
+});
+
+// ---------------------------------------------------------------------------------------------
 // The environment
 // ---------------------------------------------------------------------------------------------
 
@@ -369,6 +708,9 @@ export const EnvironmentSchema = z
     infrastructure: InfrastructureSchema,
     platform: PlatformSchema,
     tenancy: TenancySchema.prefault({}),
+    policy: PolicySettingsSchema.prefault({}).describe("Policy checks: enforcement overrides and suppressions (govcloud check)"),
+    green: GreenSettingsSchema.prefault({}).describe("Green targets per region and the energy estimate's assumptions"),
+    backup: BackupSchema.optional().describe("Cross-region backup: topology, RPO, retention, copies, object lock and restore drills (docs/backup.md)"),
     regions: z
       .record(DnsLabel, RegionSchema)
       .refine((regions) => Object.keys(regions).length > 0, "an environment needs at least one region"),
@@ -416,6 +758,16 @@ export const EnvironmentSchema = z
     if (env.stateBackend.type === "s3") {
       check(hostOf(env.stateBackend.endpoint), ["stateBackend", "endpoint"], "state backend");
     }
+    for (const problem of backupProblems(env)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+    for (const problem of greenTargetProblems(env, todayInVietnam())) ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message });
+    const management = env.managementCluster.region;
+    if (management !== undefined && !(management in env.regions)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["managementCluster", "region"],
+        message: `names no region of this environment; regions: ${Object.keys(env.regions).sort().join(", ")}`,
+      });
+    }
   });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;
@@ -432,6 +784,16 @@ export type PriorityClass = z.infer<typeof PriorityClassSchema>;
 export type StorageClass = z.infer<typeof StorageClassSchema>;
 export type Tenancy = z.infer<typeof TenancySchema>;
 export type AddOnOverride = z.infer<typeof AddOnOverrideSchema>;
+export type PolicySettings = z.infer<typeof PolicySettingsSchema>;
+export type PolicySuppression = z.infer<typeof PolicySuppressionSchema>;
+export type Backup = z.infer<typeof BackupSchema>;
+export type BackupRegion = z.infer<typeof BackupRegionSchema>;
+export type RestoreDrill = z.infer<typeof RestoreDrillSchema>;
+export type SecretKeyRef = z.infer<typeof SecretKeyRefSchema>;
+export type PowerModel = z.infer<typeof PowerModelSchema>;
+export type EmbodiedEmissions = z.infer<typeof EmbodiedEmissionsSchema>;
+export type GreenSettings = z.infer<typeof GreenSettingsSchema>;
+export type GreenExemption = z.infer<typeof GreenExemptionSchema>;
 
 /** The host part of an https:// or oci:// URL. */
 export function hostOf(url: string): string {

@@ -3,7 +3,7 @@
  * environment and where their pods run. No cdktf here: the schema uses this module to reject
  * unknown add-on names, and the constructs under constructs/add-ons/ render it.
  */
-import type { Cluster, Infrastructure } from "../environments/schema";
+import type { Cluster, Infrastructure, NodePool } from "../environments/schema";
 import { isPlainObject } from "./deep-merge";
 
 /** Every platform add-on, by the name used in `platform.addOns` and as the Helm release name. */
@@ -81,7 +81,7 @@ export interface Placement {
  * taints needs no toleration). A cluster without a system pool (a laptop) places them anywhere,
  * rather than leaving them Pending forever.
  */
-export function systemPlacement(cluster: Pick<Cluster, "nodePools">): Placement {
+export function systemPlacement(cluster: { readonly nodePools: Readonly<Record<string, Pick<NodePool, "role" | "taints"> & Partial<NodePool>>> }): Placement {
   const systemPools = Object.values(cluster.nodePools).filter((pool) => pool.role === "system");
   if (systemPools.length === 0) return { nodeSelector: {}, tolerations: [] };
   const tolerations = new Map<string, Toleration>();

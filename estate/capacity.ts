@@ -28,7 +28,8 @@ export function regionCapacity(region: Region): RegionCapacity {
 
 export interface TenantDemand {
   readonly agencyId: string;
-  readonly role: "home" | "dr";
+  /** home: the agency's quota; dr: its reserve share; placement: flexible workloads placed in the region. */
+  readonly role: "home" | "dr" | "placement";
   readonly cpu: number;
   readonly memoryGiB: number;
   readonly gpus: number;
@@ -52,14 +53,14 @@ export function checkRegionCapacity(environment: Environment, regionId: string, 
   const limits = { cpu: capacity.cpu * overcommit.cpu, memoryGiB: capacity.memoryGiB * overcommit.memory, gpus: capacity.gpus };
   const problems: CapacityProblem[] = [];
   for (const resource of ["cpu", "memoryGiB", "gpus"] as const) {
-    const share = (d: TenantDemand) => d[resource] * (d.role === "home" ? 1 : drReserveShare);
+    const share = (d: TenantDemand) => d[resource] * (d.role === "dr" ? drReserveShare : 1);
     const total = demands.reduce((sum, d) => sum + share(d), 0);
     if (total <= limits[resource] + 1e-9) continue;
     const consumers = [...demands]
       .filter((d) => share(d) > 0)
       .sort((a, b) => share(b) - share(a) || (a.agencyId < b.agencyId ? -1 : 1))
       .slice(0, 5)
-      .map((d) => `${d.agencyId} ${round(share(d))}${d.role === "dr" ? " (DR reserve)" : ""}`);
+      .map((d) => `${d.agencyId} ${round(share(d))}${d.role === "dr" ? " (DR reserve)" : d.role === "placement" ? " (placed workloads)" : ""}`);
     const overcommitNote = resource === "gpus" ? "GPUs are not overcommitted" : `× overcommit ${resource === "cpu" ? overcommit.cpu : overcommit.memory}`;
     problems.push({
       resource,

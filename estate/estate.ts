@@ -8,8 +8,17 @@ import { type Diagnostic, formatPath } from "../environments/diagnostics";
 import type { Environment } from "../environments/schema";
 import { ownershipLabels } from "../constructs/labels";
 import { checkAgencies } from "./agency-checks";
+import { addBackupScheduleInstances, backupCoverageProblems, type BackupPlan, planBackups } from "./backup";
 import { checkRegionCapacity, type TenantDemand } from "./capacity";
-import { addTenantBaselineInstances, type DependencyEdge, dependencyEdges } from "./tenant-baseline-instances";
+import { tenantGreenLabels } from "./green-labels";
+import { type Demand, type Placement, placedIn, placeWorkloads, regionOf, totalDemand } from "./placement";
+import {
+  addIngressControllerAllow,
+  addTenantBaselineInstances,
+  type DependencyEdge,
+  dependencyEdges,
+  isExposed,
+} from "./tenant-baseline-instances";
 import { type Blocks, countInstances, mergeBlocks, TENANT_LABELS, type TenantContext, type TenantRole, tenantNamespace } from "./tenant-model";
 import { assignShards, type ShardLock, tenantStackName } from "./tenant-shards";
 import { addWorkloadInstances } from "./workload-instances";
@@ -33,17 +42,23 @@ export interface Estate {
   readonly tenantStacks: readonly TenantStackPlan[];
   /** The tenant-stack lock to record (unchanged when no agency was added or removed). */
   readonly lock: ShardLock;
+  /** Where every workload runs (estate/placement.ts): home, or the lowest-carbon region for flexible ones. */
+  readonly placement: Placement;
+  /** Backup locations, drills and home-tenant schedules (estate/backup.ts); undefined without a `backup` section. */
+  readonly backup?: BackupPlan;
 }
 
 /** Builds the estate, or returns every problem that prevents it. */
 export function buildEstate(config: EnvironmentConfig, lock: ShardLock): { estate?: Estate; problems: Diagnostic[] } {
   const env = config.environment.value;
   const problems = checkAgencies(config.environment, config.agencies, new Set(Object.keys(lock.agencies)));
+  problems.push(...backupCoverageProblems(config));
   // A model of an estate whose files contradict each other would only add noise.
   if (problems.length > 0) return { problems };
 
   const agencies = [...config.agencies].sort((a, b) => (a.value.id < b.value.id ? -1 : 1));
   const byId = new Map(agencies.map((a) => [a.value.id, a]));
+  const placement = placeWorkloads(env, agencies.map((a) => a.value));
 
   // Every tenant's instances, per region.
   const tenantBlocks = new Map<string, Map<string, Blocks>>(); // region -> agency -> blocks
@@ -54,20 +69,26 @@ export function buildEstate(config: EnvironmentConfig, lock: ShardLock): { estat
     const byAgency = new Map<string, Blocks>();
     const regionDemands: TenantDemand[] = [];
     for (const loaded of agencies) {
+      // Flexible workloads placed here, away from home: a tenant of its own unless home or DR is here.
+      const placed = placedIn(placement, regionId, loaded.value.id);
       const role: TenantRole | undefined =
-        loaded.value.homeRegion === regionId ? "home" : loaded.value.drRegion === regionId ? "dr" : undefined;
+        loaded.value.homeRegion === regionId ? "home" : loaded.value.drRegion === regionId ? "dr" : placed.length > 0 ? "placement" : undefined;
       if (role === undefined) continue;
-      const ctx = tenantContext(env, regionId, loaded, role);
+      const ctx = tenantContext(env, regionId, loaded, role, placed.length > 0 ? totalDemand(placed) : undefined);
       const blocks: Blocks = new Map();
-      addTenantBaselineInstances(ctx, edgesOf(edges, ctx.agency.id), blocks);
-      if (role === "home") {
-        for (const [name, workload] of Object.entries(ctx.agency.workloads).sort(([a], [b]) => (a < b ? -1 : 1))) {
-          addWorkloadInstances(ctx, name, workload, blocks);
-        }
+      addTenantBaselineInstances(ctx, role === "home" ? edgesOf(edges, ctx.agency.id) : [], blocks);
+      for (const [name, workload] of Object.entries(ctx.agency.workloads).sort(([a], [b]) => (a < b ? -1 : 1))) {
+        if (regionOf(placement, ctx.agency.id, name) === regionId) addWorkloadInstances(ctx, name, workload, blocks);
       }
+      addBackupScheduleInstances(ctx, blocks);
       byAgency.set(ctx.agency.id, blocks);
       const { quota } = ctx.agency;
       regionDemands.push({ agencyId: ctx.agency.id, role, cpu: quota.cpu, memoryGiB: quota.memoryGiB, gpus: quota.gpus });
+      // A DR tenant that also runs placed workloads needs room for them on top of its reserve.
+      if (role === "dr" && placed.length > 0) {
+        regionDemands.push({ agencyId: ctx.agency.id, role: "placement", ...totalDemand(placed) });
+        if (placed.some((p) => isExposed(ctx.agency.workloads[p.workload]!.template))) addIngressControllerAllow(ctx, blocks);
+      }
     }
     tenantBlocks.set(regionId, byAgency);
     demands.set(regionId, regionDemands);
@@ -119,11 +140,19 @@ export function buildEstate(config: EnvironmentConfig, lock: ShardLock): { estat
   const tenantStacks = [...stacks]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, s]) => ({ name, ...s, agencies: [...s.agencies].sort(), resources: countInstances(s.blocks) }));
-  return { estate: { environment: env, tenantStacks, lock: shards.lock }, problems: [] };
+  const backup = planBackups(env, agencies.map((a) => a.value));
+  return { estate: { environment: env, tenantStacks, lock: shards.lock, placement, ...(backup === undefined ? {} : { backup }) }, problems: [] };
 }
 
-function tenantContext(env: Environment, regionId: string, loaded: LoadedAgency, role: TenantRole): TenantContext {
-  const agency = loaded.value;
+/**
+ * `placedDemand`: what the agency's workloads placed in this region need; a tenant that exists
+ * only for them (role placement) gets exactly that as its quota.
+ */
+function tenantContext(env: Environment, regionId: string, loaded: LoadedAgency, role: TenantRole, placedDemand?: Demand): TenantContext {
+  const agency =
+    role === "placement" && placedDemand !== undefined
+      ? { ...loaded.value, quota: { ...placedDemand, cpu: Math.ceil(placedDemand.cpu * 1000) / 1000, storageGiB: 0 } }
+      : loaded.value;
   const region = env.regions[regionId];
   if (region === undefined) throw new Error(`internal: unknown region ${regionId}`);
   const namespace = tenantNamespace(agency.id);
@@ -140,6 +169,8 @@ function tenantContext(env: Environment, regionId: string, loaded: LoadedAgency,
       [TENANT_LABELS.tenant]: namespace,
       [TENANT_LABELS.level]: agency.level,
       [TENANT_LABELS.classification]: agency.dataClassification,
+      // Energy and carbon are attributed to the agency; the region's green labels come from the stack's aspect.
+      ...tenantGreenLabels(agency),
     },
   };
 }

@@ -60,7 +60,7 @@ export function addTenantBaselineInstances(ctx: TenantContext, edges: readonly D
   });
   addInstance(blocks, BASELINE_BLOCKS.quota, key, { ...meta("tenant-quota"), hard: quotaHard(ctx) });
   addInstance(blocks, BASELINE_BLOCKS.limitRange, key, { ...meta("tenant-limits"), ...limitRange() });
-  addInstance(blocks, BASELINE_BLOCKS.defaultServiceAccount, key, { namespace });
+  addInstance(blocks, BASELINE_BLOCKS.defaultServiceAccount, key, { namespace, labels });
 
   addInstance(blocks, BASELINE_BLOCKS.denyAll, key, meta("default-deny-all"));
   addInstance(blocks, BASELINE_BLOCKS.allowDns, key, meta("allow-dns-egress"));
@@ -69,15 +69,10 @@ export function addTenantBaselineInstances(ctx: TenantContext, edges: readonly D
     addInstance(blocks, BASELINE_BLOCKS.allowMonitoring, key, { ...meta("allow-monitoring-scrape"), from_namespace: MONITORING_NAMESPACE });
   }
 
-  if (ctx.role === "home") {
-    const exposed = Object.values(agency.workloads).some((w) => EXPOSED_TEMPLATES.has(w.template));
-    if (exposed) {
-      addInstance(blocks, BASELINE_BLOCKS.allowIngressController, key, {
-        ...meta("allow-ingress-controller"),
-        from_namespace: INGRESS_NAMESPACE,
-        pod_labels: { [TENANT_LABELS.ingress]: "true" },
-      });
-    }
+  // Tenants that run workloads: home, and placement tenants of flexible workloads (a DR tenant
+  // that runs placed workloads gets the allow from the estate, through addIngressControllerAllow).
+  if (ctx.role !== "dr") {
+    if (Object.values(agency.workloads).some((w) => EXPOSED_TEMPLATES.has(w.template))) addIngressControllerAllow(ctx, blocks);
     for (const edge of edges) addEdgeInstances(ctx, edge, blocks);
   }
 
@@ -94,6 +89,22 @@ export function addTenantBaselineInstances(ctx: TenantContext, edges: readonly D
       });
     }
   }
+}
+
+/** Whether a workload template is published through an Ingress (the ingress controller must reach it). */
+export function isExposed(template: string): boolean {
+  return EXPOSED_TEMPLATES.has(template);
+}
+
+/** Lets the shared ingress controller reach the tenant's pods labelled for ingress. */
+export function addIngressControllerAllow(ctx: TenantContext, blocks: Blocks): void {
+  addInstance(blocks, BASELINE_BLOCKS.allowIngressController, ctx.agency.id, {
+    name: "allow-ingress-controller",
+    namespace: ctx.namespace,
+    labels: ctx.labels,
+    from_namespace: INGRESS_NAMESPACE,
+    pod_labels: { [TENANT_LABELS.ingress]: "true" },
+  });
 }
 
 function addEdgeInstances(ctx: TenantContext, edge: DependencyEdge, blocks: Blocks): void {

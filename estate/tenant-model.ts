@@ -41,8 +41,12 @@ export function mergeBlocks(into: Blocks, from: Blocks): void {
   for (const [block, instances] of from) for (const [key, values] of instances) addInstance(into, block, key, values);
 }
 
-/** Whether the tenant runs the agency's workloads (home) or stands by for recovery (dr). */
-export type TenantRole = "home" | "dr";
+/**
+ * Whether the tenant runs the agency's workloads (home), stands by for recovery (dr; it may also
+ * run flexible workloads placed there), or exists only for flexible workloads placed in a region
+ * that is neither (placement, with a quota of just what they need). See estate/placement.ts.
+ */
+export type TenantRole = "home" | "dr" | "placement";
 
 /** Everything needed to render one agency's tenant in one region. */
 export interface TenantContext {

@@ -184,7 +184,8 @@ function podValues(ctx: TenantContext, name: string, workload: Workload, env: Re
   };
 }
 
-function nodeRole(workload: Workload): "general" | "gpu" | "storage" {
+/** The node pool role a workload runs on. */
+export function nodeRole(workload: Workload): "general" | "gpu" | "storage" {
   if (workload.template === "ai-inference") return "gpu";
   if (workload.template === "stateful-service") return "storage";
   return "general";

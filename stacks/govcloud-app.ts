@@ -38,7 +38,8 @@ export function buildApp(estate: Estate, options: GovcloudAppOptions): App {
   for (const [regionId] of sortedEntries(env.regions)) {
     const name = platformStackName(regionId);
     if (!wanted(name)) continue;
-    const platform = new PlatformStack(app, name, { environment: env, regionId, backend: backend(name) });
+    const backup = estate.backup?.regions.get(regionId);
+    const platform = new PlatformStack(app, name, { environment: env, regionId, backend: backend(name), ...(backup === undefined ? {} : { backup }) });
     if (management !== undefined) platform.addDependency(management);
     platforms.set(regionId, platform);
   }

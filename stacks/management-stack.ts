@@ -1,10 +1,12 @@
-import { TerraformStack } from "cdktf";
+import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { Environment } from "../environments/schema";
 import { regionalClusterObjects } from "../estate/cluster-api";
 import { ownershipLabels, sortedEntries } from "../constructs/labels";
+import { GreenLabelsAspect } from "../constructs/green-labels-aspect";
 import { PlatformNamespace } from "../constructs/platform-namespace";
+import { managementRegionId, regionGreenLabels } from "../estate/green-labels";
 import { RegionalCluster } from "../constructs/regional-cluster";
 import { addStateBackend, type StateBackendContext } from "./state-backend";
 
@@ -25,6 +27,10 @@ export class ManagementStack extends TerraformStack {
     const env = props.environment;
     addStateBackend(this, env.stateBackend, props.backend);
     new KubernetesProvider(this, "kubernetes", { configContext: env.managementCluster.kubeContext });
+    // The management cluster's own objects carry its region's green labels; each regional
+    // cluster's objects carry the labels of the region whose machines they declare (below).
+    const managementRegion = managementRegionId(env);
+    Aspects.of(this).add(new GreenLabelsAspect({ labels: regionGreenLabels(managementRegion, env.regions[managementRegion]!) }));
 
     const namespace = new PlatformNamespace(this, "clusters-namespace", {
       name: env.managementCluster.namespace,
@@ -34,9 +40,8 @@ export class ManagementStack extends TerraformStack {
     });
 
     this.clusters = new Map(
-      sortedEntries(env.regions).map(([regionId, region]) => [
-        regionId,
-        new RegionalCluster(this, `cluster-${regionId}`, {
+      sortedEntries(env.regions).map(([regionId, region]) => {
+        const cluster = new RegionalCluster(this, `cluster-${regionId}`, {
           objects: regionalClusterObjects({
             environment: env.name,
             regionId,
@@ -45,8 +50,10 @@ export class ManagementStack extends TerraformStack {
             namespace: env.managementCluster.namespace,
           }),
           dependsOn: [namespace.namespace],
-        }),
-      ]),
+        });
+        Aspects.of(cluster).add(new GreenLabelsAspect({ labels: regionGreenLabels(regionId, region) }));
+        return [regionId, cluster];
+      }),
     );
   }
 }

@@ -1,13 +1,18 @@
-import { TerraformStack } from "cdktf";
+import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import type { Environment } from "../environments/schema";
+import { BackupLocations } from "../constructs/backup-locations";
 import { ClusterBaseline } from "../constructs/cluster-baseline";
+import { GreenLabelsAspect } from "../constructs/green-labels-aspect";
+import { regionGreenLabels } from "../estate/green-labels";
 import { ownershipLabels } from "../constructs/labels";
 import { PlatformAddOns } from "../constructs/platform-add-ons";
+import { RestoreDrill } from "../constructs/restore-drill";
 import { TenantClusterRoles } from "../constructs/tenant-cluster-roles";
-import { PLATFORM_PRIORITY_CLASS } from "../estate/add-ons";
+import { PLATFORM_PRIORITY_CLASS, systemPlacement } from "../estate/add-ons";
+import type { RegionBackup } from "../estate/backup";
 import { addStateBackend, type StateBackendContext } from "./state-backend";
 
 export interface PlatformStackProps {
@@ -15,6 +20,11 @@ export interface PlatformStackProps {
   /** Region id, a key of `environment.regions`. */
   readonly regionId: string;
   readonly backend: StateBackendContext;
+  /**
+   * The region's backup locations and restore drill (estate/backup.ts).
+   * @default - none (the environment has no `backup` section)
+   */
+  readonly backup?: RegionBackup;
 }
 
 /**
@@ -26,6 +36,8 @@ export class PlatformStack extends TerraformStack {
   public readonly baseline: ClusterBaseline;
   public readonly tenantRoles: TenantClusterRoles;
   public readonly addOns: PlatformAddOns;
+  public readonly backupLocations?: BackupLocations;
+  public readonly restoreDrill?: RestoreDrill;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -33,6 +45,7 @@ export class PlatformStack extends TerraformStack {
     const region = env.regions[props.regionId];
     if (region === undefined) throw new Error(`internal: unknown region '${props.regionId}'`);
     addStateBackend(this, env.stateBackend, props.backend);
+    Aspects.of(this).add(new GreenLabelsAspect({ labels: regionGreenLabels(props.regionId, region) }));
 
     // The kubeconfig file comes from KUBE_CONFIG_PATH at plan time, never from the output.
     new KubernetesProvider(this, "kubernetes", { configContext: region.kubeContext });
@@ -58,5 +71,24 @@ export class PlatformStack extends TerraformStack {
         ...[...this.baseline.storageClasses].filter(([name]) => env.platform.storageClasses[name]?.isDefault).map(([, sc]) => sc),
       ],
     });
+
+    if (props.backup !== undefined) {
+      // Velero's release brings the CRDs the locations and the drill's Restores need.
+      const velero = this.addOns.addOns.get("velero")?.release;
+      const afterVelero = velero === undefined ? [] : [velero];
+      this.backupLocations = new BackupLocations(this, "backup-locations", {
+        locations: props.backup.locations,
+        snapshotLocations: props.backup.snapshotLocations,
+        dependsOn: afterVelero,
+      });
+      this.restoreDrill = new RestoreDrill(this, "restore-drill", {
+        environment: env.name,
+        regionId: props.regionId,
+        plan: props.backup.drill,
+        labels,
+        placement: systemPlacement(region.cluster),
+        dependsOn: [...afterVelero, ...this.backupLocations.storageLocations.values()],
+      });
+    }
   }
 }

@@ -1,8 +1,12 @@
+import { Aspects } from "cdktf";
 import type { Construct } from "constructs";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { Environment } from "../environments/schema";
 import type { TenantStackPlan } from "../estate/estate";
 import { ForEachDataStack } from "../constructs/for-each";
+import { GreenLabelsAspect } from "../constructs/green-labels-aspect";
+import { regionGreenLabels } from "../estate/green-labels";
+import { TenantBackupSchedules } from "../constructs/tenant-backup-schedules";
 import { TenantBaseline } from "../constructs/tenant-baseline";
 import { TenantWorkloads } from "../constructs/tenant-workloads";
 import { addStateBackend } from "./state-backend";
@@ -26,10 +30,16 @@ export class TenantStack extends ForEachDataStack {
     if (region === undefined) throw new Error(`internal: unknown region '${plan.regionId}'`);
     addStateBackend(this, env.stateBackend, { environment: env.name, stackName: id });
     new KubernetesProvider(this, "kubernetes", { configContext: region.kubeContext });
+    // Every object gets the region's green labels; the agency's come with the instances (estate).
+    Aspects.of(this).add(new GreenLabelsAspect({ labels: regionGreenLabels(plan.regionId, region) }));
 
     for (const [id, former] of plan.renames) this.addAgencyRename(former, id);
     const baseline = new TenantBaseline(this, "baseline", { blocks: plan.blocks });
     new TenantWorkloads(this, "workloads", {
+      blocks: plan.blocks,
+      ...(baseline.namespaces === undefined ? {} : { dependsOn: [baseline.namespaces] }),
+    });
+    new TenantBackupSchedules(this, "backup-schedules", {
       blocks: plan.blocks,
       ...(baseline.namespaces === undefined ? {} : { dependsOn: [baseline.namespaces] }),
     });

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { listEnvironments } from "../environments";
 import { synthesize } from "../cli/synth";
 import { crdsDir, loadCrdValidators } from "./support/crd-validation";
+import { manifestInstances } from "./support/manifests";
 import { checkSynthOutput, loadProviderSchemas, providerSchemasDir } from "./support/provider-schema";
 import { readStacks, REPO_ROOT, tempDir } from "./support/synth";
 
@@ -30,9 +31,10 @@ describe.each(environments)("environment %s", (name) => {
     const problems: string[] = [];
     let checked = 0;
     for (const [stack, doc] of readStacks(outdir)) {
-      for (const [resource, body] of Object.entries(doc.resource?.kubernetes_manifest ?? {})) {
+      // for_each blocks (tenant backup Schedules) are checked instance by instance.
+      for (const { address, manifest } of manifestInstances(doc)) {
         checked++;
-        for (const p of validators.validate(body.manifest)) problems.push(`${stack}/${resource}: ${p.path}: ${p.message}`);
+        for (const p of validators.validate(manifest)) problems.push(`${stack}/${address}: ${p.path}: ${p.message}`);
       }
     }
     expect(problems).toEqual([]);

@@ -50,6 +50,8 @@ export class CertManager extends HelmAddOn {
       chartRegistry: p.chartRegistry,
       values: p.values,
       dependsOn: p.dependsOn,
+      // global.commonLabels: every object the chart renders, pods included (not what the controllers create at run time).
+      commonLabelValues: (labels) => ({ global: { commonLabels: labels } }),
       defaultValues: {
         // Uninstalling the release must not delete every Certificate of every tenant with the CRDs.
         crds: { enabled: true, keep: true },

@@ -64,6 +64,8 @@ export class IngressNginx extends HelmAddOn {
       chartRegistry: p.chartRegistry,
       values: p.values,
       dependsOn: p.dependsOn,
+      // commonLabels: every object the chart renders, through its ingress-nginx.labels helper.
+      commonLabelValues: (labels) => ({ commonLabels: labels }),
       defaultValues: {
         global: { image: { registry: p.imagesHost } },
         controller: {

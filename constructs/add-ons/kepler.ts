@@ -46,6 +46,8 @@ export class Kepler extends HelmAddOn {
       chartRegistry: p.chartRegistry,
       values: p.values,
       dependsOn: p.dependsOn,
+      // labels: every object the chart renders and the DaemonSet's pods.
+      commonLabelValues: (labels) => ({ labels }),
       defaultValues: {
         image: { repository: mirrored(p.imagesHost, "sustainable_computing_io/kepler") },
         daemonset: {

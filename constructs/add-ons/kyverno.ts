@@ -70,6 +70,8 @@ export class Kyverno extends HelmAddOn {
       chartRegistry: p.chartRegistry,
       values: p.values,
       dependsOn: p.dependsOn,
+      // customLabels: merged into kyverno.labels.common, on every object the chart renders.
+      commonLabelValues: (labels) => ({ customLabels: labels }),
       defaultValues: {
         global: { image: { registry: p.imagesHost } },
         admissionController: {

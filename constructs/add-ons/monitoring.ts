@@ -68,6 +68,16 @@ export class Monitoring extends HelmAddOn {
       chartRegistry: p.chartRegistry,
       values: p.values,
       dependsOn: p.dependsOn,
+      // commonLabels covers this chart's own objects; the subcharts and the operator-made pods
+      // each take their own key.
+      commonLabelValues: (labels) => ({
+        commonLabels: labels,
+        prometheus: { prometheusSpec: { podMetadata: { labels } } },
+        alertmanager: { alertmanagerSpec: { podMetadata: { labels } } },
+        grafana: { extraLabels: labels, podLabels: labels },
+        "kube-state-metrics": { customLabels: labels },
+        "prometheus-node-exporter": { commonLabels: labels },
+      }),
       // The CRDs, the operator and a Prometheus with a volume take longer than the default.
       timeoutSeconds: 900,
       defaultValues: {

@@ -14,14 +14,29 @@ import {
 const AWS_PLUGIN = "velero/velero-plugin-for-aws:v1.12.2";
 
 /**
+ * Volume snapshotter plugins by VolumeSnapshotLocation provider (upstream image paths, mirrored
+ * in-country like every other image). The OpenStack plugin snapshots Cinder volumes.
+ */
+export const SNAPSHOT_PLUGINS: Readonly<Record<string, { readonly name: string; readonly image: string }>> = {
+  "community.openstack.org/openstack": { name: "velero-plugin-for-openstack", image: "lirt/velero-plugin-for-openstack:v0.8.0" },
+};
+
+export interface VeleroProps extends AddOnProps {
+  /**
+   * Providers of the region's VolumeSnapshotLocations; each adds its plugin (SNAPSHOT_PLUGINS).
+   * @default []
+   */
+  readonly snapshotProviders?: readonly string[];
+}
+
+/**
  * Backup and restore (vmware-tanzu/velero), with the node-agent for file-system backup of pod
  * volumes (kopia).
  *
- * No backup or snapshot location yet: the cross-region backup topology defines them, and until
- * then the chart creates none (`backupsEnabled`/`snapshotsEnabled` false, empty lists). No
- * credentials in values either: `credentials.useSecret` is false, and a location, when added,
- * names a Secret created in the cluster (`credentials.existingSecret` or the location's
- * `credential`).
+ * The chart creates no backup or snapshot location (`backupsEnabled`/`snapshotsEnabled` false,
+ * empty lists): the cross-region backup topology (estate/backup.ts) defines them and
+ * constructs/backup-locations.ts creates them, each naming its credential Secret (`credential`).
+ * No credentials in values either: `credentials.useSecret` is false.
  *
  * Images: `image.repository` (server and node-agent), `kubectl.image.repository` (the CRD upgrade
  * job) and the plugin init container each hold a full reference, set to the mirror's copy.
@@ -46,8 +61,13 @@ export class Velero extends HelmAddOn {
 
   public readonly networkAllows = Velero.NETWORK_ALLOWS;
 
-  constructor(scope: Construct, id: string, props: AddOnProps) {
+  constructor(scope: Construct, id: string, props: VeleroProps) {
     const p = resolveAddOnProps(props);
+    const snapshotPlugins = [...new Set(props.snapshotProviders ?? [])].sort().map((provider) => {
+      const plugin = SNAPSHOT_PLUGINS[provider];
+      if (plugin === undefined) throw new Error(`internal: no Velero plugin known for snapshot provider '${provider}'`);
+      return plugin;
+    });
     const placement = placementValues(p.placement);
     const container = restrictedContainerSecurityContext();
     super(scope, id, {
@@ -58,6 +78,9 @@ export class Velero extends HelmAddOn {
       chartRegistry: p.chartRegistry,
       values: p.values,
       dependsOn: p.dependsOn,
+      // No chart-wide key: the server Deployment and node-agent DaemonSet, and their pods, each
+      // take their own; the chart's other objects are left unlabelled (docs/green-labels.md).
+      commonLabelValues: (labels) => ({ labels, podLabels: labels, nodeAgent: { labels, podLabels: labels } }),
       defaultValues: {
         image: { repository: mirrored(p.imagesHost, "velero/velero") },
         kubectl: {
@@ -73,6 +96,13 @@ export class Velero extends HelmAddOn {
             securityContext: container,
             volumeMounts: [{ mountPath: "/target", name: "plugins" }],
           },
+          ...snapshotPlugins.map((plugin) => ({
+            name: plugin.name,
+            image: mirrored(p.imagesHost, plugin.image),
+            imagePullPolicy: "IfNotPresent",
+            securityContext: container,
+            volumeMounts: [{ mountPath: "/target", name: "plugins" }],
+          })),
         ],
         backupsEnabled: false,
         snapshotsEnabled: false,

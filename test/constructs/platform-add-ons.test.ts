@@ -11,7 +11,7 @@ import { ownershipLabels } from "../../constructs/labels";
 import { PlatformAddOns } from "../../constructs/platform-add-ons";
 import { loadEnvironment } from "../../environments";
 import { AddOnOverrideSchema, type Environment } from "../../environments/schema";
-import { ADD_ON_NAMES, ADD_ON_REQUIREMENTS, type AddOnName, NODE_ROLE_LABEL, PLATFORM_PRIORITY_CLASS } from "../../estate/add-ons";
+import { ADD_ON_NAMES, ADD_ON_REQUIREMENTS, type AddOnName, EVERY_NODE_TOLERATIONS, NODE_ROLE_LABEL, PLATFORM_PRIORITY_CLASS } from "../../estate/add-ons";
 import { isPlainObject, stringsIn } from "../../estate/deep-merge";
 import { REPO_ROOT, resourcesOf, synthConstructs, type TerraformJson } from "../support/synth";
 
@@ -265,13 +265,15 @@ describe("PlatformAddOns with the environment's overrides", () => {
   it("installs only the add-ons whose namespace a small environment declares, placed anywhere", () => {
     const doc = synth(dev, "north");
     const releases = releasesOf(doc);
-    expect([...releases.keys()].sort()).toEqual(["cert-manager", "ingress-nginx", "kyverno"]);
+    // dev declares the velero namespace: its backups go to the other laptop cluster (docs/backup.md).
+    expect([...releases.keys()].sort()).toEqual(["cert-manager", "ingress-nginx", "kyverno", "velero"]);
     for (const [name, { body, values }] of releases) {
       expect(body.repository).toBe(dev.regions.north!.registries.charts);
-      // No system pool on a laptop: nothing may wait for a node that does not exist.
+      // No system pool on a laptop: nothing may wait for a node that does not exist. (Node
+      // agents tolerate every taint, to run on every node.)
       for (const { path, value } of objectsIn(values)) {
         if ("nodeSelector" in value) expect(value.nodeSelector, `${name}: ${path}`).toEqual({});
-        if ("tolerations" in value) expect(value.tolerations, `${name}: ${path}`).toEqual([]);
+        if ("tolerations" in value) expect(value.tolerations, `${name}: ${path}`).toEqual(path === "nodeAgent" ? EVERY_NODE_TOLERATIONS : []);
       }
     }
     const api = policiesOf(doc).find((p) => p.body.metadata.name === "allow-kubernetes-api-egress")!;

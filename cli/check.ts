@@ -1,0 +1,171 @@
+/**
+ * `govcloud check`: judge the Terraform an environment deploys against the policy packs.
+ *
+ *   govcloud check [--env <name>]                 synthesize the environment (default national) and check it
+ *   govcloud check <cdktf.out folder | plan.json>  check a synthesized folder or `terraform show -json` plans
+ *
+ * Exit codes: 0 no mandatory violation (advisory findings allowed), 1 mandatory violations,
+ * 2 bad input (`file:line:col: path: message`).
+ *
+ * The policies (and through them @pulumi/policy, which loads gRPC) are imported only when the
+ * command runs, so that the other commands do not pay for them.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import writeFileAtomic from "write-file-atomic";
+import { displayPath, UserError } from "../environments/diagnostics";
+import { lazyImport } from "../policies/engine/lazy";
+
+const DEFAULT_ENV = "national";
+export const FORMATS = ["text", "json", "sarif", "junit"] as const;
+export type ReportFormat = (typeof FORMATS)[number];
+
+export interface CheckCommandOptions {
+  readonly env?: string;
+  readonly format: ReportFormat;
+  readonly output?: string;
+  readonly policyConfig?: string;
+  readonly catalog?: boolean;
+  /** Judge suppression expiry as of this day (`--as-of`); default today. */
+  readonly asOf?: Date;
+}
+
+/**
+ * The `check` command. Its action is async (rules may be); the exit code is handed to `onExit`,
+ * which by default sets process.exitCode once the check has finished.
+ */
+export function checkCommand(repoRoot: string, onExit: (code: number) => void = (code) => (process.exitCode = code)): Command {
+  return (
+    new Command("check")
+      .description("Check the Terraform of an environment, a synthesized folder or a plan against the policy packs.")
+      // Added with addCommand, so it inherits none of the program's settings: errors must throw.
+      .exitOverride()
+      .showHelpAfterError("(run with --help for usage)")
+      .argument("[inputs...]", "cdktf.out folders or `terraform show -json` plan files (default: synthesize --env)")
+      .addOption(
+        new Option("-e, --env <name>", `environment to synthesize and check (default ${DEFAULT_ENV}); with inputs, the environment whose policy settings apply`),
+      )
+      .addOption(new Option("-f, --format <format>", "report format").choices(FORMATS).default("text"))
+      .addOption(new Option("-o, --output <file>", "write the report to this file (atomically) instead of standard output"))
+      .addOption(new Option("--policy-config <file>", "rule configuration and levels as Pulumi policy-pack config JSON: { \"<rule>\": \"advisory\" | { ... } }"))
+      .addOption(new Option("--as-of <date>", "judge suppression expiry as of this day, YYYY-MM-DD (default: today in Vietnam)").argParser(parseDay))
+      .addOption(new Option("--catalog", "regenerate docs/policies.md from the rules, then exit"))
+      .action(async (inputs: string[], opts: CheckCommandOptions) => {
+        onExit(await executeCheck(repoRoot, inputs, opts));
+      })
+  );
+}
+
+/** Runs `check` with its own arguments, without the rest of the CLI; resolves to the exit code. */
+export async function runCheck(argv: readonly string[], repoRoot: string): Promise<number> {
+  let code = 0;
+  try {
+    await checkCommand(repoRoot, (c) => (code = c)).parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+  return code;
+}
+
+/** The whole command; never throws: every outcome is an exit code. */
+export async function executeCheck(repoRoot: string, inputs: readonly string[], opts: CheckCommandOptions): Promise<number> {
+  try {
+    if (opts.catalog) {
+      const { CATALOG_FILE, renderPolicyCatalog } = await lazyImport<typeof import("../policies/catalog")>(policiesModule("catalog"));
+      await writeFileAtomic(path.join(repoRoot, CATALOG_FILE), renderPolicyCatalog());
+      process.stdout.write(`${CATALOG_FILE}: written\n`);
+      return 0;
+    }
+    const [{ PACKS }, { runChecks }, reporters] = await Promise.all([
+      lazyImport<typeof import("../policies/packs")>(policiesModule("packs", "index")),
+      lazyImport<typeof import("../policies/engine/check")>(policiesModule("engine", "check")),
+      lazyImport<typeof import("../policies/engine/reporters")>(policiesModule("engine", "reporters", "index")),
+    ]);
+    const policyConfig = opts.policyConfig === undefined ? undefined : readPolicyConfig(opts.policyConfig);
+    const result = await runChecks({
+      repoRoot,
+      packs: PACKS,
+      inputs: inputs.length === 0 ? [{ kind: "environment", name: opts.env ?? DEFAULT_ENV }] : inputs.map(classify),
+      ...(inputs.length > 0 && opts.env !== undefined ? { environment: opts.env } : {}),
+      ...(policyConfig === undefined ? {} : { policyConfig, policyConfigFile: opts.policyConfig }),
+      ...(opts.asOf === undefined ? {} : { now: opts.asOf }),
+      ...(process.env.GOVCLOUD_DEBUG ? { onCrash: (rule: string, at: string, error: unknown) => debugCrash(rule, at, error) } : {}),
+    });
+    const report = reporters.render(opts.format, result, packageVersion(repoRoot));
+    if (opts.output === undefined) {
+      process.stdout.write(report);
+    } else {
+      await writeFileAtomic(path.resolve(opts.output), report);
+      const verdict = result.exitCode === 0 ? "passed" : "failed: mandatory violations";
+      process.stdout.write(`govcloud check ${verdict}; ${opts.format} report written to ${displayPath(path.resolve(opts.output))}\n`);
+    }
+    return result.exitCode;
+  } catch (error) {
+    if (error instanceof UserError) {
+      process.stderr.write(`${error.message}\n`);
+      const count = error.diagnostics.length;
+      if (count > 1) process.stderr.write(`govcloud: ${count} problems; nothing was checked\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`govcloud: internal error: ${message}\n`);
+    if (process.env.GOVCLOUD_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ""}\n`);
+    else process.stderr.write("govcloud: set GOVCLOUD_DEBUG=1 to see where it happened, and please report it\n");
+    return 1;
+  }
+}
+
+function policiesModule(...parts: string[]): string {
+  return path.join(__dirname, "..", "policies", ...parts);
+}
+
+type Input = { kind: "folder"; dir: string } | { kind: "plan"; file: string };
+
+/** A folder is a synthesized cdktf output; a file is a plan in JSON. */
+function classify(input: string): Input {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(input);
+  } catch {
+    throw new UserError([{ file: displayPath(input), line: 1, col: 1, path: "", message: "not found: expected a cdktf.out folder or a terraform show -json plan file" }]);
+  }
+  return stat.isDirectory() ? { kind: "folder", dir: input } : { kind: "plan", file: input };
+}
+
+function readPolicyConfig(file: string): Record<string, string | Record<string, unknown>> {
+  const at = (message: string) => new UserError([{ file: displayPath(file), line: 1, col: 1, path: "", message }]);
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw at(`cannot read the policy config: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw at('must be a JSON object: { "<rule-id>": "<level>" | { ... } }');
+  for (const [rule, entry] of Object.entries(value)) {
+    if (typeof entry !== "string" && (typeof entry !== "object" || entry === null || Array.isArray(entry))) {
+      throw at(`${rule}: must be an enforcement level or an object of settings`);
+    }
+  }
+  return value as Record<string, string | Record<string, unknown>>;
+}
+
+/** `YYYY-MM-DD` as the start of that day in Vietnam. */
+function parseDay(value: string): Date {
+  const day = new Date(`${value}T00:00:00+07:00`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(day.getTime())) throw new InvalidArgumentError("must be a date written as YYYY-MM-DD");
+  return day;
+}
+
+function packageVersion(repoRoot: string): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+function debugCrash(rule: string, at: string, error: unknown): void {
+  process.stderr.write(`govcloud: rule ${rule} crashed on ${at}:\n${error instanceof Error ? error.stack : String(error)}\n`);
+}

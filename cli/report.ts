@@ -1,0 +1,45 @@
+/**
+ * `govcloud report <subject>`: reports on what an environment deploys. Each subject is a
+ * subcommand in its own file (`cli/report-<subject>.ts`); add one to {@link REPORT_SUBCOMMANDS}.
+ *
+ *   govcloud report backups [--env <name>] [--format md|json] [--output <file>]   exit 1 when a tenant namespace is not covered
+ *   govcloud report energy  [--env <name>] [--format md|json] [--output <file>]
+ */
+import { Command } from "commander";
+import { backupsReportCommand } from "./report-backups";
+import { energyReportCommand } from "./report-energy";
+
+export interface ReportCommandOptions {
+  /**
+   * Receives a report's exit code (0 fine, 1 the report found a gap). By default it becomes the
+   * process's exit code once the command has returned: `bin/govcloud.cjs` sets the exit code from
+   * `run()`, which does not know about report findings.
+   */
+  readonly onExit?: (code: number) => void;
+}
+
+/**
+ * A report subcommand, built for a repository. Reports whose findings set the exit code hand it
+ * to `onExit`; the others ignore it.
+ */
+export type ReportSubcommand = (repoRoot: string, onExit: (code: number) => void) => Command;
+
+/** The subjects of `govcloud report`, one subcommand each. */
+export const REPORT_SUBCOMMANDS: readonly ReportSubcommand[] = [backupsReportCommand, energyReportCommand];
+
+/** Sets the exit code after `run()` has returned and the bin script has set its own. */
+function deferredExit(code: number): void {
+  if (code !== 0) process.nextTick(() => (process.exitCode = code));
+}
+
+/** The `report` command with every subcommand of {@link REPORT_SUBCOMMANDS}. */
+export function reportCommand(repoRoot: string, options: ReportCommandOptions = {}): Command {
+  const onExit = options.onExit ?? deferredExit;
+  const report = new Command("report")
+    .description("Reports on what an environment deploys: backup coverage of every tenant namespace, energy and carbon.")
+    // Added with addCommand, so it inherits none of the program's settings: errors must throw.
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)");
+  for (const subcommand of REPORT_SUBCOMMANDS) report.addCommand(subcommand(repoRoot, onExit).exitOverride());
+  return report;
+}

@@ -1,0 +1,202 @@
+import { Aspects, DefaultTokenResolver, type IAspect, StringConcat, TerraformResource, TerraformStack, Token, Tokenization } from "cdktf";
+import type { IConstruct } from "constructs";
+import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
+import { isLabelKey, isLabelValue } from "../estate/green-labels";
+import { ForEachDataStack } from "./for-each";
+import { HelmAddOn } from "./helm-add-on";
+
+/**
+ * Where typed resources keep the metadata of the templates they stamp out, as the getters of
+ * the provider classes spell them: pod templates, and a CronJob's Job template as well.
+ */
+const TEMPLATE_METADATA: Readonly<Record<string, readonly (readonly string[])[]>> = Object.fromEntries([
+  ...[
+    "kubernetes_deployment",
+    "kubernetes_deployment_v1",
+    "kubernetes_stateful_set",
+    "kubernetes_stateful_set_v1",
+    "kubernetes_daemonset",
+    "kubernetes_daemon_set_v1",
+    "kubernetes_replication_controller",
+    "kubernetes_replication_controller_v1",
+    "kubernetes_job",
+    "kubernetes_job_v1",
+  ].map((type) => [type, [["spec", "template", "metadata"]]]),
+  ...["kubernetes_cron_job", "kubernetes_cron_job_v1"].map((type) => [
+    type,
+    [
+      ["spec", "jobTemplate", "metadata"],
+      ["spec", "jobTemplate", "spec", "template", "metadata"],
+    ],
+  ]),
+]);
+
+/**
+ * The same for `kubernetes_manifest` objects, by kind: pod and Job templates, and the machine
+ * templates of Cluster API, whose labels Cluster API copies in place to the Machines it makes.
+ */
+const MANIFEST_TEMPLATE_METADATA: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  Deployment: [["spec", "template", "metadata"]],
+  StatefulSet: [["spec", "template", "metadata"]],
+  DaemonSet: [["spec", "template", "metadata"]],
+  ReplicaSet: [["spec", "template", "metadata"]],
+  ReplicationController: [["spec", "template", "metadata"]],
+  Job: [["spec", "template", "metadata"]],
+  CronJob: [
+    ["spec", "jobTemplate", "metadata"],
+    ["spec", "jobTemplate", "spec", "template", "metadata"],
+  ],
+  MachineDeployment: [["spec", "template", "metadata"]],
+  MachineSet: [["spec", "template", "metadata"]],
+  KubeadmControlPlane: [["spec", "machineTemplate", "metadata"]],
+};
+
+/**
+ * Resource types of the kubernetes provider that are not Kubernetes objects of their own: they
+ * patch objects that something else owns, so they have no labels to set (docs/green-labels.md).
+ */
+export const UNLABELLED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
+  "kubernetes_annotations",
+  "kubernetes_labels",
+  "kubernetes_env",
+  "kubernetes_node_taint",
+  "kubernetes_config_map_v1_data",
+  "kubernetes_secret_v1_data",
+]);
+
+/** The labels block of a typed resource, as the provider classes expose it. */
+interface LabelsBlock {
+  labels: Record<string, string>;
+  readonly labelsInput?: unknown;
+}
+
+export interface GreenLabelsAspectProps {
+  /** The labels every Kubernetes object in scope gets: valid label keys and values. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * Puts labels on every Kubernetes object below the scope it is added to
+ * (`Aspects.of(scope).add(new GreenLabelsAspect({ labels }))`), and on the templates of the
+ * objects they make:
+ *
+ * - typed kubernetes resources: `metadata.labels`, and the metadata of pod templates (a
+ *   CronJob's Job template too). Literal labels are merged in place; labels that come from a
+ *   for_each instance (`each.value.<field>`) are merged into that field of every instance, in
+ *   the ForEachDataStack that holds the instances;
+ * - `kubernetes_manifest` objects: `manifest.metadata.labels`, and the templates of workload
+ *   kinds and Cluster API machine templates;
+ * - Helm releases of platform add-ons: through the chart's labels values (HelmAddOn.addCommonLabels).
+ *
+ * The labels win over keys already set, so that nobody can spoof them. Where several of these
+ * aspects apply (a stack's, and a region's inside the management stack), the one added nearest
+ * to the object wins.
+ *
+ * @throws Error at synthesis for a kubernetes resource type with no labels, unless it is one
+ *   of {@link UNLABELLED_RESOURCE_TYPES}: a type the project starts using must be looked at.
+ */
+export class GreenLabelsAspect implements IAspect {
+  public readonly labels: Readonly<Record<string, string>>;
+
+  constructor(props: GreenLabelsAspectProps) {
+    const invalid = Object.entries(props.labels).filter(([k, v]) => !isLabelKey(k) || !isLabelValue(v) || v.includes("{"));
+    if (invalid.length > 0) throw new Error(`internal: invalid green labels ${JSON.stringify(Object.fromEntries(invalid))}`);
+    this.labels = Object.freeze({ ...props.labels });
+  }
+
+  public visit(node: IConstruct): void {
+    if (nearestGreenLabelsAspect(node) !== this) return;
+    if (node instanceof HelmAddOn) {
+      node.addCommonLabels(this.labels);
+      return;
+    }
+    if (!(node instanceof TerraformResource) || !node.terraformResourceType.startsWith("kubernetes_")) return;
+    if (node instanceof Manifest) {
+      const manifest = node.manifestInput ?? {};
+      const labels = this.labels;
+      if (Token.isUnresolved(manifest)) {
+        // The whole manifest is a for_each instance's value.
+        const field = forEachField(node, manifest);
+        forEachStack(node).addInstanceTransform(node, (values) => ({ ...values, [field]: withManifestLabels(values[field] as Record<string, unknown>, labels) }));
+      } else {
+        node.manifest = withManifestLabels(manifest, labels);
+      }
+      return;
+    }
+    if (UNLABELLED_RESOURCE_TYPES.has(node.terraformResourceType)) return;
+    const blocks = [["metadata"], ...(TEMPLATE_METADATA[node.terraformResourceType] ?? [])].map((path) => labelsBlockAt(node, path));
+    for (const block of blocks) this.label(node, block);
+  }
+
+  private label(resource: TerraformResource, block: LabelsBlock): void {
+    const current = block.labelsInput;
+    if (current !== undefined && Token.isUnresolved(current)) {
+      this.labelInstances(resource, current);
+      return;
+    }
+    block.labels = { ...((current as Record<string, string> | undefined) ?? {}), ...this.labels };
+  }
+
+  /** Labels that come from the for_each instances: merge into that field of every instance. */
+  private labelInstances(resource: TerraformResource, token: unknown): void {
+    const field = forEachField(resource, token);
+    const labels = this.labels;
+    forEachStack(resource).addInstanceTransform(resource, (values) => ({ ...values, [field]: { ...(values[field] as Record<string, string> | undefined), ...labels } }));
+  }
+}
+
+/** The instance field a token stands for: `${each.value.<field>}`. */
+function forEachField(resource: TerraformResource, token: unknown): string {
+  const reference = Tokenization.resolve(token, { scope: resource, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
+  const field = typeof reference === "string" ? /^\$\{each\.value\.([A-Za-z0-9_]+)\}$/.exec(reference)?.[1] : undefined;
+  if (field === undefined) throw new Error(`internal: cannot label ${resource.node.path}: its labels are ${JSON.stringify(reference)}, not a for_each field`);
+  return field;
+}
+
+/** The stack that holds a for_each resource's instances (so they can be changed). */
+function forEachStack(resource: TerraformResource): ForEachDataStack {
+  const stack = TerraformStack.of(resource);
+  if (!(stack instanceof ForEachDataStack) || !stack.hasForEachData(resource)) {
+    throw new Error(`internal: cannot label the for_each instances of ${resource.node.path} outside a ForEachDataStack`);
+  }
+  return stack;
+}
+
+/** The GreenLabelsAspect added nearest to a construct (itself, else its closest scope). */
+function nearestGreenLabelsAspect(node: IConstruct): GreenLabelsAspect | undefined {
+  const scopes = node.node.scopes;
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const aspect = Aspects.of(scopes[i] as IConstruct).all.find((a): a is GreenLabelsAspect => a instanceof GreenLabelsAspect);
+    if (aspect !== undefined) return aspect;
+  }
+  return undefined;
+}
+
+/** The labels block at a path of getters (`metadata`, `spec.template.metadata`). */
+function labelsBlockAt(resource: TerraformResource, path: readonly string[]): LabelsBlock {
+  let at: unknown = resource;
+  for (const step of path) at = (at as Record<string, unknown>)[step];
+  if (at === null || typeof at !== "object" || !("labelsInput" in at)) {
+    throw new Error(
+      `internal: ${resource.terraformResourceType} (${resource.node.path}) has no labels at ${path.join(".")}; label it, or list the type in UNLABELLED_RESOURCE_TYPES with the reason`,
+    );
+  }
+  return at as LabelsBlock;
+}
+
+/** A copy of a manifest with the labels on its metadata and on the templates its kind has. */
+function withManifestLabels(manifest: Record<string, unknown>, labels: Readonly<Record<string, string>>): Record<string, unknown> {
+  const out = structuredClone(manifest);
+  const kind = typeof out.kind === "string" ? out.kind : "";
+  for (const path of [[], ...(MANIFEST_TEMPLATE_METADATA[kind] ?? []).map((p) => p.slice(0, -1))]) {
+    let at: Record<string, unknown> = out;
+    for (const step of path) {
+      const next = at[step];
+      if (next === null || typeof next !== "object" || Array.isArray(next)) throw new Error(`internal: ${kind} manifest has no ${path.join(".")}`);
+      at = next as Record<string, unknown>;
+    }
+    const metadata = (at.metadata ?? {}) as Record<string, unknown>;
+    at.metadata = { ...metadata, labels: { ...((metadata.labels as Record<string, string> | undefined) ?? {}), ...labels } };
+  }
+  return out;
+}

@@ -1,0 +1,236 @@
+/**
+ * `govcloud check` without the command line: load resources (an environment synthesized into a
+ * temporary folder, a synthesized folder, or plan files), resolve the packs against the
+ * environment's settings, evaluate, apply suppressions.
+ *
+ * The packs are passed in, so this module never loads @pulumi/policy itself.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadEnvironmentConfig } from "../../environments";
+import { displayPath, UserError } from "../../environments/diagnostics";
+import { buildSources, type SourcesFile } from "../../cli/source-map-file";
+import { evaluate } from "./evaluate";
+import { lazyImport } from "./lazy";
+import { loadPlanFile, loadSynthFolder, type LoadedResources } from "./load";
+import type { PolicyResource } from "./resource";
+import { NO_SETTINGS, type PolicySettings, settingsOf } from "./settings";
+import { applySuppressions } from "./suppressions";
+import {
+  type ActiveRule,
+  type ControlReference,
+  ENGINE_RULES,
+  type EnforcementLevel,
+  type Finding,
+  type GovcloudPolicy,
+  type PolicyPackDefinition,
+} from "./types";
+
+/** What to check. */
+export type CheckInput =
+  | { readonly kind: "environment"; readonly name: string }
+  | { readonly kind: "folder"; readonly dir: string }
+  | { readonly kind: "plan"; readonly file: string };
+
+/** Rule configuration as in Pulumi's policy-pack config: rule id -> level, or config object. */
+export type PolicyConfigFile = Readonly<Record<string, string | Readonly<Record<string, unknown>>>>;
+
+export interface CheckOptions {
+  readonly repoRoot: string;
+  readonly packs: readonly PolicyPackDefinition[];
+  readonly inputs: readonly CheckInput[];
+  /**
+   * Environment whose policy settings (enforcement, suppressions, registries, domains) apply to
+   * folder and plan inputs. Default: an `environment` input's, else the one a synthesized
+   * folder names in its sources.json, else none.
+   */
+  readonly environment?: string;
+  /** Rule configuration and levels above everything else (`--policy-config`). */
+  readonly policyConfig?: PolicyConfigFile;
+  /** Shown in errors about the policy config. */
+  readonly policyConfigFile?: string;
+  /** "Today", for suppression expiry. */
+  readonly now?: Date;
+  readonly onCrash?: (rule: string, address: string, error: unknown) => void;
+}
+
+/** A rule as reports describe it. */
+export interface RuleDescriptor {
+  readonly id: string;
+  readonly pack: string;
+  /** Effective level in this check. */
+  readonly level: EnforcementLevel;
+  /** The pack's level, before environment overrides. */
+  readonly defaultLevel: EnforcementLevel;
+  /** What the rule checks (the rule's own description). */
+  readonly description: string;
+  /** Why it matters (the pack's wording). */
+  readonly explanation: string;
+  readonly controls: readonly ControlReference[];
+}
+
+export interface CheckResult {
+  /** All findings; suppressed ones carry `suppressedBy`. */
+  readonly findings: readonly Finding[];
+  readonly rules: readonly RuleDescriptor[];
+  readonly resources: number;
+  readonly stacks: readonly string[];
+  /** The environment file whose settings applied, repository-relative. */
+  readonly environmentFile?: string;
+  /** 1 when an unsuppressed mandatory finding exists, else 0. */
+  readonly exitCode: 0 | 1;
+}
+
+/** Every rule of the packs by id; throws on a duplicate id (a programming error). */
+export function rulesById(packs: readonly PolicyPackDefinition[]): Map<string, { pack: PolicyPackDefinition; entry: PolicyPackDefinition["rules"][number] }> {
+  const out = new Map<string, { pack: PolicyPackDefinition; entry: PolicyPackDefinition["rules"][number] }>();
+  for (const pack of packs) {
+    for (const entry of pack.rules) {
+      const id = entry.rule.name;
+      if (out.has(id)) throw new Error(`internal: rule '${id}' is in pack '${out.get(id)?.pack.name}' and '${pack.name}'`);
+      out.set(id, { pack, entry });
+    }
+  }
+  return out;
+}
+
+export async function runChecks(options: CheckOptions): Promise<CheckResult> {
+  const catalog = rulesById(options.packs);
+  const known = new Set(catalog.keys());
+  const temp: string[] = [];
+  try {
+    // 1. Resources.
+    const loaded: LoadedResources[] = [];
+    const envInput = options.inputs.find((i) => i.kind === "environment");
+    let settingsEnv = options.environment ?? (envInput?.kind === "environment" ? envInput.name : undefined);
+    const planInputs: string[] = [];
+    for (const input of options.inputs) {
+      if (input.kind === "environment") {
+        // Loaded lazily: synthesis pulls in cdktf, which the other inputs do not need.
+        const { synthesize } = await lazyImport<typeof import("../../cli/synth")>(path.join(__dirname, "..", "..", "cli", "synth"));
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "govcloud-check-"));
+        temp.push(dir);
+        const out = path.join(dir, "cdktf.out");
+        synthesize({ repoRoot: options.repoRoot, environment: input.name, out, frozenLock: true });
+        loaded.push(loadSynthFolder(out));
+      } else if (input.kind === "folder") {
+        const folder = loadSynthFolder(input.dir);
+        loaded.push(folder);
+        const named = folder.sources?.environment.file;
+        if (settingsEnv === undefined && named !== undefined && fs.existsSync(path.resolve(options.repoRoot, named))) {
+          settingsEnv = path.resolve(options.repoRoot, named);
+        }
+      } else {
+        planInputs.push(input.file);
+      }
+    }
+
+    // 2. Settings of the environment, if any.
+    let settings: PolicySettings = NO_SETTINGS;
+    let sources: SourcesFile | undefined;
+    if (settingsEnv !== undefined) {
+      const config = loadEnvironmentConfig(options.repoRoot, settingsEnv);
+      settings = settingsOf(config, known, options.repoRoot);
+      sources = buildSources(config, options.repoRoot);
+    }
+    for (const file of planInputs) loaded.push(loadPlanFile(file, sources));
+
+    const resources: PolicyResource[] = [];
+    const stacks: string[] = [];
+    for (const l of loaded) {
+      for (const r of l.resources) resources.push(r);
+      stacks.push(...l.stacks);
+    }
+
+    // 3. Rules with their levels and configuration.
+    const { active, descriptors } = resolveRules(options, catalog, settings);
+
+    // 4. Evaluate and suppress.
+    const raw = await evaluate(resources, active, options.onCrash === undefined ? {} : { onCrash: options.onCrash });
+    const { findings, expired } = applySuppressions(raw, settings.suppressions, options.now ?? new Date());
+    const all = [...findings, ...expired];
+    const failing = all.some((f) => f.level === "mandatory" && f.suppressedBy === undefined);
+    return {
+      findings: all,
+      rules: descriptors,
+      resources: resources.filter((r) => r.type !== "terraform_backend").length,
+      stacks,
+      ...(settings.environmentFile === undefined ? {} : { environmentFile: settings.environmentFile }),
+      exitCode: failing ? 1 : 0,
+    };
+  } finally {
+    for (const dir of temp) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Engine rules as descriptors, so that reports can describe their findings too. */
+export const ENGINE_RULE_DESCRIPTORS: readonly RuleDescriptor[] = Object.entries(ENGINE_RULES).map(([id, description]) => ({
+  id,
+  pack: "engine",
+  level: "mandatory",
+  defaultLevel: "mandatory",
+  description,
+  explanation: description,
+  controls: [],
+}));
+
+function resolveRules(
+  options: CheckOptions,
+  catalog: ReturnType<typeof rulesById>,
+  settings: PolicySettings,
+): { active: ActiveRule[]; descriptors: RuleDescriptor[] } {
+  const problems: string[] = [];
+  const userConfig = options.policyConfig ?? {};
+  for (const id of Object.keys(userConfig)) if (!catalog.has(id)) problems.push(`unknown policy rule '${id}'`);
+  const active: ActiveRule[] = [];
+  const descriptors: RuleDescriptor[] = [];
+  for (const [id, { pack, entry }] of catalog) {
+    const user = userConfig[id];
+    const userObject = typeof user === "object" && user !== null ? (user as Record<string, unknown>) : {};
+    const { enforcementLevel, ...userSettings } = userObject;
+    const userLevel = typeof user === "string" ? user : typeof enforcementLevel === "string" ? enforcementLevel : undefined;
+    if (userLevel !== undefined && !["advisory", "mandatory", "disabled"].includes(userLevel)) {
+      problems.push(`${id}: enforcement level must be advisory, mandatory or disabled; got '${userLevel}'`);
+    }
+    const level = (userLevel ?? settings.enforcement.get(id) ?? entry.level) as EnforcementLevel;
+    descriptors.push({
+      id,
+      pack: pack.name,
+      level,
+      defaultLevel: entry.level,
+      description: entry.rule.description,
+      explanation: entry.explanation,
+      controls: entry.controls,
+    });
+    if (level === "disabled") continue;
+    const policy = entry.rule as GovcloudPolicy;
+    const config: Record<string, unknown> = {
+      ...schemaDefaults(policy),
+      ...(settings.environment === undefined ? {} : (policy.configFromEnvironment?.(settings.environment) ?? {})),
+      ...userSettings,
+    };
+    for (const required of policy.configSchema?.required ?? []) {
+      if (config[required] === undefined) {
+        problems.push(`${id}: needs configuration '${required}'; check an environment (--env <name>) or pass --policy-config <file.json>`);
+      }
+    }
+    active.push({ id, pack: pack.name, level, policy, config: Object.freeze(config) });
+  }
+  if (problems.length > 0) {
+    const first = options.inputs[0];
+    const where = first === undefined ? undefined : first.kind === "folder" ? first.dir : first.kind === "plan" ? first.file : undefined;
+    const file = displayPath(options.policyConfigFile ?? where ?? path.join(options.repoRoot, "environments", `${settings.environment?.name ?? "environment"}.yaml`));
+    throw new UserError(problems.map((message) => ({ file, line: 1, col: 1, path: "", message })));
+  }
+  return { active, descriptors: [...descriptors, ...ENGINE_RULE_DESCRIPTORS] };
+}
+
+function schemaDefaults(policy: GovcloudPolicy): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
+    const value = (schema as { default?: unknown }).default;
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,176 @@
+/**
+ * Runs @pulumi/policy policy objects over resources without a Pulumi engine: resource policies
+ * once per resource of their type (validateResourceOfType tags its function with the type, so
+ * each resource meets only the rules for its type), stack policies once per stack. Rules may be
+ * async. A rule that throws is reported as a `rule-crashed` finding naming the rule and the
+ * resource; the check goes on.
+ */
+import type {
+  ReportViolation,
+  ResourceValidation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import { type PolicyResource, pulumiTypeOf } from "./resource";
+import type { ActiveRule, Finding } from "./types";
+
+/** Thrown by `args.notApplicable()`: the rule does not apply, which is not a finding. */
+const NOT_APPLICABLE: unique symbol = Symbol("not applicable");
+const NO_TAGS: ReadonlyMap<string, string> = new Map();
+
+function notApplicable(): never {
+  throw NOT_APPLICABLE;
+}
+
+/** `ResourceValidationArgs` for one rule and one resource; members on the prototype. */
+class ResourceArgs {
+  constructor(
+    readonly resource: PolicyResource,
+    private readonly rule: ActiveRule,
+  ) {}
+  get type(): string {
+    return this.resource.type;
+  }
+  get props(): Record<string, unknown> {
+    return this.resource.props as Record<string, unknown>;
+  }
+  get urn(): string {
+    return this.resource.urn;
+  }
+  get name(): string {
+    return this.resource.name;
+  }
+  get opts() {
+    return this.resource.opts;
+  }
+  get stackTags(): ReadonlyMap<string, string> {
+    return NO_TAGS;
+  }
+  isType(resourceClass: unknown): boolean {
+    return pulumiTypeOf(resourceClass) === this.resource.type;
+  }
+  asType(resourceClass: unknown): unknown {
+    return this.isType(resourceClass) ? this.resource.props : undefined;
+  }
+  getConfig<T extends object>(): T {
+    return this.rule.config as T;
+  }
+  notApplicable(): never {
+    return notApplicable();
+  }
+}
+
+export interface EvaluateOptions {
+  /** Called for every rule that crashed, for debugging (GOVCLOUD_DEBUG). */
+  readonly onCrash?: (rule: string, address: string, error: unknown) => void;
+}
+
+/** Every violation the rules report, ordered by rule (as given), stack and address, then as reported. */
+export async function evaluate(
+  resources: readonly PolicyResource[],
+  rules: readonly ActiveRule[],
+  options: EvaluateOptions = {},
+): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const pending: Promise<unknown>[] = [];
+
+  const finding = (rule: ActiveRule, resource: PolicyResource | undefined, stack: string, message: string): Finding => ({
+    rule: rule.id,
+    pack: rule.pack,
+    level: rule.level,
+    message: String(message),
+    stack,
+    address: resource?.address ?? "",
+    ...(resource === undefined ? {} : { type: resource.type }),
+    ...(resource?.key === undefined ? {} : { key: resource.key }),
+    ...(resource?.source === undefined ? {} : { source: resource.source }),
+  });
+  const crashed = (rule: ActiveRule, resource: PolicyResource | undefined, stack: string, error: unknown): void => {
+    if (error === NOT_APPLICABLE) return;
+    options.onCrash?.(rule.id, resource?.address ?? stack, error);
+    const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const where = resource === undefined ? `stack ${stack}` : resource.address;
+    findings.push({
+      ...finding(rule, resource, stack, `rule '${rule.id}' crashed on ${where}: ${what}`),
+      rule: "rule-crashed",
+      pack: "engine",
+      level: "mandatory",
+      crashedRule: rule.id,
+    });
+  };
+  /** Runs one validation; a promise it returns is awaited with the rest at the end. */
+  const run = (rule: ActiveRule, resource: PolicyResource | undefined, stack: string, call: () => unknown): void => {
+    try {
+      const result = call();
+      if (result !== null && typeof result === "object" && typeof (result as PromiseLike<unknown>).then === "function") {
+        pending.push(Promise.resolve(result).catch((error: unknown) => crashed(rule, resource, stack, error)));
+      }
+    } catch (error) {
+      crashed(rule, resource, stack, error);
+    }
+  };
+
+  // Resource rules, indexed by the type their validateResourceOfType function carries.
+  const byType = new Map<string, [ActiveRule, ResourceValidation][]>();
+  const anyType: [ActiveRule, ResourceValidation][] = [];
+  const stackRules: ActiveRule[] = [];
+  for (const rule of rules) {
+    const policy = rule.policy as Partial<ResourceValidationPolicy & StackValidationPolicy>;
+    if (typeof policy.validateStack === "function") stackRules.push(rule);
+    const validations = policy.validateResource === undefined ? [] : [policy.validateResource].flat();
+    for (const validate of validations) {
+      const type = pulumiTypeOf(validate);
+      if (type === undefined) anyType.push([rule, validate]);
+      else byType.set(type, [...(byType.get(type) ?? []), [rule, validate]]);
+    }
+  }
+
+  if (anyType.length > 0) for (const [type, list] of byType) byType.set(type, [...list, ...anyType]);
+  for (const resource of resources) {
+    const validations = byType.get(resource.type) ?? anyType;
+    for (const [rule, validate] of validations) {
+      const report: ReportViolation = (message) => findings.push(finding(rule, resource, resource.stack, message));
+      run(rule, resource, resource.stack, () => validate(new ResourceArgs(resource, rule) as unknown as ResourceValidationArgs, report));
+    }
+  }
+
+  if (stackRules.length > 0) {
+    const stacks = new Map<string, PolicyResource[]>();
+    for (const r of resources) {
+      const list = stacks.get(r.stack);
+      if (list === undefined) stacks.set(r.stack, [r]);
+      else list.push(r);
+    }
+    for (const [stack, members] of stacks) {
+      const byUrn = new Map(members.map((r) => [r.urn, r]));
+      for (const rule of stackRules) {
+        const args = {
+          resources: members,
+          stackTags: NO_TAGS,
+          getConfig: <T extends object>() => rule.config as T,
+          notApplicable,
+        } as unknown as StackValidationArgs;
+        const report: ReportViolation = (message, urn) =>
+          findings.push(finding(rule, urn === undefined ? undefined : byUrn.get(urn), stack, message));
+        run(rule, undefined, stack, () => (rule.policy as StackValidationPolicy).validateStack(args, report));
+      }
+    }
+  }
+
+  await Promise.all(pending);
+  const order = new Map(rules.map((r, i) => [r.id, i]));
+  const rank = (f: Finding) => order.get(f.crashedRule ?? f.rule) ?? rules.length;
+  return findings.sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      compare(a.rule, b.rule) ||
+      compare(a.stack, b.stack) ||
+      compare(a.address, b.address),
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,9 @@
+/**
+ * Loads a TypeScript module on first use, from an absolute path without extension: through
+ * `require` where tsx has registered its CommonJS hook (bin/govcloud.cjs), through `import()`
+ * elsewhere (vitest). Used for what only some runs need: the rules and @pulumi/policy, cdktf.
+ */
+export async function lazyImport<T>(absolutePath: string): Promise<T> {
+  if (typeof require === "function" && ".ts" in require.extensions) return require(absolutePath) as T;
+  return (await import(absolutePath)) as T;
+}

@@ -1,0 +1,162 @@
+/**
+ * Reading resources to check: a synthesized cdktf folder (every stack of its manifest.json), a
+ * `terraform show -json` plan, or Terraform JSON documents held in memory (tests).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { displayPath, UserError } from "../../environments/diagnostics";
+import { SOURCES_FILE, sourceOf, type SourcesFile } from "../../cli/source-map-file";
+import { expandDocument, type SourceLookup, type TerraformJsonDocument } from "./expand";
+import { blockTree, normaliseBlocks } from "./provider-blocks";
+import { PolicyResource } from "./resource";
+import { deepFreeze } from "./util";
+
+export interface LoadedResources {
+  readonly resources: readonly PolicyResource[];
+  /** Stack names in the order they were read. */
+  readonly stacks: readonly string[];
+  /** The folder's sources.json, when it has one. */
+  readonly sources?: SourcesFile;
+}
+
+/** A lookup from for_each keys to the YAML that produced them. */
+export function sourceLookup(sources: SourcesFile | undefined): SourceLookup {
+  if (sources === undefined) return () => undefined;
+  return (key) => sourceOf(sources, typeof key === "string" ? key : undefined);
+}
+
+/** Terraform JSON documents by stack name. */
+export function loadDocuments(docs: Readonly<Record<string, TerraformJsonDocument>>, sources?: SourcesFile): LoadedResources {
+  const lookup = sourceLookup(sources);
+  const resources: PolicyResource[] = [];
+  for (const [stack, doc] of Object.entries(docs)) resources.push(...expandDocument(stack, doc, lookup));
+  return { resources, stacks: Object.keys(docs), ...(sources === undefined ? {} : { sources }) };
+}
+
+/** Every stack of a synthesized folder (cdktf's manifest.json), with sources.json when present. */
+export function loadSynthFolder(dir: string): LoadedResources {
+  const manifestFile = path.join(dir, "manifest.json");
+  const manifest = readJson(manifestFile, "a synthesized folder needs manifest.json; run govcloud synth first") as {
+    stacks?: Record<string, { synthesizedStackPath?: unknown }>;
+  };
+  if (typeof manifest.stacks !== "object" || manifest.stacks === null) {
+    throw located(manifestFile, "stacks", "is missing; this is not a cdktf manifest");
+  }
+  const sourcesFile = path.join(dir, SOURCES_FILE);
+  const sources = fs.existsSync(sourcesFile) ? (readJson(sourcesFile) as SourcesFile) : undefined;
+  const docs: Record<string, TerraformJsonDocument> = {};
+  for (const [stack, entry] of Object.entries(manifest.stacks)) {
+    if (typeof entry.synthesizedStackPath !== "string") throw located(manifestFile, `stacks.${stack}`, "has no synthesizedStackPath");
+    const file = path.resolve(dir, entry.synthesizedStackPath);
+    if (!isInside(dir, file)) throw located(manifestFile, `stacks.${stack}.synthesizedStackPath`, "points outside the folder");
+    docs[stack] = readJson(file) as TerraformJsonDocument;
+  }
+  return loadDocuments(docs, sources);
+}
+
+/** The JSON of `terraform show -json <planfile>`, as far as the engine reads it. */
+export interface PlanJson {
+  readonly planned_values?: { readonly root_module?: PlanModule };
+  readonly resource_changes?: readonly { readonly address?: string; readonly change?: { readonly actions?: readonly string[] } }[];
+}
+
+interface PlanModule {
+  readonly address?: string;
+  readonly resources?: readonly PlanResource[];
+  readonly child_modules?: readonly PlanModule[];
+}
+
+interface PlanResource {
+  readonly address: string;
+  readonly mode?: string;
+  readonly type: string;
+  readonly name: string;
+  readonly index?: string | number;
+  readonly values?: Record<string, unknown>;
+}
+
+/**
+ * The managed resources a plan will leave in place (`planned_values`, every module), with
+ * their planned actions from `resource_changes`.
+ */
+export function loadPlan(stack: string, plan: PlanJson, sources?: SourcesFile): PolicyResource[] {
+  const lookup = sourceLookup(sources);
+  const actions = new Map<string, readonly string[]>();
+  for (const change of plan.resource_changes ?? []) {
+    if (typeof change.address === "string" && Array.isArray(change.change?.actions)) actions.set(change.address, Object.freeze([...change.change.actions]));
+  }
+  const out: PolicyResource[] = [];
+  const pending: PlanModule[] = plan.planned_values?.root_module === undefined ? [] : [plan.planned_values.root_module];
+  while (pending.length > 0) {
+    const module = pending.shift() as PlanModule;
+    for (const r of module.resources ?? []) {
+      if (r.mode !== undefined && r.mode !== "managed") continue;
+      const tree = blockTree(r.type);
+      const values = r.values ?? {};
+      const props = deepFreeze(tree === undefined ? { ...values } : normaliseBlocks(values, tree));
+      const planned = actions.get(r.address);
+      out.push(
+        new PolicyResource({
+          stack,
+          address: r.address,
+          type: r.type,
+          name: r.name,
+          ...(r.index === undefined ? {} : { key: r.index }),
+          props,
+          ...(planned === undefined ? {} : { actions: planned }),
+          source: lookup(r.index),
+        }),
+      );
+    }
+    pending.push(...(module.child_modules ?? []));
+  }
+  return out;
+}
+
+/**
+ * A plan file. Its stack is named after the file (`tenants-north-000.plan.json` ->
+ * `tenants-north-000`), or after its folder when the file is just `plan.json`.
+ */
+export function loadPlanFile(file: string, sources?: SourcesFile): LoadedResources {
+  const plan = readJson(file) as PlanJson;
+  if (typeof plan !== "object" || plan === null || plan.planned_values === undefined) {
+    throw located(file, "planned_values", "is missing; expected the output of terraform show -json <planfile>");
+  }
+  const stack = planStackName(file);
+  return { resources: loadPlan(stack, plan, sources), stacks: [stack], ...(sources === undefined ? {} : { sources }) };
+}
+
+export function planStackName(file: string): string {
+  const base = path.basename(file).replace(/\.json$/i, "").replace(/\.(tf)?plan$/i, "");
+  return base === "" || /^(tf)?plan$/i.test(base) ? path.basename(path.dirname(path.resolve(file))) : base;
+}
+
+function readJson(file: string, missing = "file not found"): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw located(file, "", code === "ENOENT" ? missing : `cannot read the file (${code ?? String(error)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ");
+    const at = /position (\d+)/.exec(message);
+    const offset = at === null ? 0 : Number(at[1]);
+    const before = text.slice(0, offset).split("\n");
+    throw new UserError([
+      { file: displayPath(file), line: before.length, col: (before[before.length - 1]?.length ?? 0) + 1, path: "", message: `is not valid JSON: ${message}` },
+    ]);
+  }
+}
+
+function located(file: string, at: string, message: string): UserError {
+  return new UserError([{ file: displayPath(file), line: 1, col: 1, path: at, message }]);
+}
+
+function isInside(dir: string, file: string): boolean {
+  const rel = path.relative(path.resolve(dir), file);
+  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+}

@@ -1,0 +1,85 @@
+/**
+ * Workload hardening for the shared, multi-tenant clusters: what Pod Security Admission
+ * 'restricted' enforces at admission time, checked before deployment, plus resources, probes,
+ * registries and exposure.
+ */
+import containersDisallowPrivilegeEscalation from "../kubernetes-security/containers-disallow-privilege-escalation";
+import containersDropAllCapabilities from "../kubernetes-security/containers-drop-all-capabilities";
+import containersHaveProbes from "../kubernetes-security/containers-have-probes";
+import containersReadOnlyRootFilesystem from "../kubernetes-security/containers-read-only-root-filesystem";
+import containersRunAsNonRoot from "../kubernetes-security/containers-run-as-non-root";
+import containersSetRequestsAndLimits from "../kubernetes-security/containers-set-requests-and-limits";
+import imagesFromInCountryRegistriesPinned from "../kubernetes-security/images-from-in-country-registries-pinned";
+import noHostNamespacesOrHostPaths from "../kubernetes-security/no-host-namespaces-or-host-paths";
+import podsUseRuntimeDefaultSeccomp from "../kubernetes-security/pods-use-runtime-default-seccomp";
+import servicesNotExposedWithoutApproval from "../kubernetes-security/services-not-exposed-without-approval";
+import type { PolicyPackDefinition } from "../engine/types";
+import { cis, cybersecurityLaw, decree53, decree85, pss } from "./controls";
+
+const pack: PolicyPackDefinition = {
+  name: "kubernetes-security",
+  description: "Workload hardening: Pod Security Standards 'restricted', resources, probes, in-country pinned images, no unapproved exposure.",
+  rules: [
+    {
+      rule: containersRunAsNonRoot,
+      level: "mandatory",
+      explanation: "A process running as root inside a container is one kernel bug away from root on a node shared by many agencies.",
+      controls: [pss("restricted", "Running as Non-root; Running as Non-root user"), cis("5.2.7"), decree85("technical requirements: host and workload hardening")],
+    },
+    {
+      rule: containersDisallowPrivilegeEscalation,
+      level: "mandatory",
+      explanation: "setuid binaries and privileged containers let a compromised process take more rights than it was started with.",
+      controls: [pss("restricted", "Privilege Escalation"), pss("baseline", "Privileged Containers"), cis("5.2.2"), cis("5.2.6"), decree85()],
+    },
+    {
+      rule: containersDropAllCapabilities,
+      level: "mandatory",
+      explanation: "Linux capabilities split root's power into pieces; a workload keeps none of them unless it truly needs to bind a low port.",
+      controls: [pss("restricted", "Capabilities"), cis("5.2.8"), cis("5.2.9"), cis("5.2.10"), decree85()],
+    },
+    {
+      rule: containersReadOnlyRootFilesystem,
+      level: "mandatory",
+      explanation: "A read-only image cannot be altered by an intruder; what a program writes goes to a volume that disappears with the pod.",
+      controls: [cis("5.7.3"), decree85()],
+    },
+    {
+      rule: podsUseRuntimeDefaultSeccomp,
+      level: "mandatory",
+      explanation: "The runtime's default seccomp profile blocks the system calls most container escapes rely on.",
+      controls: [pss("restricted", "Seccomp"), cis("5.7.2"), decree85()],
+    },
+    {
+      rule: containersSetRequestsAndLimits,
+      level: "mandatory",
+      explanation: "Without requests and limits one agency's workload can starve the others on a shared node, and quotas cannot be enforced.",
+      controls: [decree85("availability of the information system"), cis("5.7.1")],
+    },
+    {
+      rule: containersHaveProbes,
+      level: "advisory",
+      explanation: "Probes let Kubernetes restart a hung service and keep traffic away from replicas that are not ready.",
+      controls: [decree85("availability of the information system")],
+    },
+    {
+      rule: imagesFromInCountryRegistriesPinned,
+      level: "mandatory",
+      explanation: "The datacenters are air-gapped: images come from the in-country mirrors, pinned by digest so that what runs is what was scanned.",
+      controls: [cybersecurityLaw("Art. 26"), decree53(), cis("5.5.1"), decree85("software provenance")],
+    },
+    {
+      rule: noHostNamespacesOrHostPaths,
+      level: "mandatory",
+      explanation: "Host namespaces, host paths and host ports let a tenant's pod see or reach the node and the other tenants on it.",
+      controls: [pss("baseline", "Host Namespaces; HostPath Volumes; Host Ports"), cis("5.2.3"), cis("5.2.4"), cis("5.2.5"), cis("5.2.12"), cis("5.2.13")],
+    },
+    {
+      rule: servicesNotExposedWithoutApproval,
+      level: "mandatory",
+      explanation: "NodePort and LoadBalancer services bypass the shared, monitored ingress; each one is an exception that someone must approve.",
+      controls: [decree85("network access control"), cybersecurityLaw()],
+    },
+  ],
+};
+export default pack;

@@ -1,0 +1,36 @@
+/**
+ * Isolation between agencies sharing a cluster: namespaces fenced in by quota, limits, Pod
+ * Security Admission and default-deny networking; RBAC without wildcards or escalation; no
+ * cluster-wide rights for tenants.
+ */
+import noTenantClusterRoleBindings from "../tenant-isolation/no-tenant-cluster-role-bindings";
+import rbacHasNoWildcardsOrEscalation from "../tenant-isolation/rbac-has-no-wildcards-or-escalation";
+import tenantNamespacesAreIsolated from "../tenant-isolation/tenant-namespaces-are-isolated";
+import type { PolicyPackDefinition } from "../engine/types";
+import { cis, decree13, decree85, pss } from "./controls";
+
+const pack: PolicyPackDefinition = {
+  name: "tenant-isolation",
+  description: "Agencies sharing a cluster cannot reach, starve or administer each other.",
+  rules: [
+    {
+      rule: rbacHasNoWildcardsOrEscalation,
+      level: "mandatory",
+      explanation: "Wildcards grant whatever future API versions add, and bind/escalate/impersonate let a holder give itself more than it was given.",
+      controls: [cis("5.1.3"), cis("5.1.8"), decree85("access control and least privilege")],
+    },
+    {
+      rule: tenantNamespacesAreIsolated,
+      level: "mandatory",
+      explanation: "Each agency's namespace is fenced in: admission restrictions, a quota, default limits and default-deny networking, deployed together.",
+      controls: [pss("restricted", "namespace enforce label"), cis("5.3.2"), cis("5.7.1"), decree85("separation of systems"), decree13("Art. 26 (protection measures)")],
+    },
+    {
+      rule: noTenantClusterRoleBindings,
+      level: "mandatory",
+      explanation: "A tenant with a ClusterRoleBinding can read or change every other agency's namespace.",
+      controls: [cis("5.1.1"), cis("5.1.3"), decree85("access control and least privilege"), decree13()],
+    },
+  ],
+};
+export default pack;

@@ -1,0 +1,89 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { synthesize } from "../../cli/synth";
+import { formatAttributePath, preventDestroyBlocks, protectedDeletions, protectionOf } from "../../estate/plan-protection";
+import { readStacks, REPO_ROOT, tempDir } from "../support/synth";
+
+const fixture = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", name), "utf8"));
+
+describe("protectedDeletions", () => {
+  it("flags a plan that replaces a tenant namespace, with Terraform's reason and the attribute that forces it", () => {
+    const findings = protectedDeletions(fixture("plan-replace-tenant-namespace.json"));
+    expect(findings.map((f) => f.address)).toEqual([
+      'kubernetes_namespace_v1.tenant["bo-tai-chinh"]',
+      'kubernetes_manifest.tenant_backup_schedule["xa-ba-na/to-south"]',
+    ]);
+    const [namespace, schedule] = findings;
+    expect(namespace).toMatchObject({
+      type: "kubernetes_namespace_v1",
+      name: "tenant",
+      index: "bo-tai-chinh",
+      actions: ["delete", "create"],
+      replace: true,
+      actionReason: "replace_because_cannot_update",
+      replacePaths: [["metadata", 0, "name"]],
+    });
+    expect(namespace!.message).toBe(
+      'kubernetes_namespace_v1.tenant["bo-tai-chinh"] would be replaced (destroyed, then created empty) (replace_because_cannot_update: an attribute that cannot change in place changed; forced by metadata[0].name) — tenant namespace: deleting it deletes every object and volume of the agency in it',
+    );
+    expect(schedule).toMatchObject({ replace: false, actionReason: "delete_because_each_key", replacePaths: [] });
+    expect(schedule!.protection).toMatch(/^Velero Schedule: /);
+  });
+
+  it("passes a plan that only adds resources (and leaves the rest alone)", () => {
+    expect(protectedDeletions(fixture("plan-add-only.json"))).toEqual([]);
+  });
+
+  it("ignores updates, unprotected replacements, data sources and deposed objects", () => {
+    const plan = fixture("plan-replace-tenant-namespace.json") as { resource_changes: Array<Record<string, unknown>> };
+    const addresses = protectedDeletions(plan).map((f) => f.address);
+    expect(addresses).not.toContain('kubernetes_namespace_v1.tenant["xa-ba-na"]'); // update
+    expect(addresses).not.toContain('kubernetes_config_map_v1.stateful_service["bo-tai-chinh/ledger-db"]'); // not protected
+    expect(addresses).not.toContain("data.kubernetes_namespace_v1.tenant");
+    const deposed = { ...plan.resource_changes[0]!, deposed: "00000001" };
+    expect(protectedDeletions({ resource_changes: [deposed] })).toEqual([]);
+  });
+
+  it("protects what the configuration marks prevent_destroy, beyond the type and name rules", () => {
+    const plan = { resource_changes: [{ address: "kubernetes_secret_v1.keys", mode: "managed", type: "kubernetes_secret_v1", name: "keys", change: { actions: ["delete"] } }] };
+    expect(protectedDeletions(plan)).toEqual([]);
+    const [finding] = protectedDeletions(plan, { protectedBlocks: new Set(["kubernetes_secret_v1.keys"]) });
+    expect(finding!.protection).toBe("declared lifecycle.prevent_destroy in the configuration");
+  });
+
+  it("refuses what is not a plan", () => {
+    expect(() => protectedDeletions([])).toThrow(/not a Terraform plan/);
+    expect(() => protectedDeletions({ resource_changes: {} })).toThrow(/not a Terraform plan/);
+    expect(protectedDeletions({ format_version: "1.2" })).toEqual([]);
+  });
+
+  it("writes attribute paths the way Terraform users read them", () => {
+    expect(formatAttributePath(["spec", 0, "template", 0, "metadata"])).toBe("spec[0].template[0].metadata");
+  });
+});
+
+describe("protection rules and the synthesized configuration agree", () => {
+  const dir = tempDir();
+  let blocks: Set<string>;
+  beforeAll(() => {
+    const out = synthesize({ repoRoot: REPO_ROOT, environment: "national", out: path.join(dir, "out") }).outdir;
+    blocks = new Set([...readStacks(out).values()].flatMap((doc) => [...preventDestroyBlocks(doc)]));
+  });
+
+  it("every prevent_destroy block of national is protected by the type and name rules alone", () => {
+    expect([...blocks].sort()).toEqual(
+      expect.arrayContaining([
+        "kubernetes_manifest.tenant_backup_schedule",
+        "kubernetes_manifest.velero_backup_location_local",
+        "kubernetes_manifest.velero_snapshot_location_local",
+        "kubernetes_namespace_v1.tenant",
+        "kubernetes_persistent_volume_claim_v1.stateful_service",
+      ]),
+    );
+    for (const block of blocks) {
+      const [type, name] = block.split(".") as [string, string];
+      expect(protectionOf(type, name), block).toBeDefined();
+    }
+  });
+});

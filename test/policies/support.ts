@@ -1,0 +1,220 @@
+/**
+ * Fixtures for policy tests: small hand-written cdk.tf.json documents in the shape cdktf writes
+ * (blocks as objects, tenant resources as one for_each block over a map), and a helper that
+ * runs chosen rules over them.
+ */
+import { evaluate } from "../../policies/engine/evaluate";
+import { loadDocuments } from "../../policies/engine/load";
+import type { TerraformJsonDocument } from "../../policies/engine/expand";
+import type { ActiveRule, Finding } from "../../policies/engine/types";
+import { PACKS } from "../../policies/packs";
+
+export const REGISTRY = "registry.north.govcloud.gov.vn";
+export const DIGEST = `sha256:${"a".repeat(64)}`;
+export const IMAGE = `${REGISTRY}/agency-a/web@${DIGEST}`;
+
+/** Rule configuration a test environment would give. */
+export const TEST_CONFIG: Readonly<Record<string, Record<string, unknown>>> = {
+  "images-from-in-country-registries-pinned": { allowedRegistries: [REGISTRY] },
+  "endpoints-in-country": { allowedDomains: ["govcloud.gov.vn"] },
+};
+
+/** Runs the named rules (as their packs configure them) over documents keyed by stack. */
+export async function check(
+  ruleIds: string | readonly string[],
+  docs: Readonly<Record<string, TerraformJsonDocument>>,
+  config: Readonly<Record<string, Record<string, unknown>>> = TEST_CONFIG,
+): Promise<Finding[]> {
+  const ids = typeof ruleIds === "string" ? [ruleIds] : ruleIds;
+  const rules: ActiveRule[] = ids.map((id) => {
+    for (const pack of PACKS) {
+      const entry = pack.rules.find((e) => e.rule.name === id);
+      if (entry !== undefined) {
+        return { id, pack: pack.name, level: entry.level === "disabled" ? "advisory" : entry.level, policy: entry.rule, config: config[id] ?? {} };
+      }
+    }
+    throw new Error(`no rule ${id}`);
+  });
+  return evaluate(loadDocuments(docs).resources, rules);
+}
+
+/** Findings as `address: message`, for exact assertions. */
+export function summary(findings: readonly Finding[]): string[] {
+  return findings.map((f) => `${f.address}: ${f.message}`);
+}
+
+/** Per-instance values of the workload fixture; every field a rule looks at comes from here. */
+export interface PodValues {
+  name: string;
+  namespace: string;
+  image: string;
+  pod_non_root: boolean | null;
+  pod_seccomp: string | null;
+  non_root: boolean | null;
+  user: number | string | null;
+  allow_privilege_escalation: boolean | null;
+  privileged: boolean | null;
+  read_only: boolean | null;
+  cap_drop: string[];
+  cap_add: string[];
+  seccomp: string | null;
+  requests: Record<string, string>;
+  limits: Record<string, string>;
+  host_network: boolean;
+  host_pid: boolean;
+  host_port: number | null;
+}
+
+export const COMPLIANT: PodValues = {
+  name: "web",
+  namespace: "tenant-agency-a",
+  image: IMAGE,
+  pod_non_root: true,
+  pod_seccomp: "RuntimeDefault",
+  non_root: true,
+  user: 10001,
+  allow_privilege_escalation: false,
+  privileged: false,
+  read_only: true,
+  cap_drop: ["ALL"],
+  cap_add: [],
+  seccomp: "RuntimeDefault",
+  requests: { cpu: "250m", memory: "256Mi" },
+  limits: { cpu: "1", memory: "512Mi" },
+  host_network: false,
+  host_pid: false,
+  host_port: null,
+};
+
+export const POD_KINDS = [
+  "kubernetes_deployment_v1",
+  "kubernetes_stateful_set_v1",
+  "kubernetes_daemon_set_v1",
+  "kubernetes_job_v1",
+  "kubernetes_cron_job_v1",
+  "kubernetes_pod_v1",
+  "kubernetes_manifest",
+] as const;
+export type PodKind = (typeof POD_KINDS)[number];
+
+/** A typed pod spec (snake_case, blocks as objects as cdktf writes them) reading each.value. */
+export function typedPodSpec(): Record<string, unknown> {
+  return {
+    automount_service_account_token: false,
+    host_network: "${each.value.host_network}",
+    host_pid: "${each.value.host_pid}",
+    security_context: {
+      fs_group: "10001",
+      run_as_non_root: "${each.value.pod_non_root}",
+      seccomp_profile: { type: "${each.value.pod_seccomp}" },
+    },
+    container: [
+      {
+        name: "${each.value.name}",
+        image: "${each.value.image}",
+        port: [{ container_port: 8080, host_port: "${each.value.host_port}", name: "http" }],
+        liveness_probe: { http_get: { path: "/healthz", port: "8080" } },
+        readiness_probe: { http_get: { path: "/healthz", port: "8080" } },
+        resources: { requests: "${each.value.requests}", limits: "${each.value.limits}" },
+        security_context: {
+          run_as_non_root: "${each.value.non_root}",
+          run_as_user: "${each.value.user}",
+          allow_privilege_escalation: "${each.value.allow_privilege_escalation}",
+          privileged: "${each.value.privileged}",
+          read_only_root_filesystem: "${each.value.read_only}",
+          capabilities: { drop: "${each.value.cap_drop}", add: "${each.value.cap_add}" },
+          seccomp_profile: { type: "${each.value.seccomp}" },
+        },
+        volume_mount: [{ mount_path: "/tmp", name: "tmp" }],
+      },
+    ],
+    volume: [{ name: "tmp", empty_dir: {} }],
+  };
+}
+
+/** The same pod spec as a raw Kubernetes object (camelCase), for kubernetes_manifest. */
+function manifestPodSpec(): Record<string, unknown> {
+  return {
+    hostNetwork: "${each.value.host_network}",
+    hostPID: "${each.value.host_pid}",
+    securityContext: { runAsNonRoot: "${each.value.pod_non_root}", seccompProfile: { type: "${each.value.pod_seccomp}" } },
+    containers: [
+      {
+        name: "${each.value.name}",
+        image: "${each.value.image}",
+        ports: [{ containerPort: 8080, hostPort: "${each.value.host_port}" }],
+        livenessProbe: { httpGet: { path: "/healthz", port: 8080 } },
+        readinessProbe: { httpGet: { path: "/healthz", port: 8080 } },
+        resources: { requests: "${each.value.requests}", limits: "${each.value.limits}" },
+        securityContext: {
+          runAsNonRoot: "${each.value.non_root}",
+          runAsUser: "${each.value.user}",
+          allowPrivilegeEscalation: "${each.value.allow_privilege_escalation}",
+          privileged: "${each.value.privileged}",
+          readOnlyRootFilesystem: "${each.value.read_only}",
+          capabilities: { drop: "${each.value.cap_drop}", add: "${each.value.cap_add}" },
+          seccompProfile: { type: "${each.value.seccomp}" },
+        },
+      },
+    ],
+    volumes: [{ name: "tmp", emptyDir: {} }],
+  };
+}
+
+const metadata = { name: "${each.value.name}", namespace: "${each.value.namespace}", labels: { app: "${each.value.name}" } };
+
+/** The body of one workload block of `kind`, with the pod spec nested where that kind has it. */
+export function workloadBody(kind: PodKind, podSpec: Record<string, unknown> = kind === "kubernetes_manifest" ? manifestPodSpec() : typedPodSpec()): Record<string, unknown> {
+  const template = { metadata: { labels: { app: "${each.value.name}" } }, spec: podSpec };
+  switch (kind) {
+    case "kubernetes_deployment_v1":
+    case "kubernetes_stateful_set_v1":
+    case "kubernetes_daemon_set_v1":
+      return { metadata, spec: { selector: { match_labels: { app: "${each.value.name}" } }, template } };
+    case "kubernetes_job_v1":
+      return { metadata, spec: { template } };
+    case "kubernetes_cron_job_v1":
+      return { metadata, spec: { schedule: "0 2 * * *", job_template: { metadata: {}, spec: { template } } } };
+    case "kubernetes_pod_v1":
+      return { metadata, spec: podSpec };
+    case "kubernetes_manifest":
+      return {
+        manifest: {
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name: "${each.value.name}", namespace: "${each.value.namespace}" },
+          spec: { selector: { matchLabels: { app: "${each.value.name}" } }, template: { metadata: { labels: { app: "${each.value.name}" } }, spec: podSpec } },
+        },
+      };
+  }
+}
+
+/**
+ * One stack with one `kind` block named `web`, for_each over two agencies: `agency-a/web` with
+ * the compliant values and `agency-b/web` with `bad` over them.
+ */
+export function workloads(kind: PodKind, bad: Partial<PodValues> = {}, body: Record<string, unknown> = workloadBody(kind)): Record<string, TerraformJsonDocument> {
+  return {
+    tenants: {
+      resource: {
+        [kind]: {
+          web: {
+            for_each: {
+              "agency-a/web": { ...COMPLIANT },
+              "agency-b/web": { ...COMPLIANT, namespace: "tenant-agency-b", image: `${REGISTRY}/agency-b/web@${DIGEST}`, ...bad },
+            },
+            ...body,
+          },
+        },
+      },
+    },
+  };
+}
+
+/** Address of the instance of agency `a` or `b` in {@link workloads}. */
+export const at = (kind: PodKind, agency: "a" | "b"): string => `${kind}.web["agency-${agency}/web"]`;
+
+/** One stack with plain (non-for_each) resources: type -> name -> body. */
+export function plain(resources: Record<string, Record<string, Record<string, unknown>>>, terraform?: Record<string, unknown>): Record<string, TerraformJsonDocument> {
+  return { platform: { resource: resources, ...(terraform === undefined ? {} : { terraform }) } };
+}
