@@ -39,7 +39,7 @@ export function createProgram(): Command {
     .option("-q, --quiet", "print nothing on success")
     .action((opts: { env: string; out: string; quiet?: boolean; frozenLock?: boolean }) => {
       const started = process.hrtime.bigint();
-      const result = synthesize({ repoRoot: REPO_ROOT, environment: opts.env, out: opts.out, frozenLock: opts.frozenLock });
+      const result = synthesize({ repoRoot: REPO_ROOT, environment: opts.env, out: opts.out, frozenLock: opts.frozenLock, policyGate: true });
       if (result.lockUpdated !== undefined) {
         process.stderr.write(`govcloud: updated ${displayPath(result.lockUpdated)} (new or removed agencies); commit it\n`);
       }

@@ -13,6 +13,7 @@ import { withoutTokenStackTraces } from "../stacks/stack-traces";
 import { loadEstate } from "./load-estate";
 import { replaceDirectory } from "./output-directory";
 import { adoptStacks, PARALLEL_MIN_AGENCIES, SynthWorker } from "./parallel-synth";
+import { PolicyGate } from "./policy-gate";
 import { buildSources, writeSources } from "./source-map-file";
 
 export interface SynthOptions {
@@ -22,6 +23,12 @@ export interface SynthOptions {
   readonly out: string;
   /** Fail when agencies were added or removed without updating the tenant-stack lock. */
   readonly frozenLock?: boolean;
+  /**
+   * Check the output against the policy packs before it replaces the previous output, and fail
+   * on mandatory violations (the `govcloud synth` command always does).
+   * @default false
+   */
+  readonly policyGate?: boolean;
 }
 
 export interface StackSummary {
@@ -41,8 +48,11 @@ export interface SynthResult {
 export function synthesize(options: SynthOptions): SynthResult {
   // Start the second thread first, so that it loads cdktf while this one reads configuration.
   const worker = wantsWorker(options) ? new SynthWorker() : undefined;
+  let gate: PolicyGate | undefined;
   try {
     const loaded = loadEstate(options.repoRoot, options.environment, { frozenLock: options.frozenLock });
+    // Started once the configuration is known to be good: it loads the packs while we synthesize.
+    gate = options.policyGate ? new PolicyGate() : undefined;
     const outdir = path.resolve(options.out);
     const plan = planStacks(loaded.estate);
     const stacks = replaceDirectory(outdir, (temp) => {
@@ -59,6 +69,7 @@ export function synthesize(options: SynthOptions): SynthResult {
       // The manifest of all stacks, whichever thread built them (cdktf's own lists only its app's).
       fs.writeFileSync(path.join(temp, "manifest.json"), stringify(renderManifest(plan, CDKTF_VERSION), { space: 2 }) as string);
       writeSources(temp, buildSources(loaded.config, options.repoRoot));
+      gate?.check({ repoRoot: options.repoRoot, dir: temp, environment: loaded.config.environmentPath });
       return summarizePlan(temp, plan);
     });
     // Recorded only once the output exists, so a failed synth changes nothing at all.
@@ -66,6 +77,7 @@ export function synthesize(options: SynthOptions): SynthResult {
     return { outdir, stacks, ...(lockUpdated === undefined ? {} : { lockUpdated }) };
   } finally {
     worker?.close();
+    gate?.close();
   }
 }
 

@@ -615,7 +615,7 @@ function backupProblems(env: {
     if (!isAllowedHost(lockHost, env.sovereignty.allowedDomains)) {
       problems.push({
         path: ["backup", "regions", id, "objectLock", "endpoint"],
-        message: `object-lock replication target host '${lockHost}' is not in Vietnam: backups of region '${id}' would be copied abroad; it must be one of, or below one of, sovereignty.allowedDomains (${env.sovereignty.allowedDomains.join(", ")})`,
+        message: `[endpoints-in-country] object-lock replication target host '${lockHost}' is not in Vietnam: backups of region '${id}' would be copied abroad; it must be one of, or below one of, sovereignty.allowedDomains (${env.sovereignty.allowedDomains.join(", ")})`,
       });
     }
     if (lock.retentionDays < longest) {
@@ -722,7 +722,7 @@ export const EnvironmentSchema = z
         ctx.addIssue({
           code: "custom",
           path,
-          message: `${what} host '${host}' is not in Vietnam: it must be one of, or below one of, sovereignty.allowedDomains (${allowed.join(", ")})`,
+          message: `[endpoints-in-country] ${what} host '${host}' is not in Vietnam: it must be one of, or below one of, sovereignty.allowedDomains (${allowed.join(", ")})`,
         });
       }
     };

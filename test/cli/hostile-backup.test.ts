@@ -68,7 +68,7 @@ describe("backup topologies that send data abroad", () => {
     const text = replaceOnce(national, "endpoint: https://s3-vault.north.govcloud.gov.vn", "endpoint: https://s3.ap-southeast-1.amazonaws.com");
     const line = lineOf(text, "https://s3.ap-southeast-1.amazonaws.com");
     expect(rejected(variant("lock-abroad", text))).toEqual([
-      `national.yaml:${line}:19: backup.regions.north.objectLock.endpoint: object-lock replication target host 's3.ap-southeast-1.amazonaws.com' is not in Vietnam: backups of region 'north' would be copied abroad; it must be one of, or below one of, sovereignty.allowedDomains (govcloud.gov.vn)`,
+      `national.yaml:${line}:19: backup.regions.north.objectLock.endpoint: [endpoints-in-country] object-lock replication target host 's3.ap-southeast-1.amazonaws.com' is not in Vietnam: backups of region 'north' would be copied abroad; it must be one of, or below one of, sovereignty.allowedDomains (govcloud.gov.vn)`,
     ]);
   });
 
@@ -76,7 +76,7 @@ describe("backup topologies that send data abroad", () => {
     const text = replaceOnce(national, "endpoint: https://s3.south.govcloud.gov.vn", "endpoint: https://storage.example.com");
     const lines = rejected(variant("store-abroad", text));
     expect(lines).toEqual([
-      `national.yaml:${lineOf(text, "https://storage.example.com")}:17: regions.south.objectStorage.endpoint: object storage host 'storage.example.com' is not in Vietnam: it must be one of, or below one of, sovereignty.allowedDomains (govcloud.gov.vn)`,
+      `national.yaml:${lineOf(text, "https://storage.example.com")}:17: regions.south.objectStorage.endpoint: [endpoints-in-country] object storage host 'storage.example.com' is not in Vietnam: it must be one of, or below one of, sovereignty.allowedDomains (govcloud.gov.vn)`,
     ]);
   });
 });

@@ -1,0 +1,34 @@
+/**
+ * The policy gate's thread: loads the packs (and with them @pulumi/policy, about a second) while
+ * the main thread synthesizes, then checks the staged output.
+ */
+import * as path from "node:path";
+import { PACKS } from "../policies/packs";
+import { runChecks } from "../policies/engine/check";
+import { serveBlocking } from "./blocking-worker";
+
+export interface GateRequest {
+  readonly repoRoot: string;
+  readonly dir: string;
+  readonly environment: string;
+}
+
+export interface GateFinding {
+  readonly rule: string;
+  readonly stack: string;
+  readonly address: string;
+  readonly message: string;
+  readonly source?: { readonly file: string; readonly line: number; readonly col: number };
+}
+
+serveBlocking<GateRequest, GateFinding[]>(async (request) => {
+  const result = await runChecks({
+    repoRoot: request.repoRoot,
+    packs: PACKS,
+    inputs: [{ kind: "folder", dir: path.resolve(request.dir) }],
+    environment: request.environment,
+  });
+  return result.findings
+    .filter((f) => f.level === "mandatory" && f.suppressedBy === undefined)
+    .map((f) => ({ rule: f.rule, stack: f.stack, address: f.address, message: f.message, ...(f.source ? { source: f.source } : {}) }));
+});

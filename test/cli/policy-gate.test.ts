@@ -1,0 +1,62 @@
+/**
+ * The policy gate of `govcloud synth`: an environment that violates a mandatory rule fails
+ * synthesis with the rule id, the resource and the source file, exit code 2, and the previous
+ * output stays as it was.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { run } from "../../cli/main";
+import { readTree, REPO_ROOT, tempDir } from "../support/synth";
+
+const root = tempDir();
+const out = path.join(root, "cdktf.out");
+const national = fs.readFileSync(path.join(REPO_ROOT, "environments", "national.yaml"), "utf8");
+
+function cli(...args: string[]): { code: number; stderr: string } {
+  let stderr = "";
+  const outSpy = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+  const errSpy = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    return { code: run(args), stderr };
+  } finally {
+    outSpy.mockRestore();
+    errSpy.mockRestore();
+  }
+}
+
+/** National with its agencies and lock, the environment file edited by `edit`. */
+function variant(name: string, edit: (text: string) => string): string {
+  const dir = path.join(root, name);
+  fs.cpSync(path.join(REPO_ROOT, "environments", "national"), path.join(dir, "national"), { recursive: true });
+  const text = edit(national);
+  expect(text).not.toBe(national);
+  fs.writeFileSync(path.join(dir, "national.yaml"), text);
+  return path.join(dir, "national.yaml");
+}
+
+const addOnValues = (values: string) => (text: string) =>
+  text.replace("platform:\n  namespaces:", `platform:\n  addOns:\n${values}\n  namespaces:`);
+
+describe("the policy gate of govcloud synth", () => {
+  let before: Map<string, Buffer>;
+  beforeAll(() => {
+    expect(cli("synth", "--out", out, "--quiet").code).toBe(0);
+    before = readTree(out);
+  });
+
+  it.each([
+    [
+      "a Helm value pointing outside Vietnam",
+      addOnValues('    monitoring:\n      values:\n        grafana:\n          plugins: ["https://grafana.com/api/plugins/x/versions/1/download"]'),
+      /national\.yaml:\d+:\d+: platform-north\/helm_release\.\S+: \[endpoints-in-country\] Helm value https:\/\/grafana\.com\/\S+ is on grafana\.com, outside Vietnam/,
+    ],
+  ])("fails on %s with the rule, the resource and the source file", (_name, edit, expected) => {
+    const result = cli("synth", "--env", variant(_name.replace(/\W+/g, "-"), edit), "--out", out);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(expected);
+    const after = readTree(out);
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    for (const [file, bytes] of before) expect(after.get(file)?.equals(bytes), file).toBe(true);
+  });
+});
