@@ -78,7 +78,14 @@ async function main(): Promise<void> {
       "endpoints-in-country": { allowedDomains: ["govcloud.gov.vn"] },
     };
     const rules: ActiveRule[] = PACKS.flatMap((p) =>
-      p.rules.filter((e) => e.level !== "disabled").map((e) => ({ id: e.rule.name, pack: p.name, level: e.level as "advisory" | "mandatory", policy: e.rule, config: config[e.rule.name] ?? {} })),
+      p.rules.filter((e) => e.level !== "disabled").map((e) => ({
+        id: e.rule.name,
+        pack: p.name,
+        level: e.level as "advisory" | "mandatory",
+        policy: e.rule,
+        // The schema's defaults, as `govcloud check` applies them, then the settings above.
+        config: { ...Object.fromEntries(Object.entries(e.rule.configSchema?.properties ?? {}).map(([k, v]) => [k, (v as { default?: unknown }).default]).filter(([, v]) => v !== undefined)), ...config[e.rule.name] },
+      })),
     );
     const findings = await evaluate(loaded.resources, rules);
     const t3 = process.hrtime.bigint();

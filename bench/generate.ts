@@ -92,7 +92,7 @@ export function agencyYaml(index: number, regionIds: readonly string[]): { id: s
     quota: level === "commune" ? { cpu: 2, memoryGiB: 4 } : { cpu: 8, memoryGiB: 32, storageGiB: 100 },
     dataClassification: "internal",
     personalData: false,
-    systems: { portal: { name: "Portal", securityLevel: 2, approval: { decision: `${index}/QĐ`, approvedOn: "2025-01-01", reviewDue: "2027-01-01" } } },
+    systems: { portal: { name: "Portal", securityLevel: 2, approval: { decision: `${index}/QĐ`, approvedOn: "2026-01-01", reviewDue: "2028-01-01" } } },
     workloads,
   };
   return { id, text: YAML.stringify(agency) };

@@ -25,9 +25,19 @@ export class BlockingWorker<Request, Result> {
 
   /** Sends one request and blocks until the worker answers; rethrows the worker's error. */
   public call(request: Request): Result {
-    const done = new Int32Array(this.signal);
-    Atomics.store(done, 0, 0);
+    this.send(request);
+    return this.receive();
+  }
+
+  /** Sends one request without waiting: do other work, then `receive()`. */
+  public send(request: Request): void {
+    Atomics.store(new Int32Array(this.signal), 0, 0);
     this.channel.port1.postMessage(request);
+  }
+
+  /** Blocks until the worker answers the request sent last; rethrows the worker's error. */
+  public receive(): Result {
+    const done = new Int32Array(this.signal);
     Atomics.wait(done, 0, 0);
     // The worker posts its answer before it signals, so the message is there to take.
     const answer = receiveMessageOnPort(this.channel.port1)?.message as Answer<Result> | undefined;

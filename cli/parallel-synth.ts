@@ -16,9 +16,19 @@ export const PARALLEL_MIN_AGENCIES = 200;
 export class SynthWorker {
   private readonly worker = new BlockingWorker<SynthJob, true>(path.join(__dirname, "synth-worker.cjs"));
 
-  /** Synthesizes `only` of `estate` into `outdir` on the worker; blocks until it is done. */
-  public run(estate: Estate, only: readonly string[], outdir: string): void {
-    this.worker.call({ estate, only, outdir });
+  /**
+   * Starts synthesizing `only` of `estate` into `outdir` on the worker and returns at once; only
+   * those stacks' plans are sent, to keep the copy small. Call `wait()` when the own share is done.
+   */
+  public start(estate: Estate, only: readonly string[], outdir: string): void {
+    const wanted = new Set(only);
+    const share: Estate = { ...estate, tenantStacks: estate.tenantStacks.filter((s) => wanted.has(s.name)) };
+    this.worker.send({ estate: share, only, outdir });
+  }
+
+  /** Blocks until the worker's share is written. */
+  public wait(): void {
+    this.worker.receive();
   }
 
   public close(): void {

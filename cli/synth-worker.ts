@@ -3,8 +3,7 @@
  * reads configuration, then synthesizes its share of the stacks into its own folder.
  */
 import type { Estate } from "../estate/estate";
-import { buildApp } from "../stacks/govcloud-app";
-import { withoutTokenStackTraces } from "../stacks/stack-traces";
+import { synthesizeInBatches } from "../stacks/govcloud-app";
 import { serveBlocking } from "./blocking-worker";
 
 export interface SynthJob {
@@ -14,6 +13,6 @@ export interface SynthJob {
 }
 
 serveBlocking<SynthJob, true>((job) => {
-  withoutTokenStackTraces(() => buildApp(job.estate, { outdir: job.outdir, only: new Set(job.only) }).synth());
+  synthesizeInBatches(job.estate, job.outdir, job.only);
   return true;
 });

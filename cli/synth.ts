@@ -7,9 +7,8 @@ import * as path from "node:path";
 import stringify from "json-stable-stringify";
 import { agenciesDir, resolveEnvironmentFile } from "../environments";
 import { writeShardLock } from "../environments/tenant-stack-lock";
-import { buildApp } from "../stacks/govcloud-app";
+import { synthesizeInBatches } from "../stacks/govcloud-app";
 import { planStacks, renderManifest } from "../stacks/stack-plan";
-import { withoutTokenStackTraces } from "../stacks/stack-traces";
 import { loadEstate } from "./load-estate";
 import { replaceDirectory } from "./output-directory";
 import { adoptStacks, PARALLEL_MIN_AGENCIES, SynthWorker } from "./parallel-synth";
@@ -59,12 +58,17 @@ export function synthesize(options: SynthOptions): SynthResult {
       // Tenant stacks alternate between the threads; the main thread also takes the rest.
       const tenantStacks = loaded.estate.tenantStacks.map((s) => s.name);
       const offloaded = worker === undefined ? [] : tenantStacks.filter((_, i) => i % 2 === 1);
-      const local = new Set(plan.map((s) => s.name).filter((name) => !offloaded.includes(name)));
-      withoutTokenStackTraces(() => buildApp(loaded.estate, { outdir: temp, only: local }).synth());
-      if (worker !== undefined && offloaded.length > 0) {
-        const workerOut = `${temp}.worker`;
-        worker.run(loaded.estate, offloaded, workerOut);
-        adoptStacks(workerOut, temp, offloaded);
+      const local = plan.map((s) => s.name).filter((name) => !offloaded.includes(name));
+      const workerOut = `${temp}.worker`;
+      try {
+        if (worker !== undefined && offloaded.length > 0) worker.start(loaded.estate, offloaded, workerOut);
+        synthesizeInBatches(loaded.estate, temp, local);
+        if (worker !== undefined && offloaded.length > 0) {
+          worker.wait();
+          adoptStacks(workerOut, temp, offloaded);
+        }
+      } finally {
+        fs.rmSync(workerOut, { recursive: true, force: true });
       }
       // The manifest of all stacks, whichever thread built them (cdktf's own lists only its app's).
       fs.writeFileSync(path.join(temp, "manifest.json"), stringify(renderManifest(plan, CDKTF_VERSION), { space: 2 }) as string);

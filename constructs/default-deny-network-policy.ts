@@ -1,6 +1,20 @@
 import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
-import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import { NetworkPolicyV1, type NetworkPolicyV1SpecEgress } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+
+/** Egress to the cluster DNS (kube-system, UDP and TCP 53): what every default-deny namespace allows. */
+export const DNS_EGRESS_RULE: NetworkPolicyV1SpecEgress = {
+  to: [
+    {
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+      podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+    },
+  ],
+  ports: [
+    { port: "53", protocol: "UDP" },
+    { port: "53", protocol: "TCP" },
+  ],
+};
 
 export interface DefaultDenyNetworkPolicyProps {
   /** Namespace to isolate. */
@@ -47,20 +61,7 @@ export class DefaultDenyNetworkPolicy extends Construct {
         spec: {
           podSelector: {},
           policyTypes: ["Egress"],
-          egress: [
-            {
-              to: [
-                {
-                  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-                  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-                },
-              ],
-              ports: [
-                { port: "53", protocol: "UDP" },
-                { port: "53", protocol: "TCP" },
-              ],
-            },
-          ],
+          egress: [DNS_EGRESS_RULE],
         },
       });
     }

@@ -1,7 +1,7 @@
 import { Aspects, DefaultTokenResolver, type IAspect, StringConcat, TerraformResource, TerraformStack, Token, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
-import { isLabelKey, isLabelValue } from "../estate/green-labels";
+import { isLabelKey, isLabelValue, MANIFEST_TEMPLATE_METADATA, UNLABELLED_RESOURCE_TYPES } from "../estate/green-labels";
 import { ForEachDataStack } from "./for-each";
 import { HelmAddOn } from "./helm-add-on";
 
@@ -31,38 +31,9 @@ const TEMPLATE_METADATA: Readonly<Record<string, readonly (readonly string[])[]>
   ]),
 ]);
 
-/**
- * The same for `kubernetes_manifest` objects, by kind: pod and Job templates, and the machine
- * templates of Cluster API, whose labels Cluster API copies in place to the Machines it makes.
- */
-const MANIFEST_TEMPLATE_METADATA: Readonly<Record<string, readonly (readonly string[])[]>> = {
-  Deployment: [["spec", "template", "metadata"]],
-  StatefulSet: [["spec", "template", "metadata"]],
-  DaemonSet: [["spec", "template", "metadata"]],
-  ReplicaSet: [["spec", "template", "metadata"]],
-  ReplicationController: [["spec", "template", "metadata"]],
-  Job: [["spec", "template", "metadata"]],
-  CronJob: [
-    ["spec", "jobTemplate", "metadata"],
-    ["spec", "jobTemplate", "spec", "template", "metadata"],
-  ],
-  MachineDeployment: [["spec", "template", "metadata"]],
-  MachineSet: [["spec", "template", "metadata"]],
-  KubeadmControlPlane: [["spec", "machineTemplate", "metadata"]],
-};
 
-/**
- * Resource types of the kubernetes provider that are not Kubernetes objects of their own: they
- * patch objects that something else owns, so they have no labels to set (docs/green-labels.md).
- */
-export const UNLABELLED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
-  "kubernetes_annotations",
-  "kubernetes_labels",
-  "kubernetes_env",
-  "kubernetes_node_taint",
-  "kubernetes_config_map_v1_data",
-  "kubernetes_secret_v1_data",
-]);
+/** Types without labels of their own (docs/green-labels.md); kept with the labels in estate/green-labels.ts, which the green policy reads too. */
+export { UNLABELLED_RESOURCE_TYPES };
 
 /** The labels block of a typed resource, as the provider classes expose it. */
 interface LabelsBlock {

@@ -8,6 +8,7 @@ import { ResourceQuotaV1 } from "@cdktf/provider-kubernetes/lib/resource-quota-v
 import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { BASELINE_BLOCKS } from "../estate/tenant-baseline-instances";
 import type { Blocks } from "../estate/tenant-model";
+import { DNS_EGRESS_RULE } from "./default-deny-network-policy";
 import { forEachResource } from "./for-each";
 
 export interface TenantBaselineProps {
@@ -99,20 +100,7 @@ export class TenantBaseline extends Construct {
         () => ({
           podSelector: {},
           policyTypes: ["Egress"],
-          egress: [
-            {
-              to: [
-                {
-                  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-                  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-                },
-              ],
-              ports: [
-                { port: "53", protocol: "UDP" },
-                { port: "53", protocol: "TCP" },
-              ],
-            },
-          ],
+          egress: [DNS_EGRESS_RULE],
         }),
       ],
       [

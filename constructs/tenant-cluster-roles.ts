@@ -90,6 +90,14 @@ export function tenantClusterRoleName(role: TenantRole): string {
 export interface TenantClusterRolesProps {
   /** Labels for the roles. */
   readonly labels: Readonly<Record<string, string>>;
+  /**
+   * Rules appended to each role after its own (`tenancy.extraRoleRules`), for rights the
+   * platform engineers grant beyond the defaults. They are not checked here: wildcards and
+   * escalating verbs fail the `rbac-has-no-wildcards-or-escalation` policy, which judges what is
+   * deployed whatever wrote it.
+   * @default - none
+   */
+  readonly extraRules?: Readonly<Partial<Record<TenantRole, readonly TenantRule[]>>>;
 }
 
 /**
@@ -109,7 +117,7 @@ export class TenantClusterRoles extends Construct {
         role,
         new ClusterRoleV1(this, role, {
           metadata: { name: tenantClusterRoleName(role), labels: { ...props.labels } },
-          rule: TENANT_ROLE_RULES[role].map((r) => ({
+          rule: [...TENANT_ROLE_RULES[role], ...(props.extraRules?.[role] ?? [])].map((r) => ({
             apiGroups: [...r.apiGroups],
             resources: [...r.resources],
             verbs: [...r.verbs],

@@ -374,6 +374,13 @@ export const PlatformSchema = z
 // Tenancy
 // ---------------------------------------------------------------------------------------------
 
+/** One RBAC rule of a tenant role, spelled out as Kubernetes spells it. */
+export const TenantRoleRuleSchema = z.strictObject({
+  apiGroups: z.array(z.string().max(253)).min(1).describe('API groups ("" is the core group)'),
+  resources: z.array(z.string().min(1).max(253)).min(1),
+  verbs: z.array(z.string().min(1).max(63)).min(1),
+});
+
 export const TenancySchema = z.strictObject({
   maxResourcesPerStack: z
     .int()
@@ -417,6 +424,16 @@ export const TenancySchema = z.strictObject({
     .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/, "must be an image pinned by digest")
     .optional()
     .describe("In-country image that `govcloud onboard` puts in new workloads until the agency sets its own"),
+  extraRoleRules: z
+    .strictObject({
+      admin: z.array(TenantRoleRuleSchema).default([]),
+      developer: z.array(TenantRoleRuleSchema).default([]),
+      viewer: z.array(TenantRoleRuleSchema).default([]),
+    })
+    .prefault({})
+    .describe(
+      "RBAC rules appended to the tenant ClusterRoles (govcloud-tenant-admin, -developer, -viewer); wildcards and escalating verbs are the policy check's to reject (rbac-has-no-wildcards-or-escalation)",
+    ),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -688,6 +705,15 @@ export const GreenSettingsSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
+// Audit logging of the Kubernetes API servers
+// ---------------------------------------------------------------------------------------------
+
+export const AuditLogSchema = z.strictObject({
+  endpoint: HttpsUrl.describe("In-country audit log store the API servers send audit events to (audit webhook); its host must be on sovereignty.allowedDomains"),
+  retentionDays: z.int().min(1).max(3650).default(365).describe("How long the store keeps audit events, days (default 365)"),
+});
+
+// ---------------------------------------------------------------------------------------------
 // The environment
 // ---------------------------------------------------------------------------------------------
 
@@ -711,6 +737,7 @@ export const EnvironmentSchema = z
     policy: PolicySettingsSchema.prefault({}).describe("Policy checks: enforcement overrides and suppressions (govcloud check)"),
     green: GreenSettingsSchema.prefault({}).describe("Green targets per region and the energy estimate's assumptions"),
     backup: BackupSchema.optional().describe("Cross-region backup: topology, RPO, retention, copies, object lock and restore drills (docs/backup.md)"),
+    auditLog: AuditLogSchema.optional().describe("API-server audit logging to an in-country store: required where level-3 or higher information systems run (Decree 85/2016/NĐ-CP)"),
     regions: z
       .record(DnsLabel, RegionSchema)
       .refine((regions) => Object.keys(regions).length > 0, "an environment needs at least one region"),
@@ -758,6 +785,7 @@ export const EnvironmentSchema = z
     if (env.stateBackend.type === "s3") {
       check(hostOf(env.stateBackend.endpoint), ["stateBackend", "endpoint"], "state backend");
     }
+    if (env.auditLog !== undefined) check(hostOf(env.auditLog.endpoint), ["auditLog", "endpoint"], "audit log store");
     for (const problem of backupProblems(env)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
     for (const problem of greenTargetProblems(env, todayInVietnam())) ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message });
     const management = env.managementCluster.region;
@@ -794,6 +822,8 @@ export type PowerModel = z.infer<typeof PowerModelSchema>;
 export type EmbodiedEmissions = z.infer<typeof EmbodiedEmissionsSchema>;
 export type GreenSettings = z.infer<typeof GreenSettingsSchema>;
 export type GreenExemption = z.infer<typeof GreenExemptionSchema>;
+export type AuditLog = z.infer<typeof AuditLogSchema>;
+export type TenantRoleRule = z.infer<typeof TenantRoleRuleSchema>;
 
 /** The host part of an https:// or oci:// URL. */
 export function hostOf(url: string): string {

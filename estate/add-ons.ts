@@ -29,31 +29,88 @@ export interface AddOnRequirements {
   readonly podSecurityReason?: string;
   /** Value paths that would hold a credential; credentials live in Secrets created in-cluster, never in configuration or Terraform state. */
   readonly credentialPaths: readonly (readonly string[])[];
+  /**
+   * Value paths of the chart that take a map of labels for the objects it renders (the green
+   * labels, docs/green-labels.md), from the chart's templates and values file; empty when the
+   * chart has none.
+   */
+  readonly labelValuePaths: readonly (readonly string[])[];
 }
 
 export const ADD_ON_REQUIREMENTS: Readonly<Record<AddOnName, AddOnRequirements>> = {
-  "cert-manager": { namespace: "cert-manager", podSecurity: "restricted", credentialPaths: [] },
-  "ingress-nginx": { namespace: "ingress-nginx", podSecurity: "restricted", credentialPaths: [] },
+  "cert-manager": {
+    namespace: "cert-manager",
+    podSecurity: "restricted",
+    credentialPaths: [],
+    // global.commonLabels: every object the chart renders, pods included (not what the controllers create at run time).
+    labelValuePaths: [["global", "commonLabels"]],
+  },
+  "ingress-nginx": {
+    namespace: "ingress-nginx",
+    podSecurity: "restricted",
+    credentialPaths: [],
+    // commonLabels: every object the chart renders, through its ingress-nginx.labels helper.
+    labelValuePaths: [["commonLabels"]],
+  },
   kepler: {
     namespace: "kepler",
     podSecurity: "privileged",
     podSecurityReason: "Kepler runs a privileged container that reads RAPL and hwmon counters from the host",
     credentialPaths: [],
+    // labels: every object the chart renders and the DaemonSet's pods.
+    labelValuePaths: [["labels"]],
   },
-  kyverno: { namespace: "kyverno", podSecurity: "restricted", credentialPaths: [] },
+  kyverno: {
+    namespace: "kyverno",
+    podSecurity: "restricted",
+    credentialPaths: [],
+    // customLabels: merged into kyverno.labels.common, on every object the chart renders.
+    labelValuePaths: [["customLabels"]],
+  },
   monitoring: {
     namespace: "monitoring",
     podSecurity: "privileged",
     podSecurityReason: "node-exporter uses the host network, PID namespace and hostPath mounts",
     credentialPaths: [["grafana", "adminPassword"], ["grafana", "admin", "password"]],
+    // commonLabels covers this chart's own objects; the subcharts and the operator-made pods
+    // each take their own key.
+    labelValuePaths: [
+      ["commonLabels"],
+      ["prometheus", "prometheusSpec", "podMetadata", "labels"],
+      ["alertmanager", "alertmanagerSpec", "podMetadata", "labels"],
+      ["grafana", "extraLabels"],
+      ["grafana", "podLabels"],
+      ["kube-state-metrics", "customLabels"],
+      ["prometheus-node-exporter", "commonLabels"],
+    ],
   },
   velero: {
     namespace: "velero",
     podSecurity: "privileged",
     podSecurityReason: "the node-agent runs as root and reads pod volumes through hostPath for file-system backup",
     credentialPaths: [["credentials", "secretContents"]],
+    // No chart-wide key: the server Deployment and node-agent DaemonSet, and their pods, each
+    // take their own; the chart's other objects are left unlabelled (docs/green-labels.md).
+    labelValuePaths: [["labels"], ["podLabels"], ["nodeAgent", "labels"], ["nodeAgent", "podLabels"]],
   },
 };
+
+/**
+ * `labels` at each of `paths`, as a Helm values fragment: what a chart's labels values look
+ * like for an add-on's {@link AddOnRequirements.labelValuePaths}.
+ */
+export function labelValues(paths: readonly (readonly string[])[], labels: Readonly<Record<string, string>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const path of paths) {
+    let node = out;
+    for (const step of path.slice(0, -1)) {
+      const next = node[step];
+      node = isPlainObject(next) ? next : (node[step] = {});
+    }
+    node[path[path.length - 1] as string] = { ...labels };
+  }
+  return out;
+}
 
 /** The PriorityClass every add-on pod runs at; the environment's baseline must declare it. */
 export const PLATFORM_PRIORITY_CLASS = "govcloud-platform-critical";

@@ -94,7 +94,10 @@ export interface BackupClassification {
 }
 
 /** The classification backup settings are taken from (see the module comment). */
-export function backupClassification(agency: Pick<Agency, "dataClassification" | "systems">): BackupClassification {
+export function backupClassification(agency: {
+  readonly dataClassification: DataClassificationName;
+  readonly systems: Readonly<Record<string, { readonly securityLevel: number }>>;
+}): BackupClassification {
   const declared: DataClassificationName = agency.dataClassification;
   let effective = declared;
   let raisedBy: BackupClassification["raisedBy"];

@@ -6,7 +6,8 @@
  * Shapes follow the v1beta2 APIs (the storage version of Cluster API and of its OpenStack
  * provider), checked in tests against the real CRDs.
  */
-import type { Infrastructure, NodePool, OpenStackInfrastructure, Region } from "../environments/schema";
+import { stringify } from "yaml";
+import type { AuditLog, Infrastructure, NodePool, OpenStackInfrastructure, Region } from "../environments/schema";
 import { LABELS, ownershipLabels, sortedEntries } from "../constructs/labels";
 import { type KubernetesObject, refTo } from "./kubernetes-object";
 
@@ -27,6 +28,79 @@ export interface RegionalClusterInput {
   readonly infrastructure: Infrastructure;
   /** Namespace of the management cluster that holds the objects. */
   readonly namespace: string;
+  /**
+   * The in-country store the API servers send audit events to (`auditLog`).
+   * @default - no audit logging
+   */
+  readonly auditLog?: AuditLog;
+}
+
+/** Where the API server's audit files live on control plane machines (and in its pod, mounted read-only). */
+export const AUDIT_CONFIG_DIR = "/etc/kubernetes/audit";
+export const AUDIT_POLICY_FILE = `${AUDIT_CONFIG_DIR}/policy.yaml`;
+export const AUDIT_WEBHOOK_CONFIG_FILE = `${AUDIT_CONFIG_DIR}/webhook.kubeconfig`;
+export const AUDIT_LOG_DIR = "/var/log/kubernetes/audit";
+
+/** Annotation on the KubeadmControlPlane: how long the audit store keeps events, days. */
+export const AUDIT_RETENTION_ANNOTATION = "govcloud.gov.vn/audit-log-retention-days";
+
+/**
+ * What the API server records: nothing for health probes; request metadata only for Secrets,
+ * ConfigMaps and token reviews (their bodies are credentials); request bodies for every change;
+ * metadata for the rest. The RequestReceived stage is left out: the same event follows at
+ * ResponseComplete.
+ */
+const AUDIT_POLICY = {
+  apiVersion: "audit.k8s.io/v1",
+  kind: "Policy",
+  omitStages: ["RequestReceived"],
+  rules: [
+    { level: "None", nonResourceURLs: ["/healthz*", "/livez*", "/readyz*", "/version"] },
+    {
+      level: "Metadata",
+      resources: [
+        { group: "", resources: ["secrets", "configmaps"] },
+        { group: "authentication.k8s.io", resources: ["tokenreviews"] },
+      ],
+    },
+    { level: "Request", verbs: ["create", "update", "patch", "delete", "deletecollection"] },
+    { level: "Metadata" },
+  ],
+};
+
+/**
+ * API-server audit logging for a KubeadmControlPlane: the policy and the webhook configuration
+ * written to the control plane machines (`files`), mounted into the API server's static pod
+ * (`extraVolumes`), and the flags that use them (`extraArgs`, v1beta2 name/value entries).
+ * Events go to the in-country store through the audit webhook (batched, retried by the API
+ * server) and to a local file the node keeps for a week, for when the store is unreachable.
+ */
+export function auditLogSettings(auditLog: AuditLog): { apiServer: Record<string, unknown>; files: Record<string, unknown>[] } {
+  const webhook = {
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: "audit-store", cluster: { server: auditLog.endpoint } }],
+    // The store authenticates the API servers by their network; no credential is written here.
+    users: [{ name: "kube-apiserver", user: {} }],
+    contexts: [{ name: "audit-store", context: { cluster: "audit-store", user: "kube-apiserver" } }],
+    "current-context": "audit-store",
+  };
+  const file = (path: string, content: unknown) => ({ path, owner: "root:root", permissions: "0600", content: stringify(content, { lineWidth: 0 }) });
+  return {
+    apiServer: {
+      extraArgs: [
+        { name: "audit-log-maxage", value: "7" },
+        { name: "audit-log-path", value: `${AUDIT_LOG_DIR}/audit.log` },
+        { name: "audit-policy-file", value: AUDIT_POLICY_FILE },
+        { name: "audit-webhook-config-file", value: AUDIT_WEBHOOK_CONFIG_FILE },
+      ],
+      extraVolumes: [
+        { name: "audit-config", hostPath: AUDIT_CONFIG_DIR, mountPath: AUDIT_CONFIG_DIR, readOnly: true, pathType: "DirectoryOrCreate" },
+        { name: "audit-log", hostPath: AUDIT_LOG_DIR, mountPath: AUDIT_LOG_DIR, pathType: "DirectoryOrCreate" },
+      ],
+    },
+    files: [file(AUDIT_POLICY_FILE, AUDIT_POLICY), file(AUDIT_WEBHOOK_CONFIG_FILE, webhook)],
+  };
 }
 
 /** Everything one infrastructure provider contributes to a cluster. */
@@ -62,10 +136,14 @@ export function regionalClusterObjects(input: RegionalClusterInput): KubernetesO
     infra.machineTemplate(`${name}-control-plane`, controlPlane.flavor, 100),
     meta(`${name}-control-plane`),
   );
+  const audit = input.auditLog === undefined ? undefined : auditLogSettings(input.auditLog);
   const kubeadmControlPlane: KubernetesObject = {
     apiVersion: CONTROL_PLANE,
     kind: "KubeadmControlPlane",
-    metadata: meta(`${name}-control-plane`),
+    metadata: {
+      ...meta(`${name}-control-plane`),
+      ...(input.auditLog === undefined ? {} : { annotations: { [AUDIT_RETENTION_ANNOTATION]: String(input.auditLog.retentionDays) } }),
+    },
     spec: {
       replicas: controlPlane.replicas,
       version: region.cluster.kubernetesVersion,
@@ -74,9 +152,11 @@ export function regionalClusterObjects(input: RegionalClusterInput): KubernetesO
         clusterConfiguration: {
           // Air-gapped: control plane images come from the region's own mirror.
           imageRepository: `${region.registries.images}/kubernetes`,
+          ...(audit === undefined ? {} : { apiServer: audit.apiServer }),
         },
         initConfiguration: { nodeRegistration: { name: "{{ local_hostname }}", kubeletExtraArgs: EXTERNAL_CLOUD_KUBELET_ARGS } },
         joinConfiguration: { nodeRegistration: { name: "{{ local_hostname }}", kubeletExtraArgs: EXTERNAL_CLOUD_KUBELET_ARGS } },
+        ...(audit === undefined ? {} : { files: audit.files }),
       },
     },
   };

@@ -42,6 +42,40 @@ export const REGION_GREEN_LABEL_KEYS: readonly string[] = [
 /** Keys that tenant (agency) objects carry in addition. */
 export const TENANT_GREEN_LABEL_KEYS: readonly string[] = [GREEN_LABELS.agency, GREEN_LABELS.costCentre];
 
+/**
+ * Resource types of the kubernetes provider that are not Kubernetes objects of their own: they
+ * patch objects that something else owns, so they have no labels to set (docs/green-labels.md).
+ */
+export const UNLABELLED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
+  "kubernetes_annotations",
+  "kubernetes_labels",
+  "kubernetes_env",
+  "kubernetes_node_taint",
+  "kubernetes_config_map_v1_data",
+  "kubernetes_secret_v1_data",
+]);
+
+/**
+ * Where `kubernetes_manifest` objects of each kind keep the metadata of the templates they stamp
+ * out, which carry the labels too: pod and Job templates, and the machine
+ * templates of Cluster API, whose labels Cluster API copies in place to the Machines it makes.
+ */
+export const MANIFEST_TEMPLATE_METADATA: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  Deployment: [["spec", "template", "metadata"]],
+  StatefulSet: [["spec", "template", "metadata"]],
+  DaemonSet: [["spec", "template", "metadata"]],
+  ReplicaSet: [["spec", "template", "metadata"]],
+  ReplicationController: [["spec", "template", "metadata"]],
+  Job: [["spec", "template", "metadata"]],
+  CronJob: [
+    ["spec", "jobTemplate", "metadata"],
+    ["spec", "jobTemplate", "spec", "template", "metadata"],
+  ],
+  MachineDeployment: [["spec", "template", "metadata"]],
+  MachineSet: [["spec", "template", "metadata"]],
+  KubeadmControlPlane: [["spec", "machineTemplate", "metadata"]],
+};
+
 /** The value when a region declares no green certification. */
 export const NO_CERTIFICATION = "none";
 

@@ -2,7 +2,7 @@
  * docs/policies.md, generated from the rules and packs themselves: `govcloud check --catalog`
  * writes it, a test keeps it in sync.
  */
-import { ENGINE_RULES, type PolicyPackDefinition } from "./engine/types";
+import { ENGINE_RULES, type GovcloudPolicy, type PolicyPackDefinition } from "./engine/types";
 import { PACKS } from "./packs";
 
 export const CATALOG_FILE = "docs/policies.md";
@@ -46,6 +46,11 @@ export function renderPolicyCatalog(packs: readonly PolicyPackDefinition[] = PAC
       if (required.length > 0) {
         out.push(`- **Configuration:** ${required.map((k) => `\`${k}\``).join(", ")} — from the environment when one is checked, else from \`--policy-config\``);
       }
+      const optional = Object.keys(e.rule.configSchema?.properties ?? {}).filter((k) => !required.includes(k));
+      if (optional.length > 0) {
+        const from = (e.rule as GovcloudPolicy).configFromEnvironment === undefined ? "" : "from the environment when one is checked, ";
+        out.push(`- **Settings:** ${optional.map((k) => `\`${k}\``).join(", ")} — ${from}else the rule's defaults; \`--policy-config\` overrides`);
+      }
     }
   }
   out.push("", "## Engine", "");
@@ -60,7 +65,7 @@ const HOW_TO = [
   "```",
   "npx govcloud check [--env national]                  # synthesize the environment and check it",
   "npx govcloud check cdktf.out                         # a synthesized folder (its environment's settings apply)",
-  "npx govcloud check plan.json ... --env national      # terraform show -json plans, one per stack",
+  "npx govcloud check plan.json ... --env national      # terraform show -json plans, one per stack (deletions too)",
   "        [--format text|json|sarif|junit] [--output <file>] [--policy-config <file.json>] [--as-of YYYY-MM-DD]",
   "```",
   "",
@@ -107,6 +112,14 @@ const HOW_TO = [
   "",
   "Pod-level rules use `validatePodTemplates` (policies/lib/pod-templates.ts), which covers Deployments,",
   "StatefulSets, DaemonSets, Jobs, CronJobs, Pods and `kubernetes_manifest` objects of those kinds.",
+  "",
+  "A `StackValidationPolicy` sees one stack at a time, or with `scope: \"check\"` every resource of every input at",
+  "once (a tenant namespace in a tenant stack, its backup locations in the platform stack); it reports a finding",
+  "at a resource by its `urn`. `checkContext(args)` (policies/lib/check-context.ts) gives it the plan a stack was",
+  "read from (its `resource_changes` included: instances a plan destroys can be reported at their address) and",
+  "the day of the check (`--as-of`). Rule settings that come from the environment, including the agencies'",
+  "information systems, are plain JSON given by `configFromEnvironment(environment, { agencies })`, so that",
+  "`--policy-config` can give them too.",
 ];
 
 function cell(text: string): string {

@@ -7,15 +7,17 @@
  * to Pulumi resources only where a program's resource types are those names.
  */
 import { PolicyPack } from "@pulumi/policy";
-import type { PolicyPackDefinition } from "./engine/types";
+import type { GovcloudPolicy, PolicyPackDefinition } from "./engine/types";
 import { PACKS } from "./packs";
 
 /** The Pulumi policies of one pack: each rule with the pack's level and wording attached. */
 export function pulumiPolicies(pack: PolicyPackDefinition) {
   return pack.rules.map((e) => {
-    // configFromEnvironment is govcloud's; Pulumi gets its config from policy-pack config instead.
-    const { configFromEnvironment: _unused, ...policy } = e.rule;
-    void _unused;
+    // configFromEnvironment and scope are govcloud's: Pulumi gets its config from policy-pack
+    // config instead, and a Pulumi stack is already the whole deployment.
+    const { configFromEnvironment: _config, scope: _scope, ...policy } = e.rule as GovcloudPolicy;
+    void _config;
+    void _scope;
     return { ...policy, enforcementLevel: e.level, description: `${e.rule.description} ${e.explanation}` };
   });
 }

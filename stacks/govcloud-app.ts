@@ -3,6 +3,7 @@ import type { Estate } from "../estate/estate";
 import { sortedEntries } from "../constructs/labels";
 import { ManagementStack } from "./management-stack";
 import { PlatformStack } from "./platform-stack";
+import { withoutTokenStackTraces } from "./stack-traces";
 import { platformStackName } from "./stack-plan";
 import { TenantStack } from "./tenant-stack";
 
@@ -52,3 +53,18 @@ export function buildApp(estate: Estate, options: GovcloudAppOptions): App {
   return app;
 }
 
+
+/** Stacks per cdktf app when synthesizing in batches: bounds the construct tree held at once. */
+export const STACKS_PER_BATCH = 16;
+
+/**
+ * Synthesizes `stacks` of the estate into `outdir`, at most STACKS_PER_BATCH per cdktf app, so
+ * that a national estate's hundred stacks never all hold their construct trees at once. Each app
+ * overwrites manifest.json with its own stacks: the caller writes the complete one afterwards.
+ */
+export function synthesizeInBatches(estate: Estate, outdir: string, stacks: readonly string[]): void {
+  for (let i = 0; i < stacks.length; i += STACKS_PER_BATCH) {
+    const only = new Set(stacks.slice(i, i + STACKS_PER_BATCH));
+    withoutTokenStackTraces(() => buildApp(estate, { outdir, only }).synth());
+  }
+}

@@ -48,6 +48,7 @@ export class ManagementStack extends TerraformStack {
             region,
             infrastructure: env.infrastructure,
             namespace: env.managementCluster.namespace,
+            ...(env.auditLog === undefined ? {} : { auditLog: env.auditLog }),
           }),
           dependsOn: [namespace.namespace],
         });

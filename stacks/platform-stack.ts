@@ -58,7 +58,7 @@ export class PlatformStack extends TerraformStack {
       labels,
     });
 
-    this.tenantRoles = new TenantClusterRoles(this, "tenant-roles", { labels });
+    this.tenantRoles = new TenantClusterRoles(this, "tenant-roles", { labels, extraRules: env.tenancy.extraRoleRules });
 
     this.addOns = new PlatformAddOns(this, "add-ons", {
       environment: env,

@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { ADD_ON_REQUIREMENTS } from "../../estate/add-ons";
+import { ADD_ON_REQUIREMENTS, labelValues } from "../../estate/add-ons";
 import { KUBERNETES_API_EGRESS, metricsIngress, type NetworkAllow, webhookIngress } from "../add-on-network-policy";
 import {
   type AddOnProps,
@@ -50,8 +50,8 @@ export class CertManager extends HelmAddOn {
       chartRegistry: p.chartRegistry,
       values: p.values,
       dependsOn: p.dependsOn,
-      // global.commonLabels: every object the chart renders, pods included (not what the controllers create at run time).
-      commonLabelValues: (labels) => ({ global: { commonLabels: labels } }),
+      // The chart's labels values (ADD_ON_REQUIREMENTS.labelValuePaths, which the green policy reads too).
+      commonLabelValues: (labels) => labelValues(ADD_ON_REQUIREMENTS["cert-manager"].labelValuePaths, labels),
       defaultValues: {
         // Uninstalling the release must not delete every Certificate of every tenant with the CRDs.
         crds: { enabled: true, keep: true },

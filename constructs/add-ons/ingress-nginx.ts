@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { ADD_ON_REQUIREMENTS } from "../../estate/add-ons";
+import { ADD_ON_REQUIREMENTS, labelValues } from "../../estate/add-ons";
 import { KUBERNETES_API_EGRESS, metricsIngress, type NetworkAllow, webhookIngress } from "../add-on-network-policy";
 import { type AddOnProps, HelmAddOn, placementValues, resolveAddOnProps } from "../helm-add-on";
 
@@ -64,8 +64,8 @@ export class IngressNginx extends HelmAddOn {
       chartRegistry: p.chartRegistry,
       values: p.values,
       dependsOn: p.dependsOn,
-      // commonLabels: every object the chart renders, through its ingress-nginx.labels helper.
-      commonLabelValues: (labels) => ({ commonLabels: labels }),
+      // The chart's labels values (ADD_ON_REQUIREMENTS.labelValuePaths, which the green policy reads too).
+      commonLabelValues: (labels) => labelValues(ADD_ON_REQUIREMENTS["ingress-nginx"].labelValuePaths, labels),
       defaultValues: {
         global: { image: { registry: p.imagesHost } },
         controller: {

@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { ADD_ON_REQUIREMENTS, EVERY_NODE_TOLERATIONS } from "../../estate/add-ons";
+import { ADD_ON_REQUIREMENTS, EVERY_NODE_TOLERATIONS, labelValues } from "../../estate/add-ons";
 import { KUBERNETES_API_EGRESS, metricsIngress, type NetworkAllow } from "../add-on-network-policy";
 import { type AddOnProps, HelmAddOn, mirrored, resolveAddOnProps } from "../helm-add-on";
 
@@ -46,8 +46,8 @@ export class Kepler extends HelmAddOn {
       chartRegistry: p.chartRegistry,
       values: p.values,
       dependsOn: p.dependsOn,
-      // labels: every object the chart renders and the DaemonSet's pods.
-      commonLabelValues: (labels) => ({ labels }),
+      // The chart's labels values (ADD_ON_REQUIREMENTS.labelValuePaths, which the green policy reads too).
+      commonLabelValues: (labels) => labelValues(ADD_ON_REQUIREMENTS.kepler.labelValuePaths, labels),
       defaultValues: {
         image: { repository: mirrored(p.imagesHost, "sustainable_computing_io/kepler") },
         daemonset: {

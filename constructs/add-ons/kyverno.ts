@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { ADD_ON_REQUIREMENTS } from "../../estate/add-ons";
+import { ADD_ON_REQUIREMENTS, labelValues } from "../../estate/add-ons";
 import { KUBERNETES_API_EGRESS, metricsIngress, type NetworkAllow, webhookIngress } from "../add-on-network-policy";
 import {
   type AddOnProps,
@@ -70,8 +70,8 @@ export class Kyverno extends HelmAddOn {
       chartRegistry: p.chartRegistry,
       values: p.values,
       dependsOn: p.dependsOn,
-      // customLabels: merged into kyverno.labels.common, on every object the chart renders.
-      commonLabelValues: (labels) => ({ customLabels: labels }),
+      // The chart's labels values (ADD_ON_REQUIREMENTS.labelValuePaths, which the green policy reads too).
+      commonLabelValues: (labels) => labelValues(ADD_ON_REQUIREMENTS.kyverno.labelValuePaths, labels),
       defaultValues: {
         global: { image: { registry: p.imagesHost } },
         admissionController: {

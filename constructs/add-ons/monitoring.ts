@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { ADD_ON_REQUIREMENTS, EVERY_NODE_TOLERATIONS } from "../../estate/add-ons";
+import { ADD_ON_REQUIREMENTS, EVERY_NODE_TOLERATIONS, labelValues } from "../../estate/add-ons";
 import { KUBERNETES_API_EGRESS, type NetworkAllow, webhookIngress } from "../add-on-network-policy";
 import {
   type AddOnProps,
@@ -68,16 +68,8 @@ export class Monitoring extends HelmAddOn {
       chartRegistry: p.chartRegistry,
       values: p.values,
       dependsOn: p.dependsOn,
-      // commonLabels covers this chart's own objects; the subcharts and the operator-made pods
-      // each take their own key.
-      commonLabelValues: (labels) => ({
-        commonLabels: labels,
-        prometheus: { prometheusSpec: { podMetadata: { labels } } },
-        alertmanager: { alertmanagerSpec: { podMetadata: { labels } } },
-        grafana: { extraLabels: labels, podLabels: labels },
-        "kube-state-metrics": { customLabels: labels },
-        "prometheus-node-exporter": { commonLabels: labels },
-      }),
+      // The chart's labels values (ADD_ON_REQUIREMENTS.labelValuePaths, which the green policy reads too).
+      commonLabelValues: (labels) => labelValues(ADD_ON_REQUIREMENTS.monitoring.labelValuePaths, labels),
       // The CRDs, the operator and a Prometheus with a volume take longer than the default.
       timeoutSeconds: 900,
       defaultValues: {

@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { ADD_ON_REQUIREMENTS, EVERY_NODE_TOLERATIONS } from "../../estate/add-ons";
+import { ADD_ON_REQUIREMENTS, EVERY_NODE_TOLERATIONS, labelValues } from "../../estate/add-ons";
 import { KUBERNETES_API_EGRESS, metricsIngress, type NetworkAllow } from "../add-on-network-policy";
 import {
   type AddOnProps,
@@ -78,9 +78,8 @@ export class Velero extends HelmAddOn {
       chartRegistry: p.chartRegistry,
       values: p.values,
       dependsOn: p.dependsOn,
-      // No chart-wide key: the server Deployment and node-agent DaemonSet, and their pods, each
-      // take their own; the chart's other objects are left unlabelled (docs/green-labels.md).
-      commonLabelValues: (labels) => ({ labels, podLabels: labels, nodeAgent: { labels, podLabels: labels } }),
+      // The chart's labels values (ADD_ON_REQUIREMENTS.labelValuePaths, which the green policy reads too).
+      commonLabelValues: (labels) => labelValues(ADD_ON_REQUIREMENTS.velero.labelValuePaths, labels),
       defaultValues: {
         image: { repository: mirrored(p.imagesHost, "velero/velero") },
         kubectl: {

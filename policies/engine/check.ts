@@ -138,17 +138,28 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
 
     const resources: PolicyResource[] = [];
     const stacks: string[] = [];
+    const plans = new Map<string, Readonly<Record<string, unknown>>>();
+    const removed: PolicyResource[] = [];
     for (const l of loaded) {
       for (const r of l.resources) resources.push(r);
       stacks.push(...l.stacks);
+      for (const [stack, plan] of l.plans ?? []) plans.set(stack, plan as Readonly<Record<string, unknown>>);
+      removed.push(...(l.removed ?? []));
     }
 
     // 3. Rules with their levels and configuration.
     const { active, descriptors } = resolveRules(options, catalog, settings);
 
     // 4. Evaluate and suppress.
-    const raw = await evaluate(resources, active, options.onCrash === undefined ? {} : { onCrash: options.onCrash });
-    const { findings, expired } = applySuppressions(raw, settings.suppressions, options.now ?? new Date());
+    const now = options.now ?? new Date();
+    const raw = await evaluate(resources, active, {
+      stacks,
+      plans,
+      removed,
+      now,
+      ...(options.onCrash === undefined ? {} : { onCrash: options.onCrash }),
+    });
+    const { findings, expired } = applySuppressions(raw, settings.suppressions, now);
     const all = [...findings, ...expired];
     const failing = all.some((f) => f.level === "mandatory" && f.suppressedBy === undefined);
     return {
@@ -207,7 +218,7 @@ function resolveRules(
     const policy = entry.rule as GovcloudPolicy;
     const config: Record<string, unknown> = {
       ...schemaDefaults(policy),
-      ...(settings.environment === undefined ? {} : (policy.configFromEnvironment?.(settings.environment) ?? {})),
+      ...(settings.environment === undefined ? {} : (policy.configFromEnvironment?.(settings.environment, { agencies: settings.agencies ?? [] }) ?? {})),
       ...userSettings,
     };
     for (const required of policy.configSchema?.required ?? []) {

@@ -1,20 +1,21 @@
 /**
  * Runs @pulumi/policy policy objects over resources without a Pulumi engine: resource policies
  * once per resource of their type (validateResourceOfType tags its function with the type, so
- * each resource meets only the rules for its type), stack policies once per stack. Rules may be
- * async. A rule that throws is reported as a `rule-crashed` finding naming the rule and the
- * resource; the check goes on.
+ * each resource meets only the rules for its type), stack policies once per stack (or once over
+ * every stack, for scope `check`), with govcloud's extra arguments (GovcloudStackValidationArgs:
+ * the stack, its plan, the day dates are judged by). Rules may be async. A rule that throws is
+ * reported as a `rule-crashed` finding naming the rule and the resource; the check goes on.
  */
 import type {
   ReportViolation,
   ResourceValidation,
   ResourceValidationArgs,
   ResourceValidationPolicy,
-  StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { type PolicyResource, pulumiTypeOf } from "./resource";
-import type { ActiveRule, Finding } from "./types";
+import { vietnamDate } from "./suppressions";
+import type { ActiveRule, Finding, GovcloudStackValidationArgs, RuleExtras } from "./types";
 
 /** Thrown by `args.notApplicable()`: the rule does not apply, which is not a finding. */
 const NOT_APPLICABLE: unique symbol = Symbol("not applicable");
@@ -65,6 +66,18 @@ class ResourceArgs {
 export interface EvaluateOptions {
   /** Called for every rule that crashed, for debugging (GOVCLOUD_DEBUG). */
   readonly onCrash?: (rule: string, address: string, error: unknown) => void;
+  /**
+   * Every stack of the inputs, so that stack rules also meet stacks without resources (a plan
+   * that only deletes).
+   * @default - the stacks of `resources`
+   */
+  readonly stacks?: readonly string[];
+  /** Plans by stack name, for stack rules (`GovcloudStackValidationArgs.plan`). */
+  readonly plans?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+  /** Instances plans destroy: never judged, but a stack rule may report their urn. */
+  readonly removed?: readonly PolicyResource[];
+  /** The day dates are judged by, for stack rules. @default - today in Vietnam */
+  readonly now?: Date;
 }
 
 /** Every violation the rules report, ordered by rule (as given), stack and address, then as reported. */
@@ -91,7 +104,7 @@ export async function evaluate(
     if (error === NOT_APPLICABLE) return;
     options.onCrash?.(rule.id, resource?.address ?? stack, error);
     const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    const where = resource === undefined ? `stack ${stack}` : resource.address;
+    const where = resource !== undefined ? resource.address : stack === "" ? "the whole check" : `stack ${stack}`;
     findings.push({
       ...finding(rule, resource, stack, `rule '${rule.id}' crashed on ${where}: ${what}`),
       rule: "rule-crashed",
@@ -137,24 +150,41 @@ export async function evaluate(
   }
 
   if (stackRules.length > 0) {
-    const stacks = new Map<string, PolicyResource[]>();
+    const today = vietnamDate(options.now ?? new Date());
+    const stacks = new Map<string, PolicyResource[]>((options.stacks ?? []).map((stack) => [stack, []]));
     for (const r of resources) {
       const list = stacks.get(r.stack);
       if (list === undefined) stacks.set(r.stack, [r]);
       else list.push(r);
     }
-    for (const [stack, members] of stacks) {
-      const byUrn = new Map(members.map((r) => [r.urn, r]));
-      for (const rule of stackRules) {
-        const args = {
-          resources: members,
-          stackTags: NO_TAGS,
-          getConfig: <T extends object>() => rule.config as T,
-          notApplicable,
-        } as unknown as StackValidationArgs;
-        const report: ReportViolation = (message, urn) =>
-          findings.push(finding(rule, urn === undefined ? undefined : byUrn.get(urn), stack, message));
-        run(rule, undefined, stack, () => (rule.policy as StackValidationPolicy).validateStack(args, report));
+    const byUrn = new Map<string, PolicyResource>();
+    for (const r of options.removed ?? []) byUrn.set(r.urn, r);
+    for (const r of resources) byUrn.set(r.urn, r);
+    /** A finding of a stack rule: at the resource whose urn it names, else at the stack. */
+    const reporter = (rule: ActiveRule, stack: string): ReportViolation => (message, urn) => {
+      const resource = urn === undefined ? undefined : byUrn.get(urn);
+      findings.push(finding(rule, resource, resource?.stack ?? stack, message));
+    };
+    const argsFor = (rule: ActiveRule, stack: string, members: readonly PolicyResource[]): GovcloudStackValidationArgs => {
+      const plan = options.plans?.get(stack);
+      return {
+        resources: members as unknown as GovcloudStackValidationArgs["resources"],
+        stackTags: NO_TAGS,
+        getConfig: <T extends object>() => rule.config as T,
+        notApplicable,
+        stack,
+        today,
+        ...(plan === undefined ? {} : { plan }),
+      };
+    };
+    for (const rule of stackRules) {
+      const validate = (rule.policy as StackValidationPolicy).validateStack;
+      if ((rule.policy as RuleExtras).scope === "check") {
+        run(rule, undefined, "", () => validate(argsFor(rule, "", resources), reporter(rule, "")));
+        continue;
+      }
+      for (const [stack, members] of stacks) {
+        run(rule, undefined, stack, () => validate(argsFor(rule, stack, members), reporter(rule, stack)));
       }
     }
   }

@@ -17,6 +17,15 @@ export interface LoadedResources {
   readonly stacks: readonly string[];
   /** The folder's sources.json, when it has one. */
   readonly sources?: SourcesFile;
+  /** For plan files: each plan by its stack name, as `terraform show -json` wrote it. */
+  readonly plans?: ReadonlyMap<string, PlanJson>;
+  /**
+   * For plan files: the instances a plan destroys without planning them again (in
+   * `resource_changes` with a delete action, absent from `planned_values`), as they were
+   * before. Rules never judge them; a finding about one (a stack rule reporting its urn) is
+   * located at its address.
+   */
+  readonly removed?: readonly PolicyResource[];
 }
 
 /** A lookup from for_each keys to the YAML that produced them. */
@@ -57,7 +66,18 @@ export function loadSynthFolder(dir: string): LoadedResources {
 /** The JSON of `terraform show -json <planfile>`, as far as the engine reads it. */
 export interface PlanJson {
   readonly planned_values?: { readonly root_module?: PlanModule };
-  readonly resource_changes?: readonly { readonly address?: string; readonly change?: { readonly actions?: readonly string[] } }[];
+  readonly resource_changes?: readonly PlanResourceChange[];
+}
+
+/** One entry of a plan's `resource_changes`, as far as the engine reads it. */
+interface PlanResourceChange {
+  readonly address?: string;
+  readonly mode?: string;
+  readonly type?: string;
+  readonly name?: string;
+  readonly index?: string | number;
+  readonly deposed?: string;
+  readonly change?: { readonly actions?: readonly string[]; readonly before?: unknown };
 }
 
 interface PlanModule {
@@ -114,16 +134,64 @@ export function loadPlan(stack: string, plan: PlanJson, sources?: SourcesFile): 
 }
 
 /**
+ * The managed instances a plan destroys and does not plan again: `resource_changes` entries with
+ * a delete action whose address is not in `planned_values` (a replaced instance is there, with
+ * its new values), each with its values from before the change and its actions.
+ */
+export function removedByPlan(
+  stack: string,
+  plan: PlanJson,
+  sources?: SourcesFile,
+  planned: ReadonlySet<string> = new Set(loadPlan(stack, plan).map((r) => r.address)),
+): PolicyResource[] {
+  const lookup = sourceLookup(sources);
+  const out: PolicyResource[] = [];
+  for (const change of plan.resource_changes ?? []) {
+    const actions = change.change?.actions;
+    if (change.mode === "data" || change.deposed !== undefined || !Array.isArray(actions) || !actions.includes("delete")) continue;
+    if (typeof change.address !== "string" || typeof change.type !== "string" || planned.has(change.address)) continue;
+    const before = change.change?.before;
+    const values = typeof before === "object" && before !== null && !Array.isArray(before) ? (before as Record<string, unknown>) : {};
+    const tree = blockTree(change.type);
+    out.push(
+      new PolicyResource({
+        stack,
+        address: change.address,
+        type: change.type,
+        name: typeof change.name === "string" ? change.name : "",
+        ...(change.index === undefined ? {} : { key: change.index }),
+        props: deepFreeze(tree === undefined ? { ...values } : normaliseBlocks(values, tree)),
+        actions: Object.freeze([...actions]),
+        source: lookup(change.index),
+      }),
+    );
+  }
+  return out;
+}
+
+/**
  * A plan file. Its stack is named after the file (`tenants-north-000.plan.json` ->
- * `tenants-north-000`), or after its folder when the file is just `plan.json`.
+ * `tenants-north-000`), or after its folder when the file is just `plan.json`. A plan needs
+ * `planned_values` (what will exist) or `resource_changes` (what changes), or both, as
+ * `terraform show -json` writes them.
  */
 export function loadPlanFile(file: string, sources?: SourcesFile): LoadedResources {
   const plan = readJson(file) as PlanJson;
-  if (typeof plan !== "object" || plan === null || plan.planned_values === undefined) {
+  if (typeof plan !== "object" || plan === null || (plan.planned_values === undefined && plan.resource_changes === undefined)) {
     throw located(file, "planned_values", "is missing; expected the output of terraform show -json <planfile>");
   }
+  if (plan.resource_changes !== undefined && !Array.isArray(plan.resource_changes)) {
+    throw located(file, "resource_changes", "must be a list; expected the output of terraform show -json <planfile>");
+  }
   const stack = planStackName(file);
-  return { resources: loadPlan(stack, plan, sources), stacks: [stack], ...(sources === undefined ? {} : { sources }) };
+  const resources = loadPlan(stack, plan, sources);
+  return {
+    resources,
+    stacks: [stack],
+    ...(sources === undefined ? {} : { sources }),
+    plans: new Map([[stack, deepFreeze(plan)]]),
+    removed: removedByPlan(stack, plan, sources, new Set(resources.map((r) => r.address))),
+  };
 }
 
 export function planStackName(file: string): string {

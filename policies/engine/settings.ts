@@ -7,12 +7,15 @@
 import type { EnvironmentConfig } from "../../environments";
 import { type Diagnostic, displayPath, formatPath, UserError } from "../../environments/diagnostics";
 import type { SourceMap } from "../../environments/loader";
+import type { Agency } from "../../environments/agency-schema";
 import type { Environment, PolicySuppression } from "../../environments/schema";
 import type { Suppression } from "./suppressions";
 import type { EnforcementLevel, SourceLocation } from "./types";
 
 export interface PolicySettings {
   readonly environment?: Environment;
+  /** The environment's agencies (its agencies folder). */
+  readonly agencies?: readonly Agency[];
   /** The environment file, repository-relative. */
   readonly environmentFile?: string;
   readonly enforcement: ReadonlyMap<string, EnforcementLevel>;
@@ -56,7 +59,7 @@ export function settingsOf(config: EnvironmentConfig, knownRules: ReadonlySet<st
     collect(agency.value.suppressions, agency.source, displayPath(agency.path, repoRoot), ["suppressions"], agency.value.id);
   }
   if (problems.length > 0) throw new UserError(problems);
-  return { environment: env, environmentFile: envFile, enforcement, suppressions };
+  return { environment: env, agencies: config.agencies.map((a) => a.value), environmentFile: envFile, enforcement, suppressions };
 }
 
 function suggest(id: string, known: ReadonlySet<string>): string {

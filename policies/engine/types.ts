@@ -2,7 +2,8 @@
  * The engine's data: resources as rules see them, findings as reports show them. Nothing here
  * loads @pulumi/policy (it starts gRPC and @pulumi/pulumi): only types are imported from it.
  */
-import type { Policy, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { Policy, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import type { Agency } from "../../environments/agency-schema";
 import type { Environment } from "../../environments/schema";
 
 /** How a rule's violations count: mandatory ones fail `govcloud check` (exit code 1). */
@@ -42,10 +43,41 @@ export interface PolicyResourceData {
   readonly actions?: readonly string[];
 }
 
+/** What an environment gives rules besides its own file: the agencies in its agencies folder. */
+export interface EnvironmentContext {
+  /** The agency files, as validated by the agency schema, sorted by file name. */
+  readonly agencies: readonly Agency[];
+}
+
 /** What govcloud adds to a Pulumi policy object; Pulumi itself ignores these fields. */
 export interface RuleExtras {
-  /** Rule configuration derived from the environment (e.g. its registries), below --policy-config. */
-  readonly configFromEnvironment?: (environment: Environment) => Record<string, unknown>;
+  /**
+   * Rule configuration derived from the environment (its registries, backup settings, the
+   * agencies' information systems), below --policy-config. It must be plain JSON data, so that
+   * the same configuration can be passed as Pulumi policy-pack config.
+   */
+  readonly configFromEnvironment?: (environment: Environment, context: EnvironmentContext) => Record<string, unknown>;
+  /**
+   * What one call of a StackValidationPolicy sees: `stack` (default), each stack (cdktf stack or
+   * plan file) on its own; `check`, every resource of every input at once, for rules about what
+   * spans stacks (a tenant namespace in a tenant stack, its backup locations in the platform
+   * stack). A finding reported with a urn belongs to that resource's stack.
+   */
+  readonly scope?: "stack" | "check";
+}
+
+/**
+ * What govcloud's engine passes to a StackValidationPolicy besides @pulumi/policy's
+ * StackValidationArgs. Read it through `checkContext(args)` (policies/lib/check-context.ts),
+ * which also works when Pulumi, which has none of it, runs the rule.
+ */
+export interface GovcloudStackValidationArgs extends StackValidationArgs {
+  /** The stack validated; "" for a rule with scope `check`. */
+  readonly stack: string;
+  /** The plan the stack was read from (`terraform show -json`); undefined for configuration and for scope `check`. */
+  readonly plan?: Readonly<Record<string, unknown>>;
+  /** The day dates are judged by (`--as-of`, else today in Vietnam), YYYY-MM-DD. */
+  readonly today: string;
 }
 
 export type GovcloudResourcePolicy = ResourceValidationPolicy & RuleExtras;

@@ -37,3 +37,42 @@ export const pss = (level: "baseline" | "restricted", control: string): ControlR
 
 /** CIS Kubernetes Benchmark, by recommendation number. */
 export const cis = (control: string): ControlReference => ({ source: "CIS Kubernetes Benchmark v1.9.0", control });
+
+/** Law on Network Information Security 2015 (Law No. 86/2015/QH13), which Decree 85/2016/NĐ-CP details. */
+export const networkSecurityLaw = (control?: string): ControlReference => ({
+  source: "Law on Network Information Security 2015 (No. 86/2015/QH13)",
+  ...(control === undefined ? {} : { control }),
+});
+
+/** Circular 12/2022/TT-BTTTT, detailing Decree 85/2016/NĐ-CP: requirements per level, inspection and assessment. */
+export const circular12 = (control?: string): ControlReference => ({
+  source: "Circular 12/2022/TT-BTTTT (detailing Decree 85/2016/NĐ-CP)",
+  ...(control === undefined ? {} : { control }),
+});
+
+/** TCVN 11930:2017, the national standard of basic security requirements for information systems by level. */
+export const tcvn11930 = (control?: string): ControlReference => ({
+  source: "TCVN 11930:2017 (information system security requirements by level)",
+  ...(control === undefined ? {} : { control }),
+});
+
+/** ISO/IEC 27001:2022 Annex A controls. */
+export const iso27001 = (control: string): ControlReference => ({ source: "ISO/IEC 27001:2022, Annex A", control });
+
+/** Resolution 175/NQ-CP (30 October 2023) approving the National Data Center project: datacenters to green standards. */
+export const resolution175 = (control?: string): ControlReference => ({
+  source: "Resolution 175/NQ-CP (2023, National Data Center project)",
+  ...(control === undefined ? {} : { control }),
+});
+
+/** Law on Economical and Efficient Use of Energy (Law No. 50/2010/QH12). */
+export const energyEfficiencyLaw = (control?: string): ControlReference => ({
+  source: "Law on Economical and Efficient Use of Energy (No. 50/2010/QH12)",
+  ...(control === undefined ? {} : { control }),
+});
+
+/** ISO/IEC 30134, datacentre key performance indicators, by part. */
+export const iso30134 = (part: "2" | "3", control: string): ControlReference => ({
+  source: `ISO/IEC 30134-${part}:2016 (data centre KPIs: ${part === "2" ? "power usage effectiveness" : "renewable energy factor"})`,
+  control,
+});

@@ -1,11 +1,14 @@
 /**
  * Every policy pack `govcloud check` runs. Adding a rule: write `policies/<pack>/<rule-id>.ts`,
  * add it to its pack here under policies/packs/, and give it a compliant and a non-compliant
- * fixture in test/policies/<pack>.test.ts.
+ * fixture in test/policies/packs/<pack>.ts.
  */
 import type { PolicyPackDefinition } from "../engine/types";
+import backup from "./backup";
 import dataResidency from "./data-residency";
+import green from "./green";
 import kubernetesSecurity from "./kubernetes-security";
+import securityLevel from "./security-level";
 import tenantIsolation from "./tenant-isolation";
 
-export const PACKS: readonly PolicyPackDefinition[] = [kubernetesSecurity, tenantIsolation, dataResidency];
+export const PACKS: readonly PolicyPackDefinition[] = [kubernetesSecurity, tenantIsolation, dataResidency, backup, green, securityLevel];

@@ -9,6 +9,7 @@ import containersHaveProbes from "../kubernetes-security/containers-have-probes"
 import containersReadOnlyRootFilesystem from "../kubernetes-security/containers-read-only-root-filesystem";
 import containersRunAsNonRoot from "../kubernetes-security/containers-run-as-non-root";
 import containersSetRequestsAndLimits from "../kubernetes-security/containers-set-requests-and-limits";
+import helmValuesNotPrivileged from "../kubernetes-security/helm-values-not-privileged";
 import imagesFromInCountryRegistriesPinned from "../kubernetes-security/images-from-in-country-registries-pinned";
 import noHostNamespacesOrHostPaths from "../kubernetes-security/no-host-namespaces-or-host-paths";
 import podsUseRuntimeDefaultSeccomp from "../kubernetes-security/pods-use-runtime-default-seccomp";
@@ -73,6 +74,13 @@ const pack: PolicyPackDefinition = {
       level: "mandatory",
       explanation: "Host namespaces, host paths and host ports let a tenant's pod see or reach the node and the other tenants on it.",
       controls: [pss("baseline", "Host Namespaces; HostPath Volumes; Host Ports"), cis("5.2.3"), cis("5.2.4"), cis("5.2.5"), cis("5.2.12"), cis("5.2.13")],
+    },
+    {
+      rule: helmValuesNotPrivileged,
+      level: "mandatory",
+      explanation:
+        "Chart values decide the pods the platform add-ons run, and no scanner reads them; a privileged or host-namespace pod is allowed only where an add-on needs the node, each with its reason.",
+      controls: [pss("baseline", "Privileged Containers; Host Namespaces"), pss("restricted", "Privilege Escalation"), cis("5.2.2"), cis("5.2.3"), cis("5.2.4"), cis("5.2.5"), cis("5.2.6"), decree85("technical requirements: host and workload hardening")],
     },
     {
       rule: servicesNotExposedWithoutApproval,

@@ -4,25 +4,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, expect, it, vi } from "vitest";
-import { run } from "../../cli/main";
+import { describe, expect, it } from "vitest";
 import { REPO_ROOT, tempDir } from "../support/synth";
+import { cli } from "../support/cli";
 
 const dir = tempDir();
 const national = fs.readFileSync(path.join(REPO_ROOT, "environments", "national.yaml"), "utf8");
 
-function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
-  let stdout = "";
-  let stderr = "";
-  const outSpy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const errSpy = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: run(args), stdout, stderr };
-  } finally {
-    outSpy.mockRestore();
-    errSpy.mockRestore();
-  }
-}
 
 /** A variant of national (with its agencies) as `<dir>/<name>/national.yaml`. */
 function variant(name: string, text: string): string {

@@ -4,24 +4,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { vi, beforeAll, describe, expect, it } from "vitest";
-import { run } from "../../cli/main";
+import { beforeAll, describe, expect, it } from "vitest";
 import { readTree, REPO_ROOT, tempDir } from "../support/synth";
+import { cli } from "../support/cli";
 
 const root = tempDir();
 const out = path.join(root, "cdktf.out");
 
-function cli(...args: string[]): { code: number; stderr: string } {
-  let stderr = "";
-  const outSpy = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  const errSpy = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: run(args), stderr };
-  } finally {
-    outSpy.mockRestore();
-    errSpy.mockRestore();
-  }
-}
 
 /** A copy of the national environment with its agencies, edited by `edit`; returns the env file. */
 function estateVariant(name: string, edit: (agenciesDir: string) => void): string {

@@ -5,27 +5,14 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { run } from "../../cli/main";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { readTree, REPO_ROOT, tempDir } from "../support/synth";
+import { cli } from "../support/cli";
 
 const dir = tempDir();
 const out = path.join(dir, "cdktf.out");
 const national = fs.readFileSync(path.join(REPO_ROOT, "environments", "national.yaml"), "utf8");
 
-/** Runs the CLI in-process; returns exit code and what it printed. */
-function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
-  let stdout = "";
-  let stderr = "";
-  const outSpy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const errSpy = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: run(args), stdout, stderr };
-  } finally {
-    outSpy.mockRestore();
-    errSpy.mockRestore();
-  }
-}
 
 /** Writes a variant of national.yaml as `<dir>/<name>/national.yaml` and returns its path. */
 function variant(name: string, text: string): string {

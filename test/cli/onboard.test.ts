@@ -9,13 +9,13 @@ import Ajv2020 from "ajv/dist/2020";
 import fc from "fast-check";
 import YAML from "yaml";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { run } from "../../cli/main";
 import { type AgencyFileInput, renderAgencyFile } from "../../cli/onboard";
 import { AgencySchema, WORKLOAD_TEMPLATES, type Workload, WorkloadSchema } from "../../environments/agency-schema";
 import { renderJsonSchema } from "../../environments/json-schema";
 import { parseYaml } from "../../environments/loader";
 import { workloadFootprint } from "../../estate/agency-checks";
 import { REPO_ROOT, tempDir } from "../support/synth";
+import { cli } from "../support/cli";
 
 const LIMITS = { maxBytes: 64 * 1024, maxAliases: 0 };
 const IMAGE = `registry.north.govcloud.gov.vn/so-y-te/app@sha256:${"1".repeat(64)}`;
@@ -246,19 +246,6 @@ function agencyFile(envFile: string, id: string): string {
   return path.join(path.dirname(envFile), name, "agencies", `${id}.yaml`);
 }
 
-/** Runs the CLI in-process; returns exit code and what it printed. */
-function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
-  let stdout = "";
-  let stderr = "";
-  const outSpy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const errSpy = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: run(args), stdout, stderr };
-  } finally {
-    outSpy.mockRestore();
-    errSpy.mockRestore();
-  }
-}
 
 /** Exit code 2 and exactly one line on stderr, matching `expected`; nothing on stdout. */
 function expectOneLineError(result: { code: number; stdout: string; stderr: string }, expected: RegExp): void {

@@ -5,25 +5,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it, vi } from "vitest";
-import { run } from "../../cli/main";
+import { beforeAll, describe, expect, it } from "vitest";
 import { readTree, REPO_ROOT, tempDir } from "../support/synth";
+import { cli } from "../support/cli";
 
 const root = tempDir();
 const out = path.join(root, "cdktf.out");
 const national = fs.readFileSync(path.join(REPO_ROOT, "environments", "national.yaml"), "utf8");
 
-function cli(...args: string[]): { code: number; stderr: string } {
-  let stderr = "";
-  const outSpy = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  const errSpy = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: run(args), stderr };
-  } finally {
-    outSpy.mockRestore();
-    errSpy.mockRestore();
-  }
-}
 
 /** National with its agencies and lock, the environment file edited by `edit`. */
 function variant(name: string, edit: (text: string) => string): string {

@@ -4,25 +4,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, expect, it, vi } from "vitest";
-import { run } from "../../cli/main";
+import { describe, expect, it } from "vitest";
 import type { EnergyEstimate } from "../../estate/energy";
 import { tempDir } from "../support/synth";
+import { cli } from "../support/cli";
 
 const dir = tempDir();
 
-function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
-  let stdout = "";
-  let stderr = "";
-  const outSpy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const errSpy = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: run(args), stdout, stderr };
-  } finally {
-    outSpy.mockRestore();
-    errSpy.mockRestore();
-  }
-}
 
 describe("govcloud report energy", () => {
   it("gives every agency of national and the total, in kWh and tCO2e, adding up", () => {

@@ -97,3 +97,20 @@ describe("TenantClusterRoles", () => {
     expect(grants("govcloud-tenant-developer", "networking.k8s.io", "ingresses", ["create"])).toBe(false);
   });
 });
+
+describe("TenantClusterRoles with extra rules (tenancy.extraRoleRules)", () => {
+  const extra = { apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors"], verbs: ["get", "list", "watch", "create"] };
+  const withExtra = synthConstructs((stack) => {
+    new TenantClusterRoles(stack, "roles", { labels, extraRules: { developer: [extra] } });
+  });
+  const rulesOf = (name: string) =>
+    (Object.values(resourcesOf(withExtra, "kubernetes_cluster_role_v1")) as unknown as { metadata: { name: string }; rule: Rule[] }[]).find((r) => r.metadata.name === name)!.rule;
+
+  it("appends them to that role only, after its own rules", () => {
+    const developer = rulesOf("govcloud-tenant-developer");
+    expect(developer).toHaveLength(roles.get("govcloud-tenant-developer")!.rule.length + 1);
+    expect(developer.at(-1)).toEqual({ api_groups: extra.apiGroups, resources: extra.resources, verbs: extra.verbs });
+    expect(rulesOf("govcloud-tenant-admin")).toEqual(roles.get("govcloud-tenant-admin")!.rule);
+    expect(rulesOf("govcloud-tenant-viewer")).toEqual(roles.get("govcloud-tenant-viewer")!.rule);
+  });
+});

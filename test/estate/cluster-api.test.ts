@@ -3,7 +3,7 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { EnvironmentSchema } from "../../environments/schema";
-import { clusterName, regionalClusterObjects } from "../../estate/cluster-api";
+import { AUDIT_POLICY_FILE, AUDIT_WEBHOOK_CONFIG_FILE, clusterName, regionalClusterObjects } from "../../estate/cluster-api";
 import { REPO_ROOT } from "../support/synth";
 
 // Parsed without the loader on purpose: this test is about the estate model only.
@@ -68,6 +68,27 @@ describe("regionalClusterObjects", () => {
       name: "govcloud-openstack-clouds",
       type: "Secret",
     });
+  });
+
+  it("turns on API-server audit logging to the environment's store when it declares one", () => {
+    expect(JSON.stringify(objectsOf("north"))).not.toContain("audit");
+    const region = national.regions.north!;
+    const auditLog = { endpoint: "https://audit.govcloud.gov.vn/k8s-audit", retentionDays: 400 };
+    const kcp = regionalClusterObjects({ environment: "national", regionId: "north", region, infrastructure: national.infrastructure, namespace: "x", auditLog }).find(
+      (o) => o.kind === "KubeadmControlPlane",
+    )!;
+    const spec = kcp.spec as { kubeadmConfigSpec: { clusterConfiguration: { apiServer: { extraArgs: { name: string; value: string }[]; extraVolumes: { mountPath: string }[] } }; files: { path: string; content: string }[] } };
+    const { apiServer } = spec.kubeadmConfigSpec.clusterConfiguration;
+    const args = Object.fromEntries(apiServer.extraArgs.map((a) => [a.name, a.value]));
+    expect(args).toMatchObject({ "audit-policy-file": AUDIT_POLICY_FILE, "audit-webhook-config-file": AUDIT_WEBHOOK_CONFIG_FILE, "audit-log-path": expect.any(String) });
+    const files = new Map(spec.kubeadmConfigSpec.files.map((f) => [f.path, YAML.parse(f.content)]));
+    expect(files.get(AUDIT_POLICY_FILE)).toMatchObject({ apiVersion: "audit.k8s.io/v1", kind: "Policy" });
+    expect(files.get(AUDIT_WEBHOOK_CONFIG_FILE).clusters).toEqual([{ name: "audit-store", cluster: { server: auditLog.endpoint } }]);
+    // The API server runs in a static pod: the files must be mounted into it.
+    for (const file of [AUDIT_POLICY_FILE, AUDIT_WEBHOOK_CONFIG_FILE, args["audit-log-path"]!]) {
+      expect(apiServer.extraVolumes.some((v) => file.startsWith(`${v.mountPath}/`)), file).toBe(true);
+    }
+    expect(kcp.metadata.annotations).toEqual({ "govcloud.gov.vn/audit-log-retention-days": "400" });
   });
 
   it("declares nothing for clusters that already exist", () => {

@@ -11,6 +11,7 @@ import { displayPath } from "../../environments/diagnostics";
 import { renderProviderBlocks, PROVIDER_BLOCKS_FILE } from "../../policies/engine/provider-blocks";
 import { renderPolicyCatalog, CATALOG_FILE } from "../../policies/catalog";
 import { PACKS } from "../../policies/packs";
+import { TENANT_ROLE_RULES } from "../../constructs/tenant-cluster-roles";
 import { providerSchemasDir } from "../support/provider-schema";
 import { REPO_ROOT, tempDir } from "../support/synth";
 
@@ -18,7 +19,7 @@ const tmp = tempDir("govcloud-check-");
 
 interface JsonReport {
   summary: { exitCode: number; resources: number };
-  findings: { rule: string; level: string }[];
+  findings: { rule: string; level: string; stack: string; address: string; message: string; source?: { file: string } }[];
 }
 
 describe("the national environment", () => {
@@ -28,6 +29,46 @@ describe("the national environment", () => {
     const json = JSON.parse(fs.readFileSync(out, "utf8")) as JsonReport;
     expect(json.findings.filter((f) => f.level === "mandatory")).toEqual([]);
     expect(json.summary.resources).toBeGreaterThan(100);
+  });
+});
+
+describe("plans", () => {
+  const fixture = (name: string) => path.join(REPO_ROOT, "test", "estate", "fixtures", name);
+  it("exits 1 for a plan that replaces a tenant namespace, naming it, and 0 for one that only adds resources", async () => {
+    const out = path.join(tmp, "plan.json");
+    expect(await runCheck([fixture("plan-replace-tenant-namespace.json"), "--env", "national", "--format", "json", "--output", out], REPO_ROOT)).toBe(1);
+    const json = JSON.parse(fs.readFileSync(out, "utf8")) as JsonReport;
+    expect(json.findings.map((f) => [f.rule, f.address, f.source?.file])).toEqual([
+      ["protected-resources-not-destroyed", 'kubernetes_manifest.tenant_backup_schedule["xa-ba-na/to-south"]', "environments/national/agencies/xa-ba-na.yaml"],
+      ["protected-resources-not-destroyed", 'kubernetes_namespace_v1.tenant["bo-tai-chinh"]', "environments/national/agencies/bo-tai-chinh.yaml"],
+    ]);
+    expect(await runCheck([fixture("plan-add-only.json"), "--env", "national", "--format", "json", "--output", out], REPO_ROOT)).toBe(0);
+  });
+});
+
+describe("what an environment's settings deploy", () => {
+  it("is judged by the gate: a wildcard tenant role and a privileged add-on value fail with their rule ids", async () => {
+    const dev = fs.readFileSync(path.join(REPO_ROOT, "environments", "dev.yaml"), "utf8");
+    const edited = dev
+      .replace("platform:\n  namespaces:", "platform:\n  addOns:\n    velero:\n      values:\n        kubectl:\n          containerSecurityContext:\n            privileged: true\n  namespaces:")
+      .replace("\nregions:\n", '\ntenancy:\n  extraRoleRules:\n    developer:\n      - apiGroups: ["*"]\n        resources: ["*"]\n        verbs: ["*"]\n\nregions:\n');
+    expect(edited).toContain("extraRoleRules");
+    expect(edited).toContain("privileged: true");
+    const file = path.join(tmp, "dev.yaml");
+    fs.writeFileSync(file, edited);
+    const out = path.join(tmp, "dev-report.json");
+    expect(await runCheck(["--env", file, "--format", "json", "--output", out], REPO_ROOT)).toBe(1);
+    const json = JSON.parse(fs.readFileSync(out, "utf8")) as JsonReport;
+    const summary = json.findings.map((f) => `${f.rule} ${f.stack} ${f.address.replace(/_[0-9A-F]{8}$/, "")}: ${f.message}`);
+    for (const region of ["north", "south"]) {
+      expect(summary).toContain(
+        `rbac-has-no-wildcards-or-escalation platform-${region} kubernetes_cluster_role_v1.tenant-roles_developer: rule ${TENANT_ROLE_RULES.developer.length + 1} uses the wildcard "*" in apiGroups, resources, verbs; list the API groups, resources and verbs it needs`,
+      );
+      expect(summary).toContain(
+        `helm-values-not-privileged platform-${region} helm_release.add-ons_velero_release: release velero sets kubectl.containerSecurityContext.privileged: true in its values; no exemption allows it for this release and path`,
+      );
+    }
+    expect(json.findings.filter((f) => f.level === "mandatory")).toHaveLength(4);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type ResourceValidationPolicy, type StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { type ReportViolation, type ResourceValidationPolicy, type StackValidationArgs, type StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../environments/diagnostics";
 import { loadEnvironmentConfig } from "../../environments";
@@ -12,7 +12,8 @@ import { parseYaml } from "../../environments/loader";
 import { EnvironmentSchema } from "../../environments/schema";
 import { ENVIRONMENT_LIMITS } from "../../environments";
 import { evaluate } from "../../policies/engine/evaluate";
-import { loadDocuments, loadPlan, planStackName } from "../../policies/engine/load";
+import { loadDocuments, loadPlan, loadPlanFile, type PlanJson, planStackName, removedByPlan } from "../../policies/engine/load";
+import { checkContext } from "../../policies/lib/check-context";
 import { settingsOf } from "../../policies/engine/settings";
 import { agencyOfKey, applySuppressions, globToRegExp, type Suppression, vietnamDate } from "../../policies/engine/suppressions";
 import type { ActiveRule, Finding } from "../../policies/engine/types";
@@ -236,6 +237,64 @@ describe("evaluation", () => {
     expect(findings.map((f) => [f.stack, f.address, f.message])).toEqual([
       ["a", "", "2 resources"],
       ["a", "kubernetes_namespace_v1.two", "about two"],
+    ]);
+  });
+});
+
+describe("what stack rules see beyond their resources", () => {
+  const seen: string[] = [];
+  const recorder = (scope?: "stack" | "check"): ActiveRule => ({
+    id: `record-${scope ?? "stack"}`,
+    pack: "test",
+    level: "mandatory",
+    config: {},
+    policy: {
+      name: `record-${scope ?? "stack"}`,
+      description: "x",
+      ...(scope === undefined ? {} : { scope }),
+      validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+        const { stack, plan, today } = checkContext(args);
+        seen.push(`${scope ?? "stack"} ${stack || "(all)"}: ${args.resources.length} resources, ${plan === undefined ? "no plan" : "plan"}, ${today}`);
+        if (plan !== undefined) report("gone", `${stack}::kubernetes_namespace_v1.tenant["b"]`);
+      },
+    } as StackValidationPolicy,
+  });
+  const plan: PlanJson = {
+    resource_changes: [
+      { address: 'kubernetes_namespace_v1.tenant["b"]', mode: "managed", type: "kubernetes_namespace_v1", name: "tenant", index: "b", change: { actions: ["delete"], before: { metadata: [{ name: "tenant-b" }] } } },
+    ],
+  };
+  const { resources } = loadDocuments({ folder: { resource: { kubernetes_namespace_v1: { a: { metadata: { name: "a" } } } } } });
+
+  it("run per stack (stacks without resources too) with their plan, or once over every stack for scope check; the day of the check", async () => {
+    seen.length = 0;
+    const removed = removedByPlan("planned", plan);
+    expect(removed.map((r) => [r.address, r.key, r.actions, r.props])).toEqual([['kubernetes_namespace_v1.tenant["b"]', "b", ["delete"], { metadata: [{ name: "tenant-b" }] }]]);
+    const findings = await evaluate(resources, [recorder(), recorder("check")], {
+      stacks: ["folder", "planned"],
+      plans: new Map([["planned", plan as Readonly<Record<string, unknown>>]]),
+      removed,
+      now: new Date("2026-12-31T17:30:00Z"),
+    });
+    expect(seen).toEqual([
+      "stack folder: 1 resources, no plan, 2027-01-01",
+      "stack planned: 0 resources, plan, 2027-01-01",
+      "check (all): 1 resources, no plan, 2027-01-01",
+    ]);
+    // A finding about an instance the plan destroys is located at its address and key.
+    expect(findings.map((f) => [f.rule, f.stack, f.address, f.key])).toEqual([["record-stack", "planned", 'kubernetes_namespace_v1.tenant["b"]', "b"]]);
+  });
+
+  it("reads a plan that has resource_changes but no planned_values", () => {
+    const dir = tempDir();
+    const file = path.join(dir, "tenants-north-000.plan.json");
+    fs.writeFileSync(file, JSON.stringify(plan));
+    const loaded = loadPlanFile(file);
+    expect([loaded.resources.length, loaded.stacks, loaded.removed?.map((r) => r.address), [...(loaded.plans?.keys() ?? [])]]).toEqual([
+      0,
+      ["tenants-north-000"],
+      ['kubernetes_namespace_v1.tenant["b"]'],
+      ["tenants-north-000"],
     ]);
   });
 });

@@ -6,3 +6,6 @@
 import "./packs/kubernetes-security";
 import "./packs/tenant-isolation";
 import "./packs/data-residency";
+import "./packs/backup";
+import "./packs/green";
+import "./packs/security-level";

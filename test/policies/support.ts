@@ -4,7 +4,7 @@
  * runs chosen rules over them.
  */
 import { evaluate } from "../../policies/engine/evaluate";
-import { loadDocuments } from "../../policies/engine/load";
+import { type LoadedResources, loadDocuments, loadPlan, type PlanJson, removedByPlan } from "../../policies/engine/load";
 import type { TerraformJsonDocument } from "../../policies/engine/expand";
 import type { ActiveRule, Finding } from "../../policies/engine/types";
 import { PACKS } from "../../policies/packs";
@@ -19,23 +19,57 @@ export const TEST_CONFIG: Readonly<Record<string, Record<string, unknown>>> = {
   "endpoints-in-country": { allowedDomains: ["govcloud.gov.vn"] },
 };
 
-/** Runs the named rules (as their packs configure them) over documents keyed by stack. */
+export interface CheckFixtureOptions {
+  /** Rule configuration by rule id, over each rule's schema defaults. @default TEST_CONFIG */
+  readonly config?: Readonly<Record<string, Record<string, unknown>>>;
+  /** The day of the check. @default - today */
+  readonly now?: Date;
+}
+
+/**
+ * Runs the named rules (as their packs configure them: level, the schema's defaults, then
+ * `options.config`) over documents keyed by stack.
+ */
 export async function check(
   ruleIds: string | readonly string[],
   docs: Readonly<Record<string, TerraformJsonDocument>>,
-  config: Readonly<Record<string, Record<string, unknown>>> = TEST_CONFIG,
+  options: CheckFixtureOptions = {},
 ): Promise<Finding[]> {
+  return checkLoaded(ruleIds, loadDocuments(docs), options);
+}
+
+/** The same over `terraform show -json` plans keyed by stack, as `govcloud check plan.json` reads them. */
+export async function checkPlans(ruleIds: string | readonly string[], plans: Readonly<Record<string, PlanJson>>, options: CheckFixtureOptions = {}): Promise<Finding[]> {
+  const loaded: LoadedResources = {
+    resources: Object.entries(plans).flatMap(([stack, plan]) => loadPlan(stack, plan)),
+    stacks: Object.keys(plans),
+    plans: new Map(Object.entries(plans)),
+    removed: Object.entries(plans).flatMap(([stack, plan]) => removedByPlan(stack, plan)),
+  };
+  return checkLoaded(ruleIds, loaded, options);
+}
+
+async function checkLoaded(ruleIds: string | readonly string[], loaded: LoadedResources, options: CheckFixtureOptions): Promise<Finding[]> {
+  const config = options.config ?? TEST_CONFIG;
   const ids = typeof ruleIds === "string" ? [ruleIds] : ruleIds;
   const rules: ActiveRule[] = ids.map((id) => {
     for (const pack of PACKS) {
       const entry = pack.rules.find((e) => e.rule.name === id);
       if (entry !== undefined) {
-        return { id, pack: pack.name, level: entry.level === "disabled" ? "advisory" : entry.level, policy: entry.rule, config: config[id] ?? {} };
+        const defaults = Object.fromEntries(
+          Object.entries(entry.rule.configSchema?.properties ?? {}).flatMap(([key, schema]) => ((schema as { default?: unknown }).default === undefined ? [] : [[key, (schema as { default?: unknown }).default]])),
+        );
+        return { id, pack: pack.name, level: entry.level === "disabled" ? "advisory" : entry.level, policy: entry.rule, config: { ...defaults, ...(config[id] ?? TEST_CONFIG[id] ?? {}) } };
       }
     }
     throw new Error(`no rule ${id}`);
   });
-  return evaluate(loadDocuments(docs).resources, rules);
+  return evaluate(loaded.resources, rules, {
+    stacks: loaded.stacks,
+    ...(loaded.plans === undefined ? {} : { plans: loaded.plans as ReadonlyMap<string, Readonly<Record<string, unknown>>> }),
+    ...(loaded.removed === undefined ? {} : { removed: loaded.removed }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
 }
 
 /** Findings as `address: message`, for exact assertions. */

@@ -170,6 +170,49 @@ describe("services-not-exposed-without-approval", () => {
   });
 });
 
+describe("helm-values-not-privileged", () => {
+  const rule = "helm-values-not-privileged";
+  const release = (name: string, values: string[], set: { name: string; value: string }[] = []) => ({ name, chart: name, values, ...(set.length > 0 ? { set } : {}) });
+  it("passes restricted values and the exempted paths of the add-ons that need the node", async () => {
+    const doc = plain({
+      helm_release: {
+        kepler: release("kepler", ["daemonset:\n  securityContext:\n    privileged: true\n"]),
+        monitoring: release("monitoring", ["prometheus-node-exporter:\n  hostNetwork: true\n  hostPID: true\ngrafana:\n  containerSecurityContext:\n    allowPrivilegeEscalation: false\n"]),
+        velero: release("velero", ["nodeAgent:\n  privileged: true\n"]),
+      },
+    });
+    expect(await check(rule, doc)).toEqual([]);
+  });
+  it("flags every other privileged setting, in values documents, set entries and list items", async () => {
+    const doc = plain({
+      helm_release: {
+        monitoring: release(
+          "monitoring",
+          ["grafana:\n  securityContext:\n    privileged: true\n", "prometheus-node-exporter:\n  hostIPC: true\nextraContainers:\n  - name: debug\n    securityContext:\n      allowPrivilegeEscalation: true\n"],
+          [{ name: "kube-state-metrics.hostNetwork", value: "true" }],
+        ),
+        kepler: release("kepler", ["daemonset:\n  hostPID: true\n"]),
+      },
+    });
+    expect(summary(await check(rule, doc))).toEqual([
+      "helm_release.kepler: release kepler sets daemonset.hostPID: true in its values; no exemption allows it for this release and path",
+      "helm_release.monitoring: release monitoring sets grafana.securityContext.privileged: true in its values; no exemption allows it for this release and path",
+      "helm_release.monitoring: release monitoring sets prometheus-node-exporter.hostIPC: true in its values; no exemption allows it for this release and path",
+      "helm_release.monitoring: release monitoring sets extraContainers[0].securityContext.allowPrivilegeEscalation: true in its values; no exemption allows it for this release and path",
+      "helm_release.monitoring: release monitoring sets kube-state-metrics.hostNetwork=true (set); no exemption allows it for this release and path",
+    ]);
+  });
+  it("refuses values it cannot read without YAML aliases, and takes exemptions from its configuration", async () => {
+    const aliased = plain({ helm_release: { x: release("x", ["ctx: &ctx\n  privileged: true\npod:\n  securityContext: *ctx\n"]) } });
+    expect(summary(await check(rule, aliased))).toEqual([
+      expect.stringMatching(/^helm_release\.x: release x: values document 1 cannot be read without resolving YAML aliases/),
+    ]);
+    const listed = plain({ helm_release: { x: release("x", ["sidecars:\n  - securityContext:\n      privileged: true\n"]) } });
+    const exemptions = { x: { "sidecars[*].securityContext.privileged": "the vendor's storage driver needs the host" } };
+    expect(await check(rule, listed, { config: { [rule]: { exemptions } } })).toEqual([]);
+  });
+});
+
 it("the compliant fixture really is compliant with every kubernetes-security rule", async () => {
   const rules = [
     "containers-run-as-non-root",
