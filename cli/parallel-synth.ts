@@ -1,17 +1,15 @@
 /**
- * Synthesis on both cores. A national estate has about a hundred tenant stacks; the main thread
- * synthesizes half of them while a worker thread synthesizes the other half. The worker is
- * started before the configuration is read, so its start-up (tsx, cdktf, provider bindings)
- * overlaps with that work. The output does not depend on the split: stacks are independent.
+ * Synthesis on both cores (GOVCLOUD_THREADS=2). A national estate has about a hundred tenant
+ * stacks; the main thread synthesizes half of them while a worker thread synthesizes the other
+ * half. The worker is started before the configuration is read, so its start-up (tsx, cdktf,
+ * provider bindings) overlaps with that work. The output does not depend on the split: stacks
+ * are independent.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Estate } from "../estate/estate";
 import { BlockingWorker } from "./blocking-worker";
 import type { SynthJob } from "./synth-worker";
-
-/** Below this many agency files, one thread is faster than starting a second. */
-export const PARALLEL_MIN_AGENCIES = 200;
 
 export class SynthWorker {
   private readonly worker = new BlockingWorker<SynthJob, true>(path.join(__dirname, "synth-worker.cjs"));
