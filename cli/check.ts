@@ -16,6 +16,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import writeFileAtomic from "write-file-atomic";
 import { displayPath, UserError } from "../environments/diagnostics";
 import { lazyImport } from "../policies/engine/lazy";
+import { reportFailure } from "./failure";
 
 const DEFAULT_ENV = "national";
 export const FORMATS = ["text", "json", "sarif", "junit"] as const;
@@ -103,17 +104,7 @@ export async function executeCheck(repoRoot: string, inputs: readonly string[], 
     }
     return result.exitCode;
   } catch (error) {
-    if (error instanceof UserError) {
-      process.stderr.write(`${error.message}\n`);
-      const count = error.diagnostics.length;
-      if (count > 1) process.stderr.write(`govcloud: ${count} problems; nothing was checked\n`);
-      return 2;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`govcloud: internal error: ${message}\n`);
-    if (process.env.GOVCLOUD_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ""}\n`);
-    else process.stderr.write("govcloud: set GOVCLOUD_DEBUG=1 to see where it happened, and please report it\n");
-    return 1;
+    return reportFailure(error, "nothing was checked");
   }
 }
 

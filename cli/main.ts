@@ -16,6 +16,7 @@ import { onboardCommand } from "./onboard";
 import { addressesCommand } from "./addresses";
 import { checkCommand } from "./check";
 import { reportCommand } from "./report";
+import { reportFailure } from "./failure";
 import { synthesize } from "./synth";
 
 /** The repository this CLI belongs to: environments and state paths are relative to it. */
@@ -127,16 +128,6 @@ export function run(argv: readonly string[]): number {
       // --help and --version end here with code 0; usage errors were already printed.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof UserError) {
-      process.stderr.write(`${error.message}\n`);
-      const count = error.diagnostics.length;
-      if (count > 1) process.stderr.write(`govcloud: ${count} problems; nothing was written\n`);
-      return 2;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`govcloud: internal error: ${message}\n`);
-    if (process.env.GOVCLOUD_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ""}\n`);
-    else process.stderr.write("govcloud: set GOVCLOUD_DEBUG=1 to see where it happened, and please report it\n");
-    return 1;
+    return reportFailure(error);
   }
 }

@@ -1,35 +1,20 @@
 import { Aspects, DefaultTokenResolver, type IAspect, StringConcat, TerraformResource, TerraformStack, Token, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
-import { isLabelKey, isLabelValue, MANIFEST_TEMPLATE_METADATA, UNLABELLED_RESOURCE_TYPES } from "../estate/green-labels";
+import { isLabelKey, isLabelValue, MANIFEST_TEMPLATE_METADATA, TEMPLATE_METADATA_PATHS, UNLABELLED_RESOURCE_TYPES } from "../estate/green-labels";
 import { ForEachDataStack } from "./for-each";
 import { HelmAddOn } from "./helm-add-on";
 
 /**
  * Where typed resources keep the metadata of the templates they stamp out, as the getters of
- * the provider classes spell them: pod templates, and a CronJob's Job template as well.
+ * the provider classes spell them (camelCase): pod templates, and a CronJob's Job template too.
  */
-const TEMPLATE_METADATA: Readonly<Record<string, readonly (readonly string[])[]>> = Object.fromEntries([
-  ...[
-    "kubernetes_deployment",
-    "kubernetes_deployment_v1",
-    "kubernetes_stateful_set",
-    "kubernetes_stateful_set_v1",
-    "kubernetes_daemonset",
-    "kubernetes_daemon_set_v1",
-    "kubernetes_replication_controller",
-    "kubernetes_replication_controller_v1",
-    "kubernetes_job",
-    "kubernetes_job_v1",
-  ].map((type) => [type, [["spec", "template", "metadata"]]]),
-  ...["kubernetes_cron_job", "kubernetes_cron_job_v1"].map((type) => [
+const TEMPLATE_METADATA: Readonly<Record<string, readonly (readonly string[])[]>> = Object.fromEntries(
+  Object.entries(TEMPLATE_METADATA_PATHS).map(([type, paths]) => [
     type,
-    [
-      ["spec", "jobTemplate", "metadata"],
-      ["spec", "jobTemplate", "spec", "template", "metadata"],
-    ],
+    paths.map((p) => p.map((step) => step.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()))),
   ]),
-]);
+);
 
 
 /** Types without labels of their own (docs/green-labels.md); kept with the labels in estate/green-labels.ts, which the green policy reads too. */

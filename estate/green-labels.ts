@@ -132,3 +132,30 @@ export function managementRegionId(env: Pick<Environment, "managementCluster" | 
   if (first === undefined) throw new Error("internal: an environment without regions");
   return first;
 }
+
+/**
+ * Resource types that stamp out pod templates, and where the templates' metadata is, in
+ * Terraform's block names: the green labels go there too (the aspect sets them, the green
+ * policy checks them).
+ */
+export const TEMPLATE_METADATA_PATHS: Readonly<Record<string, readonly (readonly string[])[]>> = Object.fromEntries([
+  ...[
+    "kubernetes_deployment",
+    "kubernetes_deployment_v1",
+    "kubernetes_stateful_set",
+    "kubernetes_stateful_set_v1",
+    "kubernetes_daemonset",
+    "kubernetes_daemon_set_v1",
+    "kubernetes_replication_controller",
+    "kubernetes_replication_controller_v1",
+    "kubernetes_job",
+    "kubernetes_job_v1",
+  ].map((type) => [type, [["spec", "template", "metadata"]]]),
+  ...["kubernetes_cron_job", "kubernetes_cron_job_v1"].map((type) => [
+    type,
+    [
+      ["spec", "job_template", "metadata"],
+      ["spec", "job_template", "spec", "template", "metadata"],
+    ],
+  ]),
+]);

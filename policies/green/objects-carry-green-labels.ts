@@ -13,6 +13,7 @@ import { kindOf, labelsOf, metadataOf, TENANT_LABEL, TENANT_NAMESPACE_PREFIX } f
 import { ruleId } from "../lib/terraform-type";
 import { at, block, isObject } from "../lib/values";
 import type { GovcloudResourcePolicy } from "../engine/types";
+import { TEMPLATE_METADATA_PATHS } from "../../estate/green-labels";
 
 export interface Config {
   /** Helm release name -> the values paths that take the labels of the objects its chart renders. */
@@ -23,27 +24,7 @@ export interface Config {
 const DEFAULT_HELM_LABEL_PATHS: Config["helmLabelPaths"] = Object.fromEntries(ADD_ON_NAMES.map((name) => [name, ADD_ON_REQUIREMENTS[name].labelValuePaths]));
 
 /** Where typed resources keep the metadata of their templates, in Terraform's block names. */
-const TEMPLATE_METADATA: Readonly<Record<string, readonly (readonly string[])[]>> = Object.fromEntries([
-  ...[
-    "kubernetes_deployment",
-    "kubernetes_deployment_v1",
-    "kubernetes_stateful_set",
-    "kubernetes_stateful_set_v1",
-    "kubernetes_daemonset",
-    "kubernetes_daemon_set_v1",
-    "kubernetes_replication_controller",
-    "kubernetes_replication_controller_v1",
-    "kubernetes_job",
-    "kubernetes_job_v1",
-  ].map((type) => [type, [["spec", "template", "metadata"]]]),
-  ...["kubernetes_cron_job", "kubernetes_cron_job_v1"].map((type) => [
-    type,
-    [
-      ["spec", "job_template", "metadata"],
-      ["spec", "job_template", "spec", "template", "metadata"],
-    ],
-  ]),
-]);
+const TEMPLATE_METADATA = TEMPLATE_METADATA_PATHS;
 
 /** Every problem with one set of labels, as phrases after "<where> ...": missing green keys, green values that are not label values. */
 function labelProblems(labels: unknown, required: readonly string[]): string[] {
