@@ -40,6 +40,22 @@ describe("the policy gate of govcloud synth", () => {
       addOnValues('    monitoring:\n      values:\n        grafana:\n          plugins: ["https://grafana.com/api/plugins/x/versions/1/download"]'),
       /national\.yaml:\d+:\d+: platform-north\/helm_release\.\S+: \[endpoints-in-country\] Helm value https:\/\/grafana\.com\/\S+ is on grafana\.com, outside Vietnam/,
     ],
+    [
+      "a privileged container in Helm values",
+      addOnValues("    ingress-nginx:\n      values:\n        controller:\n          containerSecurityContext:\n            privileged: true"),
+      /national\.yaml:\d+:\d+: platform-north\/helm_release\.\S+: \[helm-values-not-privileged\] .*privileged/,
+    ],
+    [
+      "a wildcard Role",
+      (text: string) =>
+        text.replace("tenancy:\n", "tenancy:\n  extraRoleRules:\n    developer:\n      - apiGroups: [\"*\"]\n        resources: [\"*\"]\n        verbs: [\"*\"]\n"),
+      /national\.yaml:\d+:\d+: platform-north\/kubernetes_cluster_role_v1\.\S+: \[rbac-has-no-wildcards-or-escalation\]/,
+    ],
+    [
+      "a backup endpoint outside Vietnam",
+      (text: string) => text.replace("endpoint: https://s3-vault.north.govcloud.gov.vn", "endpoint: https://s3.ap-southeast-1.amazonaws.com"),
+      /national\.yaml:\d+:\d+: backup\.regions\.north\.objectLock\.endpoint: \[endpoints-in-country\] .*s3\.ap-southeast-1\.amazonaws\.com' is not in Vietnam/,
+    ],
   ])("fails on %s with the rule, the resource and the source file", (_name, edit, expected) => {
     const result = cli("synth", "--env", variant(_name.replace(/\W+/g, "-"), edit), "--out", out);
     expect(result.code).toBe(2);
