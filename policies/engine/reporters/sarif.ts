@@ -1,5 +1,5 @@
 /**
- * SARIF 2.1.0, for code scanning: one run; rules with their descriptions, help link and tags
+ * SARIF 2.1.0, for code scanning: one run; rules with their descriptions, help (the catalog) and tags
  * (pack and legal basis); results located at the agency or environment YAML line that produced
  * the resource, with the Terraform address as logical location. Suppressed findings are results
  * with an accepted external suppression.
@@ -14,7 +14,8 @@ export function buildSarif(result: CheckResult, version: string): sarif.Log {
     id: r.id,
     shortDescription: { text: r.description },
     fullDescription: { text: `${r.description} ${r.explanation === r.description ? "" : r.explanation}`.trim() },
-    helpUri: `${CATALOG_PATH}#${r.id}`,
+    // helpUri must be an absolute URI; the catalog lives in the repository, so it is named in help.
+    help: { text: `See ${CATALOG_PATH}#${r.id}.`, markdown: `See [${CATALOG_PATH}](${CATALOG_PATH}#${r.id}).` },
     defaultConfiguration: r.level === "disabled" ? { enabled: false, level: "none" } : { level: r.level === "mandatory" ? "error" : "warning" },
     properties: {
       tags: [r.pack, ...r.controls.map((c) => (c.control === undefined ? c.source : `${c.source} ${c.control}`))],
