@@ -3,7 +3,6 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { AgencySchema } from "../../environments/agency-schema";
-import { EnvironmentSchema } from "../../environments/schema";
 import { Velero } from "../../constructs/add-ons/velero";
 import { BackupLocations } from "../../constructs/backup-locations";
 import { RestoreDrill } from "../../constructs/restore-drill";
@@ -11,8 +10,9 @@ import { TenantBackupSchedules } from "../../constructs/tenant-backup-schedules"
 import { planBackups, SCHEDULE_BLOCK, tenantBackup } from "../../estate/backup";
 import type { Blocks } from "../../estate/tenant-model";
 import { REPO_ROOT, resourcesOf, synthConstructs } from "../support/synth";
+import { NATIONAL } from "../support/fixtures";
 
-const national = EnvironmentSchema.parse(YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "environments/national.yaml"), "utf8")));
+const national = NATIONAL;
 const agency = AgencySchema.parse(
   YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "environments/national/agencies/bo-tai-chinh.yaml"), "utf8")),
 );

@@ -1,31 +1,19 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Agency, AgencySchema, WORKLOAD_TEMPLATES, type WorkloadTemplate } from "../../environments/agency-schema";
-import { EnvironmentSchema } from "../../environments/schema";
 import { ownershipLabels } from "../../constructs/labels";
 import { TenantWorkloads, WORKLOAD_BLOCKS } from "../../constructs/tenant-workloads";
 import { type Blocks, type TenantContext, TENANT_LABELS, addInstance, tenantNamespace } from "../../estate/tenant-model";
 import { addWorkloadInstances, NODE_ROLE_LABEL, workloadBlock } from "../../estate/workload-instances";
 import { checkTerraformJson, loadProviderSchemas, type ProviderSchemas, providerSchemasDir } from "../support/provider-schema";
-import { REPO_ROOT, synthConstructs, type TerraformJson } from "../support/synth";
+import {  synthConstructs, type TerraformJson } from "../support/synth";
+import { NATIONAL, SAMPLE_IMAGE, SAMPLE_MODEL, WORKLOAD_SAMPLES } from "../support/fixtures";
 
-const national = EnvironmentSchema.parse(YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "environments/national.yaml"), "utf8")));
+const national = NATIONAL;
 const REGISTRIES = new Set(Object.values(national.regions).map((r) => r.registries.images));
 
-const digest = (c: string) => c.repeat(64);
-const IMAGE = `registry.north.govcloud.gov.vn/bo-tai-chinh/app@sha256:${digest("a")}`;
-const MODEL = `oci://registry.north.govcloud.gov.vn/models/phogpt@sha256:${digest("b")}`;
-
-const SAMPLES: Record<WorkloadTemplate, Record<string, unknown>> = {
-  "web-service": { template: "web-service", system: "portal", image: IMAGE, host: "portal.mof.gov.vn", env: { LOG_LEVEL: "info" } },
-  worker: { template: "worker", system: "portal", image: IMAGE },
-  "scheduled-job": { template: "scheduled-job", system: "portal", image: IMAGE, schedule: "0 2 * * *" },
-  "stateful-service": { template: "stateful-service", system: "portal", image: IMAGE },
-  "open-data-api": { template: "open-data-api", system: "portal", image: IMAGE, host: "data.mof.gov.vn" },
-  "ai-inference": { template: "ai-inference", system: "portal", image: IMAGE, model: MODEL },
-};
+const IMAGE = SAMPLE_IMAGE;
+const MODEL = SAMPLE_MODEL;
+const SAMPLES = WORKLOAD_SAMPLES;
 
 function agency(id: string, workloads: Record<string, unknown>): Agency {
   return AgencySchema.parse({

@@ -1,10 +1,7 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import fc from "fast-check";
-import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { type Agency, AgencySchema } from "../../environments/agency-schema";
-import { type Environment, EnvironmentSchema } from "../../environments/schema";
+import { type Environment } from "../../environments/schema";
 import {
   backupClassification,
   backupCron,
@@ -15,10 +12,9 @@ import {
   tenantBackup,
 } from "../../estate/backup";
 import { backupPartners, backupSources, maxCopyRegions } from "../../estate/backup-topology";
-import { REPO_ROOT } from "../support/synth";
+import { NATIONAL } from "../support/fixtures";
 
-// Parsed without the loader on purpose: this test is about the estate model only.
-const national = EnvironmentSchema.parse(YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "environments/national.yaml"), "utf8")));
+const national = NATIONAL;
 const IMAGE = `registry.north.govcloud.gov.vn/bo-tai-chinh/app@sha256:${"a".repeat(64)}`;
 
 function agency(overrides: Record<string, unknown> = {}): Agency {

@@ -1,12 +1,8 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { EnvironmentSchema } from "../../environments/schema";
 import { checkRegionCapacity, regionCapacity } from "../../estate/capacity";
-import { REPO_ROOT } from "../support/synth";
+import { NATIONAL } from "../support/fixtures";
 
-const national = EnvironmentSchema.parse(YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "environments/national.yaml"), "utf8")));
+const national = NATIONAL;
 
 describe("regionCapacity", () => {
   it("counts the tenant-facing pools and leaves the system pool to the platform", () => {

@@ -1,13 +1,9 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { EnvironmentSchema } from "../../environments/schema";
 import { AUDIT_POLICY_FILE, AUDIT_WEBHOOK_CONFIG_FILE, clusterName, regionalClusterObjects } from "../../estate/cluster-api";
-import { REPO_ROOT } from "../support/synth";
+import { NATIONAL } from "../support/fixtures";
 
-// Parsed without the loader on purpose: this test is about the estate model only.
-const national = EnvironmentSchema.parse(YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "environments/national.yaml"), "utf8")));
+const national = NATIONAL;
 
 function objectsOf(regionId: string) {
   const region = national.regions[regionId]!;

@@ -1,13 +1,9 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { AgencySchema } from "../../environments/agency-schema";
-import { EnvironmentSchema } from "../../environments/schema";
 import { isLabelValue, labelSlug, managementRegionId, regionGreenLabels, tenantGreenLabels } from "../../estate/green-labels";
-import { REPO_ROOT } from "../support/synth";
+import { NATIONAL } from "../support/fixtures";
 
-const national = EnvironmentSchema.parse(YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "environments/national.yaml"), "utf8")));
+const national = NATIONAL;
 
 describe("green labels", () => {
   it("describe a region with label-safe values", () => {

@@ -1,12 +1,8 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { EnvironmentSchema } from "../../environments/schema";
 import { greenTargetProblems, todayInVietnam } from "../../estate/green-targets";
-import { REPO_ROOT } from "../support/synth";
+import { NATIONAL } from "../support/fixtures";
 
-const national = EnvironmentSchema.parse(YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "environments/national.yaml"), "utf8")));
+const national = NATIONAL;
 
 /** national's regions and green settings, with changes. */
 function input(changes: { pue?: number; renewableShare?: number; exemptions?: { region: string; expires: string; approvedBy: string }[] } = {}) {

@@ -1,31 +1,18 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import fc from "fast-check";
-import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { type Agency, AgencySchema, WORKLOAD_TEMPLATES, type WorkloadTemplate } from "../../environments/agency-schema";
-import { type Environment, EnvironmentSchema } from "../../environments/schema";
+import { type Environment } from "../../environments/schema";
 import { ownershipLabels } from "../../constructs/labels";
 import { type Blocks, type InstanceValues, type TenantContext, TENANT_LABELS, tenantNamespace } from "../../estate/tenant-model";
 import { addWorkloadInstances, CONFIG_HASH_ANNOTATION, NODE_ROLE_LABEL, workloadBlock } from "../../estate/workload-instances";
-import { REPO_ROOT } from "../support/synth";
+import { NATIONAL, SAMPLE_IMAGE, SAMPLE_MODEL, WORKLOAD_SAMPLES } from "../support/fixtures";
 
-// Parsed without the loader on purpose: this test is about the estate model only.
-const national = EnvironmentSchema.parse(YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "environments/national.yaml"), "utf8")));
+const national = NATIONAL;
 
+const IMAGE = SAMPLE_IMAGE;
+const MODEL = SAMPLE_MODEL;
 const digest = (c: string) => c.repeat(64);
-const IMAGE = `registry.north.govcloud.gov.vn/bo-tai-chinh/app@sha256:${digest("a")}`;
-const MODEL = `oci://registry.north.govcloud.gov.vn/models/phogpt@sha256:${digest("b")}`;
-
-/** One small workload of each template, as an agency would write it. */
-const SAMPLES: Record<WorkloadTemplate, Record<string, unknown>> = {
-  "web-service": { template: "web-service", system: "portal", image: IMAGE, host: "portal.mof.gov.vn", env: { LOG_LEVEL: "info" } },
-  worker: { template: "worker", system: "portal", image: IMAGE },
-  "scheduled-job": { template: "scheduled-job", system: "portal", image: IMAGE, schedule: "0 2 * * *" },
-  "stateful-service": { template: "stateful-service", system: "portal", image: IMAGE },
-  "open-data-api": { template: "open-data-api", system: "portal", image: IMAGE, host: "data.mof.gov.vn" },
-  "ai-inference": { template: "ai-inference", system: "portal", image: IMAGE, model: MODEL },
-};
+const SAMPLES = WORKLOAD_SAMPLES;
 
 function agency(workloads: Record<string, unknown>, overrides: Record<string, unknown> = {}): Agency {
   return AgencySchema.parse({

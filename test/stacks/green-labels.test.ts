@@ -4,12 +4,10 @@
  * `kubernetes_manifest` objects, and the Helm releases' label values. Checked over everything,
  * not a sample.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synthesize } from "../../cli/synth";
-import { EnvironmentSchema } from "../../environments/schema";
 import { UNLABELLED_RESOURCE_TYPES } from "../../constructs/green-labels-aspect";
 import {
   GREEN_LABELS,
@@ -20,6 +18,7 @@ import {
   TENANT_GREEN_LABEL_KEYS,
 } from "../../estate/green-labels";
 import { readStacks, REPO_ROOT, tempDir, type TerraformJson } from "../support/synth";
+import { NATIONAL } from "../support/fixtures";
 
 type Json = Record<string, unknown>;
 
@@ -75,7 +74,7 @@ interface Labelled {
   readonly tenant?: string;
 }
 
-const env = EnvironmentSchema.parse(YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "environments/national.yaml"), "utf8")));
+const env = NATIONAL;
 const out = tempDir();
 let stacks: Map<string, TerraformJson>;
 

@@ -1,0 +1,27 @@
+/**
+ * Shared test data: the national environment parsed without the loader (tests of the estate
+ * model and constructs are not about loading), and one small workload of each template.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import YAML from "yaml";
+import type { WorkloadTemplate } from "../../environments/agency-schema";
+import { type Environment, EnvironmentSchema } from "../../environments/schema";
+import { REPO_ROOT } from "./synth";
+
+/** environments/national.yaml, validated by the schema. */
+export const NATIONAL: Environment = EnvironmentSchema.parse(YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "environments/national.yaml"), "utf8")));
+
+const digest = (c: string) => c.repeat(64);
+export const SAMPLE_IMAGE = `registry.north.govcloud.gov.vn/bo-tai-chinh/app@sha256:${digest("a")}`;
+export const SAMPLE_MODEL = `oci://registry.north.govcloud.gov.vn/models/phogpt@sha256:${digest("b")}`;
+
+/** One small workload of each template, as an agency would write it. */
+export const WORKLOAD_SAMPLES: Readonly<Record<WorkloadTemplate, Record<string, unknown>>> = {
+  "web-service": { template: "web-service", system: "portal", image: SAMPLE_IMAGE, host: "portal.mof.gov.vn", env: { LOG_LEVEL: "info" } },
+  worker: { template: "worker", system: "portal", image: SAMPLE_IMAGE },
+  "scheduled-job": { template: "scheduled-job", system: "portal", image: SAMPLE_IMAGE, schedule: "0 2 * * *" },
+  "stateful-service": { template: "stateful-service", system: "portal", image: SAMPLE_IMAGE },
+  "open-data-api": { template: "open-data-api", system: "portal", image: SAMPLE_IMAGE, host: "data.mof.gov.vn" },
+  "ai-inference": { template: "ai-inference", system: "portal", image: SAMPLE_IMAGE, model: SAMPLE_MODEL },
+};
