@@ -48,7 +48,8 @@ export function createProgram(): Command {
       const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
       const total = result.stacks.reduce((n, s) => n + s.resources, 0);
       const out = path.relative(process.cwd(), result.outdir) || ".";
-      process.stdout.write(`Synthesized environment '${opts.env}' to ${out}/ in ${ms} ms (deploy in this order):\n`);
+      const reused = result.reused > 0 ? `; ${result.reused} unchanged stack(s) reused` : "";
+      process.stdout.write(`Synthesized environment '${opts.env}' to ${out}/ in ${ms} ms${reused} (deploy in this order):\n`);
       for (const stack of result.stacks) {
         const after = stack.dependencies.length > 0 ? `  after ${stack.dependencies.join(", ")}` : "";
         process.stdout.write(`  ${stack.name.padEnd(24)} ${String(stack.resources).padStart(6)} resources${after}\n`);

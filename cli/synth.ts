@@ -12,6 +12,7 @@ import { loadEstate } from "./load-estate";
 import { replaceDirectory } from "./output-directory";
 import { adoptStacks, SynthWorker } from "./parallel-synth";
 import { PolicyGate } from "./policy-gate";
+import { codeFingerprint, copyStacks, reusableStacks, stackFingerprints, writeFingerprints } from "./stack-reuse";
 import { buildSources, writeSources } from "./source-map-file";
 
 export interface SynthOptions {
@@ -40,6 +41,8 @@ export interface SynthResult {
   readonly stacks: readonly StackSummary[];
   /** The tenant-stack lock file, when this run updated it. */
   readonly lockUpdated?: string;
+  /** Stacks copied unchanged from the previous output instead of synthesized again. */
+  readonly reused: number;
 }
 
 /** Synthesizes one environment. Throws UserError for bad input; earlier output stays intact. */
@@ -53,11 +56,15 @@ export function synthesize(options: SynthOptions): SynthResult {
     gate = options.policyGate ? new PolicyGate() : undefined;
     const outdir = path.resolve(options.out);
     const plan = planStacks(loaded.estate);
+    // Stacks whose inputs did not change since the previous output are copied, not rebuilt.
+    const fingerprints = stackFingerprints(loaded.estate, codeFingerprint(options.repoRoot));
+    const reused = reusableStacks(outdir, fingerprints);
     const stacks = replaceDirectory(outdir, (temp) => {
+      copyStacks(outdir, temp, reused);
       // Tenant stacks alternate between the threads; the main thread also takes the rest.
-      const tenantStacks = loaded.estate.tenantStacks.map((s) => s.name);
+      const tenantStacks = loaded.estate.tenantStacks.map((s) => s.name).filter((name) => !reused.has(name));
       const offloaded = worker === undefined ? [] : tenantStacks.filter((_, i) => i % 2 === 1);
-      const local = plan.map((s) => s.name).filter((name) => !offloaded.includes(name));
+      const local = plan.map((s) => s.name).filter((name) => !reused.has(name) && !offloaded.includes(name));
       const workerOut = `${temp}.worker`;
       try {
         if (worker !== undefined && offloaded.length > 0) worker.start(loaded.estate, offloaded, workerOut);
@@ -72,12 +79,13 @@ export function synthesize(options: SynthOptions): SynthResult {
       // The manifest of all stacks, whichever thread built them (cdktf's own lists only its app's).
       fs.writeFileSync(path.join(temp, "manifest.json"), stringify(renderManifest(plan, CDKTF_VERSION), { space: 2 }) as string);
       writeSources(temp, buildSources(loaded.config, options.repoRoot));
+      writeFingerprints(temp, fingerprints, plan.map((s) => s.name));
       gate?.check({ repoRoot: options.repoRoot, dir: temp, environment: loaded.config.environmentPath });
       return summarizePlan(temp, plan);
     });
     // Recorded only once the output exists, so a failed synth changes nothing at all.
     const lockUpdated = loaded.lockChanged && writeShardLock(loaded.lockPath, loaded.estate.lock) ? loaded.lockPath : undefined;
-    return { outdir, stacks, ...(lockUpdated === undefined ? {} : { lockUpdated }) };
+    return { outdir, stacks, reused: reused.size, ...(lockUpdated === undefined ? {} : { lockUpdated }) };
   } finally {
     worker?.close();
     gate?.close();

@@ -1,0 +1,84 @@
+/**
+ * Re-synthesis rebuilds only the stacks whose inputs changed. Each stack gets a fingerprint of
+ * everything it is built from: the code that builds stacks, the environment, and its own part
+ * of the estate (a tenant stack's instances, a platform stack's backup plan). Stacks whose
+ * fingerprint matches the previous output's are copied from it instead of synthesized again.
+ * Editing one agency therefore rebuilds its home and disaster-recovery tenant stacks and the
+ * platform stacks whose backup plans it touches, nothing else.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import stringify from "json-stable-stringify";
+import type { Estate } from "../estate/estate";
+import { MANAGEMENT_STACK, platformStackName } from "../stacks/stack-plan";
+
+export const FINGERPRINTS_FILE = "stack-fingerprints.json";
+
+/** Source folders whose code decides what a stack contains. */
+const CODE_FOLDERS = ["constructs", "environments", "estate", "stacks"];
+
+/** Maps become sorted entry lists, so the same data always hashes the same. */
+function canonical(_key: string, value: unknown): unknown {
+  if (value instanceof Map) return [...value].sort(([a], [b]) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+  return value;
+}
+
+function hash(...parts: unknown[]): string {
+  const h = createHash("sha256");
+  for (const part of parts) h.update(typeof part === "string" ? part : JSON.stringify(part, canonical) ?? "undefined").update("\0");
+  return h.digest("hex");
+}
+
+/** A fingerprint of the code that builds stacks and of the dependencies it runs on. */
+export function codeFingerprint(repoRoot: string): string {
+  const h = createHash("sha256");
+  const files: string[] = [];
+  for (const folder of CODE_FOLDERS) {
+    for (const entry of fs.readdirSync(path.join(repoRoot, folder), { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && entry.name.endsWith(".ts")) files.push(path.join(entry.parentPath, entry.name));
+    }
+  }
+  files.push(path.join(repoRoot, "package-lock.json"));
+  for (const file of files.sort()) h.update(path.relative(repoRoot, file)).update("\0").update(fs.readFileSync(file)).update("\0");
+  return h.digest("hex");
+}
+
+/** Stack name -> fingerprint of its inputs. */
+export function stackFingerprints(estate: Estate, code: string): Map<string, string> {
+  const env = hash(code, estate.environment);
+  const fingerprints = new Map<string, string>();
+  fingerprints.set(MANAGEMENT_STACK, env);
+  for (const regionId of Object.keys(estate.environment.regions)) {
+    fingerprints.set(platformStackName(regionId), hash(env, estate.backup?.regions.get(regionId)));
+  }
+  for (const plan of estate.tenantStacks) fingerprints.set(plan.name, hash(env, plan));
+  return fingerprints;
+}
+
+/** Stacks of `previousOutdir` that can be reused as they are. */
+export function reusableStacks(previousOutdir: string, fingerprints: ReadonlyMap<string, string>): Set<string> {
+  const file = path.join(previousOutdir, FINGERPRINTS_FILE);
+  if (!fs.existsSync(file)) return new Set();
+  let previous: Record<string, string>;
+  try {
+    previous = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
+  } catch {
+    return new Set();
+  }
+  const reusable = new Set<string>();
+  for (const [name, fingerprint] of fingerprints) {
+    if (previous[name] === fingerprint && fs.existsSync(path.join(previousOutdir, "stacks", name, "cdk.tf.json"))) reusable.add(name);
+  }
+  return reusable;
+}
+
+/** Copies reused stack folders from the previous output into the new one. */
+export function copyStacks(previousOutdir: string, outdir: string, names: Iterable<string>): void {
+  for (const name of names) fs.cpSync(path.join(previousOutdir, "stacks", name), path.join(outdir, "stacks", name), { recursive: true });
+}
+
+export function writeFingerprints(outdir: string, fingerprints: ReadonlyMap<string, string>, stacks: readonly string[]): void {
+  const entries = Object.fromEntries(stacks.map((name) => [name, fingerprints.get(name)]));
+  fs.writeFileSync(path.join(outdir, FINGERPRINTS_FILE), stringify(entries, { space: 2 }) as string);
+}
