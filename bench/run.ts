@@ -80,6 +80,8 @@ function main(): void {
     const baseOut = path.join(WORK, size.name, "baseline.out");
     // Alternate the two so that machine noise hits both alike.
     for (let i = 0; i < runsFor(size); i++) {
+      // A fresh folder each time: into the previous output, unchanged stacks would be reused.
+      fs.rmSync(out, { recursive: true, force: true });
       govcloud.push(measure(["govcloud", envFile, out]));
       baseline.push(measure(["baseline", envFile, baseOut, out]));
     }
@@ -91,7 +93,7 @@ function main(): void {
     rows.push(row);
     process.stdout.write(`${row}\n`);
     if (size.agencies === 3400) {
-      // Edit one agency, then synthesize again into the same folder.
+      // Edit one agency, then synthesize again into the same folder: only changed stacks rebuild.
       const agencyFile = path.join(path.dirname(envFile), size.name, "agencies", "xa-01000.yaml");
       fs.writeFileSync(agencyFile, fs.readFileSync(agencyFile, "utf8").replace("cpu: 2\n", "cpu: 3\n"));
       national = { g, b, resynth: measure(["govcloud", envFile, out]) };
