@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Agency, AgencySchema, WORKLOAD_TEMPLATES, type WorkloadTemplate } from "../../environments/agency-schema";
+import { type Agency, WORKLOAD_TEMPLATES, type WorkloadTemplate } from "../../environments/agency-schema";
 import { ownershipLabels } from "../../constructs/labels";
 import { TenantWorkloads, WORKLOAD_BLOCKS } from "../../constructs/tenant-workloads";
 import { type Blocks, type TenantContext, TENANT_LABELS, addInstance, tenantNamespace } from "../../estate/tenant-model";
 import { addWorkloadInstances, NODE_ROLE_LABEL, workloadBlock } from "../../estate/workload-instances";
 import { checkTerraformJson, loadProviderSchemas, type ProviderSchemas, providerSchemasDir } from "../support/provider-schema";
 import {  synthConstructs, type TerraformJson } from "../support/synth";
-import { NATIONAL, SAMPLE_IMAGE, SAMPLE_MODEL, WORKLOAD_SAMPLES } from "../support/fixtures";
+import { NATIONAL, SAMPLE_IMAGE, SAMPLE_MODEL, sampleAgency, WORKLOAD_SAMPLES } from "../support/fixtures";
 
 const national = NATIONAL;
 const REGISTRIES = new Set(Object.values(national.regions).map((r) => r.registries.images));
@@ -16,19 +16,7 @@ const MODEL = SAMPLE_MODEL;
 const SAMPLES = WORKLOAD_SAMPLES;
 
 function agency(id: string, workloads: Record<string, unknown>): Agency {
-  return AgencySchema.parse({
-    id,
-    displayName: `Cơ quan ${id}`,
-    level: "central",
-    contacts: [{ name: "Nguyễn Văn A", role: "owner", email: "a@mof.gov.vn" }],
-    homeRegion: "north",
-    drRegion: "south",
-    quota: { cpu: 200, memoryGiB: 400, storageGiB: 500, gpus: 4 },
-    dataClassification: "internal",
-    personalData: false,
-    systems: { portal: { name: "Cổng thông tin", securityLevel: 1 } },
-    workloads,
-  });
+  return sampleAgency(workloads, { id, displayName: `Cơ quan ${id}` });
 }
 
 function context(a: Agency): TenantContext {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Agency, AgencySchema } from "../../environments/agency-schema";
+import type { Agency } from "../../environments/agency-schema";
 import { type Environment } from "../../environments/schema";
 import {
   backupClassification,
@@ -12,26 +12,13 @@ import {
   tenantBackup,
 } from "../../estate/backup";
 import { backupPartners, backupSources, maxCopyRegions } from "../../estate/backup-topology";
-import { NATIONAL } from "../support/fixtures";
+import { NATIONAL, sampleAgency } from "../support/fixtures";
 
 const national = NATIONAL;
 const IMAGE = `registry.north.govcloud.gov.vn/bo-tai-chinh/app@sha256:${"a".repeat(64)}`;
 
 function agency(overrides: Record<string, unknown> = {}): Agency {
-  return AgencySchema.parse({
-    id: "bo-tai-chinh",
-    displayName: "Bộ Tài chính",
-    level: "central",
-    contacts: [{ name: "Nguyễn Văn A", role: "owner", email: "a@mof.gov.vn" }],
-    homeRegion: "north",
-    drRegion: "south",
-    quota: { cpu: 20, memoryGiB: 40, storageGiB: 500 },
-    dataClassification: "internal",
-    personalData: false,
-    systems: { portal: { name: "Cổng thông tin", securityLevel: 1 } },
-    workloads: {},
-    ...overrides,
-  });
+  return sampleAgency({}, { quota: { cpu: 20, memoryGiB: 40, storageGiB: 500 }, ...overrides });
 }
 
 const approval = { decision: "1/QĐ-BTC", approvedOn: "2025-01-01", reviewDue: "2027-01-01" };

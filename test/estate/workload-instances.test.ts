@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Agency, AgencySchema, WORKLOAD_TEMPLATES, type WorkloadTemplate } from "../../environments/agency-schema";
+import { type Agency, WORKLOAD_TEMPLATES, type WorkloadTemplate } from "../../environments/agency-schema";
 import { type Environment } from "../../environments/schema";
 import { ownershipLabels } from "../../constructs/labels";
 import { type Blocks, type InstanceValues, type TenantContext, TENANT_LABELS, tenantNamespace } from "../../estate/tenant-model";
 import { addWorkloadInstances, CONFIG_HASH_ANNOTATION, NODE_ROLE_LABEL, workloadBlock } from "../../estate/workload-instances";
-import { NATIONAL, SAMPLE_IMAGE, SAMPLE_MODEL, WORKLOAD_SAMPLES } from "../support/fixtures";
+import { NATIONAL, SAMPLE_IMAGE, SAMPLE_MODEL, sampleAgency, WORKLOAD_SAMPLES } from "../support/fixtures";
 
 const national = NATIONAL;
 
@@ -14,22 +14,7 @@ const MODEL = SAMPLE_MODEL;
 const digest = (c: string) => c.repeat(64);
 const SAMPLES = WORKLOAD_SAMPLES;
 
-function agency(workloads: Record<string, unknown>, overrides: Record<string, unknown> = {}): Agency {
-  return AgencySchema.parse({
-    id: "bo-tai-chinh",
-    displayName: "Bộ Tài chính",
-    level: "central",
-    contacts: [{ name: "Nguyễn Văn A", role: "owner", email: "a@mof.gov.vn" }],
-    homeRegion: "north",
-    drRegion: "south",
-    quota: { cpu: 200, memoryGiB: 400, storageGiB: 500, gpus: 4 },
-    dataClassification: "internal",
-    personalData: false,
-    systems: { portal: { name: "Cổng thông tin", securityLevel: 1 } },
-    workloads,
-    ...overrides,
-  });
-}
+const agency = sampleAgency;
 
 function context(a: Agency, environment: Environment = national): TenantContext {
   const namespace = tenantNamespace(a.id);

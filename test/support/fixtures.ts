@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
-import type { WorkloadTemplate } from "../../environments/agency-schema";
+import { type Agency, AgencySchema, type WorkloadTemplate } from "../../environments/agency-schema";
 import { type Environment, EnvironmentSchema } from "../../environments/schema";
 import { REPO_ROOT } from "./synth";
 
@@ -25,3 +25,21 @@ export const WORKLOAD_SAMPLES: Readonly<Record<WorkloadTemplate, Record<string, 
   "open-data-api": { template: "open-data-api", system: "portal", image: SAMPLE_IMAGE, host: "data.mof.gov.vn" },
   "ai-inference": { template: "ai-inference", system: "portal", image: SAMPLE_IMAGE, model: SAMPLE_MODEL },
 };
+
+/** A small central agency in north (DR south) with one level-1 system, `portal`, and room to grow. */
+export function sampleAgency(workloads: Record<string, unknown>, overrides: Record<string, unknown> = {}): Agency {
+  return AgencySchema.parse({
+    id: "bo-tai-chinh",
+    displayName: "Bộ Tài chính",
+    level: "central",
+    contacts: [{ name: "Nguyễn Văn A", role: "owner", email: "a@mof.gov.vn" }],
+    homeRegion: "north",
+    drRegion: "south",
+    quota: { cpu: 200, memoryGiB: 400, storageGiB: 500, gpus: 4 },
+    dataClassification: "internal",
+    personalData: false,
+    systems: { portal: { name: "Cổng thông tin", securityLevel: 1 } },
+    workloads,
+    ...overrides,
+  });
+}
