@@ -5,7 +5,9 @@
 import { loadEnvironmentConfig, type EnvironmentConfig } from "../environments";
 import { displayPath, UserError } from "../environments/diagnostics";
 import { lockFilePath, readShardLock, renderShardLock } from "../environments/tenant-stack-lock";
+import type { LoadCache } from "../environments/load-cache";
 import { buildEstate, type Estate } from "../estate/estate";
+import type { EstateMemo } from "../estate/estate-memo";
 
 export interface LoadedEstate {
   readonly config: EnvironmentConfig;
@@ -18,13 +20,17 @@ export interface LoadedEstate {
 export interface LoadEstateOptions {
   /** Fail instead of planning to update the lock file (CI: the committed lock must be current). */
   readonly frozenLock?: boolean;
+  /** Validated files of earlier loads (long-running processes). */
+  readonly files?: LoadCache;
+  /** Per-agency results of earlier builds (long-running processes). */
+  readonly memo?: EstateMemo;
 }
 
 export function loadEstate(repoRoot: string, environment: string, options: LoadEstateOptions = {}): LoadedEstate {
-  const config = loadEnvironmentConfig(repoRoot, environment);
+  const config = loadEnvironmentConfig(repoRoot, environment, options.files);
   const lockPath = lockFilePath(config.environmentPath);
-  const lock = readShardLock(lockPath);
-  const { estate, problems } = buildEstate(config, lock);
+  const lock = readShardLock(lockPath, options.files);
+  const { estate, problems } = buildEstate(config, lock, options.memo);
   if (estate === undefined) throw new UserError(problems);
   const lockChanged = renderShardLock(estate.lock) !== renderShardLock(lock);
   if (lockChanged && options.frozenLock) {

@@ -17,7 +17,8 @@ import { addressesCommand } from "./addresses";
 import { checkCommand } from "./check";
 import { reportCommand } from "./report";
 import { reportFailure } from "./failure";
-import { synthesize } from "./synth";
+import { type SynthResult, synthesize } from "./synth";
+import { watchCommand } from "./watch";
 
 /** The repository this CLI belongs to: environments and state paths are relative to it. */
 const REPO_ROOT = path.resolve(__dirname, "..");
@@ -38,23 +39,22 @@ export function createProgram(): Command {
     .addOption(new Option("-o, --out <dir>", "output folder; replaced only when synthesis succeeds").default(DEFAULT_OUT))
     .option("--frozen-lock", "fail if agencies were added or removed without updating the tenant-stack lock (for CI)")
     .option("-q, --quiet", "print nothing on success")
-    .action((opts: { env: string; out: string; quiet?: boolean; frozenLock?: boolean }) => {
-      const started = process.hrtime.bigint();
-      const result = synthesize({ repoRoot: REPO_ROOT, environment: opts.env, out: opts.out, frozenLock: opts.frozenLock, policyGate: true });
-      if (result.lockUpdated !== undefined) {
-        process.stderr.write(`govcloud: updated ${displayPath(result.lockUpdated)} (new or removed agencies); commit it\n`);
+    .option("-w, --watch", "stay running and synthesize again whenever the environment or an agency file changes; only changed stacks are rebuilt")
+    .action((opts: { env: string; out: string; quiet?: boolean; frozenLock?: boolean; watch?: boolean }) => {
+      const options = { repoRoot: REPO_ROOT, environment: opts.env, out: opts.out, frozenLock: opts.frozenLock, policyGate: true };
+      const report = (result: SynthResult, ms: number) => {
+        if (result.lockUpdated !== undefined) {
+          process.stderr.write(`govcloud: updated ${displayPath(result.lockUpdated)} (new or removed agencies); commit it\n`);
+        }
+        if (!opts.quiet) printSummary(opts.env, result, ms);
+      };
+      if (opts.watch) {
+        watchCommand(options, report);
+        return;
       }
-      if (opts.quiet) return;
-      const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
-      const total = result.stacks.reduce((n, s) => n + s.resources, 0);
-      const out = path.relative(process.cwd(), result.outdir) || ".";
-      const reused = result.reused > 0 ? `; ${result.reused} unchanged stack(s) reused` : "";
-      process.stdout.write(`Synthesized environment '${opts.env}' to ${out}/ in ${ms} ms${reused} (deploy in this order):\n`);
-      for (const stack of result.stacks) {
-        const after = stack.dependencies.length > 0 ? `  after ${stack.dependencies.join(", ")}` : "";
-        process.stdout.write(`  ${stack.name.padEnd(24)} ${String(stack.resources).padStart(6)} resources${after}\n`);
-      }
-      process.stdout.write(`  ${"total".padEnd(24)} ${String(total).padStart(6)} resources\n`);
+      const started = performance.now();
+      const result = synthesize(options);
+      report(result, performance.now() - started);
     });
 
   program
@@ -117,6 +117,18 @@ export function createProgram(): Command {
   program.addCommand(checkCommand(REPO_ROOT));
   program.addCommand(reportCommand(REPO_ROOT));
   return program;
+}
+
+function printSummary(env: string, result: SynthResult, ms: number): void {
+  const total = result.stacks.reduce((n, s) => n + s.resources, 0);
+  const out = path.relative(process.cwd(), result.outdir) || ".";
+  const reused = result.reused > 0 ? `; ${result.reused} unchanged stack(s) reused` : "";
+  process.stdout.write(`Synthesized environment '${env}' to ${out}/ in ${Math.round(ms)} ms${reused} (deploy in this order):\n`);
+  for (const stack of result.stacks) {
+    const after = stack.dependencies.length > 0 ? `  after ${stack.dependencies.join(", ")}` : "";
+    process.stdout.write(`  ${stack.name.padEnd(24)} ${String(stack.resources).padStart(6)} resources${after}\n`);
+  }
+  process.stdout.write(`  ${"total".padEnd(24)} ${String(total).padStart(6)} resources\n`);
 }
 
 /** Runs the CLI and returns the exit code; prints errors the way users should see them. */

@@ -3,6 +3,7 @@
  * the main thread synthesizes, then checks the staged output.
  */
 import * as path from "node:path";
+import { LoadCache } from "../environments/load-cache";
 import { PACKS } from "../policies/packs";
 import { runChecks } from "../policies/engine/check";
 import { serveBlocking } from "./blocking-worker";
@@ -11,6 +12,8 @@ export interface GateRequest {
   readonly repoRoot: string;
   readonly dir: string;
   readonly environment: string;
+  /** Check only these stacks of `dir`. @default - all */
+  readonly stacks?: readonly string[];
 }
 
 export interface GateFinding {
@@ -21,11 +24,15 @@ export interface GateFinding {
   readonly source?: { readonly file: string; readonly line: number; readonly col: number };
 }
 
+// Kept for the life of the thread: synth --watch sends one request per change.
+const loadCache = new LoadCache();
+
 serveBlocking<GateRequest, GateFinding[]>(async (request) => {
   const result = await runChecks({
+    loadCache,
     repoRoot: request.repoRoot,
     packs: PACKS,
-    inputs: [{ kind: "folder", dir: path.resolve(request.dir) }],
+    inputs: [{ kind: "folder", dir: path.resolve(request.dir), ...(request.stacks === undefined ? {} : { stacks: request.stacks }) }],
     environment: request.environment,
   });
   return result.findings

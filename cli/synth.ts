@@ -5,7 +5,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import stringify from "json-stable-stringify";
+import { LoadCache } from "../environments/load-cache";
 import { writeShardLock } from "../environments/tenant-stack-lock";
+import { EstateMemo } from "../estate/estate-memo";
 import { synthesizeInBatches } from "../stacks/govcloud-app";
 import { planStacks, renderManifest } from "../stacks/stack-plan";
 import { loadEstate } from "./load-estate";
@@ -43,28 +45,81 @@ export interface SynthResult {
   readonly lockUpdated?: string;
   /** Stacks copied unchanged from the previous output instead of synthesized again. */
   readonly reused: number;
+  /** Stacks synthesized in this run, in plan order. */
+  readonly rebuilt: readonly string[];
 }
 
-/** Synthesizes one environment. Throws UserError for bad input; earlier output stays intact. */
-export function synthesize(options: SynthOptions): SynthResult {
+/**
+ * What one long-running process (`govcloud synth --watch`) keeps between runs, so that a run
+ * after an edit pays only for what the edit changed: validated files (only changed files are
+ * read again), each agency's tenant blocks (rebuilt only when their inputs changed), the code
+ * fingerprint (a running process does not see code edits), and the policy gate's thread with its
+ * packs loaded, which checks only stacks it has not passed before in this session.
+ */
+export class SynthSession {
+  public readonly files = new LoadCache();
+  public readonly estate = new EstateMemo();
+  private code: string | undefined;
+  private policyGate: PolicyGate | undefined;
+  /** Fingerprints of stacks that passed the gate in this session. */
+  private readonly passed = new Set<string>();
+
+  public codeFingerprint(repoRoot: string): string {
+    this.code ??= codeFingerprint(repoRoot);
+    return this.code;
+  }
+
+  /** @internal */
+  public gate(): PolicyGate {
+    this.policyGate ??= new PolicyGate();
+    return this.policyGate;
+  }
+
+  /** @internal Stacks the gate must see: those whose fingerprint has not passed it yet. */
+  public unchecked(fingerprints: ReadonlyMap<string, string>): string[] {
+    return [...fingerprints].filter(([, fingerprint]) => !this.passed.has(fingerprint)).map(([name]) => name);
+  }
+
+  /** @internal */
+  public recordPassed(fingerprints: ReadonlyMap<string, string>, stacks: readonly string[]): void {
+    for (const name of stacks) this.passed.add(fingerprints.get(name) as string);
+  }
+
+  public close(): void {
+    this.policyGate?.close();
+    this.policyGate = undefined;
+  }
+}
+
+/**
+ * Synthesizes one environment. Throws UserError for bad input; earlier output stays intact.
+ * With a `session`, work done by earlier runs of the same process is reused.
+ */
+export function synthesize(options: SynthOptions, session?: SynthSession): SynthResult {
   // Start the second thread first, so that it loads cdktf while this one reads configuration.
   const worker = wantsWorker() ? new SynthWorker() : undefined;
   let gate: PolicyGate | undefined;
   try {
-    const loaded = loadEstate(options.repoRoot, options.environment, { frozenLock: options.frozenLock });
+    const loaded = loadEstate(options.repoRoot, options.environment, {
+      frozenLock: options.frozenLock,
+      ...(session === undefined ? {} : { files: session.files, memo: session.estate }),
+    });
     // Started once the configuration is known to be good: it loads the packs while we synthesize.
-    gate = options.policyGate ? new PolicyGate() : undefined;
+    if (options.policyGate) gate = session?.gate() ?? new PolicyGate();
     const outdir = path.resolve(options.out);
     const plan = planStacks(loaded.estate);
     // Stacks whose inputs did not change since the previous output are copied, not rebuilt.
-    const fingerprints = stackFingerprints(loaded.estate, codeFingerprint(options.repoRoot));
+    const code = session === undefined ? codeFingerprint(options.repoRoot) : session.codeFingerprint(options.repoRoot);
+    const fingerprints = stackFingerprints(loaded.estate, code);
     const reused = reusableStacks(outdir, fingerprints);
+    const rebuilt = plan.map((s) => s.name).filter((name) => !reused.has(name));
+    const gated = session === undefined ? undefined : session.unchecked(fingerprints);
     const stacks = replaceDirectory(outdir, (temp) => {
       copyStacks(outdir, temp, reused);
       // Tenant stacks alternate between the threads; the main thread also takes the rest.
       const tenantStacks = loaded.estate.tenantStacks.map((s) => s.name).filter((name) => !reused.has(name));
       const offloaded = worker === undefined ? [] : tenantStacks.filter((_, i) => i % 2 === 1);
-      const local = plan.map((s) => s.name).filter((name) => !reused.has(name) && !offloaded.includes(name));
+      const local = rebuilt.filter((name) => !offloaded.includes(name));
       const workerOut = `${temp}.worker`;
       try {
         if (worker !== undefined && offloaded.length > 0) worker.start(loaded.estate, offloaded, workerOut);
@@ -80,15 +135,18 @@ export function synthesize(options: SynthOptions): SynthResult {
       fs.writeFileSync(path.join(temp, "manifest.json"), stringify(renderManifest(plan, CDKTF_VERSION), { space: 2 }) as string);
       writeSources(temp, buildSources(loaded.config, options.repoRoot));
       writeFingerprints(temp, fingerprints, plan.map((s) => s.name));
-      gate?.check({ repoRoot: options.repoRoot, dir: temp, environment: loaded.config.environmentPath });
+      if (gate !== undefined && gated?.length !== 0) {
+        gate.check({ repoRoot: options.repoRoot, dir: temp, environment: loaded.config.environmentPath, ...(gated === undefined ? {} : { stacks: gated }) });
+        session?.recordPassed(fingerprints, gated ?? []);
+      }
       return summarizePlan(temp, plan);
     });
     // Recorded only once the output exists, so a failed synth changes nothing at all.
     const lockUpdated = loaded.lockChanged && writeShardLock(loaded.lockPath, loaded.estate.lock) ? loaded.lockPath : undefined;
-    return { outdir, stacks, reused: reused.size, ...(lockUpdated === undefined ? {} : { lockUpdated }) };
+    return { outdir, stacks, reused: reused.size, rebuilt, ...(lockUpdated === undefined ? {} : { lockUpdated }) };
   } finally {
     worker?.close();
-    gate?.close();
+    if (session === undefined) gate?.close();
   }
 }
 

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Diagnostic, displayPath, UserError } from "./diagnostics";
 import { type Agency, AgencySchema } from "./agency-schema";
+import type { LoadCache } from "./load-cache";
 import { type Loaded, loadYamlFile, type YamlLimits } from "./loader";
 import { type Environment, EnvironmentSchema } from "./schema";
 
@@ -38,7 +39,7 @@ export function environmentFile(repoRoot: string, name: string): string {
  * Loads and validates one environment, by name (`environments/<name>.yaml`) or by the path of a
  * `.yaml` file. Throws a UserError listing every problem, each located at `file:line:col`.
  */
-export function loadEnvironment(repoRoot: string, nameOrFile: string): Loaded<Environment> {
+export function loadEnvironment(repoRoot: string, nameOrFile: string, cache?: LoadCache): Loaded<Environment> {
   const file = resolveEnvironmentFile(repoRoot, nameOrFile);
   const byPath = isPath(nameOrFile);
   const name = byPath ? path.basename(nameOrFile).replace(/\.ya?ml$/, "") : nameOrFile;
@@ -54,7 +55,8 @@ export function loadEnvironment(repoRoot: string, nameOrFile: string): Loaded<En
       },
     ]);
   }
-  const loaded = loadYamlFile(file, EnvironmentSchema, ENVIRONMENT_LIMITS);
+  const read = () => loadYamlFile(file, EnvironmentSchema, ENVIRONMENT_LIMITS);
+  const loaded = cache === undefined ? read() : cache.load(file, read);
   if (loaded.value.name !== name) {
     const at = loaded.source.locate(["name"]);
     throw new UserError([
@@ -94,9 +96,10 @@ export interface EnvironmentConfig {
 
 /**
  * Loads an environment and every agency file in its agencies folder. Every problem in every
- * file is collected before anything is thrown, so one run shows all of them.
+ * file is collected before anything is thrown, so one run shows all of them. With a `cache`, files
+ * unchanged since the cache last saw them are not read again.
  */
-export function loadEnvironmentConfig(repoRoot: string, nameOrFile: string): EnvironmentConfig {
+export function loadEnvironmentConfig(repoRoot: string, nameOrFile: string, cache?: LoadCache): EnvironmentConfig {
   const problems: Diagnostic[] = [];
   const collect = <T>(load: () => T): T | undefined => {
     try {
@@ -108,14 +111,15 @@ export function loadEnvironmentConfig(repoRoot: string, nameOrFile: string): Env
     }
   };
   const environmentPath = resolveEnvironmentFile(repoRoot, nameOrFile);
-  const environment = collect(() => loadEnvironment(repoRoot, nameOrFile));
+  const environment = collect(() => loadEnvironment(repoRoot, nameOrFile, cache));
   const dir = agenciesDir(environmentPath);
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
   const agencies: LoadedAgency[] = [];
   for (const name of files) {
     const file = path.join(dir, name);
-    const loaded = collect(() => loadYamlFile(file, AgencySchema, AGENCY_LIMITS));
-    if (loaded !== undefined) agencies.push({ ...loaded, path: file });
+    const read = (): LoadedAgency => ({ ...loadYamlFile(file, AgencySchema, AGENCY_LIMITS), path: file });
+    const loaded = collect(() => (cache === undefined ? read() : cache.load(file, read)));
+    if (loaded !== undefined) agencies.push(loaded);
   }
   if (problems.length > 0 || environment === undefined) throw new UserError(problems);
   return { environment, environmentPath, agencies };

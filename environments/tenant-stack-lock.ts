@@ -9,6 +9,7 @@ import * as path from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { z } from "zod";
 import { AgencyId } from "./agency-schema";
+import type { LoadCache } from "./load-cache";
 import { loadYamlFile } from "./loader";
 import type { ShardLock } from "../estate/tenant-shards";
 
@@ -25,9 +26,10 @@ export function lockFilePath(environmentPath: string): string {
 }
 
 /** Reads the lock; a missing file is an empty lock (nothing placed yet). */
-export function readShardLock(file: string): ShardLock {
+export function readShardLock(file: string, cache?: LoadCache): ShardLock {
   if (!fs.existsSync(file)) return { agencies: {} };
-  return { agencies: loadYamlFile(file, LockSchema, { maxBytes: 4 * 1024 * 1024, maxAliases: 0 }).value.agencies };
+  const read = () => loadYamlFile(file, LockSchema, { maxBytes: 4 * 1024 * 1024, maxAliases: 0 });
+  return { agencies: (cache === undefined ? read() : cache.load(file, read)).value.agencies };
 }
 
 /** The lock file's text: sorted, one agency a line, with a header that says what it is. */

@@ -31,6 +31,7 @@ import { createHash } from "node:crypto";
 import type { EnvironmentConfig } from "../environments";
 import type { Agency, Workload } from "../environments/agency-schema";
 import type { Diagnostic } from "../environments/diagnostics";
+import type { EstateMemo } from "./estate-memo";
 import type { Backup, DataClassificationName, Environment, SecretKeyRef } from "../environments/schema";
 import { LABEL_PREFIX, ownershipLabels, sortedEntries } from "../constructs/labels";
 import { ADD_ON_REQUIREMENTS } from "./add-ons";
@@ -538,13 +539,14 @@ export interface BackupPlan {
  * Each agency's home namespace is drilled in the first region that holds a copy of it besides
  * home (its DR region where the topology allows), else at home from `local`.
  */
-export function planBackups(env: Environment, agencies: readonly Agency[]): BackupPlan | undefined {
+export function planBackups(env: Environment, agencies: readonly Agency[], memo?: EstateMemo): BackupPlan | undefined {
   const backup = env.backup;
   if (backup === undefined) return undefined;
   const homeTenants = new Map<string, TenantBackup>();
   const targets = new Map<string, DrillTarget[]>();
   for (const agency of [...agencies].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-    const tenant = tenantBackup({ environment: env, regionId: agency.homeRegion, agency, role: "home" });
+    const home = () => tenantBackup({ environment: env, regionId: agency.homeRegion, agency, role: "home" });
+    const tenant = memo === undefined ? home() : memo.remember(env, agency, "home-backup", home);
     if (tenant === undefined) continue;
     homeTenants.set(agency.id, tenant);
     const copy = tenant.copies.find((c) => c.storeRegion !== agency.homeRegion) ?? tenant.copies[0];

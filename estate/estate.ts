@@ -4,6 +4,8 @@
  * tenant stacks, and collects each stack's for_each instances. Plain data; no cdktf.
  */
 import type { EnvironmentConfig, LoadedAgency } from "../environments";
+import type { Agency } from "../environments/agency-schema";
+import type { EstateMemo } from "./estate-memo";
 import { type Diagnostic, formatPath } from "../environments/diagnostics";
 import type { Environment } from "../environments/schema";
 import { ownershipLabels } from "../constructs/labels";
@@ -34,6 +36,8 @@ export interface TenantStackPlan {
   readonly resources: number;
   /** Agencies renamed in this stack: new id -> former id (their instances get moved blocks). */
   readonly renames: ReadonlyMap<string, string>;
+  /** The tenants' own blocks, in the order they were merged into `blocks` (fingerprints hash these). */
+  readonly parts: readonly Blocks[];
 }
 
 export interface Estate {
@@ -49,7 +53,11 @@ export interface Estate {
 }
 
 /** Builds the estate, or returns every problem that prevents it. */
-export function buildEstate(config: EnvironmentConfig, lock: ShardLock): { estate?: Estate; problems: Diagnostic[] } {
+export function buildEstate(
+  config: EnvironmentConfig,
+  lock: ShardLock,
+  memo?: EstateMemo,
+): { estate?: Estate; problems: Diagnostic[] } {
   const env = config.environment.value;
   const problems = checkAgencies(config.environment, config.agencies, new Set(Object.keys(lock.agencies)));
   problems.push(...backupCoverageProblems(config));
@@ -74,21 +82,29 @@ export function buildEstate(config: EnvironmentConfig, lock: ShardLock): { estat
       const role: TenantRole | undefined =
         loaded.value.homeRegion === regionId ? "home" : loaded.value.drRegion === regionId ? "dr" : placed.length > 0 ? "placement" : undefined;
       if (role === undefined) continue;
-      const ctx = tenantContext(env, regionId, loaded, role, placed.length > 0 ? totalDemand(placed) : undefined);
-      const blocks: Blocks = new Map();
-      addTenantBaselineInstances(ctx, role === "home" ? edgesOf(edges, ctx.agency.id) : [], blocks);
-      for (const [name, workload] of Object.entries(ctx.agency.workloads).sort(([a], [b]) => (a < b ? -1 : 1))) {
-        if (regionOf(placement, ctx.agency.id, name) === regionId) addWorkloadInstances(ctx, name, workload, blocks);
-      }
-      addBackupScheduleInstances(ctx, blocks);
-      byAgency.set(ctx.agency.id, blocks);
-      const { quota } = ctx.agency;
-      regionDemands.push({ agencyId: ctx.agency.id, role, cpu: quota.cpu, memoryGiB: quota.memoryGiB, gpus: quota.gpus });
+      const id = loaded.value.id;
+      const placedDemand = placed.length > 0 ? totalDemand(placed) : undefined;
+      const agencyEdges = role === "home" ? edgesOf(edges, id) : [];
+      const workloadRegions = Object.keys(loaded.value.workloads).map((name) => regionOf(placement, id, name));
+      const build = (): Blocks => {
+        const ctx = tenantContext(env, regionId, loaded, role, placedDemand);
+        const built: Blocks = new Map();
+        addTenantBaselineInstances(ctx, agencyEdges, built);
+        for (const [name, workload] of Object.entries(ctx.agency.workloads).sort(([a], [b]) => (a < b ? -1 : 1))) {
+          if (regionOf(placement, id, name) === regionId) addWorkloadInstances(ctx, name, workload, built);
+        }
+        addBackupScheduleInstances(ctx, built);
+        // A DR tenant that also runs placed workloads needs the ingress controller's allow for them.
+        if (role === "dr" && placed.some((p) => isExposed(ctx.agency.workloads[p.workload]!.template))) addIngressControllerAllow(ctx, built);
+        return built;
+      };
+      const key = JSON.stringify(["tenant", regionId, role, placedDemand ?? null, placed, agencyEdges, workloadRegions]);
+      const blocks = memo === undefined ? build() : memo.remember(env, loaded.value, key, build);
+      byAgency.set(id, blocks);
+      const { quota } = tenantAgency(loaded.value, role, placedDemand);
+      regionDemands.push({ agencyId: id, role, cpu: quota.cpu, memoryGiB: quota.memoryGiB, gpus: quota.gpus });
       // A DR tenant that also runs placed workloads needs room for them on top of its reserve.
-      if (role === "dr" && placed.length > 0) {
-        regionDemands.push({ agencyId: ctx.agency.id, role: "placement", ...totalDemand(placed) });
-        if (placed.some((p) => isExposed(ctx.agency.workloads[p.workload]!.template))) addIngressControllerAllow(ctx, blocks);
-      }
+      if (role === "dr" && placed.length > 0) regionDemands.push({ agencyId: id, role: "placement", ...totalDemand(placed) });
     }
     tenantBlocks.set(regionId, byAgency);
     demands.set(regionId, regionDemands);
@@ -123,24 +139,25 @@ export function buildEstate(config: EnvironmentConfig, lock: ShardLock): { estat
   }
   if (problems.length > 0) return { problems };
 
-  type StackDraft = { regionId: string; shard: number; agencies: string[]; blocks: Blocks; renames: Map<string, string> };
+  type StackDraft = { regionId: string; shard: number; agencies: string[]; blocks: Blocks; renames: Map<string, string>; parts: Blocks[] };
   const stacks = new Map<string, StackDraft>();
   for (const [regionId, byAgency] of tenantBlocks) {
     for (const [agencyId, blocks] of byAgency) {
       const shard = shards.assignment.get(agencyId) as number;
       const name = tenantStackName(regionId, shard);
-      const stack: StackDraft = stacks.get(name) ?? { regionId, shard, agencies: [], blocks: new Map(), renames: new Map() };
+      const stack: StackDraft = stacks.get(name) ?? { regionId, shard, agencies: [], blocks: new Map(), renames: new Map(), parts: [] };
       stack.agencies.push(agencyId);
       const former = byId.get(agencyId)?.value.renamedFrom;
       if (former !== undefined) stack.renames.set(agencyId, former);
       mergeBlocks(stack.blocks, blocks);
+      stack.parts.push(blocks);
       stacks.set(name, stack);
     }
   }
   const tenantStacks = [...stacks]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, s]) => ({ name, ...s, agencies: [...s.agencies].sort(), resources: countInstances(s.blocks) }));
-  const backup = planBackups(env, agencies.map((a) => a.value));
+  const backup = planBackups(env, agencies.map((a) => a.value), memo);
   return { estate: { environment: env, tenantStacks, lock: shards.lock, placement, ...(backup === undefined ? {} : { backup }) }, problems: [] };
 }
 
@@ -149,10 +166,7 @@ export function buildEstate(config: EnvironmentConfig, lock: ShardLock): { estat
  * only for them (role placement) gets exactly that as its quota.
  */
 function tenantContext(env: Environment, regionId: string, loaded: LoadedAgency, role: TenantRole, placedDemand?: Demand): TenantContext {
-  const agency =
-    role === "placement" && placedDemand !== undefined
-      ? { ...loaded.value, quota: { ...placedDemand, cpu: Math.ceil(placedDemand.cpu * 1000) / 1000, storageGiB: 0 } }
-      : loaded.value;
+  const agency = tenantAgency(loaded.value, role, placedDemand);
   const region = env.regions[regionId];
   if (region === undefined) throw new Error(`internal: unknown region ${regionId}`);
   const namespace = tenantNamespace(agency.id);
@@ -173,6 +187,13 @@ function tenantContext(env: Environment, regionId: string, loaded: LoadedAgency,
       ...tenantGreenLabels(agency),
     },
   };
+}
+
+/** The agency as its tenant in one region sees it: a placement tenant's quota is what its placed workloads need. */
+function tenantAgency(agency: Agency, role: TenantRole, placedDemand: Demand | undefined): Agency {
+  return role === "placement" && placedDemand !== undefined
+    ? { ...agency, quota: { ...placedDemand, cpu: Math.ceil(placedDemand.cpu * 1000) / 1000, storageGiB: 0 } }
+    : agency;
 }
 
 function edgesOf(edges: readonly DependencyEdge[], agencyId: string): DependencyEdge[] {

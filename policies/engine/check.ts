@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvironmentConfig } from "../../environments";
 import { displayPath, UserError } from "../../environments/diagnostics";
+import type { LoadCache } from "../../environments/load-cache";
 import { buildSources, type SourcesFile } from "../../cli/source-map-file";
 import { evaluate } from "./evaluate";
 import { lazyImport } from "./lazy";
@@ -30,7 +31,12 @@ import {
 /** What to check. */
 export type CheckInput =
   | { readonly kind: "environment"; readonly name: string }
-  | { readonly kind: "folder"; readonly dir: string }
+  | {
+      readonly kind: "folder";
+      readonly dir: string;
+      /** Check only these stacks of the folder (`govcloud synth --watch` checks the ones it rebuilt). @default - all */
+      readonly stacks?: readonly string[];
+    }
   | { readonly kind: "plan"; readonly file: string };
 
 /** Rule configuration as in Pulumi's policy-pack config: rule id -> level, or config object. */
@@ -52,6 +58,8 @@ export interface CheckOptions {
   readonly policyConfigFile?: string;
   /** "Today", for suppression expiry. */
   readonly now?: Date;
+  /** Remembers the environment's validated files between checks of one long-running process. */
+  readonly loadCache?: LoadCache;
   readonly onCrash?: (rule: string, address: string, error: unknown) => void;
 }
 
@@ -115,7 +123,7 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
         synthesize({ repoRoot: options.repoRoot, environment: input.name, out, frozenLock: true });
         loaded.push(loadSynthFolder(out));
       } else if (input.kind === "folder") {
-        const folder = loadSynthFolder(input.dir);
+        const folder = loadSynthFolder(input.dir, input.stacks);
         loaded.push(folder);
         const named = folder.sources?.environment.file;
         if (settingsEnv === undefined && named !== undefined && fs.existsSync(path.resolve(options.repoRoot, named))) {
@@ -130,7 +138,7 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
     let settings: PolicySettings = NO_SETTINGS;
     let sources: SourcesFile | undefined;
     if (settingsEnv !== undefined) {
-      const config = loadEnvironmentConfig(options.repoRoot, settingsEnv);
+      const config = loadEnvironmentConfig(options.repoRoot, settingsEnv, options.loadCache);
       settings = settingsOf(config, known, options.repoRoot);
       sources = buildSources(config, options.repoRoot);
     }

@@ -42,8 +42,8 @@ export function loadDocuments(docs: Readonly<Record<string, TerraformJsonDocumen
   return { resources, stacks: Object.keys(docs), ...(sources === undefined ? {} : { sources }) };
 }
 
-/** Every stack of a synthesized folder (cdktf's manifest.json), with sources.json when present. */
-export function loadSynthFolder(dir: string): LoadedResources {
+/** Every stack of a synthesized folder (cdktf's manifest.json), or those in `only`, with sources.json when present. */
+export function loadSynthFolder(dir: string, only?: readonly string[]): LoadedResources {
   const manifestFile = path.join(dir, "manifest.json");
   const manifest = readJson(manifestFile, "a synthesized folder needs manifest.json; run govcloud synth first") as {
     stacks?: Record<string, { synthesizedStackPath?: unknown }>;
@@ -54,7 +54,9 @@ export function loadSynthFolder(dir: string): LoadedResources {
   const sourcesFile = path.join(dir, SOURCES_FILE);
   const sources = fs.existsSync(sourcesFile) ? (readJson(sourcesFile) as SourcesFile) : undefined;
   const docs: Record<string, TerraformJsonDocument> = {};
+  const wanted = only === undefined ? undefined : new Set(only);
   for (const [stack, entry] of Object.entries(manifest.stacks)) {
+    if (wanted !== undefined && !wanted.has(stack)) continue;
     if (typeof entry.synthesizedStackPath !== "string") throw located(manifestFile, `stacks.${stack}`, "has no synthesizedStackPath");
     const file = path.resolve(dir, entry.synthesizedStackPath);
     if (!isInside(dir, file)) throw located(manifestFile, `stacks.${stack}.synthesizedStackPath`, "points outside the folder");

@@ -1,11 +1,13 @@
 /**
  * Re-synthesis rebuilds only the stacks whose inputs changed, and the result is byte for byte
- * what a full synthesis writes.
+ * what a full synthesis writes, in a fresh process or in a long-running session (synth --watch).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { synthesize } from "../../cli/synth";
+import { synthesize, SynthSession } from "../../cli/synth";
+import { watchSynth } from "../../cli/watch";
+import { UserError } from "../../environments/diagnostics";
 import { readTree, REPO_ROOT, tempDir } from "../support/synth";
 
 const root = tempDir();
@@ -47,5 +49,100 @@ describe("re-synthesis", () => {
     const b = readTree(full.outdir);
     expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
     for (const [file, bytes] of b) expect(a.get(file)?.equals(bytes), file).toBe(true);
+  });
+});
+
+/** Asserts that `out` holds exactly what a full synthesis of `env` writes. */
+function expectSameAsFullSynthesis(env: string, out: string, label: string): void {
+  const full = synthesize({ repoRoot: REPO_ROOT, environment: env, out: path.join(root, "full", label, "cdktf.out") });
+  const a = readTree(out);
+  const b = readTree(full.outdir);
+  expect([...a.keys()].sort(), label).toEqual([...b.keys()].sort());
+  for (const [file, bytes] of b) expect(a.get(file)?.equals(bytes), `${label}: ${file}`).toBe(true);
+}
+
+describe("a synth session", () => {
+  it("follows a series of edits, rebuilding only what each changed, and always writes what a full synthesis writes", () => {
+    const env = estateCopy("session");
+    const agencies = path.join(path.dirname(env), "national", "agencies");
+    const out = path.join(root, "session", "cdktf.out");
+    const session = new SynthSession();
+    try {
+      const run = () => synthesize({ repoRoot: REPO_ROOT, environment: env, out, policyGate: true }, session);
+      expect(run().rebuilt).toHaveLength(7);
+
+      // 1. An agency's quota: its home (north) and disaster-recovery (central) stacks.
+      const hoanKiem = path.join(agencies, "phuong-hoan-kiem.yaml");
+      const original = fs.readFileSync(hoanKiem, "utf8");
+      fs.writeFileSync(hoanKiem, original.replace("  cpu: 2\n", "  cpu: 3\n"));
+      expect(run().rebuilt).toEqual(["tenants-central-000", "tenants-north-000"]);
+      expectSameAsFullSynthesis(env, out, "edited");
+
+      // 2. A broken file fails with its location, and the output stays as it was.
+      const before = readTree(out);
+      fs.writeFileSync(hoanKiem, `${original}bogus: [\n`);
+      expect(run).toThrow(UserError);
+      const after = readTree(out);
+      for (const [file, bytes] of before) expect(after.get(file)?.equals(bytes), file).toBe(true);
+
+      // 3. Back to the original: the stacks change back.
+      fs.writeFileSync(hoanKiem, original);
+      expect(run().rebuilt).toEqual(["tenants-central-000", "tenants-north-000"]);
+      expectSameAsFullSynthesis(env, out, "restored");
+
+      // 4. A new agency (regions as Hoàn Kiếm): its tenants join the stacks and the lock, and the
+      //    weekly restore drill in central, where its backups are copied, gains a target.
+      fs.writeFileSync(
+        path.join(agencies, "phuong-ba-dinh.yaml"),
+        original
+          .replaceAll("phuong-hoan-kiem", "phuong-ba-dinh")
+          .replaceAll("Phường Hoàn Kiếm", "Phường Ba Đình")
+          .replace("vanphong.hoankiem", "vanphong.badinh")
+          .replace("hoankiem.hanoi.gov.vn", "badinh.hanoi.gov.vn"),
+      );
+      const added = run();
+      expect(added.rebuilt).toEqual(["platform-central", "tenants-central-000", "tenants-north-000"]);
+      expect(added.lockUpdated).toBeDefined();
+      expectSameAsFullSynthesis(env, out, "added");
+
+      // 5. And removed again.
+      fs.rmSync(path.join(agencies, "phuong-ba-dinh.yaml"));
+      expect(run().rebuilt).toEqual(["platform-central", "tenants-central-000", "tenants-north-000"]);
+      expectSameAsFullSynthesis(env, out, "removed");
+
+      // 6. Nothing changed: nothing rebuilt.
+      expect(run().rebuilt).toEqual([]);
+    } finally {
+      session.close();
+    }
+  });
+
+  it("synthesizes again when a watched file changes", async () => {
+    const env = estateCopy("watch");
+    const out = path.join(root, "watch", "cdktf.out");
+    const hoanKiem = path.join(path.dirname(env), "national", "agencies", "phuong-hoan-kiem.yaml");
+    const runs: { rebuilt: readonly string[]; changed: readonly string[] }[] = [];
+    let notify: () => void = () => undefined;
+    const watcher = watchSynth(
+      { repoRoot: REPO_ROOT, environment: env, out },
+      {
+        onSynthesized: (result, _ms, changed) => {
+          runs.push({ rebuilt: result.rebuilt, changed });
+          notify();
+        },
+        onFailed: (error) => {
+          throw error;
+        },
+      },
+    );
+    try {
+      expect(runs).toHaveLength(1); // the first run happens before watchSynth returns
+      const next = new Promise<void>((resolve) => (notify = resolve));
+      fs.writeFileSync(hoanKiem, fs.readFileSync(hoanKiem, "utf8").replace("  cpu: 2\n", "  cpu: 3\n"));
+      await next;
+      expect(runs[1]).toEqual({ rebuilt: ["tenants-central-000", "tenants-north-000"], changed: [hoanKiem] });
+    } finally {
+      watcher.close();
+    }
   });
 });
