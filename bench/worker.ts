@@ -9,7 +9,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import stringify from "json-stable-stringify";
+import { stableJson } from "../constructs/stable-json";
 import { loadEstate } from "../cli/load-estate";
 import { summarize, synthesize } from "../cli/synth";
 
@@ -48,7 +48,7 @@ if (mode === "govcloud") {
   fs.rmSync(outdir, { recursive: true, force: true });
   for (const [rel, doc] of documents) {
     fs.mkdirSync(path.dirname(path.join(outdir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(outdir, rel), stringify(doc, { space: 2 }) as string);
+    fs.writeFileSync(path.join(outdir, rel), stableJson(doc));
   }
   ms = performance.now() - started;
 } else {

@@ -7,8 +7,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import stringify from "json-stable-stringify";
-import type { EnvironmentConfig } from "../environments";
+import { stableJson } from "../constructs/stable-json";
+import type { EnvironmentConfig, LoadedAgency } from "../environments";
 import { displayPath } from "../environments/diagnostics";
 
 export const SOURCES_FILE = "sources.json";
@@ -25,25 +25,47 @@ export interface SourcesFile {
   readonly agencies: Readonly<Record<string, SourceLocation & { readonly workloads: Readonly<Record<string, SourceLocation>> }>>;
 }
 
+type AgencySources = SourceLocation & { readonly workloads: Readonly<Record<string, SourceLocation>> };
+
+/**
+ * Each agency file's entry, by repository root: a long-running process (synth --watch) keeps
+ * unchanged agencies as the same objects, and their entries need not be computed again.
+ */
+const agencyEntries = new WeakMap<LoadedAgency, Map<string, AgencySources>>();
+
 /** The sources of an environment, with file paths relative to the repository root. */
 export function buildSources(config: EnvironmentConfig, repoRoot: string): SourcesFile {
-  const rel = (file: string) => displayPath(file, repoRoot);
-  const agencies: Record<string, SourceLocation & { workloads: Record<string, SourceLocation> }> = {};
+  const agencies: Record<string, AgencySources> = {};
   for (const loaded of [...config.agencies].sort((a, b) => (a.value.id < b.value.id ? -1 : 1))) {
-    const workloads: Record<string, SourceLocation> = {};
-    for (const name of Object.keys(loaded.value.workloads).sort()) {
-      const at = loaded.source.locateKey(["workloads", name]);
-      workloads[name] = { file: rel(loaded.path), line: at.line, col: at.col };
+    let byRoot = agencyEntries.get(loaded);
+    if (byRoot === undefined) {
+      byRoot = new Map();
+      agencyEntries.set(loaded, byRoot);
     }
-    const at = loaded.source.locate(["id"]);
-    agencies[loaded.value.id] = { file: rel(loaded.path), line: at.line, col: at.col, workloads };
+    let entry = byRoot.get(repoRoot);
+    if (entry === undefined) {
+      entry = agencySources(loaded, repoRoot);
+      byRoot.set(repoRoot, entry);
+    }
+    agencies[loaded.value.id] = entry;
   }
-  return { version: 1, environment: { file: rel(config.environmentPath), line: 1, col: 1 }, agencies };
+  return { version: 1, environment: { file: displayPath(config.environmentPath, repoRoot), line: 1, col: 1 }, agencies };
+}
+
+function agencySources(loaded: LoadedAgency, repoRoot: string): AgencySources {
+  const file = displayPath(loaded.path, repoRoot);
+  const workloads: Record<string, SourceLocation> = {};
+  for (const name of Object.keys(loaded.value.workloads).sort()) {
+    const at = loaded.source.locateKey(["workloads", name]);
+    workloads[name] = { file, line: at.line, col: at.col };
+  }
+  const at = loaded.source.locate(["id"]);
+  return { file, line: at.line, col: at.col, workloads };
 }
 
 export function writeSources(outdir: string, sources: SourcesFile): void {
   // The same serializer as cdktf's own files: sorted keys, stable bytes.
-  fs.writeFileSync(path.join(outdir, SOURCES_FILE), stringify(sources, { space: 2 }) as string);
+  fs.writeFileSync(path.join(outdir, SOURCES_FILE), stableJson(sources));
 }
 
 /** Where the resource instance with this for_each key (or none) was declared. */

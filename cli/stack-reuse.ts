@@ -11,7 +11,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import stringify from "json-stable-stringify";
+import { stableJson } from "../constructs/stable-json";
 import type { Estate } from "../estate/estate";
 import type { Blocks } from "../estate/tenant-model";
 import { MANAGEMENT_STACK, platformStackName } from "../stacks/stack-plan";
@@ -125,5 +125,5 @@ function linkTree(from: string, to: string): void {
 
 export function writeFingerprints(outdir: string, fingerprints: ReadonlyMap<string, string>, stacks: readonly string[]): void {
   const entries = Object.fromEntries(stacks.map((name) => [name, fingerprints.get(name)]));
-  fs.writeFileSync(path.join(outdir, FINGERPRINTS_FILE), stringify(entries, { space: 2 }) as string);
+  fs.writeFileSync(path.join(outdir, FINGERPRINTS_FILE), stableJson(entries));
 }

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import stringify from "json-stable-stringify";
+import { stableJson } from "../constructs/stable-json";
 import { LoadCache } from "../environments/load-cache";
 import { writeShardLock } from "../environments/tenant-stack-lock";
 import { EstateMemo } from "../estate/estate-memo";
@@ -132,7 +132,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
         fs.rmSync(workerOut, { recursive: true, force: true });
       }
       // The manifest of all stacks, whichever thread built them (cdktf's own lists only its app's).
-      fs.writeFileSync(path.join(temp, "manifest.json"), stringify(renderManifest(plan, CDKTF_VERSION), { space: 2 }) as string);
+      fs.writeFileSync(path.join(temp, "manifest.json"), stableJson(renderManifest(plan, CDKTF_VERSION)));
       writeSources(temp, buildSources(loaded.config, options.repoRoot));
       writeFingerprints(temp, fingerprints, plan.map((s) => s.name));
       if (gate !== undefined && gated?.length !== 0) {

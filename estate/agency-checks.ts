@@ -51,8 +51,10 @@ export function checkAgencies(
   established: ReadonlySet<string> = new Set(),
 ): Diagnostic[] {
   const env = environment.value;
-  const fileId = (a: LoadedAgency) => path.basename(a.path).replace(/\.ya?ml$/, "");
-  const rank = (a: LoadedAgency) => (fileId(a) !== a.value.id ? 2 : established.has(a.value.id) ? 0 : 1);
+  const fileIds = new Map(loadedAgencies.map((a) => [a, path.basename(a.path).replace(/\.ya?ml$/, "")]));
+  const fileId = (a: LoadedAgency) => fileIds.get(a) as string;
+  const ranks = new Map(loadedAgencies.map((a) => [a, fileId(a) !== a.value.id ? 2 : established.has(a.value.id) ? 0 : 1]));
+  const rank = (a: LoadedAgency) => ranks.get(a) as number;
   const agencies = [...loadedAgencies].sort((a, b) => rank(a) - rank(b) || (a.path < b.path ? -1 : 1));
   const problems: Diagnostic[] = [];
   const byId = new Map<string, LoadedAgency>();

@@ -71,6 +71,7 @@ export function buildEstate(
   // Every tenant's instances, per region.
   const tenantBlocks = new Map<string, Map<string, Blocks>>(); // region -> agency -> blocks
   const demands = new Map<string, TenantDemand[]>();
+  const instanceCounts = new Map<Blocks, number>();
   for (const regionId of Object.keys(env.regions).sort()) {
     const home = agencies.filter((a) => a.value.homeRegion === regionId);
     const edges = dependencyEdges(home.map((a) => a.value));
@@ -98,9 +99,11 @@ export function buildEstate(
         if (role === "dr" && placed.some((p) => isExposed(ctx.agency.workloads[p.workload]!.template))) addIngressControllerAllow(ctx, built);
         return built;
       };
-      const key = JSON.stringify(["tenant", regionId, role, placedDemand ?? null, placed, agencyEdges, workloadRegions]);
+      // Everything the tenant's blocks depend on besides the environment and the agency.
+      const key = `tenant ${regionId} ${role} ${workloadRegions.join(",")} ${placed.length + agencyEdges.length === 0 ? "" : JSON.stringify([placed, agencyEdges])}`;
       const blocks = memo === undefined ? build() : memo.remember(env, loaded.value, key, build);
       byAgency.set(id, blocks);
+      instanceCounts.set(blocks, memo === undefined ? countInstances(blocks) : memo.remember(env, loaded.value, `${key} count`, () => countInstances(blocks)));
       const { quota } = tenantAgency(loaded.value, role, placedDemand);
       regionDemands.push({ agencyId: id, role, cpu: quota.cpu, memoryGiB: quota.memoryGiB, gpus: quota.gpus });
       // A DR tenant that also runs placed workloads needs room for them on top of its reserve.
@@ -120,7 +123,7 @@ export function buildEstate(
     instancesByRegion: new Map(
       [...tenantBlocks].flatMap(([regionId, byAgency]) => {
         const blocks = byAgency.get(loaded.value.id);
-        return blocks === undefined ? [] : [[regionId, countInstances(blocks)] as const];
+        return blocks === undefined ? [] : [[regionId, instanceCounts.get(blocks) as number] as const];
       }),
     ),
   }));
@@ -139,24 +142,32 @@ export function buildEstate(
   }
   if (problems.length > 0) return { problems };
 
-  type StackDraft = { regionId: string; shard: number; agencies: string[]; blocks: Blocks; renames: Map<string, string>; parts: Blocks[] };
+  type StackDraft = { regionId: string; shard: number; agencies: string[]; renames: Map<string, string>; parts: Blocks[] };
   const stacks = new Map<string, StackDraft>();
   for (const [regionId, byAgency] of tenantBlocks) {
     for (const [agencyId, blocks] of byAgency) {
       const shard = shards.assignment.get(agencyId) as number;
       const name = tenantStackName(regionId, shard);
-      const stack: StackDraft = stacks.get(name) ?? { regionId, shard, agencies: [], blocks: new Map(), renames: new Map(), parts: [] };
+      const stack: StackDraft = stacks.get(name) ?? { regionId, shard, agencies: [], renames: new Map(), parts: [] };
       stack.agencies.push(agencyId);
       const former = byId.get(agencyId)?.value.renamedFrom;
       if (former !== undefined) stack.renames.set(agencyId, former);
-      mergeBlocks(stack.blocks, blocks);
       stack.parts.push(blocks);
       stacks.set(name, stack);
     }
   }
+  const merge = (parts: readonly Blocks[]): Blocks => {
+    const blocks: Blocks = new Map();
+    for (const part of parts) mergeBlocks(blocks, part);
+    return blocks;
+  };
   const tenantStacks = [...stacks]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([name, s]) => ({ name, ...s, agencies: [...s.agencies].sort(), resources: countInstances(s.blocks) }));
+    .map(([name, s]) => {
+      const blocks = memo === undefined ? merge(s.parts) : memo.rememberMerged(env, name, s.parts, () => merge(s.parts));
+      const resources = s.parts.reduce((n, part) => n + (instanceCounts.get(part) as number), 0);
+      return { name, ...s, agencies: [...s.agencies].sort(), blocks, resources };
+    });
   const backup = planBackups(env, agencies.map((a) => a.value), memo);
   return { estate: { environment: env, tenantStacks, lock: shards.lock, placement, ...(backup === undefined ? {} : { backup }) }, problems: [] };
 }

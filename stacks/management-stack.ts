@@ -9,6 +9,7 @@ import { PlatformNamespace } from "../constructs/platform-namespace";
 import { managementRegionId, regionGreenLabels } from "../estate/green-labels";
 import { RegionalCluster } from "../constructs/regional-cluster";
 import { addStateBackend, type StateBackendContext } from "./state-backend";
+import { writeWithStableJson } from "./stable-json-output";
 
 export interface ManagementStackProps {
   readonly environment: Environment;
@@ -24,6 +25,7 @@ export class ManagementStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: ManagementStackProps) {
     super(scope, id);
+    writeWithStableJson(this);
     const env = props.environment;
     addStateBackend(this, env.stateBackend, props.backend);
     new KubernetesProvider(this, "kubernetes", { configContext: env.managementCluster.kubeContext });

@@ -14,6 +14,7 @@ import { TenantClusterRoles } from "../constructs/tenant-cluster-roles";
 import { PLATFORM_PRIORITY_CLASS, systemPlacement } from "../estate/add-ons";
 import type { RegionBackup } from "../estate/backup";
 import { addStateBackend, type StateBackendContext } from "./state-backend";
+import { writeWithStableJson } from "./stable-json-output";
 
 export interface PlatformStackProps {
   readonly environment: Environment;
@@ -41,6 +42,7 @@ export class PlatformStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
+    writeWithStableJson(this);
     const env = props.environment;
     const region = env.regions[props.regionId];
     if (region === undefined) throw new Error(`internal: unknown region '${props.regionId}'`);

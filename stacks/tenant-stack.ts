@@ -10,6 +10,7 @@ import { TenantBackupSchedules } from "../constructs/tenant-backup-schedules";
 import { TenantBaseline } from "../constructs/tenant-baseline";
 import { TenantWorkloads } from "../constructs/tenant-workloads";
 import { addStateBackend } from "./state-backend";
+import { writeWithStableJson } from "./stable-json-output";
 
 export interface TenantStackProps {
   readonly environment: Environment;
@@ -25,6 +26,7 @@ export interface TenantStackProps {
 export class TenantStack extends ForEachDataStack {
   constructor(scope: Construct, id: string, props: TenantStackProps) {
     super(scope, id);
+    writeWithStableJson(this);
     const { environment: env, plan } = props;
     const region = env.regions[plan.regionId];
     if (region === undefined) throw new Error(`internal: unknown region '${plan.regionId}'`);

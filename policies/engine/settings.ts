@@ -56,6 +56,7 @@ export function settingsOf(config: EnvironmentConfig, knownRules: ReadonlySet<st
   };
   collect(env.policy.suppressions, config.environment.source, envFile, ["policy", "suppressions"]);
   for (const agency of config.agencies) {
+    if (agency.value.suppressions.length === 0) continue;
     collect(agency.value.suppressions, agency.source, displayPath(agency.path, repoRoot), ["suppressions"], agency.value.id);
   }
   if (problems.length > 0) throw new UserError(problems);
