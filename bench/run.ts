@@ -35,21 +35,42 @@ interface Measurement {
   bytes: number;
 }
 
-function measure(args: string[]): Measurement {
+function runWorker(args: string[]): { output: unknown; wallMs: number } {
   const started = performance.now();
   const output = execFileSync(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "bench", "worker.ts"), ...args], {
     encoding: "utf8",
     env: { ...process.env, CHECKPOINT_DISABLE: "1" },
   });
-  const wallMs = performance.now() - started;
-  return { ...(JSON.parse(output.trim().split("\n").pop() as string) as Omit<Measurement, "wallMs">), wallMs };
+  return { output: JSON.parse(output.trim().split("\n").pop() as string), wallMs: performance.now() - started };
 }
+
+function measure(args: string[]): Measurement {
+  const { output, wallMs } = runWorker(args);
+  return { ...(output as Omit<Measurement, "wallMs">), wallMs };
+}
+
+/** A `synth --watch` session: its first run, then one run per edited agency. */
+interface WatchMeasurement {
+  firstMs: number;
+  editsMs: number[];
+  rebuilt: number[];
+  maxRssMiB: number;
+}
+
+/** Agencies edited one after another in the watch session: ministries, provinces and communes of every region. */
+const WATCH_EDITS = ["xa-01000", "bo-03", "tinh-10", "xa-02000", "xa-00500", "tinh-30", "xa-03000"];
 
 /** Median by time of several runs; memory is the largest seen. */
 function median(runs: Measurement[]): Measurement {
   const sorted = [...runs].sort((a, b) => a.ms - b.ms);
   const mid = sorted[Math.floor(sorted.length / 2)] as Measurement;
   return { ...mid, maxRssMiB: Math.max(...runs.map((r) => r.maxRssMiB)) };
+}
+
+function watchSummary(w: WatchMeasurement): string {
+  const sorted = [...w.editsMs].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] as number;
+  return `${(median / 1000).toFixed(2)} s median, ${((sorted[sorted.length - 1] as number) / 1000).toFixed(2)} s slowest of ${sorted.length} edits`;
 }
 
 function identical(a: string, b: string): boolean {
@@ -71,7 +92,7 @@ function main(): void {
     "| case | resources | output | govcloud synth (median) | process wall | peak memory | direct-JSON baseline | baseline memory | ratio |";
   const rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|";
   process.stdout.write(`${header}\n${rule}\n`);
-  let national: { g: Measurement; b: Measurement; resynth: Measurement } | undefined;
+  let national: { g: Measurement; b: Measurement; resynth: Measurement; watch: WatchMeasurement } | undefined;
   for (const size of SIZES) {
     const envFile = writeEnvironment(REPO_ROOT, path.join(WORK, "environments"), size);
     const govcloud: Measurement[] = [];
@@ -94,9 +115,14 @@ function main(): void {
     process.stdout.write(`${row}\n`);
     if (size.agencies === 3400) {
       // Edit one agency, then synthesize again into the same folder: only changed stacks rebuild.
-      const agencyFile = path.join(path.dirname(envFile), size.name, "agencies", "xa-01000.yaml");
-      fs.writeFileSync(agencyFile, fs.readFileSync(agencyFile, "utf8").replace("cpu: 2\n", "cpu: 3\n"));
-      national = { g, b, resynth: measure(["govcloud", envFile, out]) };
+      const agencyFile = (id: string) => path.join(path.dirname(envFile), size.name, "agencies", `${id}.yaml`);
+      fs.writeFileSync(agencyFile("xa-01000"), fs.readFileSync(agencyFile("xa-01000"), "utf8").replace("cpu: 2\n", "cpu: 3\n"));
+      const resynth = measure(["govcloud", envFile, out]);
+      // Then the same folder in a watch session: a series of edits, each synthesized in turn.
+      const watch = runWorker(["watch", envFile, out, ...WATCH_EDITS.map(agencyFile)]).output as WatchMeasurement;
+      national = { g, b, resynth, watch };
+      const ms = watch.editsMs.map((t) => `${Math.round(t)} ms`).join(", ");
+      process.stdout.write(`re-synthesis, new process: ${(resynth.wallMs / 1000).toFixed(2)} s; watch session: ${ms}\n`);
     }
   }
   // Policy checks over 100,000 resource instances, grown from the 1,000-agency estate's output.
@@ -120,7 +146,13 @@ function main(): void {
           `| full synthesis ≤ ${TARGETS.seconds} s wall | ${(national.g.wallMs / 1000).toFixed(2)} s (process), ${(national.g.ms / 1000).toFixed(2)} s (in-process) | ${verdict(national.g.wallMs / 1000 <= TARGETS.seconds)} |`,
           `| peak memory ≤ ${TARGETS.memoryMiB} MiB | ${national.g.maxRssMiB.toFixed(0)} MiB | ${verdict(national.g.maxRssMiB <= TARGETS.memoryMiB)} |`,
           `| ≤ ${TARGETS.ratio}× the direct-JSON baseline | ${(national.g.ms / national.b.ms).toFixed(1)}× | ${verdict(national.g.ms / national.b.ms <= TARGETS.ratio)} |`,
-          `| re-synthesis after editing one agency ≤ ${TARGETS.resynthSeconds} s | ${(national.resynth.wallMs / 1000).toFixed(2)} s (process) | ${verdict(national.resynth.wallMs / 1000 <= TARGETS.resynthSeconds)} |`,
+          `| re-synthesis after editing one agency ≤ ${TARGETS.resynthSeconds} s (\`govcloud synth --watch\`, every edit) | ${watchSummary(national.watch)} | ${verdict(Math.max(...national.watch.editsMs) / 1000 <= TARGETS.resynthSeconds)} |`,
+          `| re-synthesis after editing one agency ≤ ${TARGETS.resynthSeconds} s (new \`govcloud synth\` process) | ${(national.resynth.wallMs / 1000).toFixed(2)} s | ${verdict(national.resynth.wallMs / 1000 <= TARGETS.resynthSeconds)} |`,
+          "",
+          `Watch session: the first run (all ${national.g.resources} resources, policy gate included) took ${(national.watch.firstMs / 1000).toFixed(2)} s` +
+            ` and ${national.watch.maxRssMiB.toFixed(0)} MiB at its peak; then each edit (one more CPU in the quota of ${WATCH_EDITS.join(", ")}, in turn)` +
+            ` rebuilt ${[...new Set(national.watch.rebuilt)].join(" or ")} stacks and passed them through the policy gate:` +
+            ` ${national.watch.editsMs.map((t) => `${Math.round(t)} ms`).join(", ")}.`,
           "",
         ];
   const results = [
@@ -138,9 +170,13 @@ function main(): void {
     "  process start-up (Node, tsx, cdktf), as a user running the command sees it. The command also",
     "  runs the policy gate on a second thread, which is measured by `bench/check-throughput.ts`.",
     "- *direct-JSON baseline*: load and validate the same configuration and build the same estate,",
-    "  then write byte-identical documents with the same serializer (json-stable-stringify) and no",
+    "  then write byte-identical documents with the same serializer (constructs/stable-json.ts) and no",
     "  construct tree. It is the floor any generator pays; the ratio is what the construct layer costs",
     "  on top of it. The bench checks that both outputs are identical byte for byte.",
+    "- *re-synthesis*: after one agency file changes, into the previous output (only stacks whose",
+    "  inputs changed are rebuilt; the others are hard-linked). Measured in a `govcloud synth --watch`",
+    "  session (cli/watch.ts: start-up, unchanged files and the policy packs are paid for once; the",
+    "  policy gate checks each rebuilt stack) and as a new process running `synthesize()`.",
     "- Generated estates: 17 ministries, 34 provinces, then communes (../shared/facts/vietnam.md),",
     "  each with a web service and a scheduled job; ministries and provinces add an open-data API and",
     "  a worker, ministries a stateful service. Resources count Terraform resource instances.",

@@ -5,13 +5,18 @@
  *                                            the floor: load and validate the same configuration
  *                                            and build the same estate model, then write the
  *                                            identical JSON directly, without constructs
- * Prints one JSON line: { ms, maxRssMiB, resources, bytes }.
+ *   worker.ts watch <env.yaml> <outdir> <agency.yaml>...
+ *                                            `govcloud synth --watch`: a session (policy gate on)
+ *                                            synthesizes into <outdir>, then each agency file in
+ *                                            turn gets one more CPU of quota and is synthesized
+ *                                            again; prints { firstMs, editsMs, rebuilt, maxRssMiB }
+ * Otherwise prints one JSON line: { ms, maxRssMiB, resources, bytes }.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stableJson } from "../constructs/stable-json";
 import { loadEstate } from "../cli/load-estate";
-import { summarize, synthesize } from "../cli/synth";
+import { summarize, synthesize, SynthSession } from "../cli/synth";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 const [mode, envFile, outdir, reference] = process.argv.slice(2) as [string, string, string, string | undefined];
@@ -32,6 +37,35 @@ function readDocuments(dir: string): Map<string, unknown> {
     docs.set(path.relative(dir, full), JSON.parse(fs.readFileSync(full, "utf8")));
   }
   return docs;
+}
+
+/** One more CPU in an agency's quota: an edit that changes its tenants and nothing else. */
+function addCpu(file: string): void {
+  const text = fs.readFileSync(file, "utf8");
+  const edited = text.replace(/^(  cpu: )(\d+)$/m, (_m, key: string, n: string) => `${key}${Number(n) + 1}`);
+  if (edited === text) throw new Error(`${file}: no quota cpu line to edit`);
+  fs.writeFileSync(file, edited);
+}
+
+if (mode === "watch") {
+  const agencyFiles = process.argv.slice(5);
+  const session = new SynthSession();
+  const options = { repoRoot: REPO_ROOT, environment: envFile, out: outdir, policyGate: true };
+  let started = performance.now();
+  synthesize(options, session);
+  const firstMs = performance.now() - started;
+  const editsMs: number[] = [];
+  const rebuilt: number[] = [];
+  for (const file of agencyFiles) {
+    addCpu(file);
+    started = performance.now();
+    const result = synthesize(options, session);
+    editsMs.push(performance.now() - started);
+    rebuilt.push(result.rebuilt.length);
+  }
+  session.close();
+  process.stdout.write(`${JSON.stringify({ firstMs, editsMs, rebuilt, maxRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.exit(0);
 }
 
 let ms: number;

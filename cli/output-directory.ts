@@ -9,11 +9,20 @@ import { displayPath, UserError } from "../environments/diagnostics";
 /** The file that marks a folder as cdktf output, which we may replace. */
 const MARKER = "manifest.json";
 
+export interface ReplaceOptions {
+  /**
+   * Remove the replaced folder after returning rather than before (a long-running process
+   * answers sooner; the new output is in place either way).
+   * @default false
+   */
+  readonly removeOldInBackground?: boolean;
+}
+
 /**
  * Runs `build` on a fresh temporary folder next to `target`, then replaces `target` with it.
  * When `build` throws, the temporary folder is removed and `target` is untouched.
  */
-export function replaceDirectory<T>(target: string, build: (tempDir: string) => T): T {
+export function replaceDirectory<T>(target: string, build: (tempDir: string) => T, options: ReplaceOptions = {}): T {
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
   refuseForeignFolder(target);
@@ -36,7 +45,10 @@ export function replaceDirectory<T>(target: string, build: (tempDir: string) => 
     fs.rmSync(temp, { recursive: true, force: true });
     throw error;
   }
-  if (old !== undefined) fs.rmSync(old, { recursive: true, force: true });
+  if (old !== undefined) {
+    if (options.removeOldInBackground) fs.rm(old, { recursive: true, force: true }, () => undefined);
+    else fs.rmSync(old, { recursive: true, force: true });
+  }
   return result;
 }
 

@@ -5,10 +5,18 @@
 import * as path from "node:path";
 import { LoadCache } from "../environments/load-cache";
 import { PACKS } from "../policies/packs";
-import { runChecks } from "../policies/engine/check";
+import { type PreparedEnvironment, prepareEnvironment, runChecks } from "../policies/engine/check";
 import { serveBlocking } from "./blocking-worker";
 
+/** Read the environment's settings and sources now, for the check that follows. */
+export interface PrepareRequest {
+  readonly kind: "prepare";
+  readonly repoRoot: string;
+  readonly environment: string;
+}
+
 export interface GateRequest {
+  readonly kind: "check";
   readonly repoRoot: string;
   readonly dir: string;
   readonly environment: string;
@@ -24,17 +32,25 @@ export interface GateFinding {
   readonly source?: { readonly file: string; readonly line: number; readonly col: number };
 }
 
-// Kept for the life of the thread: synth --watch sends one request per change.
+// Kept for the life of the thread: synth --watch sends requests for every change.
 const loadCache = new LoadCache();
+let prepared: PreparedEnvironment | undefined;
 
-serveBlocking<GateRequest, GateFinding[]>(async (request) => {
+serveBlocking<PrepareRequest | GateRequest, GateFinding[]>(async (request) => {
+  if (request.kind === "prepare") {
+    prepared = undefined;
+    prepared = prepareEnvironment(request.repoRoot, request.environment, PACKS, loadCache);
+    return [];
+  }
   const result = await runChecks({
     loadCache,
+    ...(prepared === undefined ? {} : { prepared }),
     repoRoot: request.repoRoot,
     packs: PACKS,
     inputs: [{ kind: "folder", dir: path.resolve(request.dir), ...(request.stacks === undefined ? {} : { stacks: request.stacks }) }],
     environment: request.environment,
   });
+  prepared = undefined;
   return result.findings
     .filter((f) => f.level === "mandatory" && f.suppressedBy === undefined)
     .map((f) => ({ rule: f.rule, stack: f.stack, address: f.address, message: f.message, ...(f.source ? { source: f.source } : {}) }));

@@ -104,8 +104,12 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       frozenLock: options.frozenLock,
       ...(session === undefined ? {} : { files: session.files, memo: session.estate }),
     });
-    // Started once the configuration is known to be good: it loads the packs while we synthesize.
-    if (options.policyGate) gate = session?.gate() ?? new PolicyGate();
+    // Started once the configuration is known to be good: it loads the packs and the policy
+    // settings while we synthesize.
+    if (options.policyGate) {
+      gate = session?.gate() ?? new PolicyGate();
+      gate.prepare({ repoRoot: options.repoRoot, environment: loaded.config.environmentPath });
+    }
     const outdir = path.resolve(options.out);
     const plan = planStacks(loaded.estate);
     // Stacks whose inputs did not change since the previous output are copied, not rebuilt.
@@ -140,7 +144,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
         session?.recordPassed(fingerprints, gated ?? []);
       }
       return summarizePlan(temp, plan);
-    });
+    }, { removeOldInBackground: session !== undefined });
     // Recorded only once the output exists, so a failed synth changes nothing at all.
     const lockUpdated = loaded.lockChanged && writeShardLock(loaded.lockPath, loaded.estate.lock) ? loaded.lockPath : undefined;
     return { outdir, stacks, reused: reused.size, rebuilt, ...(lockUpdated === undefined ? {} : { lockUpdated }) };

@@ -66,7 +66,7 @@ export function buildEstate(
 
   const agencies = [...config.agencies].sort((a, b) => (a.value.id < b.value.id ? -1 : 1));
   const byId = new Map(agencies.map((a) => [a.value.id, a]));
-  const placement = placeWorkloads(env, agencies.map((a) => a.value));
+  const placement = placeWorkloads(env, agencies.map((a) => a.value), memo);
 
   // Every tenant's instances, per region.
   const tenantBlocks = new Map<string, Map<string, Blocks>>(); // region -> agency -> blocks

@@ -24,6 +24,7 @@ import type { Agency, Workload } from "../environments/agency-schema";
 import type { EnergyProfile, Environment } from "../environments/schema";
 import { workloadFootprint } from "./agency-checks";
 import { regionCapacity } from "./capacity";
+import type { EstateMemo } from "./estate-memo";
 import { nodeRole } from "./workload-instances";
 
 /** CPU cores, GiB of memory and GPUs. */
@@ -95,7 +96,7 @@ export function allowedRegions(env: Pick<Environment, "regions">, agency: Pick<A
 }
 
 /** Places every workload of every agency. Agencies must have passed the cross-file checks. */
-export function placeWorkloads(env: Environment, agencies: readonly Agency[]): Placement {
+export function placeWorkloads(env: Environment, agencies: readonly Agency[], memo?: EstateMemo): Placement {
   const sorted = [...agencies].sort((a, b) => compare(a.id, b.id));
   const remaining = roomAfterQuotas(env, sorted);
   const related = dependencyRelated(sorted);
@@ -103,13 +104,18 @@ export function placeWorkloads(env: Environment, agencies: readonly Agency[]): P
   const workloads = new Map<string, WorkloadPlacement>();
 
   for (const agency of sorted) {
+    // Most agencies have no flexible workload: everything stays home, whatever the others do.
+    if (memo !== undefined && !hasFlexibleWorkload(agency)) {
+      for (const p of memo.remember(env, agency, "placement", () => homePlacements(agency))) workloads.set(`${agency.id}/${p.workload}`, p);
+      continue;
+    }
     for (const [name, workload] of Object.entries(agency.workloads).sort(([a], [b]) => compare(a, b))) {
       const key = `${agency.id}/${name}`;
-      const base = { agencyId: agency.id, workload: name, homeRegion: agency.homeRegion, footprint: footprint(workload) };
       if (workload.placement !== "flexible") {
-        workloads.set(key, { ...base, flexible: false, region: agency.homeRegion, reason: "home", candidates: [], skipped: [] });
+        workloads.set(key, homePlacement(agency, name, workload));
         continue;
       }
+      const base = { agencyId: agency.id, workload: name, homeRegion: agency.homeRegion, footprint: footprint(workload) };
       const role = nodeRole(workload);
       const candidates = allowedRegions(env, agency)
         .filter((id) => id === agency.homeRegion || Object.values(env.regions[id]!.cluster.nodePools).some((p) => p.role === role && p.count > 0))
@@ -142,6 +148,22 @@ export function placeWorkloads(env: Environment, agencies: readonly Agency[]): P
     away.set(at, [...(away.get(at) ?? []), p]);
   }
   return { workloads, away };
+}
+
+function hasFlexibleWorkload(agency: Agency): boolean {
+  return Object.values(agency.workloads).some((w) => w.placement === "flexible");
+}
+
+/** The placements of an agency without flexible workloads: all at home. */
+function homePlacements(agency: Agency): WorkloadPlacement[] {
+  return Object.entries(agency.workloads)
+    .sort(([a], [b]) => compare(a, b))
+    .map(([name, workload]) => homePlacement(agency, name, workload));
+}
+
+function homePlacement(agency: Agency, name: string, workload: Workload): WorkloadPlacement {
+  const base = { agencyId: agency.id, workload: name, homeRegion: agency.homeRegion, footprint: footprint(workload) };
+  return { ...base, flexible: false, region: agency.homeRegion, reason: "home", candidates: [], skipped: [] };
 }
 
 /** The sum of some workloads' footprints: the quota of the tenant they were placed in. */

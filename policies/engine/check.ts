@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadEnvironmentConfig } from "../../environments";
+import { loadEnvironmentConfig, resolveEnvironmentFile } from "../../environments";
 import { displayPath, UserError } from "../../environments/diagnostics";
 import type { LoadCache } from "../../environments/load-cache";
 import { buildSources, type SourcesFile } from "../../cli/source-map-file";
@@ -60,6 +60,8 @@ export interface CheckOptions {
   readonly now?: Date;
   /** Remembers the environment's validated files between checks of one long-running process. */
   readonly loadCache?: LoadCache;
+  /** Settings and sources of `environment`, read beforehand (see prepareEnvironment). */
+  readonly prepared?: PreparedEnvironment;
   readonly onCrash?: (rule: string, address: string, error: unknown) => void;
 }
 
@@ -103,10 +105,33 @@ export function rulesById(packs: readonly PolicyPackDefinition[]): Map<string, {
   return out;
 }
 
+/** An environment's policy settings and the sources of its agencies, read once for later checks. */
+export interface PreparedEnvironment {
+  /** The environment file they were read from. */
+  readonly file: string;
+  readonly settings: PolicySettings;
+  readonly sources: SourcesFile;
+}
+
+/**
+ * Reads what checks need of an environment besides the resources. `govcloud synth` prepares
+ * it on the gate's thread while the main thread synthesizes, so that the check itself only reads
+ * and judges the stacks. Throws a UserError for bad configuration.
+ */
+export function prepareEnvironment(repoRoot: string, nameOrFile: string, packs: readonly PolicyPackDefinition[], loadCache?: LoadCache): PreparedEnvironment {
+  const config = loadEnvironmentConfig(repoRoot, nameOrFile, loadCache);
+  const settings = settingsOf(config, new Set(rulesById(packs).keys()), repoRoot);
+  return { file: config.environmentPath, settings, sources: buildSources(config, repoRoot) };
+}
+
 export async function runChecks(options: CheckOptions): Promise<CheckResult> {
   const catalog = rulesById(options.packs);
   const known = new Set(catalog.keys());
   const temp: string[] = [];
+  const prepared =
+    options.prepared !== undefined && options.environment !== undefined && resolveEnvironmentFile(options.repoRoot, options.environment) === options.prepared.file
+      ? options.prepared
+      : undefined;
   try {
     // 1. Resources.
     const loaded: LoadedResources[] = [];
@@ -123,7 +148,7 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
         synthesize({ repoRoot: options.repoRoot, environment: input.name, out, frozenLock: true });
         loaded.push(loadSynthFolder(out));
       } else if (input.kind === "folder") {
-        const folder = loadSynthFolder(input.dir, input.stacks);
+        const folder = loadSynthFolder(input.dir, input.stacks, prepared?.sources);
         loaded.push(folder);
         const named = folder.sources?.environment.file;
         if (settingsEnv === undefined && named !== undefined && fs.existsSync(path.resolve(options.repoRoot, named))) {
@@ -137,7 +162,10 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
     // 2. Settings of the environment, if any.
     let settings: PolicySettings = NO_SETTINGS;
     let sources: SourcesFile | undefined;
-    if (settingsEnv !== undefined) {
+    if (prepared !== undefined) {
+      settings = prepared.settings;
+      sources = prepared.sources;
+    } else if (settingsEnv !== undefined) {
       const config = loadEnvironmentConfig(options.repoRoot, settingsEnv, options.loadCache);
       settings = settingsOf(config, known, options.repoRoot);
       sources = buildSources(config, options.repoRoot);

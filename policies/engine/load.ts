@@ -42,8 +42,11 @@ export function loadDocuments(docs: Readonly<Record<string, TerraformJsonDocumen
   return { resources, stacks: Object.keys(docs), ...(sources === undefined ? {} : { sources }) };
 }
 
-/** Every stack of a synthesized folder (cdktf's manifest.json), or those in `only`, with sources.json when present. */
-export function loadSynthFolder(dir: string, only?: readonly string[]): LoadedResources {
+/**
+ * Every stack of a synthesized folder (cdktf's manifest.json), or those in `only`, with
+ * sources.json when present (or `knownSources`, when the caller has them already).
+ */
+export function loadSynthFolder(dir: string, only?: readonly string[], knownSources?: SourcesFile): LoadedResources {
   const manifestFile = path.join(dir, "manifest.json");
   const manifest = readJson(manifestFile, "a synthesized folder needs manifest.json; run govcloud synth first") as {
     stacks?: Record<string, { synthesizedStackPath?: unknown }>;
@@ -52,7 +55,7 @@ export function loadSynthFolder(dir: string, only?: readonly string[]): LoadedRe
     throw located(manifestFile, "stacks", "is missing; this is not a cdktf manifest");
   }
   const sourcesFile = path.join(dir, SOURCES_FILE);
-  const sources = fs.existsSync(sourcesFile) ? (readJson(sourcesFile) as SourcesFile) : undefined;
+  const sources = knownSources ?? (fs.existsSync(sourcesFile) ? (readJson(sourcesFile) as SourcesFile) : undefined);
   const docs: Record<string, TerraformJsonDocument> = {};
   const wanted = only === undefined ? undefined : new Set(only);
   for (const [stack, entry] of Object.entries(manifest.stacks)) {
