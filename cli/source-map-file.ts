@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { stableJson } from "../constructs/stable-json";
+import { stableJson, StableJsonText } from "../constructs/stable-json";
 import type { EnvironmentConfig, LoadedAgency } from "../environments";
 import { displayPath } from "../environments/diagnostics";
 
@@ -63,9 +63,22 @@ function agencySources(loaded: LoadedAgency, repoRoot: string): AgencySources {
   return { file, line: at.line, col: at.col, workloads };
 }
 
+/** Each agency entry's text, at its depth in sources.json (document > agencies > entry). */
+const entryTexts = new WeakMap<AgencySources, StableJsonText>();
+
 export function writeSources(outdir: string, sources: SourcesFile): void {
-  // The same serializer as cdktf's own files: sorted keys, stable bytes.
-  fs.writeFileSync(path.join(outdir, SOURCES_FILE), stableJson(sources));
+  // The same serializer as cdktf's own files: sorted keys, stable bytes. Entries that buildSources
+  // kept from an earlier run keep their text too.
+  const agencies: Record<string, StableJsonText> = {};
+  for (const [id, entry] of Object.entries(sources.agencies)) {
+    let text = entryTexts.get(entry);
+    if (text === undefined) {
+      text = StableJsonText.of(entry, 2);
+      entryTexts.set(entry, text);
+    }
+    agencies[id] = text;
+  }
+  fs.writeFileSync(path.join(outdir, SOURCES_FILE), stableJson({ ...sources, agencies }));
 }
 
 /** Where the resource instance with this for_each key (or none) was declared. */

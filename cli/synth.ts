@@ -43,7 +43,7 @@ export interface SynthResult {
   readonly stacks: readonly StackSummary[];
   /** The tenant-stack lock file, when this run updated it. */
   readonly lockUpdated?: string;
-  /** Stacks copied unchanged from the previous output instead of synthesized again. */
+  /** Stacks taken unchanged from the previous output (hard-linked) instead of synthesized again. */
   readonly reused: number;
   /** Stacks synthesized in this run, in plan order. */
   readonly rebuilt: readonly string[];
@@ -112,7 +112,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     }
     const outdir = path.resolve(options.out);
     const plan = planStacks(loaded.estate);
-    // Stacks whose inputs did not change since the previous output are copied, not rebuilt.
+    // Stacks whose inputs did not change since the previous output are linked, not rebuilt.
     const code = session === undefined ? codeFingerprint(options.repoRoot) : session.codeFingerprint(options.repoRoot);
     const fingerprints = stackFingerprints(loaded.estate, code);
     const reused = reusableStacks(outdir, fingerprints);

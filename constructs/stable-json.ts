@@ -17,7 +17,30 @@ function indent(level: number): string {
   return INDENTS[level] as string;
 }
 
+/**
+ * A value already written, at the depth it will be placed at: `stableJson` copies its text
+ * instead of writing the value again. Long-running processes keep the text of parts that did not
+ * change (sources.json keeps each agency's entry).
+ */
+export class StableJsonText {
+  private constructor(
+    public readonly text: string,
+    public readonly level: number,
+  ) {}
+
+  /** `value` written for placement `level` objects or arrays deep (0: the document itself). */
+  public static of(value: unknown, level: number): StableJsonText {
+    const text = write(value, level);
+    if (text === undefined) throw new Error("internal: nothing to write");
+    return new StableJsonText(text, level);
+  }
+}
+
 function write(node: unknown, level: number): string | undefined {
+  if (node instanceof StableJsonText) {
+    if (node.level !== level) throw new Error(`internal: text written for depth ${node.level} placed at depth ${level}`);
+    return node.text;
+  }
   if (node !== null && typeof node === "object" && typeof (node as { toJSON?: unknown }).toJSON === "function") {
     node = (node as { toJSON: () => unknown }).toJSON();
   }

@@ -8,6 +8,7 @@ import { type Diagnostic, formatPath } from "../environments/diagnostics";
 import type { LoadedAgency } from "../environments";
 import type { Loaded } from "../environments/loader";
 import { type Environment, hostOf, isAllowedHost } from "../environments/schema";
+import type { EstateMemo } from "./estate-memo";
 import { servicePort } from "./tenant-model";
 
 /** Where a diagnostic points: a file's source map and a field path. */
@@ -49,6 +50,7 @@ export function checkAgencies(
   environment: Loaded<Environment>,
   loadedAgencies: readonly LoadedAgency[],
   established: ReadonlySet<string> = new Set(),
+  memo?: EstateMemo,
 ): Diagnostic[] {
   const env = environment.value;
   const fileIds = new Map(loadedAgencies.map((a) => [a, path.basename(a.path).replace(/\.ya?ml$/, "")]));
@@ -101,8 +103,13 @@ export function checkAgencies(
         problems.push(at(loaded, [field], `no region '${agency[field]}' in environment ${env.name}; known regions: ${regions.join(", ")}`));
       }
     }
+    // The agency on its own against the environment: the same while neither changes.
+    const own = () => [
+      ...Object.entries(agency.workloads).flatMap(([name, workload]) => checkWorkloadSources(loaded, name, workload, registries, env)),
+      ...checkQuotaCoversWorkloads(loaded),
+    ];
+    problems.push(...(memo === undefined ? own() : memo.remember(env, agency, "checks", own)));
     for (const [name, workload] of Object.entries(agency.workloads)) {
-      problems.push(...checkWorkloadSources(loaded, name, workload, registries, env));
       if ("host" in workload) {
         const other = byHost.get(workload.host);
         if (other !== undefined) {
@@ -114,7 +121,6 @@ export function checkAgencies(
         }
       }
     }
-    problems.push(...checkQuotaCoversWorkloads(loaded));
   }
 
   // Rules that need every agency known first.
@@ -168,15 +174,15 @@ function checkWorkloadSources(
   env: Environment,
 ): Diagnostic[] {
   const problems: Diagnostic[] = [];
-  const known = [...registries].sort().join(", ");
+  const known = () => [...registries].sort().join(", ");
   const imageHost = workload.image.split("/")[0] as string;
   if (!registries.has(imageHost)) {
     problems.push(
-      at(loaded, ["workloads", name, "image"], `image registry ${imageHost} is not an in-country mirror; the datacenters pull only from: ${known}`),
+      at(loaded, ["workloads", name, "image"], `image registry ${imageHost} is not an in-country mirror; the datacenters pull only from: ${known()}`),
     );
   }
   if (workload.template === "ai-inference" && !registries.has(hostOf(workload.model))) {
-    problems.push(at(loaded, ["workloads", name, "model"], `model registry ${hostOf(workload.model)} is not an in-country mirror; use one of: ${known}`));
+    problems.push(at(loaded, ["workloads", name, "model"], `model registry ${hostOf(workload.model)} is not an in-country mirror; use one of: ${known()}`));
   }
   if ("host" in workload && !isAllowedHost(workload.host, env.tenancy.publicDomains)) {
     problems.push(

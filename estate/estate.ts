@@ -13,7 +13,7 @@ import { checkAgencies } from "./agency-checks";
 import { addBackupScheduleInstances, backupCoverageProblems, type BackupPlan, planBackups } from "./backup";
 import { checkRegionCapacity, type TenantDemand } from "./capacity";
 import { tenantGreenLabels } from "./green-labels";
-import { type Demand, type Placement, placedIn, placeWorkloads, regionOf, totalDemand } from "./placement";
+import { type Demand, hasFlexibleWorkload, type Placement, placedIn, placeWorkloads, regionOf, totalDemand } from "./placement";
 import {
   addIngressControllerAllow,
   addTenantBaselineInstances,
@@ -59,7 +59,7 @@ export function buildEstate(
   memo?: EstateMemo,
 ): { estate?: Estate; problems: Diagnostic[] } {
   const env = config.environment.value;
-  const problems = checkAgencies(config.environment, config.agencies, new Set(Object.keys(lock.agencies)));
+  const problems = checkAgencies(config.environment, config.agencies, new Set(Object.keys(lock.agencies)), memo);
   problems.push(...backupCoverageProblems(config));
   // A model of an estate whose files contradict each other would only add noise.
   if (problems.length > 0) return { problems };
@@ -68,6 +68,11 @@ export function buildEstate(
   const byId = new Map(agencies.map((a) => [a.value.id, a]));
   const placement = placeWorkloads(env, agencies.map((a) => a.value), memo);
 
+  // Regions where each agency has workloads away from home (flexible placement).
+  const awayIn = new Map<string, Set<string>>();
+  for (const list of placement.away.values()) {
+    for (const p of list) awayIn.set(p.agencyId, (awayIn.get(p.agencyId) ?? new Set()).add(p.region));
+  }
   // Every tenant's instances, per region.
   const tenantBlocks = new Map<string, Map<string, Blocks>>(); // region -> agency -> blocks
   const demands = new Map<string, TenantDemand[]>();
@@ -79,14 +84,14 @@ export function buildEstate(
     const regionDemands: TenantDemand[] = [];
     for (const loaded of agencies) {
       // Flexible workloads placed here, away from home: a tenant of its own unless home or DR is here.
-      const placed = placedIn(placement, regionId, loaded.value.id);
+      const placed = awayIn.get(loaded.value.id)?.has(regionId) ? placedIn(placement, regionId, loaded.value.id) : [];
       const role: TenantRole | undefined =
         loaded.value.homeRegion === regionId ? "home" : loaded.value.drRegion === regionId ? "dr" : placed.length > 0 ? "placement" : undefined;
       if (role === undefined) continue;
       const id = loaded.value.id;
       const placedDemand = placed.length > 0 ? totalDemand(placed) : undefined;
       const agencyEdges = role === "home" ? edgesOf(edges, id) : [];
-      const workloadRegions = Object.keys(loaded.value.workloads).map((name) => regionOf(placement, id, name));
+      const workloadRegions = hasFlexibleWorkload(loaded.value) ? Object.keys(loaded.value.workloads).map((name) => regionOf(placement, id, name)) : ["home"];
       const build = (): Blocks => {
         const ctx = tenantContext(env, regionId, loaded, role, placedDemand);
         const built: Blocks = new Map();
@@ -101,9 +106,13 @@ export function buildEstate(
       };
       // Everything the tenant's blocks depend on besides the environment and the agency.
       const key = `tenant ${regionId} ${role} ${workloadRegions.join(",")} ${placed.length + agencyEdges.length === 0 ? "" : JSON.stringify([placed, agencyEdges])}`;
-      const blocks = memo === undefined ? build() : memo.remember(env, loaded.value, key, build);
+      const counted = () => {
+        const blocks = build();
+        return { blocks, count: countInstances(blocks) };
+      };
+      const { blocks, count } = memo === undefined ? counted() : memo.remember(env, loaded.value, key, counted);
       byAgency.set(id, blocks);
-      instanceCounts.set(blocks, memo === undefined ? countInstances(blocks) : memo.remember(env, loaded.value, `${key} count`, () => countInstances(blocks)));
+      instanceCounts.set(blocks, count);
       const { quota } = tenantAgency(loaded.value, role, placedDemand);
       regionDemands.push({ agencyId: id, role, cpu: quota.cpu, memoryGiB: quota.memoryGiB, gpus: quota.gpus });
       // A DR tenant that also runs placed workloads needs room for them on top of its reserve.

@@ -150,7 +150,8 @@ export function placeWorkloads(env: Environment, agencies: readonly Agency[], me
   return { workloads, away };
 }
 
-function hasFlexibleWorkload(agency: Agency): boolean {
+/** Whether any of the agency's workloads may run away from home (else all run at home). */
+export function hasFlexibleWorkload(agency: Agency): boolean {
   return Object.values(agency.workloads).some((w) => w.placement === "flexible");
 }
 

@@ -5,7 +5,7 @@
 import * as fc from "fast-check";
 import stringify from "json-stable-stringify";
 import { describe, expect, it } from "vitest";
-import { stableJson } from "../../constructs/stable-json";
+import { stableJson, StableJsonText } from "../../constructs/stable-json";
 
 const reference = (value: unknown) => stringify(value, { space: 2 }) as string;
 
@@ -46,5 +46,19 @@ describe("stableJson", () => {
       nested: { "": { "0": 0 } },
     };
     expect(stableJson(value)).toBe(reference(value));
+  });
+
+  it("places text written beforehand as if it wrote the value there", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.dictionary(fc.string(), fc.jsonValue())), (value) => {
+        const written = Object.fromEntries(Object.entries(value).map(([k, entry]) => [k, StableJsonText.of(entry, 2)]));
+        expect(stableJson({ outer: written })).toBe(reference({ outer: value }));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("refuses text written for another depth", () => {
+    expect(() => stableJson({ a: StableJsonText.of({ b: 1 }, 2) })).toThrow(/depth 2 placed at depth 1/);
   });
 });
