@@ -54,6 +54,7 @@ if (mode === "watch") {
   let started = performance.now();
   synthesize(options, session);
   const firstMs = performance.now() - started;
+  session.warmUp(); // as synth --watch does while it waits for the first change
   const editsMs: number[] = [];
   const rebuilt: number[] = [];
   for (const file of agencyFiles) {

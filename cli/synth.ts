@@ -3,10 +3,13 @@
  * only when everything succeeded.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { InstanceTextCache } from "../constructs/for-each";
 import { stableJson } from "../constructs/stable-json";
 import { LoadCache } from "../environments/load-cache";
 import { writeShardLock } from "../environments/tenant-stack-lock";
+import type { Estate, TenantStackPlan } from "../estate/estate";
 import { EstateMemo } from "../estate/estate-memo";
 import { synthesizeInBatches } from "../stacks/govcloud-app";
 import { planStacks, renderManifest } from "../stacks/stack-plan";
@@ -51,15 +54,20 @@ export interface SynthResult {
 
 /**
  * What one long-running process (`govcloud synth --watch`) keeps between runs, so that a run
- * after an edit pays only for what the edit changed: validated files (only changed files are
- * read again), each agency's tenant blocks (rebuilt only when their inputs changed), the code
- * fingerprint (a running process does not see code edits), and the policy gate's thread with its
- * packs loaded, which checks only stacks it has not passed before in this session.
+ * after an edit pays only for what the edit changed:
+ * - validated files (only changed files are read again);
+ * - each agency's tenant blocks, rebuilt only when their inputs changed, and their written
+ *   instances in the stacks rebuilt last;
+ * - the code fingerprint (a running process does not see code edits);
+ * - the policy gate's thread with its packs loaded, which checks only stacks it has not passed
+ *   before in this session.
  */
 export class SynthSession {
   public readonly files = new LoadCache();
   public readonly estate = new EstateMemo();
+  public readonly instanceTexts = new InstanceTextCache();
   private code: string | undefined;
+  private lastEstate: Estate | undefined;
   private policyGate: PolicyGate | undefined;
   /** Fingerprints of stacks that passed the gate in this session. */
   private readonly passed = new Set<string>();
@@ -83,6 +91,29 @@ export class SynthSession {
   /** @internal */
   public recordPassed(fingerprints: ReadonlyMap<string, string>, stacks: readonly string[]): void {
     for (const name of stacks) this.passed.add(fingerprints.get(name) as string);
+  }
+
+  /**
+   * Synthesizes the smallest tenant stack of the last run into a scratch folder and throws it
+   * away, so that the first edit does not pay for compiling the synthesis code (a session whose
+   * first run found every stack unchanged has not run it yet). For idle time after a run.
+   */
+  public warmUp(): void {
+    const estate = this.lastEstate;
+    this.lastEstate = undefined;
+    if (estate === undefined || estate.tenantStacks.length === 0) return;
+    const smallest = [...estate.tenantStacks].sort((a, b) => a.resources - b.resources)[0] as TenantStackPlan;
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "govcloud-warm-up-"));
+    try {
+      synthesizeInBatches(estate, scratch, [smallest.name]);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /** @internal */
+  public remember(estate: Estate): void {
+    this.lastEstate = estate;
   }
 
   public close(): void {
@@ -110,6 +141,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       gate = session?.gate() ?? new PolicyGate();
       gate.prepare({ repoRoot: options.repoRoot, environment: loaded.config.environmentPath });
     }
+    session?.remember(loaded.estate);
     const outdir = path.resolve(options.out);
     const plan = planStacks(loaded.estate);
     // Stacks whose inputs did not change since the previous output are linked, not rebuilt.
@@ -127,7 +159,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       const workerOut = `${temp}.worker`;
       try {
         if (worker !== undefined && offloaded.length > 0) worker.start(loaded.estate, offloaded, workerOut);
-        synthesizeInBatches(loaded.estate, temp, local);
+        synthesizeInBatches(loaded.estate, temp, local, session?.instanceTexts);
         if (worker !== undefined && offloaded.length > 0) {
           worker.wait();
           adoptStacks(workerOut, temp, offloaded);

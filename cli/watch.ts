@@ -71,6 +71,10 @@ export function watchSynth(options: SynthOptions, events: WatchEvents): Watcher 
       }),
     );
   runOnce([]);
+  // While waiting for the first change.
+  setImmediate(() => {
+    if (timer === undefined) session.warmUp();
+  });
 
   return {
     close() {

@@ -12,6 +12,7 @@
 import { type IResolvable, MapTerraformIterator, TerraformIterator, type TerraformResource, TerraformStack, Token } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { InstanceValues } from "../estate/tenant-model";
+import { StableJsonText } from "./stable-json";
 
 /**
  * A change to the values of every instance of one for_each resource, applied when the stack is
@@ -20,9 +21,46 @@ import type { InstanceValues } from "../estate/tenant-model";
  */
 export type InstanceTransform = (values: Readonly<Record<string, unknown>>, key: string) => Record<string, unknown>;
 
+/** Depth of an instance's values in a synthesized document: resource > type > name > for_each > key. */
+const INSTANCE_DEPTH = 5;
+
+/**
+ * The written text of instances from earlier syntheses, for long-running processes
+ * (`govcloud synth --watch`): when an edit rebuilds a stack, the instances of the agencies that
+ * did not change are copied as text instead of escaped, transformed and written again. An
+ * instance is the same while its values are the same object (the estate keeps unchanged
+ * agencies' instances, estate/estate-memo.ts) in the same resource of the same stack, whose
+ * transforms come from the same code and environment. Holds the stacks rebuilt last, at most
+ * `maxStacks` of them.
+ */
+export class InstanceTextCache {
+  private environment: unknown;
+  private readonly stacks = new Map<string, Map<string, Map<InstanceValues, StableJsonText>>>();
+
+  constructor(private readonly maxStacks = 8) {}
+
+  /** @internal The texts of one stack's resources (`environment`: what its transforms derive from). */
+  public forStack(environment: unknown, stack: string): Map<string, Map<InstanceValues, StableJsonText>> {
+    if (environment !== this.environment) {
+      this.environment = environment;
+      this.stacks.clear();
+    }
+    const texts = this.stacks.get(stack) ?? new Map<string, Map<InstanceValues, StableJsonText>>();
+    // Most recently used last; the oldest goes first.
+    this.stacks.delete(stack);
+    this.stacks.set(stack, texts);
+    for (const oldest of this.stacks.keys()) {
+      if (this.stacks.size <= this.maxStacks) break;
+      this.stacks.delete(oldest);
+    }
+    return texts;
+  }
+}
+
 /** A stack that writes registered for_each maps into its synthesized JSON. */
 export class ForEachDataStack extends TerraformStack {
-  private readonly forEachData = new Map<TerraformResource, Record<string, unknown>>();
+  private readonly forEachData = new Map<TerraformResource, ReadonlyMap<string, InstanceValues>>();
+  private instanceTexts: Map<string, Map<InstanceValues, StableJsonText>> | undefined;
   private readonly transforms = new Map<TerraformResource, InstanceTransform[]>();
   private readonly renames = new Map<string, string>();
 
@@ -36,9 +74,17 @@ export class ForEachDataStack extends TerraformStack {
     this.renames.set(to, from);
   }
 
-  /** @internal */
-  public registerForEachData(resource: TerraformResource, data: Record<string, unknown>): void {
-    this.forEachData.set(resource, data);
+  /** @internal The instances of `resource`, by key, sorted by key. */
+  public registerForEachData(resource: TerraformResource, instances: ReadonlyMap<string, InstanceValues>): void {
+    this.forEachData.set(resource, instances);
+  }
+
+  /**
+   * Keeps the written text of this stack's instances in `cache`, and takes unchanged instances
+   * from it. `environment` is what the stack's instance transforms derive from.
+   */
+  public useInstanceTexts(cache: InstanceTextCache, environment: unknown): void {
+    this.instanceTexts = cache.forStack(environment, this.node.id);
   }
 
   /** Whether `resource` gets its for_each instances from this stack (rather than from cdktf). */
@@ -57,32 +103,57 @@ export class ForEachDataStack extends TerraformStack {
 
   public override toTerraform(): Record<string, unknown> {
     const tf = super.toTerraform() as { resource?: Record<string, Record<string, { for_each?: unknown }>> };
-    for (const [resource, data] of this.forEachData) {
+    for (const [resource, instances] of this.forEachData) {
       const body = tf.resource?.[resource.terraformResourceType]?.[resource.friendlyUniqueId];
       if (body === undefined) throw new Error(`internal: no synthesized block for ${resource.node.path}`);
-      body.for_each = this.transformed(resource, data);
+      body.for_each = this.instanceTexts === undefined ? this.transformed(resource, instances) : this.writtenInstances(resource, instances, this.instanceTexts);
     }
     const moved = this.movedBlocks();
     if (moved.length > 0) (tf as Record<string, unknown>).moved = moved;
     return tf as Record<string, unknown>;
   }
 
-  private transformed(resource: TerraformResource, data: Record<string, unknown>): Record<string, unknown> {
-    const transforms = this.transforms.get(resource);
-    if (transforms === undefined) return data;
+  /** The for_each map: keys and values made Terraform-literal, then transformed. */
+  private transformed(resource: TerraformResource, instances: ReadonlyMap<string, InstanceValues>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [key, values] of Object.entries(data)) {
-      out[key] = transforms.reduce((v, transform) => transform(v, key), values as Record<string, unknown>);
+    for (const [key, values] of instances) {
+      const literalKey = terraformLiteral(key) as string;
+      out[literalKey] = this.transform(resource, literalKey, values);
     }
     return out;
+  }
+
+  /** The for_each map as text, taken from `cache` where the instance is unchanged. */
+  private writtenInstances(
+    resource: TerraformResource,
+    instances: ReadonlyMap<string, InstanceValues>,
+    cache: Map<string, Map<InstanceValues, StableJsonText>>,
+  ): Record<string, StableJsonText> {
+    const previous = cache.get(resource.node.path);
+    const current = new Map<InstanceValues, StableJsonText>();
+    const out: Record<string, StableJsonText> = {};
+    for (const [key, values] of instances) {
+      const literalKey = terraformLiteral(key) as string;
+      const text = previous?.get(values) ?? StableJsonText.of(this.transform(resource, literalKey, values), INSTANCE_DEPTH);
+      current.set(values, text);
+      out[literalKey] = text;
+    }
+    cache.set(resource.node.path, current);
+    return out;
+  }
+
+  private transform(resource: TerraformResource, literalKey: string, values: InstanceValues): Record<string, unknown> {
+    const literal = terraformLiteral(values) as Record<string, unknown>;
+    const transforms = this.transforms.get(resource);
+    return transforms === undefined ? literal : transforms.reduce((v, transform) => transform(v, literalKey), literal);
   }
 
   private movedBlocks(): Array<{ from: string; to: string }> {
     if (this.renames.size === 0) return [];
     const moved: Array<{ from: string; to: string }> = [];
-    for (const [resource, data] of this.forEachData) {
+    for (const [resource, instances] of this.forEachData) {
       const block = `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
-      for (const key of Object.keys(data)) {
+      for (const key of [...instances.keys()].map((k) => terraformLiteral(k) as string)) {
         const former = renameKey(key, this.renames);
         if (former !== key) moved.push({ from: `${block}[${JSON.stringify(former)}]`, to: `${block}[${JSON.stringify(key)}]` });
       }
@@ -107,11 +178,11 @@ export function forEachResource<R extends TerraformResource>(
   instances: ReadonlyMap<string, InstanceValues>,
   create: (iterator: MapTerraformIterator) => R,
 ): R {
-  const sorted = [...instances].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const data = terraformLiteral(Object.fromEntries(sorted)) as Record<string, unknown>;
+  const sorted = new Map([...instances].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const stack = dataStackOf(scope);
-  const resource = create(stack === undefined ? TerraformIterator.fromMap(data) : new EachValueIterator());
-  stack?.registerForEachData(resource, data);
+  if (stack === undefined) return create(TerraformIterator.fromMap(terraformLiteral(Object.fromEntries(sorted)) as Record<string, unknown>));
+  const resource = create(new EachValueIterator());
+  stack.registerForEachData(resource, sorted);
   return resource;
 }
 

@@ -1,5 +1,6 @@
 import { App, TerraformStack } from "cdktf";
 import type { Estate } from "../estate/estate";
+import type { InstanceTextCache } from "../constructs/for-each";
 import { sortedEntries } from "../constructs/labels";
 import { ManagementStack } from "./management-stack";
 import { PlatformStack } from "./platform-stack";
@@ -16,6 +17,8 @@ export interface GovcloudAppOptions {
    * @default - every stack
    */
   readonly only?: ReadonlySet<string>;
+  /** Written instances of earlier syntheses of this process (synth --watch). */
+  readonly instanceTexts?: InstanceTextCache;
 }
 
 /**
@@ -46,7 +49,7 @@ export function buildApp(estate: Estate, options: GovcloudAppOptions): App {
   }
   for (const plan of estate.tenantStacks) {
     if (!wanted(plan.name)) continue;
-    const tenants = new TenantStack(app, plan.name, { environment: env, plan });
+    const tenants = new TenantStack(app, plan.name, { environment: env, plan, ...(options.instanceTexts === undefined ? {} : { instanceTexts: options.instanceTexts }) });
     const platform = platforms.get(plan.regionId);
     if (platform !== undefined) tenants.addDependency(platform);
   }
@@ -62,9 +65,9 @@ export const STACKS_PER_BATCH = 16;
  * that a national estate's hundred stacks never all hold their construct trees at once. Each app
  * overwrites manifest.json with its own stacks: the caller writes the complete one afterwards.
  */
-export function synthesizeInBatches(estate: Estate, outdir: string, stacks: readonly string[]): void {
+export function synthesizeInBatches(estate: Estate, outdir: string, stacks: readonly string[], instanceTexts?: InstanceTextCache): void {
   for (let i = 0; i < stacks.length; i += STACKS_PER_BATCH) {
     const only = new Set(stacks.slice(i, i + STACKS_PER_BATCH));
-    withoutTokenStackTraces(() => buildApp(estate, { outdir, only }).synth());
+    withoutTokenStackTraces(() => buildApp(estate, { outdir, only, ...(instanceTexts === undefined ? {} : { instanceTexts }) }).synth());
   }
 }

@@ -3,7 +3,7 @@ import type { Construct } from "constructs";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { Environment } from "../environments/schema";
 import type { TenantStackPlan } from "../estate/estate";
-import { ForEachDataStack } from "../constructs/for-each";
+import { ForEachDataStack, type InstanceTextCache } from "../constructs/for-each";
 import { GreenLabelsAspect } from "../constructs/green-labels-aspect";
 import { regionGreenLabels } from "../estate/green-labels";
 import { TenantBackupSchedules } from "../constructs/tenant-backup-schedules";
@@ -16,6 +16,11 @@ export interface TenantStackProps {
   readonly environment: Environment;
   /** The stack's tenants and their for_each instances, from the estate. */
   readonly plan: TenantStackPlan;
+  /**
+   * Written instances of earlier syntheses, reused for unchanged agencies (synth --watch).
+   * @default - every instance is written
+   */
+  readonly instanceTexts?: InstanceTextCache;
 }
 
 /**
@@ -35,6 +40,8 @@ export class TenantStack extends ForEachDataStack {
     // Every object gets the region's green labels; the agency's come with the instances (estate).
     Aspects.of(this).add(new GreenLabelsAspect({ labels: regionGreenLabels(plan.regionId, region) }));
 
+    // The green labels above are the only transforms, and they derive from the environment.
+    if (props.instanceTexts !== undefined) this.useInstanceTexts(props.instanceTexts, env);
     for (const [id, former] of plan.renames) this.addAgencyRename(former, id);
     const baseline = new TenantBaseline(this, "baseline", { blocks: plan.blocks });
     new TenantWorkloads(this, "workloads", {

@@ -28,13 +28,16 @@ describe("govcloud synth --watch", () => {
       stdout += chunk.toString();
       for (const check of waiting) check();
     });
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      for (const check of waiting) check();
+    });
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-    // Resolves once stdout has shown `pattern` `times` times.
-    const waitFor = (pattern: RegExp, times: number) =>
+    // Resolves once the stream (stdout unless told) has shown `pattern` `times` times.
+    const waitFor = (pattern: RegExp, times: number, stream: () => string = () => stdout) =>
       new Promise<void>((resolve, reject) => {
         const check = () => {
-          if ((stdout.match(new RegExp(pattern, "g")) ?? []).length < times) return;
+          if ((stream().match(new RegExp(pattern, `${pattern.flags}g`)) ?? []).length < times) return;
           waiting.delete(check);
           resolve();
         };
@@ -49,7 +52,8 @@ describe("govcloud synth --watch", () => {
       fs.writeFileSync(agency, `${original}bogus: [\n`);
       await waitFor(/watching for changes/, 2);
       expect(stdout).toMatch(/synthesis failed after changes to national\/agencies\/xa-ba-na\.yaml; the previous output is unchanged/);
-      expect(stderr).toMatch(/^national\/agencies\/xa-ba-na\.yaml:\d+:\d+: /m);
+      // stderr is another pipe: its lines may arrive after stdout's.
+      await waitFor(/^national\/agencies\/xa-ba-na\.yaml:\d+:\d+: /m, 1, () => stderr);
 
       fs.writeFileSync(agency, original.replace(/^( {2}cpu: )(\d+)$/m, (_m, key: string, n: string) => `${key}${Number(n) + 1}`));
       await waitFor(/watching for changes/, 3);

@@ -112,6 +112,17 @@ describe("a synth session", () => {
 
       // 6. Nothing changed: nothing rebuilt.
       expect(run().rebuilt).toEqual([]);
+
+      // 7. The environment: a region's renewable share is in the green labels of every instance
+      //    there, so nothing written before may be reused.
+      fs.writeFileSync(env, fs.readFileSync(env, "utf8").replace("renewableShare: 0.30", "renewableShare: 0.35"));
+      expect(run().rebuilt).toHaveLength(7);
+      expectSameAsFullSynthesis(env, out, "environment");
+
+      // 8. And an agency again, after the environment changed.
+      fs.writeFileSync(hoanKiem, original.replace("  cpu: 2\n", "  cpu: 4\n"));
+      expect(run().rebuilt).toEqual(["tenants-central-000", "tenants-north-000"]);
+      expectSameAsFullSynthesis(env, out, "after-environment");
     } finally {
       session.close();
     }
