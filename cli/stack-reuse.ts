@@ -2,7 +2,7 @@
  * Re-synthesis rebuilds only the stacks whose inputs changed. Each stack gets a fingerprint of
  * everything it is built from: the code that builds stacks, the environment, and its own part
  * of the estate (a tenant stack's instances, a platform stack's backup plan). Stacks whose
- * fingerprint matches the previous output's are copied from it instead of synthesized again.
+ * fingerprint matches the previous output's are linked from it instead of synthesized again.
  * Editing one agency therefore rebuilds its home and disaster-recovery tenant stacks and the
  * platform stacks whose backup plans it touches, nothing else. A stack's fingerprint depends on
  * what is built, not on which files changed, so a change that reaches another agency's tenant
@@ -13,25 +13,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stableJson } from "../constructs/stable-json";
 import type { Estate } from "../estate/estate";
-import type { Blocks } from "../estate/tenant-model";
+import { digest } from "../estate/digest";
 import { MANAGEMENT_STACK, platformStackName } from "../stacks/stack-plan";
 
 export const FINGERPRINTS_FILE = "stack-fingerprints.json";
 
 /** Source folders whose code decides what a stack contains. */
 const CODE_FOLDERS = ["constructs", "environments", "estate", "stacks"];
-
-/** Maps become sorted entry lists, so the same data always hashes the same. */
-function canonical(_key: string, value: unknown): unknown {
-  if (value instanceof Map) return [...value].sort(([a], [b]) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
-  return value;
-}
-
-function hash(...parts: unknown[]): string {
-  const h = createHash("sha256");
-  for (const part of parts) h.update(typeof part === "string" ? part : JSON.stringify(part, canonical) ?? "undefined").update("\0");
-  return h.digest("hex");
-}
 
 /** A fingerprint of the code that builds stacks and of the dependencies it runs on. */
 export function codeFingerprint(repoRoot: string): string {
@@ -47,34 +35,18 @@ export function codeFingerprint(repoRoot: string): string {
   return h.digest("hex");
 }
 
-/**
- * Hashes of tenant blocks. The estate reuses an agency's blocks object while its inputs are
- * unchanged (estate/estate-memo.ts), so a long-running process hashes only the
- * blocks that were rebuilt.
- */
-const blocksHashes = new WeakMap<Blocks, string>();
-
-function blocksHash(blocks: Blocks): string {
-  let h = blocksHashes.get(blocks);
-  if (h === undefined) {
-    h = hash(blocks);
-    blocksHashes.set(blocks, h);
-  }
-  return h;
-}
-
 /** Stack name -> fingerprint of its inputs. */
 export function stackFingerprints(estate: Estate, code: string): Map<string, string> {
-  const env = hash(code, estate.environment);
+  const env = digest(code, estate.environment);
   const fingerprints = new Map<string, string>();
   fingerprints.set(MANAGEMENT_STACK, env);
   for (const regionId of Object.keys(estate.environment.regions)) {
-    fingerprints.set(platformStackName(regionId), hash(env, estate.backup?.regions.get(regionId)));
+    fingerprints.set(platformStackName(regionId), digest(env, estate.backup?.regions.get(regionId)));
   }
   for (const plan of estate.tenantStacks) {
-    // The stack's blocks are its parts merged in order: hashing the parts hashes the blocks.
+    // The stack's blocks are its tenants' blocks merged in order: their digests stand for them.
     const { name, regionId, shard, agencies, renames, resources } = plan;
-    fingerprints.set(name, hash(env, { name, regionId, shard, agencies, renames, resources }, plan.parts.map(blocksHash)));
+    fingerprints.set(name, digest(env, { name, regionId, shard, agencies, renames, resources }, plan.tenantDigests));
   }
   return fingerprints;
 }

@@ -5,6 +5,7 @@
  */
 import type { EnvironmentConfig, LoadedAgency } from "../environments";
 import type { Agency } from "../environments/agency-schema";
+import { digest } from "./digest";
 import type { EstateMemo } from "./estate-memo";
 import { type Diagnostic, formatPath } from "../environments/diagnostics";
 import type { Environment } from "../environments/schema";
@@ -36,8 +37,8 @@ export interface TenantStackPlan {
   readonly resources: number;
   /** Agencies renamed in this stack: new id -> former id (their instances get moved blocks). */
   readonly renames: ReadonlyMap<string, string>;
-  /** The tenants' own blocks, in the order they were merged into `blocks` (fingerprints hash these). */
-  readonly parts: readonly Blocks[];
+  /** Digests of the tenants' own blocks, in the order they were merged into `blocks` (for fingerprints). */
+  readonly tenantDigests: readonly string[];
 }
 
 export interface Estate {
@@ -50,6 +51,13 @@ export interface Estate {
   readonly placement: Placement;
   /** Backup locations, drills and home-tenant schedules (estate/backup.ts); undefined without a `backup` section. */
   readonly backup?: BackupPlan;
+}
+
+/** One agency's tenant in one region: its blocks, their instance count and digest. */
+interface Tenant {
+  readonly blocks: Blocks;
+  readonly count: number;
+  readonly digest: string;
 }
 
 /** Builds the estate, or returns every problem that prevents it. */
@@ -76,7 +84,7 @@ export function buildEstate(
   // Every tenant's instances, per region.
   const tenantBlocks = new Map<string, Map<string, Blocks>>(); // region -> agency -> blocks
   const demands = new Map<string, TenantDemand[]>();
-  const instanceCounts = new Map<Blocks, number>();
+  const tenants = new Map<Blocks, Tenant>();
   for (const regionId of Object.keys(env.regions).sort()) {
     const home = agencies.filter((a) => a.value.homeRegion === regionId);
     const edges = dependencyEdges(home.map((a) => a.value));
@@ -106,13 +114,13 @@ export function buildEstate(
       };
       // Everything the tenant's blocks depend on besides the environment and the agency.
       const key = `tenant ${regionId} ${role} ${workloadRegions.join(",")} ${placed.length + agencyEdges.length === 0 ? "" : JSON.stringify([placed, agencyEdges])}`;
-      const counted = () => {
+      const tenant = (): Tenant => {
         const blocks = build();
-        return { blocks, count: countInstances(blocks) };
+        return { blocks, count: countInstances(blocks), digest: digest(blocks) };
       };
-      const { blocks, count } = memo === undefined ? counted() : memo.remember(env, loaded.value, key, counted);
-      byAgency.set(id, blocks);
-      instanceCounts.set(blocks, count);
+      const built = memo === undefined ? tenant() : memo.remember(env, loaded.value, key, tenant);
+      byAgency.set(id, built.blocks);
+      tenants.set(built.blocks, built);
       const { quota } = tenantAgency(loaded.value, role, placedDemand);
       regionDemands.push({ agencyId: id, role, cpu: quota.cpu, memoryGiB: quota.memoryGiB, gpus: quota.gpus });
       // A DR tenant that also runs placed workloads needs room for them on top of its reserve.
@@ -132,7 +140,7 @@ export function buildEstate(
     instancesByRegion: new Map(
       [...tenantBlocks].flatMap(([regionId, byAgency]) => {
         const blocks = byAgency.get(loaded.value.id);
-        return blocks === undefined ? [] : [[regionId, instanceCounts.get(blocks) as number] as const];
+        return blocks === undefined ? [] : [[regionId, (tenants.get(blocks) as Tenant).count] as const];
       }),
     ),
   }));
@@ -174,8 +182,9 @@ export function buildEstate(
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, s]) => {
       const blocks = memo === undefined ? merge(s.parts) : memo.rememberMerged(env, name, s.parts, () => merge(s.parts));
-      const resources = s.parts.reduce((n, part) => n + (instanceCounts.get(part) as number), 0);
-      return { name, ...s, agencies: [...s.agencies].sort(), blocks, resources };
+      const resources = s.parts.reduce((n, part) => n + (tenants.get(part) as Tenant).count, 0);
+      const { parts, ...rest } = s;
+      return { name, ...rest, agencies: [...s.agencies].sort(), blocks, resources, tenantDigests: parts.map((part) => (tenants.get(part) as Tenant).digest) };
     });
   const backup = planBackups(env, agencies.map((a) => a.value), memo);
   return { estate: { environment: env, tenantStacks, lock: shards.lock, placement, ...(backup === undefined ? {} : { backup }) }, problems: [] };
