@@ -41,7 +41,14 @@ export function createProgram(): Command {
     .option("-q, --quiet", "print nothing on success")
     .option("-w, --watch", "stay running and synthesize again whenever the environment or an agency file changes; only changed stacks are rebuilt")
     .action((opts: { env: string; out: string; quiet?: boolean; frozenLock?: boolean; watch?: boolean }) => {
-      const options = { repoRoot: REPO_ROOT, environment: opts.env, out: opts.out, frozenLock: opts.frozenLock, policyGate: true };
+      const options = {
+        repoRoot: REPO_ROOT,
+        environment: opts.env,
+        out: opts.out,
+        frozenLock: opts.frozenLock,
+        policyGate: true,
+        ...(process.stderr.isTTY && !opts.quiet ? { onProgress: showProgress } : {}),
+      };
       const report = (result: SynthResult, ms: number) => {
         if (result.lockUpdated !== undefined) {
           process.stderr.write(`govcloud: updated ${displayPath(result.lockUpdated)} (new or removed agencies); commit it\n`);
@@ -117,6 +124,11 @@ export function createProgram(): Command {
   program.addCommand(checkCommand(REPO_ROOT));
   program.addCommand(reportCommand(REPO_ROOT));
   return program;
+}
+
+/** Progress of runs that take a while, on the terminal (quick runs show only their result). */
+function showProgress(message: string, elapsedMs: number): void {
+  if (elapsedMs >= 1000) process.stderr.write(`govcloud: [${(elapsedMs / 1000).toFixed(1)} s] ${message}\n`);
 }
 
 function printSummary(env: string, result: SynthResult, ms: number): void {

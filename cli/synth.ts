@@ -33,6 +33,11 @@ export interface SynthOptions {
    * @default false
    */
   readonly policyGate?: boolean;
+  /**
+   * Told what synthesis is doing, with the time since it started: a national estate takes tens
+   * of seconds (the command shows these on a terminal).
+   */
+  readonly onProgress?: (message: string, elapsedMs: number) => void;
 }
 
 export interface StackSummary {
@@ -129,6 +134,8 @@ export class SynthSession {
 export function synthesize(options: SynthOptions, session?: SynthSession): SynthResult {
   // Start the second thread first, so that it loads cdktf while this one reads configuration.
   const worker = wantsWorker() ? new SynthWorker() : undefined;
+  const started = performance.now();
+  const progress = (message: string) => options.onProgress?.(message, performance.now() - started);
   let gate: PolicyGate | undefined;
   try {
     const loaded = loadEstate(options.repoRoot, options.environment, {
@@ -141,6 +148,8 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       gate = session?.gate() ?? new PolicyGate();
       gate.prepare({ repoRoot: options.repoRoot, environment: loaded.config.environmentPath });
     }
+    const agencies = loaded.config.agencies.length;
+    progress(`read ${agencies} agency file${agencies === 1 ? "" : "s"} and planned ${loaded.estate.tenantStacks.length} tenant stack(s)`);
     session?.remember(loaded.estate);
     const outdir = path.resolve(options.out);
     const plan = planStacks(loaded.estate);
@@ -150,6 +159,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     const reused = reusableStacks(outdir, fingerprints);
     const rebuilt = plan.map((s) => s.name).filter((name) => !reused.has(name));
     const gated = session === undefined ? undefined : session.unchecked(fingerprints);
+    progress(`synthesizing ${rebuilt.length} of ${plan.length} stacks${reused.size > 0 ? ` (${reused.size} unchanged, linked from the previous output)` : ""}`);
     const stacks = replaceDirectory(outdir, (temp) => {
       copyStacks(outdir, temp, reused);
       // Tenant stacks alternate between the threads; the main thread also takes the rest.
@@ -159,7 +169,10 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       const workerOut = `${temp}.worker`;
       try {
         if (worker !== undefined && offloaded.length > 0) worker.start(loaded.estate, offloaded, workerOut);
-        synthesizeInBatches(loaded.estate, temp, local, session?.instanceTexts);
+        synthesizeInBatches(loaded.estate, temp, local, {
+          ...(session === undefined ? {} : { instanceTexts: session.instanceTexts }),
+          onBatch: (done) => progress(`synthesized ${done} of ${local.length} stacks${offloaded.length > 0 ? ` (and ${offloaded.length} on the second thread)` : ""}`),
+        });
         if (worker !== undefined && offloaded.length > 0) {
           worker.wait();
           adoptStacks(workerOut, temp, offloaded);
@@ -172,6 +185,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       writeSources(temp, buildSources(loaded.config, options.repoRoot));
       writeFingerprints(temp, fingerprints, plan.map((s) => s.name));
       if (gate !== undefined && gated?.length !== 0) {
+        progress(`checking ${gated?.length ?? plan.length} stack(s) against the policy packs`);
         gate.check({ repoRoot: options.repoRoot, dir: temp, environment: loaded.config.environmentPath, ...(gated === undefined ? {} : { stacks: gated }) });
         session?.recordPassed(fingerprints, gated ?? []);
       }

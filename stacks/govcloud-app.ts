@@ -65,9 +65,18 @@ export const STACKS_PER_BATCH = 16;
  * that a national estate's hundred stacks never all hold their construct trees at once. Each app
  * overwrites manifest.json with its own stacks: the caller writes the complete one afterwards.
  */
-export function synthesizeInBatches(estate: Estate, outdir: string, stacks: readonly string[], instanceTexts?: InstanceTextCache): void {
+export interface BatchOptions {
+  /** Written instances of earlier syntheses of this process (synth --watch). */
+  readonly instanceTexts?: InstanceTextCache;
+  /** Called after each batch with the number of stacks synthesized so far. */
+  readonly onBatch?: (done: number) => void;
+}
+
+export function synthesizeInBatches(estate: Estate, outdir: string, stacks: readonly string[], options: BatchOptions = {}): void {
+  const { instanceTexts, onBatch } = options;
   for (let i = 0; i < stacks.length; i += STACKS_PER_BATCH) {
     const only = new Set(stacks.slice(i, i + STACKS_PER_BATCH));
     withoutTokenStackTraces(() => buildApp(estate, { outdir, only, ...(instanceTexts === undefined ? {} : { instanceTexts }) }).synth());
+    onBatch?.(Math.min(i + STACKS_PER_BATCH, stacks.length));
   }
 }

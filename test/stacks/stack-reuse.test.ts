@@ -33,6 +33,26 @@ describe("re-synthesis", () => {
     for (const [file, bytes] of before) expect(after.get(file)?.equals(bytes), file).toBe(true);
   });
 
+  it("tells its progress: what it read, what it rebuilds and what it links", () => {
+    const env = estateCopy("progress");
+    const out = path.join(root, "progress", "cdktf.out");
+    const messages: string[] = [];
+    const onProgress = (message: string, elapsedMs: number) => {
+      expect(elapsedMs).toBeGreaterThanOrEqual(0);
+      messages.push(message);
+    };
+    synthesize({ repoRoot: REPO_ROOT, environment: env, out, policyGate: true, onProgress });
+    expect(messages).toEqual([
+      "read 8 agency files and planned 3 tenant stack(s)",
+      "synthesizing 7 of 7 stacks",
+      "synthesized 7 of 7 stacks",
+      "checking 7 stack(s) against the policy packs",
+    ]);
+    messages.length = 0;
+    synthesize({ repoRoot: REPO_ROOT, environment: env, out, onProgress });
+    expect(messages).toEqual(["read 8 agency files and planned 3 tenant stack(s)", "synthesizing 0 of 7 stacks (7 unchanged, linked from the previous output)"]);
+  });
+
   it("rebuilds only the stacks an edited agency lives in, and writes what a full synthesis writes", () => {
     const env = estateCopy("edited");
     const out = path.join(root, "edited", "cdktf.out");
