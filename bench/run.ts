@@ -28,25 +28,23 @@ const TARGETS = { seconds: 10, memoryMiB: 1024, ratio: 10, resynthSeconds: 1 };
 
 interface Measurement {
   ms: number;
-  /** Wall time of the whole child process, start-up included. */
-  wallMs: number;
+  /** From the start of the child process to the end of the work: start-up included, the bench's own checks after it not. */
+  processMs: number;
   maxRssMiB: number;
   resources: number;
   bytes: number;
 }
 
-function runWorker(args: string[]): { output: unknown; wallMs: number } {
-  const started = performance.now();
+function runWorker(args: string[]): { output: unknown } {
   const output = execFileSync(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "bench", "worker.ts"), ...args], {
     encoding: "utf8",
     env: { ...process.env, CHECKPOINT_DISABLE: "1" },
   });
-  return { output: JSON.parse(output.trim().split("\n").pop() as string), wallMs: performance.now() - started };
+  return { output: JSON.parse(output.trim().split("\n").pop() as string) };
 }
 
 function measure(args: string[]): Measurement {
-  const { output, wallMs } = runWorker(args);
-  return { ...(output as Omit<Measurement, "wallMs">), wallMs };
+  return runWorker(args).output as Measurement;
 }
 
 /** A `synth --watch` session: its first run, then one run per edited agency. */
@@ -110,7 +108,7 @@ function main(): void {
     const g = median(govcloud);
     const b = median(baseline);
     const label = size.agencies > 0 ? `${size.name} (${size.agencies} agencies)` : `${size.name} (${size.regions} regions × ${size.poolsPerRegion} pools)`;
-    const row = `| ${label} | ${g.resources} | ${(g.bytes / 1024 / 1024).toFixed(1)} MiB | ${(g.ms / 1000).toFixed(2)} s | ${(g.wallMs / 1000).toFixed(2)} s | ${g.maxRssMiB.toFixed(0)} MiB | ${(b.ms / 1000).toFixed(2)} s | ${b.maxRssMiB.toFixed(0)} MiB | ${(g.ms / b.ms).toFixed(1)}× |`;
+    const row = `| ${label} | ${g.resources} | ${(g.bytes / 1024 / 1024).toFixed(1)} MiB | ${(g.ms / 1000).toFixed(2)} s | ${(g.processMs / 1000).toFixed(2)} s | ${g.maxRssMiB.toFixed(0)} MiB | ${(b.ms / 1000).toFixed(2)} s | ${b.maxRssMiB.toFixed(0)} MiB | ${(g.ms / b.ms).toFixed(1)}× |`;
     rows.push(row);
     process.stdout.write(`${row}\n`);
     if (size.agencies === 3400) {
@@ -122,7 +120,7 @@ function main(): void {
       const watch = runWorker(["watch", envFile, out, ...WATCH_EDITS.map(agencyFile)]).output as WatchMeasurement;
       national = { g, b, resynth, watch };
       const ms = watch.editsMs.map((t) => `${Math.round(t)} ms`).join(", ");
-      process.stdout.write(`re-synthesis, new process: ${(resynth.wallMs / 1000).toFixed(2)} s; watch session: ${ms}\n`);
+      process.stdout.write(`re-synthesis, new process: ${(resynth.processMs / 1000).toFixed(2)} s; watch session: ${ms}\n`);
     }
   }
   // Policy checks over 100,000 resource instances, grown from the 1,000-agency estate's output.
@@ -143,11 +141,11 @@ function main(): void {
           "",
           "| target | measured | |",
           "|---|---:|---|",
-          `| full synthesis ≤ ${TARGETS.seconds} s wall | ${(national.g.wallMs / 1000).toFixed(2)} s (process), ${(national.g.ms / 1000).toFixed(2)} s (in-process) | ${verdict(national.g.wallMs / 1000 <= TARGETS.seconds)} |`,
+          `| full synthesis ≤ ${TARGETS.seconds} s wall | ${(national.g.processMs / 1000).toFixed(2)} s (process), ${(national.g.ms / 1000).toFixed(2)} s (in-process) | ${verdict(national.g.processMs / 1000 <= TARGETS.seconds)} |`,
           `| peak memory ≤ ${TARGETS.memoryMiB} MiB | ${national.g.maxRssMiB.toFixed(0)} MiB | ${verdict(national.g.maxRssMiB <= TARGETS.memoryMiB)} |`,
           `| ≤ ${TARGETS.ratio}× the direct-JSON baseline | ${(national.g.ms / national.b.ms).toFixed(1)}× | ${verdict(national.g.ms / national.b.ms <= TARGETS.ratio)} |`,
           `| re-synthesis after editing one agency ≤ ${TARGETS.resynthSeconds} s (\`govcloud synth --watch\`, every edit) | ${watchSummary(national.watch)} | ${verdict(Math.max(...national.watch.editsMs) / 1000 <= TARGETS.resynthSeconds)} |`,
-          `| re-synthesis after editing one agency ≤ ${TARGETS.resynthSeconds} s (new \`govcloud synth\` process) | ${(national.resynth.wallMs / 1000).toFixed(2)} s | ${verdict(national.resynth.wallMs / 1000 <= TARGETS.resynthSeconds)} |`,
+          `| re-synthesis after editing one agency ≤ ${TARGETS.resynthSeconds} s (new \`govcloud synth\` process) | ${(national.resynth.processMs / 1000).toFixed(2)} s | ${verdict(national.resynth.processMs / 1000 <= TARGETS.resynthSeconds)} |`,
           "",
           `Watch session: the first run (all ${national.g.resources} resources, policy gate included) took ${(national.watch.firstMs / 1000).toFixed(2)} s` +
             ` and ${national.watch.maxRssMiB.toFixed(0)} MiB at its peak; then each edit (one more CPU in the quota of ${WATCH_EDITS.join(", ")}, in turn)` +
@@ -166,9 +164,10 @@ function main(): void {
     "  the median time and the largest peak memory are shown.",
     "- *govcloud synth*: load and validate the environment and its agencies, build the estate, build",
     "  the cdktf apps and synthesize (one thread, sixteen stacks per app), swap the output folder in",
-    "  (`synthesize()`, the code behind `govcloud synth`), in a fresh process. *process wall* adds",
-    "  process start-up (Node, tsx, cdktf), as a user running the command sees it. The command also",
-    "  runs the policy gate on a second thread, which is measured by `bench/check-throughput.ts`.",
+    "  (`synthesize()`, the code behind `govcloud synth`), in a fresh process. *process wall* runs from",
+    "  the start of that process to the end of synthesis: start-up (Node, tsx, cdktf) included, as a",
+    "  user running the command sees it. The command also runs the policy gate (on a second thread,",
+    "  then over the staged output), which is measured by `bench/check-throughput.ts`.",
     "- *direct-JSON baseline*: load and validate the same configuration and build the same estate,",
     "  then write byte-identical documents with the same serializer (constructs/stable-json.ts) and no",
     "  construct tree. It is the floor any generator pays; the ratio is what the construct layer costs",
@@ -176,7 +175,8 @@ function main(): void {
     "- *re-synthesis*: after one agency file changes, into the previous output (only stacks whose",
     "  inputs changed are rebuilt; the others are hard-linked). Measured in a `govcloud synth --watch`",
     "  session (cli/watch.ts: start-up, unchanged files and the policy packs are paid for once; the",
-    "  policy gate checks each rebuilt stack) and as a new process running `synthesize()`.",
+    "  policy gate checks each rebuilt stack), and as a new process running `synthesize()` (process",
+    "  wall, as above).",
     "- Generated estates: 17 ministries, 34 provinces, then communes (../shared/facts/vietnam.md),",
     "  each with a web service and a scheduled job; ministries and provinces add an open-data API and",
     "  a worker, ministries a stateful service. Resources count Terraform resource instances.",

@@ -10,7 +10,8 @@
  *                                            synthesizes into <outdir>, then each agency file in
  *                                            turn gets one more CPU of quota and is synthesized
  *                                            again; prints { firstMs, editsMs, rebuilt, maxRssMiB }
- * Otherwise prints one JSON line: { ms, maxRssMiB, resources, bytes }.
+ * Otherwise prints one JSON line: { ms, processMs, maxRssMiB, resources, bytes } (processMs: from
+ * the start of the process, start-up included, to the end of the measured work).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -70,10 +71,13 @@ if (mode === "watch") {
 }
 
 let ms: number;
+/** From the start of this process (performance.now() counts from it) to the end of the work. */
+let processMs: number;
 if (mode === "govcloud") {
   const started = performance.now();
   synthesize({ repoRoot: REPO_ROOT, environment: envFile, out: outdir });
-  ms = performance.now() - started;
+  processMs = performance.now();
+  ms = processMs - started;
 } else if (mode === "baseline" && reference !== undefined) {
   // The documents to write are read before the clock starts: the baseline measures what any
   // generator must pay (config, validation, serialization, writing), nothing of how it is built.
@@ -85,11 +89,12 @@ if (mode === "govcloud") {
     fs.mkdirSync(path.dirname(path.join(outdir, rel)), { recursive: true });
     fs.writeFileSync(path.join(outdir, rel), stableJson(doc));
   }
-  ms = performance.now() - started;
+  processMs = performance.now();
+  ms = processMs - started;
 } else {
   throw new Error("usage: worker.ts govcloud|baseline <env.yaml> <outdir> [<reference-outdir>]");
 }
 
 const resources = summarize(outdir).reduce((n, s) => n + s.resources, 0);
 const maxRssMiB = process.resourceUsage().maxRSS / 1024;
-process.stdout.write(`${JSON.stringify({ ms, maxRssMiB, resources, bytes: treeBytes(outdir) })}\n`);
+process.stdout.write(`${JSON.stringify({ ms, processMs, maxRssMiB, resources, bytes: treeBytes(outdir) })}\n`);
