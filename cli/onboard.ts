@@ -28,7 +28,7 @@ import {
   type WorkloadTemplate,
 } from "../environments/agency-schema";
 import { displayPath, UserError, type Diagnostic } from "../environments/diagnostics";
-import { AGENCY_LIMITS, agenciesDir, loadEnvironment, type LoadedAgency, resolveEnvironmentFile } from "../environments";
+import { AGENCY_LIMITS, agenciesDir, isAgencyFileName, loadEnvironment, type LoadedAgency, resolveEnvironmentFile } from "../environments";
 import { type Loaded, loadYamlFile, parseYaml } from "../environments/loader";
 import type { Environment, Region } from "../environments/schema";
 import { lockFilePath, readShardLock } from "../environments/tenant-stack-lock";
@@ -707,7 +707,7 @@ function checkAgainstEstate(environment: Loaded<Environment>, environmentPath: s
   const dir = agenciesDir(environmentPath);
   const problems: Diagnostic[] = [];
   const agencies: LoadedAgency[] = [];
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter(isAgencyFileName).sort() : [];
   for (const name of files) {
     const file = path.join(dir, name);
     if (file === agency.path) continue;

@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { agenciesDir, resolveEnvironmentFile } from "../environments";
+import { agenciesDir, isAgencyFileName, resolveEnvironmentFile } from "../environments";
 import { reportFailure } from "./failure";
 import { type SynthOptions, type SynthResult, synthesize, SynthSession } from "./synth";
 
@@ -67,17 +67,19 @@ export function watchSynth(options: SynthOptions, events: WatchEvents): Watcher 
       fs.watch(dir, (_event, name) => {
         if (name === null) return;
         const file = path.join(dir, name.toString());
-        if (file === envFile || (dir === agencies && /\.ya?ml$/.test(file))) schedule(file);
+        if (file === envFile || (dir === agencies && isAgencyFileName(name.toString()))) schedule(file);
       }),
     );
   runOnce([]);
+  let closed = false;
   // While waiting for the first change.
   setImmediate(() => {
-    if (timer === undefined) session.warmUp();
+    if (!closed && timer === undefined) session.warmUp();
   });
 
   return {
     close() {
+      closed = true;
       if (timer !== undefined) clearTimeout(timer);
       for (const watcher of watchers) watcher.close();
       session.close();

@@ -80,6 +80,14 @@ export function agenciesDir(envFile: string): string {
   return path.join(path.dirname(envFile), path.basename(envFile).replace(/\.ya?ml$/, ""), "agencies");
 }
 
+/**
+ * Whether a file in an agencies folder is an agency file: `.yaml` or `.yml`, and not hidden
+ * (editors keep backups and lock files such as `.#name.yaml` next to the files they edit).
+ */
+export function isAgencyFileName(name: string): boolean {
+  return !name.startsWith(".") && /\.ya?ml$/.test(name);
+}
+
 /** An agency file, validated on its own (cross-file rules come later, in the estate). */
 export interface LoadedAgency extends Loaded<Agency> {
   /** Absolute path of the file. */
@@ -113,7 +121,7 @@ export function loadEnvironmentConfig(repoRoot: string, nameOrFile: string, cach
   const environmentPath = resolveEnvironmentFile(repoRoot, nameOrFile);
   const environment = collect(() => loadEnvironment(repoRoot, nameOrFile, cache));
   const dir = agenciesDir(environmentPath);
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter(isAgencyFileName).sort() : [];
   const agencies: LoadedAgency[] = [];
   for (const name of files) {
     const file = path.join(dir, name);
