@@ -32,7 +32,9 @@ export interface GateFinding {
   readonly source?: { readonly file: string; readonly line: number; readonly col: number };
 }
 
-// Kept for the life of the thread: synth --watch sends requests for every change.
+// Kept for the life of the thread: synth sends a check for each batch of stacks it writes, and
+// synth --watch requests for every change. Prepared settings serve every check until the next
+// preparation (a check of another environment does not use them).
 const loadCache = new LoadCache();
 let prepared: PreparedEnvironment | undefined;
 
@@ -50,7 +52,6 @@ serveBlocking<PrepareRequest | GateRequest, GateFinding[]>(async (request) => {
     inputs: [{ kind: "folder", dir: path.resolve(request.dir), ...(request.stacks === undefined ? {} : { stacks: request.stacks }) }],
     environment: request.environment,
   });
-  prepared = undefined;
   return result.findings
     .filter((f) => f.level === "mandatory" && f.suppressedBy === undefined)
     .map((f) => ({ rule: f.rule, stack: f.stack, address: f.address, message: f.message, ...(f.source ? { source: f.source } : {}) }));

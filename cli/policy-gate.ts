@@ -11,38 +11,68 @@ import type { GateFinding, GateRequest, PrepareRequest } from "./policy-gate-wor
 
 export class PolicyGate {
   private readonly worker = new BlockingWorker<PrepareRequest | GateRequest, GateFinding[]>(path.join(__dirname, "policy-gate-worker.cjs"));
-  private preparing = false;
+  private inFlight: "prepare" | "check" | undefined;
+  private findings: GateFinding[] = [];
 
   /**
    * Starts reading the environment's policy settings and sources on the gate's thread and
-   * returns at once; the next check uses them. Problems are left for the check to report.
+   * returns at once; the checks after it use them. Problems are left for the checks to report.
    */
   public prepare(request: Omit<PrepareRequest, "kind">): void {
     this.settle();
     this.worker.send({ kind: "prepare", ...request });
-    this.preparing = true;
+    this.inFlight = "prepare";
   }
 
-  /** Throws a UserError listing every unsuppressed mandatory violation in `dir`. */
-  public check(request: Omit<GateRequest, "kind">): void {
+  /**
+   * Starts checking stacks of `dir` on the gate's thread and returns at once, so that the caller
+   * can write the next stacks meanwhile. Findings are kept for `verdict()`.
+   */
+  public submit(request: Omit<GateRequest, "kind">): void {
     this.settle();
-    const findings = this.worker.call({ kind: "check", ...request });
-    if (findings.length === 0) return;
-    throw new UserError(findings.map((f) => toDiagnostic(f, request.environment)));
+    this.worker.send({ kind: "check", ...request });
+    this.inFlight = "check";
+  }
+
+  /** Waits for every check submitted; throws a UserError listing every unsuppressed mandatory violation. */
+  public verdict(environment: string): void {
+    this.settle();
+    const findings = this.findings;
+    this.findings = [];
+    if (findings.length > 0) throw new UserError(findings.map((f) => toDiagnostic(f, environment)));
+  }
+
+  /** `submit` and `verdict` in one. */
+  public check(request: Omit<GateRequest, "kind">): void {
+    this.submit(request);
+    this.verdict(request.environment);
+  }
+
+  /** Waits for the request in flight and forgets every finding (after a run that failed on its way). */
+  public discard(): void {
+    try {
+      this.settle();
+    } finally {
+      this.findings = [];
+    }
   }
 
   public close(): void {
     this.worker.close();
   }
 
-  /** Waits for a preparation in flight; if it failed, the check loads what it needs itself. */
+  /** Waits for the request in flight: keeps a check's findings; a failed preparation is left to the checks. */
   private settle(): void {
-    if (!this.preparing) return;
-    this.preparing = false;
-    try {
-      this.worker.receive();
-    } catch {
-      // The check reads the environment again and reports its problems.
+    const inFlight = this.inFlight;
+    this.inFlight = undefined;
+    if (inFlight === "check") {
+      this.findings.push(...this.worker.receive());
+    } else if (inFlight === "prepare") {
+      try {
+        this.worker.receive();
+      } catch {
+        // The checks read the environment again and report its problems.
+      }
     }
   }
 }

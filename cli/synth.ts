@@ -162,6 +162,16 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     progress(`synthesizing ${rebuilt.length} of ${plan.length} stacks${reused.size > 0 ? ` (${reused.size} unchanged, linked from the previous output)` : ""}`);
     const stacks = replaceDirectory(outdir, (temp) => {
       copyStacks(outdir, temp, reused);
+      // Written first: the policy gate locates findings with it while later stacks are written.
+      writeSources(temp, buildSources(loaded.config, options.repoRoot));
+      // The gate checks stacks as they are written, on its own thread, so that checking hides
+      // behind synthesis and holds one batch of stacks at a time.
+      const toCheck = gate === undefined ? new Set<string>() : new Set(gated ?? plan.map((s) => s.name));
+      const submit = (names: readonly string[]) => {
+        const stacks = names.filter((name) => toCheck.has(name));
+        if (gate !== undefined && stacks.length > 0) gate.submit({ repoRoot: options.repoRoot, dir: temp, environment: loaded.config.environmentPath, stacks });
+      };
+      submit([...reused]);
       // Tenant stacks alternate between the threads; the main thread also takes the rest.
       const tenantStacks = loaded.estate.tenantStacks.map((s) => s.name).filter((name) => !reused.has(name));
       const offloaded = worker === undefined ? [] : tenantStacks.filter((_, i) => i % 2 === 1);
@@ -171,23 +181,26 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
         if (worker !== undefined && offloaded.length > 0) worker.start(loaded.estate, offloaded, workerOut);
         synthesizeInBatches(loaded.estate, temp, local, {
           ...(session === undefined ? {} : { instanceTexts: session.instanceTexts }),
-          onBatch: (done) => progress(`synthesized ${done} of ${local.length} stacks${offloaded.length > 0 ? ` (and ${offloaded.length} on the second thread)` : ""}`),
+          onBatch: (done, batch) => {
+            progress(`synthesized ${done} of ${local.length} stacks${offloaded.length > 0 ? ` (and ${offloaded.length} on the second thread)` : ""}`);
+            submit(batch);
+          },
         });
         if (worker !== undefined && offloaded.length > 0) {
           worker.wait();
           adoptStacks(workerOut, temp, offloaded);
+          submit(offloaded);
         }
       } finally {
         fs.rmSync(workerOut, { recursive: true, force: true });
       }
       // The manifest of all stacks, whichever thread built them (cdktf's own lists only its app's).
       fs.writeFileSync(path.join(temp, "manifest.json"), stableJson(renderManifest(plan, CDKTF_VERSION)));
-      writeSources(temp, buildSources(loaded.config, options.repoRoot));
       writeFingerprints(temp, fingerprints, plan.map((s) => s.name));
-      if (gate !== undefined && gated?.length !== 0) {
-        progress(`checking ${gated?.length ?? plan.length} stack(s) against the policy packs`);
-        gate.check({ repoRoot: options.repoRoot, dir: temp, environment: loaded.config.environmentPath, ...(gated === undefined ? {} : { stacks: gated }) });
-        session?.recordPassed(fingerprints, gated ?? []);
+      if (gate !== undefined && toCheck.size > 0) {
+        progress(`waiting for the policy checks of ${toCheck.size} stack(s) (run on the second thread as they were written)`);
+        gate.verdict(loaded.config.environmentPath);
+        session?.recordPassed(fingerprints, [...toCheck]);
       }
       return summarizePlan(temp, plan);
     }, { removeOldInBackground: session !== undefined });
@@ -197,6 +210,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
   } finally {
     worker?.close();
     if (session === undefined) gate?.close();
+    else gate?.discard();
   }
 }
 

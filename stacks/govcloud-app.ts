@@ -68,8 +68,8 @@ export const STACKS_PER_BATCH = 16;
 export interface BatchOptions {
   /** Written instances of earlier syntheses of this process (synth --watch). */
   readonly instanceTexts?: InstanceTextCache;
-  /** Called after each batch with the number of stacks synthesized so far. */
-  readonly onBatch?: (done: number) => void;
+  /** Called after each batch with the number of stacks synthesized so far and the batch's stacks. */
+  readonly onBatch?: (done: number, batch: readonly string[]) => void;
 }
 
 export function synthesizeInBatches(estate: Estate, outdir: string, stacks: readonly string[], options: BatchOptions = {}): void {
@@ -77,6 +77,6 @@ export function synthesizeInBatches(estate: Estate, outdir: string, stacks: read
   for (let i = 0; i < stacks.length; i += STACKS_PER_BATCH) {
     const only = new Set(stacks.slice(i, i + STACKS_PER_BATCH));
     withoutTokenStackTraces(() => buildApp(estate, { outdir, only, ...(instanceTexts === undefined ? {} : { instanceTexts }) }).synth());
-    onBatch?.(Math.min(i + STACKS_PER_BATCH, stacks.length));
+    onBatch?.(Math.min(i + STACKS_PER_BATCH, stacks.length), [...only]);
   }
 }

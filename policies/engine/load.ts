@@ -43,10 +43,23 @@ export function loadDocuments(docs: Readonly<Record<string, TerraformJsonDocumen
 }
 
 /**
- * Every stack of a synthesized folder (cdktf's manifest.json), or those in `only`, with
- * sources.json when present (or `knownSources`, when the caller has them already).
+ * Every stack of a synthesized folder (cdktf's manifest.json), with sources.json when present
+ * (or `knownSources`, when the caller has them already). With `only`, just those stacks, read
+ * where cdktf writes them (`stacks/<name>/cdk.tf.json`) without the manifest: the policy gate
+ * checks stacks while the folder is still being written.
  */
 export function loadSynthFolder(dir: string, only?: readonly string[], knownSources?: SourcesFile): LoadedResources {
+  const sourcesFile = path.join(dir, SOURCES_FILE);
+  const sources = knownSources ?? (fs.existsSync(sourcesFile) ? (readJson(sourcesFile) as SourcesFile) : undefined);
+  const docs: Record<string, TerraformJsonDocument> = {};
+  if (only !== undefined) {
+    for (const stack of only) {
+      const file = path.resolve(dir, "stacks", stack, "cdk.tf.json");
+      if (!isInside(dir, file)) throw new Error(`internal: stack name '${stack}' points outside ${dir}`);
+      docs[stack] = readJson(file) as TerraformJsonDocument;
+    }
+    return loadDocuments(docs, sources);
+  }
   const manifestFile = path.join(dir, "manifest.json");
   const manifest = readJson(manifestFile, "a synthesized folder needs manifest.json; run govcloud synth first") as {
     stacks?: Record<string, { synthesizedStackPath?: unknown }>;
@@ -54,12 +67,7 @@ export function loadSynthFolder(dir: string, only?: readonly string[], knownSour
   if (typeof manifest.stacks !== "object" || manifest.stacks === null) {
     throw located(manifestFile, "stacks", "is missing; this is not a cdktf manifest");
   }
-  const sourcesFile = path.join(dir, SOURCES_FILE);
-  const sources = knownSources ?? (fs.existsSync(sourcesFile) ? (readJson(sourcesFile) as SourcesFile) : undefined);
-  const docs: Record<string, TerraformJsonDocument> = {};
-  const wanted = only === undefined ? undefined : new Set(only);
   for (const [stack, entry] of Object.entries(manifest.stacks)) {
-    if (wanted !== undefined && !wanted.has(stack)) continue;
     if (typeof entry.synthesizedStackPath !== "string") throw located(manifestFile, `stacks.${stack}`, "has no synthesizedStackPath");
     const file = path.resolve(dir, entry.synthesizedStackPath);
     if (!isInside(dir, file)) throw located(manifestFile, `stacks.${stack}.synthesizedStackPath`, "points outside the folder");

@@ -46,7 +46,7 @@ describe("re-synthesis", () => {
       "read 8 agency files and planned 3 tenant stack(s)",
       "synthesizing 7 of 7 stacks",
       "synthesized 7 of 7 stacks",
-      "checking 7 stack(s) against the policy packs",
+      "waiting for the policy checks of 7 stack(s) (run on the second thread as they were written)",
     ]);
     messages.length = 0;
     synthesize({ repoRoot: REPO_ROOT, environment: env, out, onProgress });
