@@ -13,6 +13,8 @@ export interface PrepareRequest {
   readonly kind: "prepare";
   readonly repoRoot: string;
   readonly environment: string;
+  /** Keep the validated files for the next preparation (a watch session); else let them go. */
+  readonly keepFiles?: boolean;
 }
 
 export interface GateRequest {
@@ -41,10 +43,11 @@ let prepared: PreparedEnvironment | undefined;
 serveBlocking<PrepareRequest | GateRequest, GateFinding[]>(async (request) => {
   if (request.kind === "prepare") {
     prepared = undefined;
-    prepared = prepareEnvironment(request.repoRoot, request.environment, PACKS, loadCache);
+    prepared = prepareEnvironment(request.repoRoot, request.environment, PACKS, request.keepFiles ? loadCache : undefined);
     return [];
   }
   const result = await runChecks({
+    // Used only when the preparation failed (the check then reads the environment itself).
     loadCache,
     ...(prepared === undefined ? {} : { prepared }),
     repoRoot: request.repoRoot,

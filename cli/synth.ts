@@ -146,7 +146,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     // settings while we synthesize.
     if (options.policyGate) {
       gate = session?.gate() ?? new PolicyGate();
-      gate.prepare({ repoRoot: options.repoRoot, environment: loaded.config.environmentPath });
+      gate.prepare({ repoRoot: options.repoRoot, environment: loaded.config.environmentPath, keepFiles: session !== undefined });
     }
     const agencies = loaded.config.agencies.length;
     progress(`read ${agencies} agency file${agencies === 1 ? "" : "s"} and planned ${loaded.estate.tenantStacks.length} tenant stack(s)`);
