@@ -1,7 +1,8 @@
 /**
  * Re-synthesis rebuilds only the stacks whose inputs changed. Each stack gets a fingerprint of
  * everything it is built from: the code that builds stacks, the environment, and its own part
- * of the estate (a tenant stack's instances, a platform stack's backup plan). Stacks whose
+ * of the estate (a tenant stack's agencies and what their tenants are built from, a platform
+ * stack's backup plan). Stacks whose
  * fingerprint matches the previous output's are linked from it instead of synthesized again.
  * Editing one agency therefore rebuilds its home and disaster-recovery tenant stacks and the
  * platform stacks whose backup plans it touches, nothing else. A stack's fingerprint depends on
@@ -44,7 +45,8 @@ export function stackFingerprints(estate: Estate, code: string): Map<string, str
     fingerprints.set(platformStackName(regionId), digest(env, estate.backup?.regions.get(regionId)));
   }
   for (const plan of estate.tenantStacks) {
-    // The stack's blocks are its tenants' blocks merged in order: their digests stand for them.
+    // The stack's blocks are its tenants' blocks merged in order; each tenant's digest covers what
+    // its blocks are built from (estate/estate.ts).
     const { name, regionId, shard, agencies, renames, resources } = plan;
     fingerprints.set(name, digest(env, { name, regionId, shard, agencies, renames, resources }, plan.tenantDigests));
   }

@@ -7,7 +7,10 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { synthesize, SynthSession } from "../../cli/synth";
 import { watchSynth } from "../../cli/watch";
+import { loadEnvironmentConfig } from "../../environments";
 import { UserError } from "../../environments/diagnostics";
+import { lockFilePath, readShardLock } from "../../environments/tenant-stack-lock";
+import { buildEstate } from "../../estate/estate";
 import { readTree, REPO_ROOT, tempDir } from "../support/synth";
 
 const root = tempDir();
@@ -18,6 +21,27 @@ function estateCopy(name: string): string {
   fs.copyFileSync(path.join(REPO_ROOT, "environments", "national.yaml"), path.join(dir, "national.yaml"));
   return path.join(dir, "national.yaml");
 }
+
+describe("tenant digests", () => {
+  it("change for the tenant an edit reaches through a dependency, and only for the tenants it reaches", () => {
+    const env = estateCopy("digests");
+    const digests = () => {
+      const config = loadEnvironmentConfig(REPO_ROOT, env);
+      const { estate } = buildEstate(config, readShardLock(lockFilePath(config.environmentPath)));
+      const north = estate?.tenantStacks.find((s) => s.name === "tenants-north-000");
+      if (north === undefined) throw new Error("no north stack");
+      return new Map(north.agencies.map((id, i) => [id, north.tenantDigests[i]]));
+    };
+    const before = digests();
+    // Hà Nội's portal calls the Ministry of Finance's portal: its egress allow names the port.
+    const finance = path.join(path.dirname(env), "national", "agencies", "bo-tai-chinh.yaml");
+    fs.writeFileSync(finance, fs.readFileSync(finance, "utf8").replace("    host: dichvucong.mof.gov.vn\n", "    host: dichvucong.mof.gov.vn\n    port: 9090\n"));
+    const after = digests();
+    expect(after.get("bo-tai-chinh")).not.toBe(before.get("bo-tai-chinh"));
+    expect(after.get("thanh-pho-ha-noi")).not.toBe(before.get("thanh-pho-ha-noi"));
+    expect(after.get("phuong-hoan-kiem")).toBe(before.get("phuong-hoan-kiem"));
+  });
+});
 
 describe("re-synthesis", () => {
   it("reuses every stack when nothing changed", () => {
