@@ -219,8 +219,8 @@ const CDKTF_VERSION = (require("cdktf/package.json") as { version: string }).ver
 
 /**
  * Synthesis runs on one thread unless GOVCLOUD_THREADS=2: a second thread cut the national
- * estate of 3,400 agencies from 18.1 s to 14.4 s but raised peak memory from 933 MiB to
- * 1,011 MiB (docs/tenant-stacks.md), too close to the 1 GiB budget of our build machines. Worth it
+ * estate of 3,400 agencies from 14.7 s to about 13.5 s but raised peak memory from 907 MiB to
+ * over 1,000 MiB (docs/tenant-stacks.md), at the 1 GiB budget of our build machines. Worth it
  * where memory is plentiful and the estate large; for small estates its start-up costs more than
  * it saves.
  */
