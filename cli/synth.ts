@@ -73,6 +73,7 @@ export class SynthSession {
   public readonly instanceTexts = new InstanceTextCache();
   private code: string | undefined;
   private lastEstate: Estate | undefined;
+  private warm = false;
   private policyGate: PolicyGate | undefined;
   /** Fingerprints of stacks that passed the gate in this session. */
   private readonly passed = new Set<string>();
@@ -106,6 +107,7 @@ export class SynthSession {
   public warmUp(): void {
     const estate = this.lastEstate;
     this.lastEstate = undefined;
+    this.warm = true;
     if (estate === undefined || estate.tenantStacks.length === 0) return;
     const smallest = [...estate.tenantStacks].sort((a, b) => a.resources - b.resources)[0] as TenantStackPlan;
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "govcloud-warm-up-"));
@@ -116,9 +118,9 @@ export class SynthSession {
     }
   }
 
-  /** @internal */
+  /** @internal The estate of the first run, for warmUp (later runs find the code warm). */
   public remember(estate: Estate): void {
-    this.lastEstate = estate;
+    if (!this.warm) this.lastEstate = estate;
   }
 
   public close(): void {
