@@ -98,7 +98,8 @@ export function watchCommand(options: SynthOptions, summarize: (result: SynthRes
       if (first) summarize(result, ms);
       else {
         const rebuilt = result.rebuilt.length === 0 ? "nothing changed" : `rebuilt ${result.rebuilt.join(", ")}`;
-        process.stdout.write(`[${time()}] ${rebuilt} in ${Math.round(ms)} ms${shown(changed)}; ${result.reused} stack(s) unchanged\n`);
+        const lock = result.lockUpdated === undefined ? "" : `; updated ${path.relative(process.cwd(), result.lockUpdated)} (commit it)`;
+        process.stdout.write(`[${time()}] ${rebuilt} in ${Math.round(ms)} ms${shown(changed)}; ${result.reused} stack(s) unchanged${lock}\n`);
       }
       first = false;
       process.stdout.write(`[${time()}] watching for changes (Ctrl-C to stop)\n`);
