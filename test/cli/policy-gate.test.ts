@@ -8,6 +8,9 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readTree, REPO_ROOT, tempDir } from "../support/synth";
 import { cli } from "../support/cli";
+import { PolicyGate } from "../../cli/policy-gate";
+import { synthesize } from "../../cli/synth";
+import { UserError } from "../../environments/diagnostics";
 
 const root = tempDir();
 const out = path.join(root, "cdktf.out");
@@ -65,3 +68,35 @@ describe("the policy gate of govcloud synth", () => {
     for (const [file, bytes] of before) expect(after.get(file)?.equals(bytes), file).toBe(true);
   });
 });
+
+describe("the policy gate's thread", () => {
+  it("reports the violations of every batch it was given, not only the last", () => {
+    const env = variant("batches", (text) =>
+      text.replace("tenancy:\n", 'tenancy:\n  extraRoleRules:\n    developer:\n      - apiGroups: ["*"]\n        resources: ["*"]\n        verbs: ["*"]\n'),
+    );
+    const dir = path.join(root, "batches", "cdktf.out");
+    synthesize({ repoRoot: REPO_ROOT, environment: env, out: dir });
+    const gate = new PolicyGate();
+    try {
+      gate.prepare({ repoRoot: REPO_ROOT, environment: env });
+      // As synth does: one batch of stacks after another, then one verdict.
+      gate.submit({ repoRoot: REPO_ROOT, dir, environment: env, stacks: ["platform-central"] });
+      gate.submit({ repoRoot: REPO_ROOT, dir, environment: env, stacks: ["management", "platform-north"] });
+      gate.submit({ repoRoot: REPO_ROOT, dir, environment: env, stacks: ["platform-south"] });
+      let error: unknown;
+      try {
+        gate.verdict(env);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(UserError);
+      const stacks = (error as UserError).diagnostics.filter((d) => d.message.startsWith("[rbac-has-no-wildcards-or-escalation]")).map((d) => d.path.split("/")[0]);
+      expect([...new Set(stacks)].sort()).toEqual(["platform-central", "platform-north", "platform-south"]);
+      // A verdict forgets what it reported.
+      expect(() => gate.verdict(env)).not.toThrow();
+    } finally {
+      gate.close();
+    }
+  });
+});
+
