@@ -42,12 +42,6 @@ export class PolicyGate {
     if (findings.length > 0) throw new UserError(findings.map((f) => toDiagnostic(f, environment)));
   }
 
-  /** `submit` and `verdict` in one. */
-  public check(request: Omit<GateRequest, "kind">): void {
-    this.submit(request);
-    this.verdict(request.environment);
-  }
-
   /** Waits for the request in flight and forgets every finding (after a run that failed on its way). */
   public discard(): void {
     try {

@@ -43,15 +43,7 @@ type Dependencies = ITerraformDependable[] | undefined;
  * renderer. The templates' bodies differ only where their structure must (probes, GPUs, volumes).
  */
 const TEMPLATES: { readonly [T in WorkloadTemplate]: Readonly<Partial<Record<WorkloadKind, Renderer>>> } = {
-  "web-service": {
-    serviceAccount,
-    configMap,
-    deployment: deployment({ probe: "http" }),
-    service: service({ headless: false, portName: "http" }),
-    ingress,
-    autoscaler,
-    disruptionBudget,
-  },
+  "web-service": publicHttpService(),
   worker: { serviceAccount, configMap, deployment: deployment({ probe: "exec", replicas: true }), disruptionBudget },
   "scheduled-job": { serviceAccount, configMap, cronJob },
   "stateful-service": {
@@ -62,15 +54,8 @@ const TEMPLATES: { readonly [T in WorkloadTemplate]: Readonly<Partial<Record<Wor
     service: service({ headless: true, portName: "tcp" }),
     disruptionBudget,
   },
-  "open-data-api": {
-    serviceAccount,
-    configMap,
-    deployment: deployment({ probe: "http" }),
-    service: service({ headless: false, portName: "http" }),
-    ingress,
-    autoscaler,
-    disruptionBudget,
-  },
+  // The same resources as a web service; its rate limits and read-only methods are instance data.
+  "open-data-api": publicHttpService(),
   "ai-inference": {
     serviceAccount,
     configMap,
@@ -236,6 +221,19 @@ function metadata(it: MapTerraformIterator) {
 // ---------------------------------------------------------------------------------------------
 // Renderers, one per resource kind
 // ---------------------------------------------------------------------------------------------
+
+/** The blocks of a service reached from outside over HTTP: web services and open-data APIs. */
+function publicHttpService(): Partial<Record<WorkloadKind, Renderer>> {
+  return {
+    serviceAccount,
+    configMap,
+    deployment: deployment({ probe: "http" }),
+    service: service({ headless: false, portName: "http" }),
+    ingress,
+    autoscaler,
+    disruptionBudget,
+  };
+}
 
 function serviceAccount(scope: Construct, id: string, it: MapTerraformIterator, dependsOn: Dependencies): TerraformResource {
   return new ServiceAccountV1(scope, id, { forEach: it, dependsOn, metadata: metadata(it), automountServiceAccountToken: false });
