@@ -12,12 +12,14 @@
 import { type IResolvable, MapTerraformIterator, TerraformIterator, type TerraformResource, TerraformStack, Token } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { InstanceValues } from "../estate/tenant-model";
-import { StableJsonText } from "./stable-json";
+import { StableJsonText, TerraformLiteral, terraformLiteral } from "./stable-json";
+
+export { terraformLiteral } from "./stable-json";
 
 /**
  * A change to the values of every instance of one for_each resource, applied when the stack is
  * synthesized (aspects use it: the instance values never pass through cdktf's resolver). It
- * receives values already made Terraform-literal and must return values that need no escaping.
+ * receives the values as the estate built them; what it returns is written Terraform-literal.
  */
 export type InstanceTransform = (values: Readonly<Record<string, unknown>>, key: string) => Record<string, unknown>;
 
@@ -63,6 +65,22 @@ export class ForEachDataStack extends TerraformStack {
   private instanceTexts: Map<string, Map<InstanceValues, StableJsonText>> | undefined;
   private readonly transforms = new Map<TerraformResource, InstanceTransform[]>();
   private readonly renames = new Map<string, string>();
+  private literalsAsMarkers = false;
+
+  /**
+   * Runs `synthesize` (which calls toTerraform) with the instance values left as
+   * {@link TerraformLiteral} markers, which stableJson escapes as it writes them, instead of
+   * escaped copies: a national estate's instances are 170 MB of JSON, not worth copying once
+   * more. Other consumers of toTerraform (cdktf's Testing, HCL output) get plain JSON.
+   */
+  public withLiteralMarkers<T>(synthesize: () => T): T {
+    this.literalsAsMarkers = true;
+    try {
+      return synthesize();
+    } finally {
+      this.literalsAsMarkers = false;
+    }
+  }
 
   /**
    * Declares that the agency `from` is now `to`: every instance whose key names `to` gets a
@@ -113,12 +131,12 @@ export class ForEachDataStack extends TerraformStack {
     return tf as Record<string, unknown>;
   }
 
-  /** The for_each map: keys and values made Terraform-literal, then transformed. */
+  /** The for_each map: values transformed, then keys and values made Terraform-literal. */
   private transformed(resource: TerraformResource, instances: ReadonlyMap<string, InstanceValues>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [key, values] of instances) {
-      const literalKey = terraformLiteral(key) as string;
-      out[literalKey] = this.transform(resource, literalKey, values);
+      const value = this.transform(resource, key, values);
+      out[terraformLiteral(key) as string] = this.literalsAsMarkers ? new TerraformLiteral(value) : terraformLiteral(value);
     }
     return out;
   }
@@ -133,19 +151,17 @@ export class ForEachDataStack extends TerraformStack {
     const current = new Map<InstanceValues, StableJsonText>();
     const out: Record<string, StableJsonText> = {};
     for (const [key, values] of instances) {
-      const literalKey = terraformLiteral(key) as string;
-      const text = previous?.get(values) ?? StableJsonText.of(this.transform(resource, literalKey, values), INSTANCE_DEPTH);
+      const text = previous?.get(values) ?? StableJsonText.of(new TerraformLiteral(this.transform(resource, key, values)), INSTANCE_DEPTH);
       current.set(values, text);
-      out[literalKey] = text;
+      out[terraformLiteral(key) as string] = text;
     }
     cache.set(resource.node.path, current);
     return out;
   }
 
-  private transform(resource: TerraformResource, literalKey: string, values: InstanceValues): Record<string, unknown> {
-    const literal = terraformLiteral(values) as Record<string, unknown>;
+  private transform(resource: TerraformResource, key: string, values: InstanceValues): Readonly<Record<string, unknown>> {
     const transforms = this.transforms.get(resource);
-    return transforms === undefined ? literal : transforms.reduce((v, transform) => transform(v, literalKey), literal);
+    return transforms === undefined ? values : transforms.reduce<Readonly<Record<string, unknown>>>((v, transform) => transform(v, key), values);
   }
 
   private movedBlocks(): Array<{ from: string; to: string }> {
@@ -184,18 +200,6 @@ export function forEachResource<R extends TerraformResource>(
   const resource = create(new EachValueIterator());
   stack.registerForEachData(resource, sorted);
   return resource;
-}
-
-/** A JSON value with `${` and `%{` escaped (`$${`, `%%{`) in every string, keys included. */
-export function terraformLiteral(value: unknown): unknown {
-  if (typeof value === "string") return value.includes("{") ? value.replace(/([$%])\{/g, "$1$1{") : value;
-  if (Array.isArray(value)) return value.map(terraformLiteral);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[terraformLiteral(k) as string] = terraformLiteral(v);
-    return out;
-  }
-  return value;
 }
 
 /**

@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { TerraformStack } from "cdktf";
+import { ForEachDataStack } from "../constructs/for-each";
 import { stableJson } from "../constructs/stable-json";
 
 export function writeWithStableJson(stack: TerraformStack): void {
@@ -17,7 +18,7 @@ export function writeWithStableJson(stack: TerraformStack): void {
       const own = stack as { toTerraform: () => unknown };
       const toTerraform = own.toTerraform;
       own.toTerraform = () => {
-        document = toTerraform.call(stack);
+        document = stack instanceof ForEachDataStack ? stack.withLiteralMarkers(() => toTerraform.call(stack)) : toTerraform.call(stack);
         return {};
       };
       try {

@@ -5,7 +5,7 @@
 import * as fc from "fast-check";
 import stringify from "json-stable-stringify";
 import { describe, expect, it } from "vitest";
-import { stableJson, StableJsonText } from "../../constructs/stable-json";
+import { stableJson, StableJsonText, TerraformLiteral, terraformLiteral } from "../../constructs/stable-json";
 
 const reference = (value: unknown) => stringify(value, { space: 2 }) as string;
 
@@ -56,6 +56,27 @@ describe("stableJson", () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("writes a TerraformLiteral as json-stable-stringify writes its escaped copy, at any depth", () => {
+    const text = fc.oneof(fc.string(), fc.constantFrom("${var.x}", "%{ if a }", "$${kept}", "{}", "a${b}c%{d}", "${", "%{"));
+    const doc = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: "small" }, text, fc.integer(), fc.boolean(), fc.constant(null), tie("array"), tie("object")),
+      array: fc.array(tie("node"), { maxLength: 4 }),
+      object: fc.dictionary(text, tie("node"), { maxKeys: 5 }),
+    })).node;
+    fc.assert(
+      fc.property(doc, doc, (plain, literal) => {
+        const value = { plain, literal: new TerraformLiteral(literal), list: [new TerraformLiteral(literal)] };
+        const expected = reference({ plain, literal: terraformLiteral(literal), list: [terraformLiteral(literal)] });
+        expect(stableJson(value)).toBe(expected);
+        expect(stableJson({ at: StableJsonText.of(new TerraformLiteral(literal), 1) })).toBe(reference({ at: terraformLiteral(literal) }));
+        // Other serializers see the escaped copy.
+        expect(JSON.parse(JSON.stringify(value))).toEqual(JSON.parse(expected));
+      }),
+      { numRuns: 300 },
+    );
+    expect(stableJson({ a: new TerraformLiteral({ "${k}": ["${v}", "%{x}"] }) })).toBe('{\n  "a": {\n    "$${k}": [\n      "$${v}",\n      "%%{x}"\n    ]\n  }\n}');
   });
 
   it("refuses text written for another depth", () => {
