@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { type Diagnostic, displayPath, UserError } from "./diagnostics";
 import { type Agency, AgencySchema } from "./agency-schema";
 import type { LoadCache } from "./load-cache";
-import { type Loaded, loadYamlFile, type YamlLimits } from "./loader";
+import { type Loaded, loadYamlFile, type SourceTree, TreeSourceMap, type YamlLimits } from "./loader";
 import { type Environment, EnvironmentSchema } from "./schema";
 
 /** Environment files are written by platform engineers: a few aliases are fine, bombs are not. */
@@ -103,31 +103,73 @@ export interface EnvironmentConfig {
 }
 
 /**
- * Loads an environment and every agency file in its agencies folder. Every problem in every
- * file is collected before anything is thrown, so one run shows all of them. With a `cache`, files
- * unchanged since the cache last saw them are not read again.
+ * Loads agency files, each on its own: returns, in order, each file's value or the UserError it
+ * failed with. The default reads them one after the other; a large estate's are spread over two
+ * threads (cli/parallel-load.ts). Whoever loads them, the results are the same.
  */
-export function loadEnvironmentConfig(repoRoot: string, nameOrFile: string, cache?: LoadCache): EnvironmentConfig {
-  const problems: Diagnostic[] = [];
-  const collect = <T>(load: () => T): T | undefined => {
+export type AgencyFilesLoader = (files: readonly string[]) => (LoadedAgency | UserError)[];
+
+/** Loads and validates one agency file. @throws UserError */
+export function loadAgencyFile(file: string): LoadedAgency {
+  return { ...loadYamlFile(file, AgencySchema, AGENCY_LIMITS), path: file };
+}
+
+/** Loads agency files one after the other. */
+export const loadAgencyFiles: AgencyFilesLoader = (files) =>
+  files.map((file) => {
     try {
-      return load();
+      return loadAgencyFile(file);
     } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      problems.push(...error.diagnostics);
-      return undefined;
+      if (error instanceof UserError) return error;
+      throw error;
     }
-  };
+  });
+
+/** An agency file's load result as plain data, which can cross to another thread. */
+export type PortableAgency =
+  | { readonly path: string; readonly value: Agency; readonly file: string; readonly tree: SourceTree }
+  | { readonly path: string; readonly diagnostics: readonly Diagnostic[] };
+
+export function toPortableAgency(result: LoadedAgency | UserError, file: string): PortableAgency {
+  if (result instanceof UserError) return { path: file, diagnostics: result.diagnostics };
+  if (!(result.source instanceof TreeSourceMap)) throw new Error(`internal: ${file} has no portable source map`);
+  return { path: result.path, value: result.value, file: result.source.file, tree: result.source.tree };
+}
+
+export function fromPortableAgency(portable: PortableAgency): LoadedAgency | UserError {
+  if ("diagnostics" in portable) return new UserError(portable.diagnostics);
+  return { value: portable.value, source: new TreeSourceMap(portable.file, portable.tree), path: portable.path };
+}
+
+export interface LoadEnvironmentOptions {
+  /** Validated files of earlier loads (long-running processes): unchanged files are not read again. */
+  readonly cache?: LoadCache;
+  /** How agency files are loaded. @default loadAgencyFiles, one after the other */
+  readonly loadAgencies?: AgencyFilesLoader;
+}
+
+/**
+ * Loads an environment and every agency file in its agencies folder. Every problem in every
+ * file is collected before anything is thrown, so one run shows all of them.
+ */
+export function loadEnvironmentConfig(repoRoot: string, nameOrFile: string, options: LoadEnvironmentOptions = {}): EnvironmentConfig {
+  const problems: Diagnostic[] = [];
   const environmentPath = resolveEnvironmentFile(repoRoot, nameOrFile);
-  const environment = collect(() => loadEnvironment(repoRoot, nameOrFile, cache));
+  let environment: Loaded<Environment> | undefined;
+  try {
+    environment = loadEnvironment(repoRoot, nameOrFile, options.cache);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    problems.push(...error.diagnostics);
+  }
   const dir = agenciesDir(environmentPath);
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter(isAgencyFileName).sort() : [];
+  const files = (fs.existsSync(dir) ? fs.readdirSync(dir).filter(isAgencyFileName).sort() : []).map((name) => path.join(dir, name));
+  const loadAgencies = options.loadAgencies ?? loadAgencyFiles;
+  const results = options.cache === undefined ? loadAgencies(files) : options.cache.loadAll(files, loadAgencies);
   const agencies: LoadedAgency[] = [];
-  for (const name of files) {
-    const file = path.join(dir, name);
-    const read = (): LoadedAgency => ({ ...loadYamlFile(file, AgencySchema, AGENCY_LIMITS), path: file });
-    const loaded = collect(() => (cache === undefined ? read() : cache.load(file, read)));
-    if (loaded !== undefined) agencies.push(loaded);
+  for (const result of results) {
+    if (result instanceof UserError) problems.push(...result.diagnostics);
+    else agencies.push(result);
   }
   if (problems.length > 0 || environment === undefined) throw new UserError(problems);
   return { environment, environmentPath, agencies };

@@ -27,29 +27,60 @@ export class LoadCache {
 
   /** `load()`, or what it returned (or threw as a UserError) when `file` was last loaded unchanged. */
   public load<T>(file: string, load: () => T): T {
-    const stat = statOf(file);
-    const cached = stat === undefined ? undefined : this.unchanged(file, stat);
-    if (cached !== undefined) {
-      this.hitCount++;
-      if (cached.result.ok) return cached.result.value as T;
-      throw cached.result.error;
+    const [result] = this.loadAll([file], () => {
+      try {
+        return [load()];
+      } catch (error) {
+        if (error instanceof UserError) return [error];
+        throw error;
+      }
+    });
+    if (result instanceof UserError) throw result;
+    return result as T;
+  }
+
+  /**
+   * Like `load()` for many files: those not served from the cache are loaded in one call of
+   * `loadMany`, which returns, in order, each file's value or the UserError it failed with (so
+   * that it can spread the work over threads). Results are in the order of `files`.
+   */
+  public loadAll<T>(files: readonly string[], loadMany: (files: readonly string[]) => (T | UserError)[]): (T | UserError)[] {
+    const results: (T | UserError | undefined)[] = [];
+    const misses: { index: number; file: string; stat: Stat | undefined; bytes: Buffer | undefined }[] = [];
+    for (const [index, file] of files.entries()) {
+      const stat = statOf(file);
+      const cached = stat === undefined ? undefined : this.unchanged(file, stat);
+      if (cached !== undefined) {
+        this.hitCount++;
+        results[index] = cached.result.ok ? (cached.result.value as T) : cached.result.error;
+        continue;
+      }
+      this.missCount++;
+      // Read before loading: a write while the loader reads makes the next load miss, never hit.
+      misses.push({ index, file, stat, bytes: stat === undefined ? undefined : readOrUndefined(file) });
     }
-    this.missCount++;
-    // Read before loading: a write while the loader reads makes the next load miss, never hit.
-    const bytes = stat === undefined ? undefined : readOrUndefined(file);
-    const remember = (result: Entry["result"]) => {
-      if (stat === undefined || bytes === undefined) return this.entries.delete(file);
-      return this.entries.set(file, { stamp: stat.stamp, mtimeMs: stat.mtimeMs, cachedAtMs: Date.now(), bytes, result });
-    };
+    let loaded: (T | UserError)[];
     try {
-      const value = load();
-      remember({ ok: true, value });
-      return value;
+      loaded = misses.length === 0 ? [] : loadMany(misses.map((m) => m.file));
     } catch (error) {
-      if (error instanceof UserError) remember({ ok: false, error });
-      else this.entries.delete(file);
+      for (const miss of misses) this.entries.delete(miss.file);
       throw error;
     }
+    for (const [i, miss] of misses.entries()) {
+      const result = loaded[i] as T | UserError;
+      results[miss.index] = result;
+      if (miss.stat === undefined || miss.bytes === undefined) this.entries.delete(miss.file);
+      else {
+        this.entries.set(miss.file, {
+          stamp: miss.stat.stamp,
+          mtimeMs: miss.stat.mtimeMs,
+          cachedAtMs: Date.now(),
+          bytes: miss.bytes,
+          result: result instanceof UserError ? { ok: false, error: result } : { ok: true, value: result },
+        });
+      }
+    }
+    return results as (T | UserError)[];
   }
 
   /** Files served from the cache and files loaded again, since the last call. */

@@ -25,11 +25,9 @@ import {
   type Alias,
   type CST,
   type Document,
-  type Pair,
   type ParsedNode,
   type Scalar,
   type YAMLError,
-  type YAMLMap,
 } from "yaml";
 import type { z } from "zod";
 import { UserError, displayPath, formatPath, type Diagnostic, type SourcePosition } from "./diagnostics";
@@ -108,9 +106,18 @@ export function loadYamlFile<S extends z.ZodType>(
   schema: S,
   limits: YamlLimits,
 ): Loaded<z.output<S>> {
+  return parseYaml(readYamlBytes(file, limits), file, schema, limits);
+}
+
+/**
+ * The bytes of a YAML file, for {@link parseYaml}. A missing or unreadable file, or one larger
+ * than `limits.maxBytes`, is reported at `file:1:1` without reading it whole.
+ *
+ * @throws UserError
+ */
+export function readYamlBytes(file: string, limits: YamlLimits): Buffer {
   checkLimits(limits);
   const shown = displayPath(file);
-  let bytes: Buffer;
   let fd: number | undefined;
   try {
     fd = openSync(file, "r");
@@ -118,14 +125,13 @@ export function loadYamlFile<S extends z.ZodType>(
     // A FIFO or device would make readFileSync block or never end.
     if (!stat.isFile()) throw new UserError([atStart(shown, "is not a regular file; expected a YAML file")]);
     if (stat.size > limits.maxBytes) throw tooLarge(shown, stat.size, limits.maxBytes);
-    bytes = readFileSync(fd);
+    return readFileSync(fd);
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError([atStart(shown, readFailure(error))]);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  return parseYaml(bytes, file, schema, limits);
 }
 
 // ---------------------------------------------------------------------------
@@ -165,7 +171,7 @@ const PARSE_OPTIONS = {
 
 interface ReadDocument {
   readonly value: unknown;
-  readonly sourceMap: DocumentSourceMap;
+  readonly sourceMap: TreeSourceMap;
 }
 
 function readDocument(source: string, shown: string, limits: YamlLimits): ReadDocument {
@@ -230,7 +236,7 @@ function readDocument(source: string, shown: string, limits: YamlLimits): ReadDo
     }
     throw error;
   }
-  return { value, sourceMap: new DocumentSourceMap(shown, doc, lines) };
+  return { value, sourceMap: new TreeSourceMap(shown, sourceTree(doc, lines)) };
 }
 
 type At = (offset: number, path: readonly PropertyKey[], message: string) => Diagnostic;
@@ -457,52 +463,107 @@ function isEmptyScalar(node: ParsedNode): boolean {
 // Source map
 // ---------------------------------------------------------------------------
 
+/**
+ * A document's shape and where each part is written, as plain data: it can cross to another
+ * thread (agency files of a large estate are parsed on two, cli/parallel-load.ts) and is much
+ * smaller than the yaml Document it is taken from. Offsets are UTF-16 offsets into the source.
+ */
+export interface SourceTree {
+  /** Offset of every line start, as yaml's LineCounter records them. */
+  readonly lineStarts: readonly number[];
+  readonly root: SourceNode | null;
+}
+
+/** One node: where it starts, and its children when it is a mapping or a list. */
+export interface SourceNode {
+  /** Offset of the node (for an alias, of the alias itself). */
+  readonly offset: number;
+  /** An empty value (`key:` with nothing after it), located at its key instead. */
+  readonly empty?: true;
+  /** Mapping entries by key: the key's offset and the value (null when absent). */
+  readonly entries?: ReadonlyMap<string, readonly [number, SourceNode | null]>;
+  readonly items?: readonly (SourceNode | null)[];
+  /** For an alias: the anchored node, whose children the alias has. */
+  readonly alias?: SourceNode;
+}
+
+type MutableSourceNode = { -readonly [K in keyof SourceNode]: SourceNode[K] };
+
+/** The source tree of a parsed document. Each node is built once; aliases point at their anchor. */
+function sourceTree(doc: Document.Parsed, lines: LineCounter): SourceTree {
+  const built = new Map<ParsedNode, SourceNode>();
+  const toNode = (node: ParsedNode): SourceNode => {
+    const known = built.get(node);
+    if (known !== undefined) return known;
+    const made: MutableSourceNode = { offset: node.range[0] };
+    // Registered before its children: an alias inside its own anchor points back at it.
+    built.set(node, made);
+    if (isEmptyScalar(node)) made.empty = true;
+    if (isAlias(node)) {
+      // Nodes of a parsed document are parsed nodes; yaml's resolve() is typed for any document.
+      const target = node.resolve(doc) as ParsedNode | undefined;
+      if (target !== undefined) made.alias = toNode(target);
+    } else if (isMap(node)) {
+      const entries = new Map<string, readonly [number, SourceNode | null]>();
+      // Keys are unique by now; the first occurrence wins like in the duplicate check.
+      for (const pair of node.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = keyString(pair.key);
+        if (!entries.has(key)) entries.set(key, [pair.key.range[0], pair.value === null ? null : toNode(pair.value as ParsedNode)]);
+      }
+      made.entries = entries;
+    } else if (isSeq(node)) {
+      made.items = node.items.map((item) => (item === null ? null : toNode(item as ParsedNode)));
+    }
+    return made;
+  };
+  return { lineStarts: lines.lineStarts, root: doc.contents === null ? null : toNode(doc.contents) };
+}
+
 interface Walk {
   /** The deepest node reached (null for an absent value). */
-  readonly node: ParsedNode | null;
-  /** The mapping key of the last step taken, if that step was a mapping key. */
-  readonly key: ParsedNode | undefined;
+  readonly node: SourceNode | null;
+  /** Offset of the mapping key of the last step taken, if that step was a mapping key. */
+  readonly key: number | undefined;
   /** How many steps of the path exist. */
   readonly matched: number;
 }
 
-class DocumentSourceMap implements SourceMap {
-  /** Key lookup per mapping, built on first use, so locating many issues stays linear. */
-  private readonly indexes = new WeakMap<YAMLMap.Parsed, ReadonlyMap<string, Pair<ParsedNode, ParsedNode | null>>>();
+/** The source map of a document, from its {@link SourceTree}. */
+export class TreeSourceMap implements SourceMap {
+  private readonly lines = new LineCounter();
 
   constructor(
     readonly file: string,
-    private readonly doc: Document.Parsed,
-    private readonly lines: LineCounter,
-  ) {}
+    readonly tree: SourceTree,
+  ) {
+    for (const start of tree.lineStarts) this.lines.addNewLine(start);
+  }
 
   locate(path: readonly PropertyKey[]): SourcePosition {
-    const walk = this.walk(path);
-    return this.position(this.valueOffset(walk));
+    return this.position(valueOffset(this.walk(path)));
   }
 
   locateKey(path: readonly PropertyKey[]): SourcePosition {
     const walk = this.walk(path);
-    if (walk.matched === path.length && walk.key !== undefined) return this.position(walk.key.range[0]);
-    return this.position(this.valueOffset(walk));
+    if (walk.matched === path.length && walk.key !== undefined) return this.position(walk.key);
+    return this.position(valueOffset(walk));
   }
 
   private walk(path: readonly PropertyKey[]): Walk {
-    let node: ParsedNode | null = this.doc.contents;
-    let key: ParsedNode | undefined;
+    let node = this.tree.root;
+    let key: number | undefined;
     let matched = 0;
     for (const step of path) {
       // Follow an alias to its anchor: that is where the value is written.
-      // Nodes of a parsed document are parsed nodes; yaml's resolve() is typed for any document.
-      const target = isAlias(node) ? ((node.resolve(this.doc) as ParsedNode | undefined) ?? node) : node;
-      if (isMap(target)) {
-        const pair = this.index(target).get(String(step));
-        if (pair === undefined) break;
-        key = pair.key;
-        node = pair.value;
-      } else if (isSeq(target) && typeof step === "number" && step >= 0 && step < target.items.length) {
+      const target = node?.alias ?? node;
+      if (target?.entries !== undefined) {
+        const entry = target.entries.get(String(step));
+        if (entry === undefined) break;
+        [key, node] = entry;
+      } else if (target?.items !== undefined && typeof step === "number" && step >= 0 && step < target.items.length) {
         key = undefined;
-        node = target.items[step] as ParsedNode;
+        node = target.items[step] as SourceNode | null;
       } else {
         break;
       }
@@ -512,29 +573,15 @@ class DocumentSourceMap implements SourceMap {
     return { node, key, matched };
   }
 
-  private index(map: YAMLMap.Parsed): ReadonlyMap<string, Pair<ParsedNode, ParsedNode | null>> {
-    let index = this.indexes.get(map);
-    if (index === undefined) {
-      const built = new Map<string, Pair<ParsedNode, ParsedNode | null>>();
-      // Keys are unique by now; the first occurrence wins like in the duplicate check.
-      for (const pair of map.items) {
-        if (isScalar(pair.key) && !built.has(keyString(pair.key))) built.set(keyString(pair.key), pair);
-      }
-      this.indexes.set(map, built);
-      index = built;
-    }
-    return index;
-  }
-
-  private valueOffset({ node, key }: Walk): number {
-    if (node !== null && !isEmptyScalar(node)) return node.range[0];
-    if (key !== undefined) return key.range[0];
-    return node?.range[0] ?? 0;
-  }
-
   private position(offset: number): SourcePosition {
     return { file: this.file, ...this.lines.linePos(offset) };
   }
+}
+
+function valueOffset({ node, key }: Walk): number {
+  if (node !== null && node.empty !== true) return node.offset;
+  if (key !== undefined) return key;
+  return node?.offset ?? 0;
 }
 
 // ---------------------------------------------------------------------------

@@ -119,7 +119,7 @@ export interface PreparedEnvironment {
  * and judges the stacks. Throws a UserError for bad configuration.
  */
 export function prepareEnvironment(repoRoot: string, nameOrFile: string, packs: readonly PolicyPackDefinition[], loadCache?: LoadCache): PreparedEnvironment {
-  const config = loadEnvironmentConfig(repoRoot, nameOrFile, loadCache);
+  const config = loadEnvironmentConfig(repoRoot, nameOrFile, { cache: loadCache });
   const settings = settingsOf(config, new Set(rulesById(packs).keys()), repoRoot);
   return { file: config.environmentPath, settings, sources: buildSources(config, repoRoot) };
 }
@@ -166,7 +166,7 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
       settings = prepared.settings;
       sources = prepared.sources;
     } else if (settingsEnv !== undefined) {
-      const config = loadEnvironmentConfig(options.repoRoot, settingsEnv, options.loadCache);
+      const config = loadEnvironmentConfig(options.repoRoot, settingsEnv, { cache: options.loadCache });
       settings = settingsOf(config, known, options.repoRoot);
       sources = buildSources(config, options.repoRoot);
     }

@@ -78,3 +78,33 @@ describe("LoadCache", () => {
     expect(loads).toBe(2);
   });
 });
+
+describe("LoadCache.loadAll", () => {
+  it("loads the files it cannot serve in one call, and returns every result in file order", () => {
+    const cache = new LoadCache();
+    const a = setUp("all-a.yaml", "a\n");
+    const b = setUp("all-b.yaml", "bad b\n");
+    const c = setUp("all-c.yaml", "c\n");
+    const calls: string[][] = [];
+    const loadMany = (files: readonly string[]) => {
+      calls.push(files.map((f) => path.basename(f)));
+      return files.map((file) => {
+        const one = [a, b, c].find((x) => x.file === file);
+        try {
+          return one?.load() ?? new UserError([]);
+        } catch (error) {
+          return error as UserError;
+        }
+      });
+    };
+    const first = cache.loadAll([a.file, b.file, c.file], loadMany);
+    expect(first[0]).toEqual({ content: "a\n" });
+    expect(first[1]).toBeInstanceOf(UserError);
+    fs.writeFileSync(c.file, "c edited\n");
+    const second = cache.loadAll([a.file, b.file, c.file], loadMany);
+    expect(second[0]).toBe(first[0]);
+    expect(second[1]).toBe(first[1]);
+    expect(second[2]).toEqual({ content: "c edited\n" });
+    expect(calls).toEqual([["all-a.yaml", "all-b.yaml", "all-c.yaml"], ["all-c.yaml"]]);
+  });
+});

@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { UserError, displayPath, formatDiagnostic, formatPath } from "../../environments/diagnostics";
-import { loadYamlFile, parseYaml, type YamlLimits } from "../../environments/loader";
+import { loadYamlFile, parseYaml, TreeSourceMap, type YamlLimits } from "../../environments/loader";
 
 // A tiny schema in the shape of our real ones: strict objects, defaults in the schema.
 const Region = z.enum(["north", "central", "south"]);
@@ -396,5 +396,36 @@ describe("parseYaml properties", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("source maps across threads", () => {
+  it("locate every field the same after their source tree is copied as plain data", () => {
+    const text = [
+      "defaults: &d",
+      "  cpu: 2",
+      "  tags: [a, b]",
+      "north:",
+      "  <<x: 1",
+      "  base: *d",
+      "  empty:",
+      "  list:",
+      "    - &item {name: one}",
+      "    - *item",
+      "    -",
+      "",
+    ].join("\n");
+    const loaded = parseYaml(text, "tree.yaml", z.any(), { maxBytes: 10_000, maxAliases: 10 });
+    const source = loaded.source as TreeSourceMap;
+    // What a worker thread's postMessage does to it.
+    const copy = new TreeSourceMap(source.file, structuredClone(source.tree));
+    const steps: PropertyKey[] = ["defaults", "north", "base", "cpu", "tags", 0, 1, 2, "empty", "list", "name", "missing", "<<x"];
+    const paths = fc.sample(fc.array(fc.constantFrom(...steps), { maxLength: 5 }), { numRuns: 400, seed: 7 });
+    for (const p of [[], ["north", "base", "tags", 1], ["north", "list", 1, "name"], ["north", "empty"], ["north", "list", 2], ...paths]) {
+      expect([copy.locate(p), copy.locateKey(p)]).toEqual([source.locate(p), source.locateKey(p)]);
+    }
+    // Through an alias to where its anchor writes the value; an empty value at its key.
+    expect(source.locate(["north", "base", "cpu"])).toMatchObject({ line: 2, col: 8 });
+    expect(source.locate(["north", "empty"])).toMatchObject({ line: 7, col: 3 });
   });
 });
