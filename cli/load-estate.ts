@@ -6,6 +6,7 @@ import { loadEnvironmentConfig, type EnvironmentConfig } from "../environments";
 import { displayPath, UserError } from "../environments/diagnostics";
 import { lockFilePath, readShardLock, renderShardLock } from "../environments/tenant-stack-lock";
 import type { LoadCache } from "../environments/load-cache";
+import { parallelAgencyLoader } from "./parallel-load";
 import { buildEstate, type Estate } from "../estate/estate";
 import type { EstateMemo } from "../estate/estate-memo";
 
@@ -27,7 +28,10 @@ export interface LoadEstateOptions {
 }
 
 export function loadEstate(repoRoot: string, environment: string, options: LoadEstateOptions = {}): LoadedEstate {
-  const config = loadEnvironmentConfig(repoRoot, environment, options.files);
+  const config = loadEnvironmentConfig(repoRoot, environment, {
+    cache: options.files,
+    ...(process.env.GOVCLOUD_THREADS === "1" ? {} : { loadAgencies: parallelAgencyLoader() }),
+  });
   const lockPath = lockFilePath(config.environmentPath);
   const lock = readShardLock(lockPath, options.files);
   const { estate, problems } = buildEstate(config, lock, options.memo);
