@@ -36,7 +36,7 @@ interface Measurement {
 }
 
 function runWorker(args: string[]): { output: unknown } {
-  const output = execFileSync(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "bench", "worker.ts"), ...args], {
+  const output = execFileSync(process.execPath, ["-r", path.join(REPO_ROOT, "bin", "register.cjs"), path.join(REPO_ROOT, "bench", "worker.ts"), ...args], {
     encoding: "utf8",
     env: { ...process.env, CHECKPOINT_DISABLE: "1" },
   });
@@ -126,7 +126,7 @@ function main(): void {
   // Policy checks over 100,000 resource instances, grown from the 1,000-agency estate's output.
   const throughput = execFileSync(
     process.execPath,
-    ["--import", "tsx", path.join(REPO_ROOT, "bench", "check-throughput.ts"), path.join(WORK, "estate-1000", "cdktf.out"), "100000"],
+    ["-r", path.join(REPO_ROOT, "bin", "register.cjs"), path.join(REPO_ROOT, "bench", "check-throughput.ts"), path.join(WORK, "estate-1000", "cdktf.out"), "100000"],
     { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } },
   ).trim();
   const checkMs = Number(/read \+ expand \+ evaluate:\s+(\d+) ms/.exec(throughput)?.[1] ?? Number.NaN);

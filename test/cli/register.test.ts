@@ -1,0 +1,51 @@
+/**
+ * bin/register.cjs, how the CLI and its worker threads run our TypeScript: a relative import
+ * means the `.ts` file, as for the type checker, and an edited file is never served stale from
+ * the compile cache.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT, tempDir } from "../support/synth";
+
+const REGISTER = path.join(REPO_ROOT, "bin", "register.cjs");
+
+function run(file: string): string {
+  return execFileSync(process.execPath, ["-r", REGISTER, "-e", `console.log(JSON.stringify(require(${JSON.stringify(file)}).value))`], {
+    encoding: "utf8",
+  }).trim();
+}
+
+describe("bin/register.cjs", () => {
+  it("resolves a relative import to the .ts file before a .json or .js file of the same name", () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "main.ts"), 'import { value as inner } from "./data";\nexport const value: string = `main+${inner}`;\n');
+    fs.writeFileSync(path.join(dir, "data.ts"), 'export const value: string = "ts";\n');
+    fs.writeFileSync(path.join(dir, "data.json"), '{ "value": "json" }\n');
+    fs.writeFileSync(path.join(dir, "data.js"), 'exports.value = "js";\n');
+    expect(run(path.join(dir, "main.ts"))).toBe('"main+ts"');
+  });
+
+  it("compiles a file again after every edit, even one that keeps its size and time", () => {
+    const dir = tempDir();
+    const file = path.join(dir, "edited.ts");
+    const stamp = new Date("2026-01-01T00:00:00Z");
+    fs.writeFileSync(file, "export const value: number = 1;\n");
+    fs.utimesSync(file, stamp, stamp);
+    expect(run(file)).toBe("1");
+    fs.writeFileSync(file, "export const value: number = 2;\n");
+    fs.utimesSync(file, stamp, stamp);
+    expect(run(file)).toBe("2");
+  });
+
+  it("compiles with our tsconfig: class fields are defined as in ES2022", () => {
+    const dir = tempDir();
+    const file = path.join(dir, "fields.ts");
+    fs.writeFileSync(
+      file,
+      "class Base { constructor() { (this as any).init(); } init() {} }\nclass Child extends Base { field?: string; override init() { this.field = 'set'; } }\nexport const value = new Child().field ?? 'reset by the field definition';\n",
+    );
+    expect(run(file)).toBe('"reset by the field definition"');
+  });
+});
