@@ -11,8 +11,11 @@ import { type BenchSize, writeEnvironment } from "./generate";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 const WORK = path.join(REPO_ROOT, "bench", ".work");
-/** Runs per case: three for small cases, one for the large ones (each takes tens of seconds). */
-const runsFor = (size: BenchSize) => Number(process.env.BENCH_RUNS ?? (size.agencies >= 1000 ? 1 : 3));
+/**
+ * Runs per case: three (the national estate is what the targets are about, and this machine's
+ * speed varies by a quarter from one minute to the next), one for the 1,000-agency step.
+ */
+const runsFor = (size: BenchSize) => Number(process.env.BENCH_RUNS ?? (size.agencies === 1000 ? 1 : 3));
 
 /** Infrastructure-only growth (issue: foundation), then national estates of growing size. */
 const SIZES: BenchSize[] = [
@@ -65,6 +68,13 @@ function median(runs: Measurement[]): Measurement {
   return { ...mid, maxRssMiB: Math.max(...runs.map((r) => r.maxRssMiB)) };
 }
 
+/** The process wall of every run, fastest first. */
+function spread(runs: Measurement[]): string {
+  if (runs.length < 2) return "one run";
+  const all = runs.map((r) => r.processMs / 1000).sort((a, b) => a - b);
+  return `${runs.length} runs: ${all.map((t) => `${t.toFixed(2)} s`).join(", ")}`;
+}
+
 function watchSummary(w: WatchMeasurement): string {
   const sorted = [...w.editsMs].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)] as number;
@@ -90,7 +100,7 @@ function main(): void {
     "| case | resources | output | govcloud synth (median) | process wall | peak memory | direct-JSON baseline | baseline memory | ratio |";
   const rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|";
   process.stdout.write(`${header}\n${rule}\n`);
-  let national: { g: Measurement; b: Measurement; resynth: Measurement; watch: WatchMeasurement } | undefined;
+  let national: { g: Measurement; runs: Measurement[]; b: Measurement; resynth: Measurement; watch: WatchMeasurement } | undefined;
   for (const size of SIZES) {
     const envFile = writeEnvironment(REPO_ROOT, path.join(WORK, "environments"), size);
     const govcloud: Measurement[] = [];
@@ -118,7 +128,7 @@ function main(): void {
       const resynth = measure(["govcloud", envFile, out]);
       // Then the same folder in a watch session: a series of edits, each synthesized in turn.
       const watch = runWorker(["watch", envFile, out, ...WATCH_EDITS.map(agencyFile)]).output as WatchMeasurement;
-      national = { g, b, resynth, watch };
+      national = { g, runs: govcloud, b, resynth, watch };
       const ms = watch.editsMs.map((t) => `${Math.round(t)} ms`).join(", ");
       process.stdout.write(`re-synthesis, new process: ${(resynth.processMs / 1000).toFixed(2)} s; watch session: ${ms}\n`);
     }
@@ -141,7 +151,7 @@ function main(): void {
           "",
           "| target | measured | |",
           "|---|---:|---|",
-          `| full synthesis ≤ ${TARGETS.seconds} s wall | ${(national.g.processMs / 1000).toFixed(2)} s (process), ${(national.g.ms / 1000).toFixed(2)} s (in-process) | ${verdict(national.g.processMs / 1000 <= TARGETS.seconds)} |`,
+          `| full synthesis ≤ ${TARGETS.seconds} s wall | ${(national.g.processMs / 1000).toFixed(2)} s (process), ${(national.g.ms / 1000).toFixed(2)} s (in-process); ${spread(national.runs)} | ${verdict(national.g.processMs / 1000 <= TARGETS.seconds)} |`,
           `| peak memory ≤ ${TARGETS.memoryMiB} MiB | ${national.g.maxRssMiB.toFixed(0)} MiB | ${verdict(national.g.maxRssMiB <= TARGETS.memoryMiB)} |`,
           `| ≤ ${TARGETS.ratio}× the direct-JSON baseline | ${(national.g.ms / national.b.ms).toFixed(1)}× | ${verdict(national.g.ms / national.b.ms <= TARGETS.ratio)} |`,
           `| re-synthesis after editing one agency ≤ ${TARGETS.resynthSeconds} s (\`govcloud synth --watch\`, every edit) | ${watchSummary(national.watch)} | ${verdict(Math.max(...national.watch.editsMs) / 1000 <= TARGETS.resynthSeconds)} |`,
@@ -160,14 +170,16 @@ function main(): void {
     "",
     `- Machine: ${machine}`,
     `- Date: ${new Date().toISOString().slice(0, 10)}`,
-    "- Runs per case: three of each for cases under 1,000 agencies, one for larger ones, alternated;",
-    "  the median time and the largest peak memory are shown.",
+    "- Runs per case: three of each (one for 1,000 agencies), alternated; the median time and the",
+    "  largest peak memory are shown.",
     "- *govcloud synth*: load and validate the environment and its agencies, build the estate, build",
-    "  the cdktf apps and synthesize (one thread, sixteen stacks per app), swap the output folder in",
-    "  (`synthesize()`, the code behind `govcloud synth`), in a fresh process. *process wall* runs from",
-    "  the start of that process to the end of synthesis: start-up (Node, tsx, cdktf) included, as a",
-    "  user running the command sees it. The command also runs the policy gate, on a second thread",
-    "  as stacks are written; its throughput is measured by `bench/check-throughput.ts`.",
+    "  the cdktf apps and synthesize (sixteen stacks per app), swap the output folder in",
+    "  (`synthesize()`, the code behind `govcloud synth`), in a fresh process. Estates of 200 agencies",
+    "  or more use a second thread, which reads half of the agency files and synthesizes half of the",
+    "  tenant stacks (cli/threads.ts). *process wall* runs from the start of that process to the end",
+    "  of synthesis: start-up (Node, compiling our TypeScript, cdktf) included, as a user running the",
+    "  command sees it. The command also runs the policy gate, on a thread of its own as stacks are",
+    "  written; its throughput is measured by `bench/check-throughput.ts`.",
     "- *direct-JSON baseline*: load and validate the same configuration and build the same estate,",
     "  then write byte-identical documents with the same serializer (constructs/stable-json.ts) and no",
     "  construct tree. It is the floor any generator pays; the ratio is what the construct layer costs",

@@ -7,6 +7,7 @@ import { displayPath, UserError } from "../environments/diagnostics";
 import { lockFilePath, readShardLock, renderShardLock } from "../environments/tenant-stack-lock";
 import type { LoadCache } from "../environments/load-cache";
 import { parallelAgencyLoader } from "./parallel-load";
+import { minFilesForTwoThreads } from "./threads";
 import { buildEstate, type Estate } from "../estate/estate";
 import type { EstateMemo } from "../estate/estate-memo";
 
@@ -30,7 +31,7 @@ export interface LoadEstateOptions {
 export function loadEstate(repoRoot: string, environment: string, options: LoadEstateOptions = {}): LoadedEstate {
   const config = loadEnvironmentConfig(repoRoot, environment, {
     cache: options.files,
-    ...(process.env.GOVCLOUD_THREADS === "1" ? {} : { loadAgencies: parallelAgencyLoader() }),
+    loadAgencies: parallelAgencyLoader(minFilesForTwoThreads()),
   });
   const lockPath = lockFilePath(config.environmentPath);
   const lock = readShardLock(lockPath, options.files);

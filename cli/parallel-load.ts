@@ -17,9 +17,6 @@ import {
 import { UserError } from "../environments/diagnostics";
 import { BlockingWorker } from "./blocking-worker";
 
-/** Below this many files a second thread costs more than it saves. */
-export const MIN_FILES_FOR_TWO_THREADS = 200;
-
 /** Files taken at a time from the shared counter. */
 const CHUNK = 32;
 
@@ -34,10 +31,10 @@ export interface LoadJob {
 export type LoadAnswer = readonly (readonly [number, PortableAgency])[];
 
 /**
- * An AgencyFilesLoader that uses a second thread for `minFiles` files or more. Each call starts
- * its own worker and stops it when done.
+ * An AgencyFilesLoader that uses a second thread for `minFiles` files or more (cli/threads.ts
+ * decides how many). Each call starts its own worker and stops it when done.
  */
-export function parallelAgencyLoader(minFiles = MIN_FILES_FOR_TWO_THREADS): AgencyFilesLoader {
+export function parallelAgencyLoader(minFiles: number): AgencyFilesLoader {
   return (files) => (files.length < minFiles ? loadOnThisThread(files, files.map((_, i) => i)) : loadOnTwoThreads(files));
 }
 

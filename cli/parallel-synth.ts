@@ -1,8 +1,8 @@
 /**
- * Synthesis on both cores (GOVCLOUD_THREADS=2). A national estate has about a hundred tenant
- * stacks; the main thread synthesizes half of them while a worker thread synthesizes the other
- * half. The worker is started before the configuration is read, so its start-up (tsx, cdktf,
- * provider bindings) overlaps with that work. The output does not depend on the split: stacks
+ * Synthesis on both cores, for large estates (cli/threads.ts). A national estate has about a
+ * hundred tenant stacks; the main thread synthesizes half of them while a worker thread
+ * synthesizes the other half. The worker is started before the configuration is read, so its
+ * start-up (compiling, cdktf, provider bindings) overlaps with that work. The output does not depend on the split: stacks
  * are independent.
  */
 import * as fs from "node:fs";

@@ -19,6 +19,7 @@ import { adoptStacks, SynthWorker } from "./parallel-synth";
 import { PolicyGate } from "./policy-gate";
 import { codeFingerprint, copyStacks, reusableStacks, stackFingerprints, writeFingerprints } from "./stack-reuse";
 import { buildSources, writeSources } from "./source-map-file";
+import { synthesizeOnTwoThreads } from "./threads";
 
 export interface SynthOptions {
   readonly repoRoot: string;
@@ -77,6 +78,8 @@ export class SynthSession {
   private policyGate: PolicyGate | undefined;
   /** Fingerprints of stacks that passed the gate in this session. */
   private readonly passed = new Set<string>();
+  /** Runs of this session that wrote their output. */
+  public completedRuns = 0;
 
   public codeFingerprint(repoRoot: string): string {
     this.code ??= codeFingerprint(repoRoot);
@@ -135,7 +138,7 @@ export class SynthSession {
  */
 export function synthesize(options: SynthOptions, session?: SynthSession): SynthResult {
   // Start the second thread first, so that it loads cdktf while this one reads configuration.
-  const worker = wantsWorker() ? new SynthWorker() : undefined;
+  const worker = synthesizeOnTwoThreads(options.repoRoot, options.environment, (session?.completedRuns ?? 0) > 0) ? new SynthWorker() : undefined;
   const started = performance.now();
   const progress = (message: string) => options.onProgress?.(message, performance.now() - started);
   let gate: PolicyGate | undefined;
@@ -208,6 +211,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     }, { removeOldInBackground: session !== undefined });
     // Recorded only once the output exists, so a failed synth changes nothing at all.
     const lockUpdated = loaded.lockChanged && writeShardLock(loaded.lockPath, loaded.estate.lock) ? loaded.lockPath : undefined;
+    if (session !== undefined) session.completedRuns++;
     return { outdir, stacks, reused: reused.size, rebuilt, ...(lockUpdated === undefined ? {} : { lockUpdated }) };
   } finally {
     worker?.close();
@@ -218,17 +222,6 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const CDKTF_VERSION = (require("cdktf/package.json") as { version: string }).version;
-
-/**
- * Synthesis runs on one thread unless GOVCLOUD_THREADS=2: a second thread cut the national
- * estate of 3,400 agencies from 14.7 s to about 13.5 s but raised peak memory from 907 MiB to
- * over 1,000 MiB (docs/tenant-stacks.md), at the 1 GiB budget of our build machines. Worth it
- * where memory is plentiful and the estate large; for small estates its start-up costs more than
- * it saves.
- */
-function wantsWorker(): boolean {
-  return process.env.GOVCLOUD_THREADS === "2";
-}
 
 /** Summaries in deploy order; tenant stack sizes come from the plan, the others are counted. */
 function summarizePlan(outdir: string, plan: ReturnType<typeof planStacks>): StackSummary[] {

@@ -1,0 +1,46 @@
+/**
+ * How many threads a command uses, from GOVCLOUD_THREADS:
+ * - unset: a second thread for large estates (at least {@link MIN_AGENCIES_FOR_TWO_THREADS}
+ *   agency files): it reads half of the agency files, and a fresh synthesis gives it half of the
+ *   tenant stacks. A watch session's runs after the first use one (an edit rebuilds two stacks;
+ *   starting a thread for them costs more than it saves).
+ * - `1`: one thread for everything.
+ * - `2`: a second thread whenever there is work to share, however small the estate.
+ * The policy gate of `govcloud synth` has a thread of its own in every case. Output never depends
+ * on the setting (test/stacks/govcloud-app.test.ts).
+ */
+import * as fs from "node:fs";
+import { agenciesDir, isAgencyFileName, resolveEnvironmentFile } from "../environments";
+
+/** Below this many agency files a second thread costs more than it saves. */
+export const MIN_AGENCIES_FOR_TWO_THREADS = 200;
+
+export type ThreadSetting = "auto" | "one" | "two";
+
+export function threadSetting(): ThreadSetting {
+  const value = process.env.GOVCLOUD_THREADS;
+  return value === "1" ? "one" : value === "2" ? "two" : "auto";
+}
+
+/** The fewest files worth reading on two threads. */
+export function minFilesForTwoThreads(): number {
+  const setting = threadSetting();
+  return setting === "one" ? Number.POSITIVE_INFINITY : setting === "two" ? 1 : MIN_AGENCIES_FOR_TWO_THREADS;
+}
+
+/**
+ * Whether synthesis shares its stacks with a second thread. Decided before the configuration is
+ * read (the thread starts first, so that loading cdktf overlaps with reading), from the number
+ * of agency files.
+ */
+export function synthesizeOnTwoThreads(repoRoot: string, environment: string, inSession: boolean): boolean {
+  const setting = threadSetting();
+  if (setting !== "auto") return setting === "two";
+  if (inSession) return false;
+  const dir = agenciesDir(resolveEnvironmentFile(repoRoot, environment));
+  try {
+    return fs.readdirSync(dir).filter(isAgencyFileName).length >= MIN_AGENCIES_FOR_TWO_THREADS;
+  } catch {
+    return false; // no agencies folder: loading reports what is wrong
+  }
+}
