@@ -95,6 +95,7 @@ function identical(a: string, b: string): boolean {
 
 function main(): void {
   fs.rmSync(WORK, { recursive: true, force: true });
+  execFileSync(process.execPath, ["-r", path.join(REPO_ROOT, "bin", "register.cjs"), path.join(REPO_ROOT, "bench", "worker.ts"), "warm-up"]);
   const rows: string[] = [];
   const header =
     "| case | resources | output | govcloud synth (median) | process wall | peak memory | direct-JSON baseline | baseline memory | ratio |";
