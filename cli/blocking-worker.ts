@@ -7,9 +7,14 @@
  * (see synth-worker.cjs); the module calls `serveBlocking(handler)`.
  */
 import * as path from "node:path";
+import { type Diagnostic, UserError } from "../environments/diagnostics";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker, workerData } from "node:worker_threads";
 
-type Answer<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly message: string; readonly stack?: string };
+type Answer<R> =
+  | { readonly ok: true; readonly value: R }
+  | { readonly ok: false; readonly message: string; readonly stack?: string }
+  /** Bad input found on the worker: reported to the user like any other, not as an internal error. */
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
 export class BlockingWorker<Request, Result> {
   private readonly worker: Worker;
@@ -35,13 +40,14 @@ export class BlockingWorker<Request, Result> {
     this.channel.port1.postMessage(request);
   }
 
-  /** Blocks until the worker answers the request sent last; rethrows the worker's error. */
+  /** Blocks until the worker answers the request sent last; rethrows the worker's error (a UserError as a UserError). */
   public receive(): Result {
     const done = new Int32Array(this.signal);
     Atomics.wait(done, 0, 0);
     // The worker posts its answer before it signals, so the message is there to take.
     const answer = receiveMessageOnPort(this.channel.port1)?.message as Answer<Result> | undefined;
     if (answer === undefined) throw new Error("worker thread gave no answer");
+    if (!answer.ok && "diagnostics" in answer) throw new UserError(answer.diagnostics);
     if (!answer.ok) throw new Error(`worker thread: ${answer.message}${answer.stack ? `\n${answer.stack}` : ""}`);
     return answer.value;
   }
@@ -61,7 +67,10 @@ export function serveBlocking<Request, Result>(handler: (request: Request) => Re
     try {
       answer = { ok: true, value: await handler(request) };
     } catch (error) {
-      answer = { ok: false, message: error instanceof Error ? error.message : String(error), ...(error instanceof Error && error.stack ? { stack: error.stack } : {}) };
+      answer =
+        error instanceof UserError
+          ? { ok: false, diagnostics: error.diagnostics }
+          : { ok: false, message: error instanceof Error ? error.message : String(error), ...(error instanceof Error && error.stack ? { stack: error.stack } : {}) };
     }
     port.postMessage(answer);
     Atomics.store(done, 0, 1);

@@ -9,7 +9,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readTree, REPO_ROOT, tempDir } from "../support/synth";
 import { cli } from "../support/cli";
 import { PolicyGate } from "../../cli/policy-gate";
+import { buildSources } from "../../cli/source-map-file";
 import { synthesize } from "../../cli/synth";
+import { loadEnvironmentConfig } from "../../environments";
 import { UserError } from "../../environments/diagnostics";
 
 const root = tempDir();
@@ -78,7 +80,8 @@ describe("the policy gate's thread", () => {
     synthesize({ repoRoot: REPO_ROOT, environment: env, out: dir });
     const gate = new PolicyGate();
     try {
-      gate.prepare({ repoRoot: REPO_ROOT, environment: env });
+      const config = loadEnvironmentConfig(REPO_ROOT, env);
+      gate.prepare(REPO_ROOT, config, buildSources(config, REPO_ROOT));
       // As synth does: one batch of stacks after another, then one verdict.
       gate.submit({ repoRoot: REPO_ROOT, dir, environment: env, stacks: ["platform-central"] });
       gate.submit({ repoRoot: REPO_ROOT, dir, environment: env, stacks: ["management", "platform-north"] });
@@ -100,3 +103,27 @@ describe("the policy gate's thread", () => {
   });
 });
 
+
+describe("suppressions in agency files, at the gate", () => {
+  /** National with bo-y-te's file ending in `suppressions`. */
+  function withAgencySuppression(name: string, rule: string, expires: string): string {
+    const dir = path.join(root, name);
+    fs.cpSync(path.join(REPO_ROOT, "environments", "national"), path.join(dir, "national"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "national.yaml"), national);
+    const suppression = `suppressions:\n  - rule: ${rule}\n    resource: '*'\n    reason: approved exception for the pilot\n    acceptedBy: CISO, decision 42/QĐ\n    expires: ${expires}\n`;
+    fs.appendFileSync(path.join(dir, "national", "agencies", "bo-y-te.yaml"), `\n${suppression}`);
+    return path.join(dir, "national.yaml");
+  }
+
+  it("fail synthesis when expired, at the suppression's line in the agency file", () => {
+    const result = cli("synth", "--env", withAgencySuppression("expired", "services-not-exposed-without-approval", "2026-05-31"), "--out", path.join(root, "expired.out"));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bo-y-te\.yaml:\d+:\d+: .*\[suppression-expired\] the suppression of 'services-not-exposed-without-approval'/);
+  });
+
+  it("fail synthesis when they name a rule that does not exist, at that rule", () => {
+    const result = cli("synth", "--env", withAgencySuppression("unknown", "no-such-rule", "2026-12-31"), "--out", path.join(root, "unknown.out"));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bo-y-te\.yaml:\d+:\d+: suppressions\[0\]\.rule: unknown policy rule 'no-such-rule'/);
+  });
+});
