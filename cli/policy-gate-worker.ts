@@ -3,18 +3,25 @@
  * the main thread synthesizes, then checks the staged output.
  */
 import * as path from "node:path";
+import { type EnvironmentConfig, fromPortable, fromPortableAgency, type LoadedAgency, type PortableAgency, type PortableLoaded } from "../environments";
 import { LoadCache } from "../environments/load-cache";
+import type { Environment } from "../environments/schema";
+import { type PreparedEnvironment, prepareSettings, runChecks } from "../policies/engine/check";
 import { PACKS } from "../policies/packs";
-import { type PreparedEnvironment, prepareEnvironment, runChecks } from "../policies/engine/check";
+import type { SourcesFile } from "./source-map-file";
 import { serveBlocking } from "./blocking-worker";
 
-/** Read the environment's settings and sources now, for the check that follows. */
+/**
+ * Make the environment's policy settings now, for the checks that follow, from what the main
+ * thread has loaded: the environment, the agencies that have suppressions, and the sources.
+ */
 export interface PrepareRequest {
   readonly kind: "prepare";
   readonly repoRoot: string;
-  readonly environment: string;
-  /** Keep the validated files for the next preparation (a watch session); else let them go. */
-  readonly keepFiles?: boolean;
+  readonly environmentPath: string;
+  readonly environment: PortableLoaded<Environment>;
+  readonly agenciesWithSuppressions: readonly PortableAgency[];
+  readonly sources: SourcesFile;
 }
 
 export interface GateRequest {
@@ -36,14 +43,20 @@ export interface GateFinding {
 
 // Kept for the life of the thread: synth sends a check for each batch of stacks it writes, and
 // synth --watch requests for every change. Prepared settings serve every check until the next
-// preparation (a check of another environment does not use them).
+// preparation (a check of another environment does not use them). Files are read here only when
+// a preparation failed: the check then reads the environment itself to report the problem.
 const loadCache = new LoadCache();
 let prepared: PreparedEnvironment | undefined;
 
 serveBlocking<PrepareRequest | GateRequest, GateFinding[]>(async (request) => {
   if (request.kind === "prepare") {
     prepared = undefined;
-    prepared = prepareEnvironment(request.repoRoot, request.environment, PACKS, request.keepFiles ? loadCache : undefined);
+    const config: EnvironmentConfig = {
+      environment: fromPortable(request.environment),
+      environmentPath: request.environmentPath,
+      agencies: request.agenciesWithSuppressions.map((a) => fromPortableAgency(a) as LoadedAgency),
+    };
+    prepared = prepareSettings(config, request.sources, PACKS, request.repoRoot);
     return [];
   }
   const result = await runChecks({

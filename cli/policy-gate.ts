@@ -5,9 +5,11 @@
  * and the resource, exit code 2.
  */
 import * as path from "node:path";
+import { type EnvironmentConfig, toPortable, toPortableAgency } from "../environments";
 import { type Diagnostic, UserError } from "../environments/diagnostics";
 import { BlockingWorker } from "./blocking-worker";
 import type { GateFinding, GateRequest, PrepareRequest } from "./policy-gate-worker";
+import type { SourcesFile } from "./source-map-file";
 
 export class PolicyGate {
   private readonly worker = new BlockingWorker<PrepareRequest | GateRequest, GateFinding[]>(path.join(__dirname, "policy-gate-worker.cjs"));
@@ -15,12 +17,22 @@ export class PolicyGate {
   private findings: GateFinding[] = [];
 
   /**
-   * Starts reading the environment's policy settings and sources on the gate's thread and
-   * returns at once; the checks after it use them. Problems are left for the checks to report.
+   * Starts making the environment's policy settings on the gate's thread and returns at once;
+   * the checks after it use them. Problems are left for the checks to report.
    */
-  public prepare(request: Omit<PrepareRequest, "kind">): void {
+  public prepare(repoRoot: string, config: EnvironmentConfig, sources: SourcesFile): void {
     this.settle();
-    this.worker.send({ kind: "prepare", ...request });
+    const request: PrepareRequest = {
+      kind: "prepare",
+      repoRoot,
+      environmentPath: config.environmentPath,
+      environment: toPortable(config.environment),
+      // All that settings are made of besides the environment: a copy of every agency would cost
+      // more than the settings.
+      agenciesWithSuppressions: config.agencies.filter((a) => a.value.suppressions.length > 0).map((a) => toPortableAgency(a, a.path)),
+      sources,
+    };
+    this.worker.send(request);
     this.inFlight = "prepare";
   }
 

@@ -147,11 +147,12 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       frozenLock: options.frozenLock,
       ...(session === undefined ? {} : { files: session.files, memo: session.estate }),
     });
-    // Started once the configuration is known to be good: it loads the packs and the policy
-    // settings while we synthesize.
+    const sources = buildSources(loaded.config, options.repoRoot);
+    // Started once the configuration is known to be good: it loads the packs and makes the
+    // policy settings while we synthesize.
     if (options.policyGate) {
       gate = session?.gate() ?? new PolicyGate();
-      gate.prepare({ repoRoot: options.repoRoot, environment: loaded.config.environmentPath, keepFiles: session !== undefined });
+      gate.prepare(options.repoRoot, loaded.config, sources);
     }
     const agencies = loaded.config.agencies.length;
     progress(`read ${agencies} agency file${agencies === 1 ? "" : "s"} and planned ${loaded.estate.tenantStacks.length} tenant stack(s)`);
@@ -168,7 +169,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     const stacks = replaceDirectory(outdir, (temp) => {
       copyStacks(outdir, temp, reused);
       // Written first: the policy gate locates findings with it while later stacks are written.
-      writeSources(temp, buildSources(loaded.config, options.repoRoot));
+      writeSources(temp, sources);
       // The gate checks stacks as they are written, on its own thread, so that checking hides
       // behind synthesis and holds one batch of stacks at a time.
       const toCheck = gate === undefined ? new Set<string>() : new Set(gated ?? plan.map((s) => s.name));

@@ -125,20 +125,34 @@ export const loadAgencyFiles: AgencyFilesLoader = (files) =>
     }
   });
 
+/** A loaded file as plain data, which can cross to another thread. */
+export interface PortableLoaded<T> {
+  readonly value: T;
+  /** The file as shown in diagnostics. */
+  readonly file: string;
+  readonly tree: SourceTree;
+}
+
+export function toPortable<T>(loaded: Loaded<T>): PortableLoaded<T> {
+  if (!(loaded.source instanceof TreeSourceMap)) throw new Error(`internal: ${loaded.source.file} has no portable source map`);
+  return { value: loaded.value, file: loaded.source.file, tree: loaded.source.tree };
+}
+
+export function fromPortable<T>(portable: PortableLoaded<T>): Loaded<T> {
+  return { value: portable.value, source: new TreeSourceMap(portable.file, portable.tree) };
+}
+
 /** An agency file's load result as plain data, which can cross to another thread. */
-export type PortableAgency =
-  | { readonly path: string; readonly value: Agency; readonly file: string; readonly tree: SourceTree }
-  | { readonly path: string; readonly diagnostics: readonly Diagnostic[] };
+export type PortableAgency = (PortableLoaded<Agency> & { readonly path: string }) | { readonly path: string; readonly diagnostics: readonly Diagnostic[] };
 
 export function toPortableAgency(result: LoadedAgency | UserError, file: string): PortableAgency {
   if (result instanceof UserError) return { path: file, diagnostics: result.diagnostics };
-  if (!(result.source instanceof TreeSourceMap)) throw new Error(`internal: ${file} has no portable source map`);
-  return { path: result.path, value: result.value, file: result.source.file, tree: result.source.tree };
+  return { ...toPortable(result), path: result.path };
 }
 
 export function fromPortableAgency(portable: PortableAgency): LoadedAgency | UserError {
   if ("diagnostics" in portable) return new UserError(portable.diagnostics);
-  return { value: portable.value, source: new TreeSourceMap(portable.file, portable.tree), path: portable.path };
+  return { ...fromPortable(portable), path: portable.path };
 }
 
 export interface LoadEnvironmentOptions {

@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadEnvironmentConfig, resolveEnvironmentFile } from "../../environments";
+import { type EnvironmentConfig, loadEnvironmentConfig, resolveEnvironmentFile } from "../../environments";
 import { displayPath, UserError } from "../../environments/diagnostics";
 import type { LoadCache } from "../../environments/load-cache";
 import { buildSources, type SourcesFile } from "../../cli/source-map-file";
@@ -60,7 +60,7 @@ export interface CheckOptions {
   readonly now?: Date;
   /** Remembers the environment's validated files between checks of one long-running process. */
   readonly loadCache?: LoadCache;
-  /** Settings and sources of `environment`, read beforehand (see prepareEnvironment). */
+  /** Settings and sources of `environment`, read beforehand (see prepareSettings). */
   readonly prepared?: PreparedEnvironment;
   readonly onCrash?: (rule: string, address: string, error: unknown) => void;
 }
@@ -114,14 +114,14 @@ export interface PreparedEnvironment {
 }
 
 /**
- * Reads what checks need of an environment besides the resources. `govcloud synth` prepares
- * it on the gate's thread while the main thread synthesizes, so that the check itself only reads
- * and judges the stacks. Throws a UserError for bad configuration.
+ * What checks need of an environment besides the resources, from configuration already loaded.
+ * `govcloud synth` sends it to the gate's thread, which prepares it while the main thread
+ * synthesizes, so that the check itself only reads and judges the stacks. `config` needs only
+ * the agencies that have suppressions (all that settings are made of). Throws a UserError for
+ * bad settings (an unknown rule).
  */
-export function prepareEnvironment(repoRoot: string, nameOrFile: string, packs: readonly PolicyPackDefinition[], loadCache?: LoadCache): PreparedEnvironment {
-  const config = loadEnvironmentConfig(repoRoot, nameOrFile, { cache: loadCache });
-  const settings = settingsOf(config, new Set(rulesById(packs).keys()), repoRoot);
-  return { file: config.environmentPath, settings, sources: buildSources(config, repoRoot) };
+export function prepareSettings(config: EnvironmentConfig, sources: SourcesFile, packs: readonly PolicyPackDefinition[], repoRoot: string): PreparedEnvironment {
+  return { file: config.environmentPath, settings: settingsOf(config, new Set(rulesById(packs).keys()), repoRoot), sources };
 }
 
 export async function runChecks(options: CheckOptions): Promise<CheckResult> {

@@ -1,6 +1,6 @@
 /**
  * Loads a TypeScript module on first use, from an absolute path without extension: through
- * `require` where tsx has registered its CommonJS hook (bin/govcloud.cjs), through `import()`
+ * `require` where a CommonJS hook for `.ts` is registered (bin/register.cjs), through `import()`
  * elsewhere (vitest). Used for what only some runs need: the rules and @pulumi/policy, cdktf.
  */
 export async function lazyImport<T>(absolutePath: string): Promise<T> {

@@ -68,6 +68,6 @@ describe("agency files on two threads", () => {
   it("stay on one thread below the threshold, with the same results", () => {
     const national = agenciesDir(environmentFile(REPO_ROOT, "national"));
     const files = fs.readdirSync(national).map((name) => path.join(national, name)).sort();
-    expect(parallelAgencyLoader()(files).map(seen)).toEqual(loadAgencyFiles(files).map(seen));
+    expect(parallelAgencyLoader(200)(files).map(seen)).toEqual(loadAgencyFiles(files).map(seen));
   });
 });
