@@ -138,7 +138,10 @@ export class SynthSession {
  */
 export function synthesize(options: SynthOptions, session?: SynthSession): SynthResult {
   // Start the second thread first, so that it loads cdktf while this one reads configuration.
-  const worker = synthesizeOnTwoThreads(options.repoRoot, options.environment, (session?.completedRuns ?? 0) > 0) ? new SynthWorker() : undefined;
+  const worker = synthesizeOnTwoThreads(options.repoRoot, options.environment, {
+    inSession: (session?.completedRuns ?? 0) > 0,
+    policyGate: options.policyGate === true,
+  }) ? new SynthWorker() : undefined;
   const started = performance.now();
   const progress = (message: string) => options.onProgress?.(message, performance.now() - started);
   let gate: PolicyGate | undefined;
