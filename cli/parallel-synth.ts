@@ -1,9 +1,11 @@
 /**
  * Synthesis on both cores, for large estates (cli/threads.ts). A national estate has about a
- * hundred tenant stacks; the main thread synthesizes half of them while a worker thread
- * synthesizes the other half. The worker is started before the configuration is read, so its
- * start-up (compiling, cdktf, provider bindings) overlaps with that work. The output does not depend on the split: stacks
- * are independent.
+ * hundred tenant stacks. The worker thread is started before the configuration is read, so that
+ * its start-up (compiling, cdktf, provider bindings) overlaps with that work; then both threads
+ * take tenant stacks from one queue until it is empty, the main thread from the front after the
+ * platform stacks, the worker from the back. So neither waits for the other whatever their
+ * speeds, and the worker is sent the plans of only the part of the queue it may take. The
+ * output does not depend on the split: stacks are independent.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -11,22 +13,91 @@ import type { Estate } from "../estate/estate";
 import { BlockingWorker } from "./blocking-worker";
 import type { SynthJob } from "./synth-worker";
 
-export class SynthWorker {
-  private readonly worker = new BlockingWorker<SynthJob, true>(path.join(__dirname, "synth-worker.cjs"));
+/** The part of the queue (from the back) whose plans the worker gets: enough to take its half and more. */
+const WORKER_REACH = 0.6;
+
+/**
+ * Tenant stacks shared by two threads. The state is one Int32 (front index, and end index << 16)
+ * changed by compare-and-swap, so every stack is taken exactly once; a third Int32 counts the
+ * stacks the worker has written, for progress.
+ */
+export class StackQueue {
+  private readonly state: Int32Array;
 
   /**
-   * Starts synthesizing `only` of `estate` into `outdir` on the worker and returns at once; only
-   * those stacks' plans are sent, to keep the copy small. Call `wait()` when the own share is done.
+   * @param stacks in plan order
+   * @param buffer shared with the other thread (the worker's queue is made from the main's)
+   * @param lowest the lowest index the worker may take (it has no plans below)
    */
-  public start(estate: Estate, only: readonly string[], outdir: string): void {
-    const wanted = new Set(only);
-    const share: Estate = { ...estate, tenantStacks: estate.tenantStacks.filter((s) => wanted.has(s.name)) };
-    this.worker.send({ estate: share, only, outdir });
+  constructor(
+    public readonly stacks: readonly string[],
+    public readonly buffer: SharedArrayBuffer = StackQueue.bufferFor(stacks.length),
+    public readonly lowest = Math.floor(stacks.length * (1 - WORKER_REACH)),
+  ) {
+    this.state = new Int32Array(buffer);
   }
 
-  /** Blocks until the worker's share is written. */
-  public wait(): void {
-    this.worker.receive();
+  private static bufferFor(length: number): SharedArrayBuffer {
+    if (length >= 0x7fff) throw new Error(`internal: ${length} tenant stacks are more than a stack queue holds`);
+    const buffer = new SharedArrayBuffer(8);
+    Atomics.store(new Int32Array(buffer), 0, length << 16);
+    return buffer;
+  }
+
+  /** For the main thread: up to `max` stacks from the front, none when the queue is empty. */
+  public takeFront(max: number): string[] {
+    for (;;) {
+      const now = Atomics.load(this.state, 0);
+      const front = now & 0xffff;
+      const end = now >>> 16;
+      const count = Math.min(max, end - front);
+      if (count <= 0) return [];
+      if (Atomics.compareExchange(this.state, 0, now, (front + count) | (end << 16)) === now) return this.stacks.slice(front, front + count);
+    }
+  }
+
+  /** For the worker: up to `max` stacks from the back, not below `lowest`. */
+  public takeBack(max: number): string[] {
+    for (;;) {
+      const now = Atomics.load(this.state, 0);
+      const front = now & 0xffff;
+      const end = now >>> 16;
+      const count = Math.min(max, end - Math.max(front, this.lowest));
+      if (count <= 0) return [];
+      if (Atomics.compareExchange(this.state, 0, now, front | ((end - count) << 16)) === now) return this.stacks.slice(end - count, end);
+    }
+  }
+
+  /** The stacks the worker may take: their plans are all it is sent. */
+  public workerReach(): readonly string[] {
+    return this.stacks.slice(this.lowest);
+  }
+
+  public countWorkerDone(stacks: number): void {
+    Atomics.add(this.state, 1, stacks);
+  }
+
+  public workerDone(): number {
+    return Atomics.load(this.state, 1);
+  }
+}
+
+export class SynthWorker {
+  private readonly worker = new BlockingWorker<SynthJob, string[]>(path.join(__dirname, "synth-worker.cjs"));
+
+  /**
+   * Starts the worker on `queue` and returns at once; the estate it is sent holds the plans of
+   * only the tenant stacks it may take. Call `wait()` when the queue is empty on this side.
+   */
+  public start(estate: Estate, queue: StackQueue, outdir: string): void {
+    const reach = new Set(queue.workerReach());
+    const share: Estate = { ...estate, tenantStacks: estate.tenantStacks.filter((s) => reach.has(s.name)) };
+    this.worker.send({ estate: share, stacks: queue.stacks, queue: queue.buffer, lowest: queue.lowest, outdir });
+  }
+
+  /** Blocks until the worker's stacks are written; returns them. */
+  public wait(): string[] {
+    return this.worker.receive();
   }
 
   public close(): void {

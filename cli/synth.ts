@@ -11,11 +11,11 @@ import { LoadCache } from "../environments/load-cache";
 import { writeShardLock } from "../environments/tenant-stack-lock";
 import type { Estate, TenantStackPlan } from "../estate/estate";
 import { EstateMemo } from "../estate/estate-memo";
-import { synthesizeInBatches } from "../stacks/govcloud-app";
+import { type StackSource, STACKS_PER_CLAIM, synthesizeInBatches } from "../stacks/govcloud-app";
 import { planStacks, renderManifest } from "../stacks/stack-plan";
 import { loadEstate } from "./load-estate";
 import { replaceDirectory } from "./output-directory";
-import { adoptStacks, SynthWorker } from "./parallel-synth";
+import { adoptStacks, StackQueue, SynthWorker } from "./parallel-synth";
 import { PolicyGate } from "./policy-gate";
 import { codeFingerprint, copyStacks, reusableStacks, stackFingerprints, writeFingerprints } from "./stack-reuse";
 import { buildSources, writeSources } from "./source-map-file";
@@ -181,24 +181,26 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
         if (gate !== undefined && stacks.length > 0) gate.submit({ repoRoot: options.repoRoot, dir: temp, environment: loaded.config.environmentPath, stacks });
       };
       submit([...reused]);
-      // Tenant stacks alternate between the threads; the main thread also takes the rest.
-      const tenantStacks = loaded.estate.tenantStacks.map((s) => s.name).filter((name) => !reused.has(name));
-      const offloaded = worker === undefined ? [] : tenantStacks.filter((_, i) => i % 2 === 1);
-      const local = rebuilt.filter((name) => !offloaded.includes(name));
+      // With a second thread, both take tenant stacks from one queue; the main thread first
+      // builds the others (platform, management).
+      const tenantStacks = new Set(loaded.estate.tenantStacks.map((s) => s.name));
+      const queue = worker === undefined ? undefined : new StackQueue(rebuilt.filter((name) => tenantStacks.has(name)));
+      const others = rebuilt.filter((name) => queue === undefined || !tenantStacks.has(name));
+      const source: StackSource = queue === undefined ? others : (max) => (others.length > 0 ? others.splice(0, max) : queue.takeFront(Math.min(max, STACKS_PER_CLAIM)));
       const workerOut = `${temp}.worker`;
       try {
-        if (worker !== undefined && offloaded.length > 0) worker.start(loaded.estate, offloaded, workerOut);
-        synthesizeInBatches(loaded.estate, temp, local, {
+        if (worker !== undefined && queue !== undefined) worker.start(loaded.estate, queue, workerOut);
+        synthesizeInBatches(loaded.estate, temp, source, {
           ...(session === undefined ? {} : { instanceTexts: session.instanceTexts }),
           onBatch: (done, batch) => {
-            progress(`synthesized ${done} of ${local.length} stacks${offloaded.length > 0 ? ` (and ${offloaded.length} on the second thread)` : ""}`);
+            progress(`synthesized ${done + (queue?.workerDone() ?? 0)} of ${rebuilt.length} stacks${queue === undefined ? "" : " on two threads"}`);
             submit(batch);
           },
         });
-        if (worker !== undefined && offloaded.length > 0) {
-          worker.wait();
-          adoptStacks(workerOut, temp, offloaded);
-          submit(offloaded);
+        if (worker !== undefined) {
+          const theirs = worker.wait();
+          adoptStacks(workerOut, temp, theirs);
+          submit(theirs);
         }
       } finally {
         fs.rmSync(workerOut, { recursive: true, force: true });

@@ -61,10 +61,17 @@ export function buildApp(estate: Estate, options: GovcloudAppOptions): App {
 export const STACKS_PER_BATCH = 16;
 
 /**
- * Synthesizes `stacks` of the estate into `outdir`, at most STACKS_PER_BATCH per cdktf app, so
- * that a national estate's hundred stacks never all hold their construct trees at once. Each app
- * overwrites manifest.json with its own stacks: the caller writes the complete one afterwards.
+ * Stacks taken at a time from a queue shared by two threads: small, so that neither waits long
+ * for the other at the end.
  */
+export const STACKS_PER_CLAIM = 4;
+
+/**
+ * The stacks to synthesize: a list, or a source that hands out up to `max` more each time it is
+ * called (a queue shared with another thread) and none when there are no more.
+ */
+export type StackSource = readonly string[] | ((max: number) => readonly string[]);
+
 export interface BatchOptions {
   /** Written instances of earlier syntheses of this process (synth --watch). */
   readonly instanceTexts?: InstanceTextCache;
@@ -72,11 +79,30 @@ export interface BatchOptions {
   readonly onBatch?: (done: number, batch: readonly string[]) => void;
 }
 
-export function synthesizeInBatches(estate: Estate, outdir: string, stacks: readonly string[], options: BatchOptions = {}): void {
+/**
+ * Synthesizes stacks of the estate into `outdir`, at most STACKS_PER_BATCH per cdktf app, so
+ * that a national estate's hundred stacks never all hold their construct trees at once. Each app
+ * overwrites manifest.json with its own stacks: the caller writes the complete one afterwards.
+ */
+export function synthesizeInBatches(estate: Estate, outdir: string, stacks: StackSource, options: BatchOptions = {}): void {
   const { instanceTexts, onBatch } = options;
-  for (let i = 0; i < stacks.length; i += STACKS_PER_BATCH) {
-    const only = new Set(stacks.slice(i, i + STACKS_PER_BATCH));
+  const next = typeof stacks === "function" ? stacks : listSource(stacks);
+  let done = 0;
+  for (;;) {
+    const batch = next(STACKS_PER_BATCH);
+    if (batch.length === 0) return;
+    const only = new Set(batch);
     withoutTokenStackTraces(() => buildApp(estate, { outdir, only, ...(instanceTexts === undefined ? {} : { instanceTexts }) }).synth());
-    onBatch?.(Math.min(i + STACKS_PER_BATCH, stacks.length), [...only]);
+    done += batch.length;
+    onBatch?.(done, batch);
   }
+}
+
+function listSource(stacks: readonly string[]): (max: number) => readonly string[] {
+  let at = 0;
+  return (max) => {
+    const batch = stacks.slice(at, at + max);
+    at += batch.length;
+    return batch;
+  };
 }
