@@ -205,7 +205,8 @@ function readDocument(source: string, shown: string, limits: YamlLimits): ReadDo
     );
   }
 
-  const found = inspectDocument(doc, tagOffsets(tokens), limits, at, lines);
+  // A tag token starts with `!`: a file without one has no tags to find (most files).
+  const found = inspectDocument(doc, source.includes("!") ? tagOffsets(tokens) : [], limits, at, lines);
   diagnostics = diagnostics.concat(found.diagnostics);
 
   for (const d of docs) {
