@@ -3,8 +3,8 @@
  * function while work runs on the second core. The main thread blocks in `Atomics.wait` and takes
  * the answer with `receiveMessageOnPort`; the worker answers on a port of its own and signals.
  *
- * Worker entries are `.cjs` files next to their `.ts` module that register tsx and require it
- * (see synth-worker.cjs); the module calls `serveBlocking(handler)`.
+ * Worker entries are `.cjs` files next to their `.ts` module that register bin/register.cjs and require it
+ * (see second-thread-worker.cjs); the module calls `serveBlocking(handler)`.
  */
 import * as path from "node:path";
 import { type Diagnostic, UserError } from "../environments/diagnostics";

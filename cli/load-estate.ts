@@ -7,6 +7,7 @@ import { displayPath, UserError } from "../environments/diagnostics";
 import { lockFilePath, readShardLock, renderShardLock } from "../environments/tenant-stack-lock";
 import type { LoadCache } from "../environments/load-cache";
 import { parallelAgencyLoader } from "./parallel-load";
+import type { SecondThread } from "./second-thread";
 import { minFilesForTwoThreads } from "./threads";
 import { buildEstate, type Estate } from "../estate/estate";
 import type { EstateMemo } from "../estate/estate-memo";
@@ -26,12 +27,14 @@ export interface LoadEstateOptions {
   readonly files?: LoadCache;
   /** Per-agency results of earlier builds (long-running processes). */
   readonly memo?: EstateMemo;
+  /** A second thread to read agency files with, kept by the caller for later work. */
+  readonly secondThread?: SecondThread;
 }
 
 export function loadEstate(repoRoot: string, environment: string, options: LoadEstateOptions = {}): LoadedEstate {
   const config = loadEnvironmentConfig(repoRoot, environment, {
     cache: options.files,
-    loadAgencies: parallelAgencyLoader(minFilesForTwoThreads()),
+    loadAgencies: parallelAgencyLoader(minFilesForTwoThreads(), options.secondThread),
   });
   const lockPath = lockFilePath(config.environmentPath);
   const lock = readShardLock(lockPath, options.files);

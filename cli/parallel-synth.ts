@@ -1,24 +1,21 @@
 /**
  * Synthesis on both cores, for large estates (cli/threads.ts). A national estate has about a
- * hundred tenant stacks. The worker thread is started before the configuration is read, so that
- * its start-up (compiling, cdktf, provider bindings) overlaps with that work; then both threads
- * take tenant stacks from one queue until it is empty, the main thread from the front after the
- * platform stacks, the worker from the back. So neither waits for the other whatever their
- * speeds, and the worker is sent the plans of only the part of the queue it may take. The
- * output does not depend on the split: stacks are independent.
+ * hundred tenant stacks. The second thread (cli/second-thread.ts) has read half of the agency
+ * files and loaded the synthesis code by then; both threads take tenant stacks from one queue
+ * until it is empty, the main thread from the front after the platform stacks, the worker from
+ * the back. So neither waits for the other whatever their speeds, and the worker is sent the
+ * plans of only the part of the queue it may take. The output does not depend on the split:
+ * stacks are independent.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Estate } from "../estate/estate";
-import { BlockingWorker } from "./blocking-worker";
-import type { SynthJob } from "./synth-worker";
 
 /** The part of the queue (from the back) whose plans the worker gets: enough to take its half and more. */
 const WORKER_REACH = 0.6;
 
 /**
  * Tenant stacks shared by two threads. The state is one Int32 (front index, and end index << 16)
- * changed by compare-and-swap, so every stack is taken exactly once; a third Int32 counts the
+ * changed by compare-and-swap, so every stack is taken exactly once; a second Int32 counts the
  * stacks the worker has written, for progress.
  */
 export class StackQueue {
@@ -79,29 +76,6 @@ export class StackQueue {
 
   public workerDone(): number {
     return Atomics.load(this.state, 1);
-  }
-}
-
-export class SynthWorker {
-  private readonly worker = new BlockingWorker<SynthJob, string[]>(path.join(__dirname, "synth-worker.cjs"));
-
-  /**
-   * Starts the worker on `queue` and returns at once; the estate it is sent holds the plans of
-   * only the tenant stacks it may take. Call `wait()` when the queue is empty on this side.
-   */
-  public start(estate: Estate, queue: StackQueue, outdir: string): void {
-    const reach = new Set(queue.workerReach());
-    const share: Estate = { ...estate, tenantStacks: estate.tenantStacks.filter((s) => reach.has(s.name)) };
-    this.worker.send({ estate: share, stacks: queue.stacks, queue: queue.buffer, lowest: queue.lowest, outdir });
-  }
-
-  /** Blocks until the worker's stacks are written; returns them. */
-  public wait(): string[] {
-    return this.worker.receive();
-  }
-
-  public close(): void {
-    this.worker.close();
   }
 }
 

@@ -15,8 +15,9 @@ import { type StackSource, STACKS_PER_CLAIM, synthesizeInBatches } from "../stac
 import { planStacks, renderManifest } from "../stacks/stack-plan";
 import { loadEstate } from "./load-estate";
 import { replaceDirectory } from "./output-directory";
-import { adoptStacks, StackQueue, SynthWorker } from "./parallel-synth";
+import { adoptStacks, StackQueue } from "./parallel-synth";
 import { PolicyGate } from "./policy-gate";
+import { SecondThread } from "./second-thread";
 import { codeFingerprint, copyStacks, reusableStacks, stackFingerprints, writeFingerprints } from "./stack-reuse";
 import { buildSources, writeSources } from "./source-map-file";
 import { synthesizeOnTwoThreads } from "./threads";
@@ -137,11 +138,14 @@ export class SynthSession {
  * With a `session`, work done by earlier runs of the same process is reused.
  */
 export function synthesize(options: SynthOptions, session?: SynthSession): SynthResult {
-  // Start the second thread first, so that it loads cdktf while this one reads configuration.
-  const worker = synthesizeOnTwoThreads(options.repoRoot, options.environment, {
+  // Started first, so that its start-up overlaps with reading the environment; it then reads
+  // half of the agency files and loads the synthesis code while this thread builds the estate.
+  const secondThread = synthesizeOnTwoThreads(options.repoRoot, options.environment, {
     inSession: (session?.completedRuns ?? 0) > 0,
     policyGate: options.policyGate === true,
-  }) ? new SynthWorker() : undefined;
+  })
+    ? new SecondThread(true)
+    : undefined;
   const started = performance.now();
   const progress = (message: string) => options.onProgress?.(message, performance.now() - started);
   let gate: PolicyGate | undefined;
@@ -149,6 +153,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     const loaded = loadEstate(options.repoRoot, options.environment, {
       frozenLock: options.frozenLock,
       ...(session === undefined ? {} : { files: session.files, memo: session.estate }),
+      ...(secondThread === undefined ? {} : { secondThread }),
     });
     const sources = buildSources(loaded.config, options.repoRoot);
     // Started once the configuration is known to be good: it loads the packs and makes the
@@ -184,12 +189,12 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       // With a second thread, both take tenant stacks from one queue; the main thread first
       // builds the others (platform, management).
       const tenantStacks = new Set(loaded.estate.tenantStacks.map((s) => s.name));
-      const queue = worker === undefined ? undefined : new StackQueue(rebuilt.filter((name) => tenantStacks.has(name)));
+      const queue = secondThread === undefined ? undefined : new StackQueue(rebuilt.filter((name) => tenantStacks.has(name)));
       const others = rebuilt.filter((name) => queue === undefined || !tenantStacks.has(name));
       const source: StackSource = queue === undefined ? others : (max) => (others.length > 0 ? others.splice(0, max) : queue.takeFront(Math.min(max, STACKS_PER_CLAIM)));
       const workerOut = `${temp}.worker`;
       try {
-        if (worker !== undefined && queue !== undefined) worker.start(loaded.estate, queue, workerOut);
+        if (secondThread !== undefined && queue !== undefined) secondThread.startSynthesis(loaded.estate, queue, workerOut);
         synthesizeInBatches(loaded.estate, temp, source, {
           ...(session === undefined ? {} : { instanceTexts: session.instanceTexts }),
           onBatch: (done, batch) => {
@@ -197,8 +202,8 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
             submit(batch);
           },
         });
-        if (worker !== undefined) {
-          const theirs = worker.wait();
+        if (secondThread !== undefined) {
+          const theirs = secondThread.finishSynthesis();
           adoptStacks(workerOut, temp, theirs);
           submit(theirs);
         }
@@ -220,7 +225,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     if (session !== undefined) session.completedRuns++;
     return { outdir, stacks, reused: reused.size, rebuilt, ...(lockUpdated === undefined ? {} : { lockUpdated }) };
   } finally {
-    worker?.close();
+    secondThread?.close();
     if (session === undefined) gate?.close();
     else gate?.discard();
   }

@@ -6,8 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BlockingWorker } from "../../cli/blocking-worker";
-import { type LoadAnswer, type LoadJob, parallelAgencyLoader } from "../../cli/parallel-load";
+import { parallelAgencyLoader } from "../../cli/parallel-load";
+import { SecondThread } from "../../cli/second-thread";
 import { agenciesDir, environmentFile, fromPortableAgency, type LoadedAgency, loadAgencyFiles } from "../../environments";
 import { UserError } from "../../environments/diagnostics";
 import { REPO_ROOT, tempDir } from "../support/synth";
@@ -55,13 +55,14 @@ describe("agency files on two threads", () => {
     expect(twoThreads.filter((r) => r instanceof UserError)).toHaveLength(2);
 
     // However the files were split above, here the worker loads every one of them.
-    const worker = new BlockingWorker<LoadJob, LoadAnswer>(path.join(REPO_ROOT, "cli", "parallel-load-worker.cjs"));
+    const thread = new SecondThread(false);
     try {
-      const answer = worker.call({ files: many, next: new SharedArrayBuffer(4), chunk: 32 });
+      thread.startLoading({ files: many, next: new SharedArrayBuffer(4), chunk: 32 });
+      const answer = thread.finishLoading();
       expect(answer.map(([index]) => index)).toEqual(many.map((_, i) => i));
       expect(answer.map(([, portable]) => seen(fromPortableAgency(portable)))).toEqual(oneThread.map(seen));
     } finally {
-      worker.close();
+      thread.close();
     }
   });
 

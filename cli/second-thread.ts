@@ -1,0 +1,85 @@
+/**
+ * The second thread of a large estate (cli/threads.ts decides when there is one): it reads half
+ * of the agency files (cli/parallel-load.ts), then, for a synthesis without the policy gate,
+ * loads the synthesis code while the main thread builds the estate and synthesizes tenant stacks
+ * from the shared queue (cli/parallel-synth.ts). One thread for both: its start-up is paid once,
+ * and loading cdktf moves from the busy file-reading phase to the estate phase, when this core
+ * is idle.
+ */
+import * as path from "node:path";
+import type { PortableAgency } from "../environments";
+import type { Estate } from "../estate/estate";
+import { BlockingWorker } from "./blocking-worker";
+import type { StackQueue } from "./parallel-synth";
+
+export interface LoadJob {
+  readonly kind: "load";
+  readonly files: readonly string[];
+  /** One Int32: the index of the next file nobody has taken. */
+  readonly next: SharedArrayBuffer;
+  readonly chunk: number;
+  /** Load the synthesis code once the files are read (a synthesis job follows). */
+  readonly thenSynthesize: boolean;
+}
+
+/** The files the worker loaded: their index in the job and their result. */
+export type LoadAnswer = readonly (readonly [number, PortableAgency])[];
+
+export interface SynthJob {
+  readonly kind: "synth";
+  /** The estate with the plans of only the tenant stacks this thread may take. */
+  readonly estate: Estate;
+  readonly stacks: readonly string[];
+  readonly queue: SharedArrayBuffer;
+  readonly lowest: number;
+  readonly outdir: string;
+}
+
+export type SecondThreadRequest = LoadJob | SynthJob;
+
+export class SecondThread {
+  private readonly worker = new BlockingWorker<SecondThreadRequest, LoadAnswer | string[]>(path.join(__dirname, "second-thread-worker.cjs"));
+  /** A load job whose answer has not been taken (the main thread did not need it). */
+  private loadPending = false;
+
+  /** Starts the thread now, so that its start-up overlaps with what the caller does next. */
+  constructor(private readonly willSynthesize: boolean) {}
+
+  /** Sends a load job and returns at once: take the files from `next` meanwhile. */
+  public startLoading(job: Omit<LoadJob, "kind" | "thenSynthesize">): void {
+    this.settleLoading();
+    this.worker.send({ kind: "load", ...job, thenSynthesize: this.willSynthesize });
+    this.loadPending = true;
+  }
+
+  /** Blocks until the worker's share of the files is loaded. */
+  public finishLoading(): LoadAnswer {
+    this.loadPending = false;
+    return this.worker.receive() as LoadAnswer;
+  }
+
+  /**
+   * Starts synthesizing from `queue` and returns at once; the estate sent holds the plans of only
+   * the tenant stacks the worker may take. Call `finishSynthesis()` when the queue is empty.
+   */
+  public startSynthesis(estate: Estate, queue: StackQueue, outdir: string): void {
+    this.settleLoading();
+    const reach = new Set(queue.workerReach());
+    const share: Estate = { ...estate, tenantStacks: estate.tenantStacks.filter((s) => reach.has(s.name)) };
+    this.worker.send({ kind: "synth", estate: share, stacks: queue.stacks, queue: queue.buffer, lowest: queue.lowest, outdir });
+  }
+
+  /** Blocks until the worker's stacks are written; returns them. */
+  public finishSynthesis(): string[] {
+    return this.worker.receive() as string[];
+  }
+
+  public close(): void {
+    this.worker.close();
+  }
+
+  /** Answers come in order: a load answer nobody needed is taken before the next request. */
+  private settleLoading(): void {
+    if (this.loadPending) this.finishLoading();
+  }
+}
