@@ -10,9 +10,26 @@ function canonical(_key: string, value: unknown): unknown {
   return value;
 }
 
+/**
+ * The text of objects already digested. Estate data is never changed once built, and the same
+ * object is often digested more than once (an agency for its home and its DR tenant).
+ */
+const texts = new WeakMap<object, string>();
+
+function textOf(part: unknown): string {
+  if (typeof part === "string") return part;
+  if (part === null || typeof part !== "object") return JSON.stringify(part, canonical) ?? "undefined";
+  let text = texts.get(part);
+  if (text === undefined) {
+    text = JSON.stringify(part, canonical) ?? "undefined";
+    texts.set(part, text);
+  }
+  return text;
+}
+
 /** SHA-256 (hex) of the parts, in order; strings are taken as they are. */
 export function digest(...parts: unknown[]): string {
   const h = createHash("sha256");
-  for (const part of parts) h.update(typeof part === "string" ? part : JSON.stringify(part, canonical) ?? "undefined").update("\0");
+  for (const part of parts) h.update(textOf(part)).update("\0");
   return h.digest("hex");
 }
