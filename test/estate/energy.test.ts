@@ -6,6 +6,7 @@ import { type Agency, AgencySchema } from "../../environments/agency-schema";
 import { type Environment, EnvironmentSchema } from "../../environments/schema";
 import { cronRunsPerYear, estimateEnergy, estimateWorkload } from "../../estate/energy";
 import { placeWorkloads } from "../../estate/placement";
+import { sampleAgency } from "../support/fixtures";
 import { REPO_ROOT } from "../support/synth";
 
 const nationalText = fs.readFileSync(path.join(REPO_ROOT, "environments/national.yaml"), "utf8");
@@ -46,19 +47,7 @@ function smallEnvironment(): Environment {
 }
 
 function agency(id: string, workloads: Record<string, unknown>): Agency {
-  return AgencySchema.parse({
-    id,
-    displayName: `Agency ${id}`,
-    level: "central",
-    contacts: [{ name: "CNTT", role: "technical", email: `cntt@${id}.gov.vn` }],
-    homeRegion: "north",
-    drRegion: "south",
-    quota: { cpu: 16, memoryGiB: 64, storageGiB: 2048, gpus: 0 },
-    dataClassification: "internal",
-    personalData: false,
-    systems: { s: { name: "System", securityLevel: 1 } },
-    workloads,
-  });
+  return sampleAgency(workloads, { id, displayName: `Agency ${id}`, systems: { s: { name: "System", securityLevel: 1 } } });
 }
 
 const worker = {
