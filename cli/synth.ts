@@ -257,15 +257,11 @@ export function summarize(outdir: string): StackSummary[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
     stacks: Record<string, { synthesizedStackPath: string; dependencies: string[] }>;
   };
-  const summaries = Object.entries(manifest.stacks).map(([name, stack]) => {
-    const tf = JSON.parse(fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), "utf8")) as {
-      resource?: Record<string, Record<string, unknown>>;
-    };
-    const resources = Object.values(tf.resource ?? {})
-      .flatMap((byName) => Object.values(byName))
-      .reduce<number>((n, body) => n + instanceCount(body), 0);
-    return { name, resources, dependencies: [...stack.dependencies].sort() };
-  });
+  const summaries = Object.entries(manifest.stacks).map(([name, stack]) => ({
+    name,
+    resources: countResources(path.join(outdir, stack.synthesizedStackPath)),
+    dependencies: [...stack.dependencies].sort(),
+  }));
   return deployOrder(summaries);
 }
 

@@ -14,8 +14,6 @@ import type { IConstruct } from "constructs";
 import type { InstanceValues } from "../estate/tenant-model";
 import { StableJsonText, TerraformLiteral, terraformLiteral } from "./stable-json";
 
-export { terraformLiteral } from "./stable-json";
-
 /**
  * A change to the values of every instance of one for_each resource, applied when the stack is
  * synthesized (aspects use it: the instance values never pass through cdktf's resolver). It
