@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["./test/support/register-typescript.ts"],
     // Synthesis is CPU-bound; two workers match the 2-core machines we run on.
     pool: "forks",
     maxWorkers: 2,

@@ -27,7 +27,7 @@ export interface LoadEstateOptions {
   readonly files?: LoadCache;
   /** Per-agency results of earlier builds (long-running processes). */
   readonly memo?: EstateMemo;
-  /** A second thread to read agency files with, kept by the caller for later work. */
+  /** A second thread to read agency files and build tenants with, kept by the caller for later work. */
   readonly secondThread?: SecondThread;
 }
 
@@ -38,7 +38,11 @@ export function loadEstate(repoRoot: string, environment: string, options: LoadE
   });
   const lockPath = lockFilePath(config.environmentPath);
   const lock = readShardLock(lockPath, options.files);
-  const { estate, problems } = buildEstate(config, lock, options.memo);
+  const { estate, problems } = buildEstate(config, lock, {
+    ...(options.memo === undefined ? {} : { memo: options.memo }),
+    // The thread that read half of the files builds half of the tenants, for the stacks it will synthesize.
+    ...(options.secondThread === undefined ? {} : { helper: options.secondThread.tenantHelper() }),
+  });
   if (estate === undefined) throw new UserError(problems);
   const lockChanged = renderShardLock(estate.lock) !== renderShardLock(lock);
   if (lockChanged && options.frozenLock) {

@@ -5,18 +5,35 @@
  */
 import { loadAgencyFile, toPortableAgency, type PortableAgency } from "../environments";
 import { UserError } from "../environments/diagnostics";
-import type * as GovcloudApp from "../stacks/govcloud-app";
+import type { Environment } from "../environments/schema";
+import { tenantStackPlan } from "../estate/estate";
+import { buildTenant, type Tenant, tenantId, type TenantTask } from "../estate/tenant-task";
 import { serveBlocking } from "./blocking-worker";
 import { StackQueue } from "./parallel-synth";
-import type { LoadAnswer, LoadJob, SecondThreadRequest, SynthJob } from "./second-thread";
+import { loadSynthesisCodeStepwise, synthesisCode } from "./synthesis-code";
+import type { LoadAnswer, LoadJob, SecondThreadRequest, SynthJob, TenantAnswer, TenantJob } from "./second-thread";
 
-serveBlocking<SecondThreadRequest, LoadAnswer | string[]>((request) => {
+/** The tenants this thread built, kept for the stacks it synthesizes. */
+const built = new Map<string, Tenant>();
+
+serveBlocking<SecondThreadRequest, LoadAnswer | TenantAnswer | string[]>((request) => {
+  if (request.kind === "tenants") return buildTenants(request);
   if (request.kind === "synth") return synthesize(request);
   const answer = load(request);
-  // After the answer is sent: the main thread now builds the estate, and this core is free.
-  if (request.thenSynthesize) setImmediate(synthesisCode);
+  // After the answer is sent: the main thread now checks the estate, and this core is free
+  // until the tenants job comes.
+  if (request.thenSynthesize) setImmediate(loadSynthesisCodeStepwise);
   return answer;
 });
+
+function buildTenants(job: TenantJob): TenantAnswer {
+  built.clear();
+  return job.tasks.map((task) => {
+    const tenant = buildTenant(job.environment, task);
+    built.set(tenantId(task), tenant);
+    return [tenant.count, tenant.digest] as const;
+  });
+}
 
 function load(job: LoadJob): LoadAnswer {
   const counter = new Int32Array(job.next);
@@ -41,19 +58,21 @@ function load(job: LoadJob): LoadAnswer {
 
 function synthesize(job: SynthJob): string[] {
   const { STACKS_PER_CLAIM, synthesizeInBatches } = synthesisCode();
+  const env: Environment = job.environment;
+  // Tenants this thread did not build are built from their tasks.
+  const blocksOf = (task: TenantTask) => (built.get(tenantId(task)) ?? buildTenant(env, task)).blocks;
+  const estate = { environment: env, tenantStacks: job.plans.map((plan) => tenantStackPlan(plan, blocksOf)) };
   const queue = new StackQueue(job.stacks, job.queue, job.lowest);
   const written: string[] = [];
-  synthesizeInBatches(job.estate, job.outdir, () => queue.takeBack(STACKS_PER_CLAIM), {
-    onBatch: (_done, batch) => {
-      written.push(...batch);
-      queue.countWorkerDone(batch.length);
-    },
-  });
+  try {
+    synthesizeInBatches(estate, job.outdir, () => queue.takeBack(STACKS_PER_CLAIM), {
+      onBatch: (_done, batch) => {
+        written.push(...batch);
+        queue.countWorkerDone(batch.length);
+      },
+    });
+  } finally {
+    built.clear();
+  }
   return written;
-}
-
-/** cdktf and the constructs, loaded on first use: a thread that only reads files never needs them. */
-function synthesisCode(): typeof GovcloudApp {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("../stacks/govcloud-app") as typeof GovcloudApp;
 }

@@ -8,7 +8,9 @@
  */
 import * as path from "node:path";
 import type { PortableAgency } from "../environments";
-import type { Estate } from "../estate/estate";
+import type { Environment } from "../environments/schema";
+import { type Estate, portableTenantStackPlan, type PortableTenantStackPlan, type TenantHelper } from "../estate/estate";
+import type { TenantTask } from "../estate/tenant-task";
 import { BlockingWorker } from "./blocking-worker";
 import type { StackQueue } from "./parallel-synth";
 
@@ -18,27 +20,44 @@ export interface LoadJob {
   /** One Int32: the index of the next file nobody has taken. */
   readonly next: SharedArrayBuffer;
   readonly chunk: number;
-  /** Load the synthesis code once the files are read (a synthesis job follows). */
+  /** Load the synthesis code when idle once the files are read (a synthesis job follows). */
   readonly thenSynthesize: boolean;
 }
 
 /** The files the worker loaded: their index in the job and their result. */
 export type LoadAnswer = readonly (readonly [number, PortableAgency])[];
 
+/** Tenants to build and keep for the stacks the worker will synthesize. */
+export interface TenantJob {
+  readonly kind: "tenants";
+  readonly environment: Environment;
+  readonly tasks: readonly TenantTask[];
+}
+
+/** Instance count and digest of each tenant, in task order. */
+export type TenantAnswer = readonly (readonly [number, string])[];
+
 export interface SynthJob {
   readonly kind: "synth";
-  /** The estate with the plans of only the tenant stacks this thread may take. */
-  readonly estate: Estate;
+  readonly environment: Environment;
+  /** The plans of only the tenant stacks this thread may take, without their blocks. */
+  readonly plans: readonly PortableTenantStackPlan[];
   readonly stacks: readonly string[];
   readonly queue: SharedArrayBuffer;
   readonly lowest: number;
   readonly outdir: string;
 }
 
-export type SecondThreadRequest = LoadJob | SynthJob;
+export type SecondThreadRequest = LoadJob | TenantJob | SynthJob;
+
+/**
+ * The tenants the worker builds while the main thread builds the others: the main thread also
+ * checks the agencies, places workloads and plans backups and stacks.
+ */
+const TENANT_SHARE = 0.5;
 
 export class SecondThread {
-  private readonly worker = new BlockingWorker<SecondThreadRequest, LoadAnswer | string[]>(path.join(__dirname, "second-thread-worker.cjs"));
+  private readonly worker = new BlockingWorker<SecondThreadRequest, LoadAnswer | TenantAnswer | string[]>(path.join(__dirname, "second-thread-worker.cjs"));
   /** A load job whose answer has not been taken (the main thread did not need it). */
   private loadPending = false;
 
@@ -59,14 +78,30 @@ export class SecondThread {
   }
 
   /**
-   * Starts synthesizing from `queue` and returns at once; the estate sent holds the plans of only
-   * the tenant stacks the worker may take. Call `finishSynthesis()` when the queue is empty.
+   * A helper for buildEstate: the worker builds the last half of the tenants while this thread
+   * builds the others, and keeps their blocks for the stacks it synthesizes.
+   */
+  public tenantHelper(): TenantHelper {
+    return {
+      share: TENANT_SHARE,
+      start: (environment, tasks) => {
+        this.settleLoading();
+        this.worker.send({ kind: "tenants", environment, tasks });
+      },
+      finish: () => this.worker.receive() as TenantAnswer,
+    };
+  }
+
+  /**
+   * Starts synthesizing from `queue` and returns at once; the worker is sent the plans of only
+   * the tenant stacks it may take, without blocks: it builds those of tenants it does not have.
+   * Call `finishSynthesis()` when the queue is empty.
    */
   public startSynthesis(estate: Estate, queue: StackQueue, outdir: string): void {
     this.settleLoading();
     const reach = new Set(queue.workerReach());
-    const share: Estate = { ...estate, tenantStacks: estate.tenantStacks.filter((s) => reach.has(s.name)) };
-    this.worker.send({ kind: "synth", estate: share, stacks: queue.stacks, queue: queue.buffer, lowest: queue.lowest, outdir });
+    const plans = estate.tenantStacks.filter((s) => reach.has(s.name)).map(portableTenantStackPlan);
+    this.worker.send({ kind: "synth", environment: estate.environment, plans, stacks: queue.stacks, queue: queue.buffer, lowest: queue.lowest, outdir });
   }
 
   /** Blocks until the worker's stacks are written; returns them. */

@@ -5,13 +5,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { InstanceTextCache } from "../constructs/for-each";
+import { InstanceTextCache } from "../constructs/instance-text-cache";
 import { stableJson } from "../constructs/stable-json";
 import { LoadCache } from "../environments/load-cache";
 import { writeShardLock } from "../environments/tenant-stack-lock";
 import type { Estate, TenantStackPlan } from "../estate/estate";
 import { EstateMemo } from "../estate/estate-memo";
-import { type StackSource, STACKS_PER_CLAIM, synthesizeInBatches } from "../stacks/govcloud-app";
+import type { StackSource } from "../stacks/govcloud-app";
 import { planStacks, renderManifest } from "../stacks/stack-plan";
 import { loadEstate } from "./load-estate";
 import { replaceDirectory } from "./output-directory";
@@ -20,6 +20,7 @@ import { PolicyGate } from "./policy-gate";
 import { SecondThread } from "./second-thread";
 import { codeFingerprint, copyStacks, reusableStacks, stackFingerprints, writeFingerprints } from "./stack-reuse";
 import { buildSources, writeSources } from "./source-map-file";
+import { synthesisCode } from "./synthesis-code";
 import { synthesizeOnTwoThreads } from "./threads";
 
 export interface SynthOptions {
@@ -116,7 +117,7 @@ export class SynthSession {
     const smallest = [...estate.tenantStacks].sort((a, b) => a.resources - b.resources)[0] as TenantStackPlan;
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "govcloud-warm-up-"));
     try {
-      synthesizeInBatches(estate, scratch, [smallest.name]);
+      synthesisCode().synthesizeInBatches(estate, scratch, [smallest.name]);
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
@@ -146,6 +147,8 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
   })
     ? new SecondThread(true)
     : undefined;
+  // Loaded now, while the worker starts: it then reads fewer of the files than this thread.
+  if (secondThread !== undefined) synthesisCode();
   const started = performance.now();
   const progress = (message: string) => options.onProgress?.(message, performance.now() - started);
   let gate: PolicyGate | undefined;
@@ -191,6 +194,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       const tenantStacks = new Set(loaded.estate.tenantStacks.map((s) => s.name));
       const queue = secondThread === undefined ? undefined : new StackQueue(rebuilt.filter((name) => tenantStacks.has(name)));
       const others = rebuilt.filter((name) => queue === undefined || !tenantStacks.has(name));
+      const { STACKS_PER_CLAIM, synthesizeInBatches } = synthesisCode();
       const source: StackSource = queue === undefined ? others : (max) => (others.length > 0 ? others.splice(0, max) : queue.takeFront(Math.min(max, STACKS_PER_CLAIM)));
       const workerOut = `${temp}.worker`;
       try {

@@ -25,6 +25,7 @@ import {
 } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { InstanceValues } from "../estate/tenant-model";
+import type { InstanceTextCache } from "./instance-text-cache";
 import { StableJsonText, TerraformLiteral, terraformLiteral } from "./stable-json";
 
 /**
@@ -36,39 +37,6 @@ export type InstanceTransform = (values: Readonly<Record<string, unknown>>, key:
 
 /** Depth of an instance's values in a synthesized document: resource > type > name > for_each > key. */
 const INSTANCE_DEPTH = 5;
-
-/**
- * The written text of instances from earlier syntheses, for long-running processes
- * (`govcloud synth --watch`): when an edit rebuilds a stack, the instances of the agencies that
- * did not change are copied as text instead of escaped, transformed and written again. An
- * instance is the same while its values are the same object (the estate keeps unchanged
- * agencies' instances, estate/estate-memo.ts) in the same resource of the same stack, whose
- * transforms come from the same code and environment. Holds the stacks rebuilt last, at most
- * `maxStacks` of them.
- */
-export class InstanceTextCache {
-  private environment: unknown;
-  private readonly stacks = new Map<string, Map<string, Map<InstanceValues, StableJsonText>>>();
-
-  constructor(private readonly maxStacks = 8) {}
-
-  /** @internal The texts of one stack's resources (`environment`: what its transforms derive from). */
-  public forStack(environment: unknown, stack: string): Map<string, Map<InstanceValues, StableJsonText>> {
-    if (environment !== this.environment) {
-      this.environment = environment;
-      this.stacks.clear();
-    }
-    const texts = this.stacks.get(stack) ?? new Map<string, Map<InstanceValues, StableJsonText>>();
-    // Most recently used last; the oldest goes first.
-    this.stacks.delete(stack);
-    this.stacks.set(stack, texts);
-    for (const oldest of this.stacks.keys()) {
-      if (this.stacks.size <= this.maxStacks) break;
-      this.stacks.delete(oldest);
-    }
-    return texts;
-  }
-}
 
 /** A stack that writes registered for_each maps into its synthesized JSON. */
 export class ForEachDataStack extends TerraformStack {

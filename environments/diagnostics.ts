@@ -37,8 +37,20 @@ export class UserError extends Error {
     const ordered = orderDiagnostics(diagnostics);
     super(ordered.map(formatDiagnostic).join("\n"));
     this.diagnostics = ordered;
+    Object.defineProperty(this, USER_ERROR, { value: true });
+  }
+
+  /**
+   * `instanceof UserError` holds for a UserError from another copy of this module too: modules
+   * loaded on first use (policies/engine/lazy.ts, cli/synthesis-code.ts) can be a second copy
+   * in the test runner, which loads the others itself.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && (value as { [USER_ERROR]?: boolean })[USER_ERROR] === true;
   }
 }
+
+const USER_ERROR = Symbol.for("govcloud.UserError");
 
 /** `file:line:col: path: message`, with `<document>` standing in for the empty path. */
 export function formatDiagnostic(d: Diagnostic): string {

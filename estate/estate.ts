@@ -4,27 +4,17 @@
  * tenant stacks, and collects each stack's for_each instances. Plain data; no cdktf.
  */
 import type { EnvironmentConfig, LoadedAgency } from "../environments";
-import type { Agency } from "../environments/agency-schema";
-import { digest } from "./digest";
 import type { EstateMemo } from "./estate-memo";
 import { type Diagnostic, formatPath } from "../environments/diagnostics";
 import type { Environment } from "../environments/schema";
-import { ownershipLabels } from "../constructs/labels";
 import { checkAgencies } from "./agency-checks";
-import { addBackupScheduleInstances, backupCoverageProblems, type BackupPlan, planBackups } from "./backup";
+import { backupCoverageProblems, type BackupPlan, planBackups } from "./backup";
 import { checkRegionCapacity, type TenantDemand } from "./capacity";
-import { tenantGreenLabels } from "./green-labels";
-import { type Demand, hasFlexibleWorkload, type Placement, placedIn, placeWorkloads, regionOf, totalDemand } from "./placement";
-import {
-  addIngressControllerAllow,
-  addTenantBaselineInstances,
-  type DependencyEdge,
-  dependencyEdges,
-  isExposed,
-} from "./tenant-baseline-instances";
-import { type Blocks, countInstances, mergeBlocks, TENANT_LABELS, type TenantContext, type TenantRole, tenantNamespace } from "./tenant-model";
+import { hasFlexibleWorkload, type Placement, placedIn, placeWorkloads, regionOf, totalDemand } from "./placement";
+import { type DependencyEdge, dependencyEdges } from "./tenant-baseline-instances";
+import type { Blocks, TenantRole } from "./tenant-model";
 import { assignShards, type ShardLock, tenantStackName } from "./tenant-shards";
-import { addWorkloadInstances } from "./workload-instances";
+import { buildTenant, mergeTenants, type Tenant, tenantAgency, tenantId, type TenantTask } from "./tenant-task";
 
 /** One tenant stack: the tenants of one shard in one region. */
 export interface TenantStackPlan {
@@ -33,12 +23,50 @@ export interface TenantStackPlan {
   readonly shard: number;
   /** Agency ids, sorted. */
   readonly agencies: readonly string[];
-  readonly blocks: Blocks;
   readonly resources: number;
   /** Agencies renamed in this stack: new id -> former id (their instances get moved blocks). */
   readonly renames: ReadonlyMap<string, string>;
-  /** Digests of what the tenants' own blocks are built from, in the order they were merged into `blocks` (for fingerprints). */
+  /** The stack's tenants, in the order their blocks are merged into `blocks`. */
+  readonly tenants: readonly TenantTask[];
+  /** Digests of what the tenants' own blocks are built from, in the order of `tenants` (for fingerprints). */
   readonly tenantDigests: readonly string[];
+  /**
+   * The for_each instances of the stack: its tenants' blocks, merged on first use (a thread
+   * builds only the stacks it synthesizes; see TenantStackPlan's `portable` form).
+   */
+  readonly blocks: Blocks;
+}
+
+/** A tenant stack's plan without its blocks, to copy to another thread. */
+export type PortableTenantStackPlan = Omit<TenantStackPlan, "blocks">;
+
+/** Where a thread gets a tenant's blocks from: those it built, else built again from the task. */
+export type TenantBlocks = (task: TenantTask) => Blocks;
+
+/** A plan whose blocks are merged on first use from `blocksOf` each tenant. */
+export function tenantStackPlan(plan: PortableTenantStackPlan, blocksOf: TenantBlocks, merge: (parts: readonly Blocks[]) => Blocks = mergeTenants): TenantStackPlan {
+  const { name, regionId, shard, agencies, resources, renames, tenants, tenantDigests } = plan;
+  let blocks: Blocks | undefined;
+  return {
+    name,
+    regionId,
+    shard,
+    agencies,
+    resources,
+    renames,
+    tenants,
+    tenantDigests,
+    get blocks(): Blocks {
+      blocks ??= merge(tenants.map(blocksOf));
+      return blocks;
+    },
+  };
+}
+
+/** The plan as plain data, without its blocks. */
+export function portableTenantStackPlan(plan: TenantStackPlan): PortableTenantStackPlan {
+  const { name, regionId, shard, agencies, resources, renames, tenants, tenantDigests } = plan;
+  return { name, regionId, shard, agencies, resources, renames, tenants, tenantDigests };
 }
 
 export interface Estate {
@@ -53,19 +81,29 @@ export interface Estate {
   readonly backup?: BackupPlan;
 }
 
-/** One agency's tenant in one region: its blocks, their instance count, and a digest of what they are built from. */
-interface Tenant {
-  readonly blocks: Blocks;
-  readonly count: number;
-  readonly digest: string;
+/**
+ * Builds tenants on another thread, which keeps their blocks for the stacks it synthesizes and
+ * answers with what the estate needs of them here.
+ */
+export interface TenantHelper {
+  /** The fraction of the tenants (the last ones, in region and agency order) to hand over. */
+  readonly share: number;
+  /** Starts building `tasks` elsewhere and returns at once. */
+  start(env: Environment, tasks: readonly TenantTask[]): void;
+  /** Blocks until they are built; their instance counts and digests, in task order. */
+  finish(): readonly (readonly [count: number, digest: string])[];
+}
+
+export interface BuildEstateOptions {
+  /** Per-agency results of earlier builds (long-running processes). */
+  readonly memo?: EstateMemo;
+  /** Another thread to build a share of the tenants on (not with a memo). */
+  readonly helper?: TenantHelper;
 }
 
 /** Builds the estate, or returns every problem that prevents it. */
-export function buildEstate(
-  config: EnvironmentConfig,
-  lock: ShardLock,
-  memo?: EstateMemo,
-): { estate?: Estate; problems: Diagnostic[] } {
+export function buildEstate(config: EnvironmentConfig, lock: ShardLock, options: BuildEstateOptions = {}): { estate?: Estate; problems: Diagnostic[] } {
+  const { memo } = options;
   const env = config.environment.value;
   const problems = checkAgencies(config.environment, config.agencies, new Set(Object.keys(lock.agencies)), memo);
   problems.push(...backupCoverageProblems(config));
@@ -76,77 +114,43 @@ export function buildEstate(
   const byId = new Map(agencies.map((a) => [a.value.id, a]));
   const placement = placeWorkloads(env, agencies.map((a) => a.value), memo);
 
-  // Regions where each agency has workloads away from home (flexible placement).
-  const awayIn = new Map<string, Set<string>>();
-  for (const list of placement.away.values()) {
-    for (const p of list) awayIn.set(p.agencyId, (awayIn.get(p.agencyId) ?? new Set()).add(p.region));
-  }
-  // Every tenant's instances, per region.
-  const tenantBlocks = new Map<string, Map<string, Blocks>>(); // region -> agency -> blocks
-  const demands = new Map<string, TenantDemand[]>();
-  const tenants = new Map<Blocks, Tenant>();
+  // Every tenant, region by region, and each region's demand on its capacity.
+  const tasks = tenantTasks(env, agencies, placement);
   for (const regionId of Object.keys(env.regions).sort()) {
-    const home = agencies.filter((a) => a.value.homeRegion === regionId);
-    const edges = dependencyEdges(home.map((a) => a.value));
-    const byAgency = new Map<string, Blocks>();
     const regionDemands: TenantDemand[] = [];
-    for (const loaded of agencies) {
-      // Flexible workloads placed here, away from home: a tenant of its own unless home or DR is here.
-      const placed = awayIn.get(loaded.value.id)?.has(regionId) ? placedIn(placement, regionId, loaded.value.id) : [];
-      const role: TenantRole | undefined =
-        loaded.value.homeRegion === regionId ? "home" : loaded.value.drRegion === regionId ? "dr" : placed.length > 0 ? "placement" : undefined;
-      if (role === undefined) continue;
-      const id = loaded.value.id;
-      const placedDemand = placed.length > 0 ? totalDemand(placed) : undefined;
-      const agencyEdges = role === "home" ? edgesOf(edges, id) : [];
-      const workloadRegions = hasFlexibleWorkload(loaded.value) ? Object.keys(loaded.value.workloads).map((name) => regionOf(placement, id, name)) : ["home"];
-      const build = (): Blocks => {
-        const ctx = tenantContext(env, regionId, loaded, role, placedDemand);
-        const built: Blocks = new Map();
-        addTenantBaselineInstances(ctx, agencyEdges, built);
-        for (const [name, workload] of Object.entries(ctx.agency.workloads).sort(([a], [b]) => (a < b ? -1 : 1))) {
-          if (regionOf(placement, id, name) === regionId) addWorkloadInstances(ctx, name, workload, built);
-        }
-        addBackupScheduleInstances(ctx, built);
-        // A DR tenant that also runs placed workloads needs the ingress controller's allow for them.
-        if (role === "dr" && placed.some((p) => isExposed(ctx.agency.workloads[p.workload]!.template))) addIngressControllerAllow(ctx, built);
-        return built;
-      };
-      // Everything the tenant's blocks depend on besides the environment and the agency.
-      const key = `tenant ${regionId} ${role} ${workloadRegions.join(",")} ${placed.length + agencyEdges.length === 0 ? "" : JSON.stringify([placed, agencyEdges])}`;
-      // The blocks are a function of the agency and the key (and of the environment and the code,
-      // which every stack's fingerprint includes): digesting those is digesting the blocks, at a
-      // fiftieth of the bytes.
-      const tenant = (): Tenant => {
-        const blocks = build();
-        return { blocks, count: countInstances(blocks), digest: digest(loaded.value, key) };
-      };
-      const built = memo === undefined ? tenant() : memo.remember(env, loaded.value, key, tenant);
-      byAgency.set(id, built.blocks);
-      tenants.set(built.blocks, built);
-      const { quota } = tenantAgency(loaded.value, role, placedDemand);
-      regionDemands.push({ agencyId: id, role, cpu: quota.cpu, memoryGiB: quota.memoryGiB, gpus: quota.gpus });
+    for (const task of tasks.filter((t) => t.regionId === regionId)) {
+      const placedDemand = task.placed.length > 0 ? totalDemand(task.placed) : undefined;
+      const { quota } = tenantAgency(task.agency, task.role, placedDemand);
+      regionDemands.push({ agencyId: task.agency.id, role: task.role, cpu: quota.cpu, memoryGiB: quota.memoryGiB, gpus: quota.gpus });
       // A DR tenant that also runs placed workloads needs room for them on top of its reserve.
-      if (role === "dr" && placed.length > 0) regionDemands.push({ agencyId: id, role: "placement", ...totalDemand(placed) });
+      if (task.role === "dr" && placedDemand !== undefined) regionDemands.push({ agencyId: task.agency.id, role: "placement", ...placedDemand });
     }
-    tenantBlocks.set(regionId, byAgency);
-    demands.set(regionId, regionDemands);
-
     for (const problem of checkRegionCapacity(env, regionId, regionDemands)) {
       const at = config.environment.source.locate(["regions", regionId, "cluster", "nodePools"]);
       problems.push({ ...at, path: formatPath(["regions", regionId, "cluster", "nodePools"]), message: problem.message });
     }
   }
 
-  const shardDemands = agencies.map((loaded) => ({
-    agencyId: loaded.value.id,
-    instancesByRegion: new Map(
-      [...tenantBlocks].flatMap(([regionId, byAgency]) => {
-        const blocks = byAgency.get(loaded.value.id);
-        return blocks === undefined ? [] : [[regionId, (tenants.get(blocks) as Tenant).count] as const];
-      }),
-    ),
-  }));
+  // Build the tenants: the helper's share elsewhere, the rest here, at the same time.
+  const helper = memo === undefined && problems.length === 0 ? options.helper : undefined;
+  const handedOver = helper === undefined ? 0 : Math.floor(tasks.length * helper.share);
+  const here = tasks.slice(0, tasks.length - handedOver);
+  if (helper !== undefined && handedOver > 0) helper.start(env, tasks.slice(here.length));
+  const built = new Map<string, Tenant>(here.map((task) => [tenantId(task), buildTenant(env, task, memo)]));
+  const counted = new Map<string, { readonly count: number; readonly digest: string }>(built);
+  // Planned before waiting for the helper, which may still be building.
+  const backup = planBackups(env, agencies.map((a) => a.value), memo);
+  if (helper !== undefined && handedOver > 0) {
+    helper.finish().forEach(([count, digest], i) => counted.set(tenantId(tasks[here.length + i] as TenantTask), { count, digest }));
+  }
+  const countOf = (task: TenantTask) => counted.get(tenantId(task)) as { readonly count: number; readonly digest: string };
+
+  const instancesByRegion = new Map<string, Map<string, number>>(); // agency -> region -> instances
+  for (const task of tasks) {
+    const regions = instancesByRegion.get(task.agency.id) ?? new Map<string, number>();
+    instancesByRegion.set(task.agency.id, regions.set(task.regionId, countOf(task).count));
+  }
+  const shardDemands = agencies.map((loaded) => ({ agencyId: loaded.value.id, instancesByRegion: instancesByRegion.get(loaded.value.id) ?? new Map<string, number>() }));
   // A renamed agency stays in the stack of its former id: state cannot move between stacks.
   const agenciesLock: Record<string, number> = { ...lock.agencies };
   for (const loaded of agencies) {
@@ -162,70 +166,67 @@ export function buildEstate(
   }
   if (problems.length > 0) return { problems };
 
-  type StackDraft = { regionId: string; shard: number; agencies: string[]; renames: Map<string, string>; parts: Blocks[] };
+  type StackDraft = { regionId: string; shard: number; agencies: string[]; renames: Map<string, string>; tenants: TenantTask[] };
   const stacks = new Map<string, StackDraft>();
-  for (const [regionId, byAgency] of tenantBlocks) {
-    for (const [agencyId, blocks] of byAgency) {
-      const shard = shards.assignment.get(agencyId) as number;
-      const name = tenantStackName(regionId, shard);
-      const stack: StackDraft = stacks.get(name) ?? { regionId, shard, agencies: [], renames: new Map(), parts: [] };
-      stack.agencies.push(agencyId);
-      const former = byId.get(agencyId)?.value.renamedFrom;
-      if (former !== undefined) stack.renames.set(agencyId, former);
-      stack.parts.push(blocks);
-      stacks.set(name, stack);
-    }
+  for (const task of tasks) {
+    const agencyId = task.agency.id;
+    const shard = shards.assignment.get(agencyId) as number;
+    const name = tenantStackName(task.regionId, shard);
+    const stack: StackDraft = stacks.get(name) ?? { regionId: task.regionId, shard, agencies: [], renames: new Map(), tenants: [] };
+    stack.agencies.push(agencyId);
+    if (task.agency.renamedFrom !== undefined) stack.renames.set(agencyId, task.agency.renamedFrom);
+    stack.tenants.push(task);
+    stacks.set(name, stack);
   }
-  const merge = (parts: readonly Blocks[]): Blocks => {
-    const blocks: Blocks = new Map();
-    for (const part of parts) mergeBlocks(blocks, part);
-    return blocks;
-  };
+  // Tenants built elsewhere are built again here only for a stack this thread uses.
+  const blocksOf: TenantBlocks = (task) => (built.get(tenantId(task)) ?? buildTenant(env, task)).blocks;
   const tenantStacks = [...stacks]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([name, s]) => {
-      const blocks = memo === undefined ? merge(s.parts) : memo.rememberMerged(env, name, s.parts, () => merge(s.parts));
-      const resources = s.parts.reduce((n, part) => n + (tenants.get(part) as Tenant).count, 0);
-      const { parts, ...rest } = s;
-      return { name, ...rest, agencies: [...s.agencies].sort(), blocks, resources, tenantDigests: parts.map((part) => (tenants.get(part) as Tenant).digest) };
-    });
-  const backup = planBackups(env, agencies.map((a) => a.value), memo);
+    .map(([name, s]) =>
+      tenantStackPlan(
+        {
+          name,
+          regionId: s.regionId,
+          shard: s.shard,
+          agencies: [...s.agencies].sort(),
+          resources: s.tenants.reduce((n, task) => n + countOf(task).count, 0),
+          renames: s.renames,
+          tenants: s.tenants,
+          tenantDigests: s.tenants.map((task) => countOf(task).digest),
+        },
+        blocksOf,
+        memo === undefined ? mergeTenants : (parts) => memo.rememberMerged(env, name, parts, () => mergeTenants(parts)),
+      ),
+    );
   return { estate: { environment: env, tenantStacks, lock: shards.lock, placement, ...(backup === undefined ? {} : { backup }) }, problems: [] };
 }
 
 /**
- * `placedDemand`: what the agency's workloads placed in this region need; a tenant that exists
- * only for them (role placement) gets exactly that as its quota.
+ * Every agency's tenants, region by region (sorted), agencies sorted within a region: its home,
+ * its disaster-recovery region, and regions where flexible workloads of its were placed.
  */
-function tenantContext(env: Environment, regionId: string, loaded: LoadedAgency, role: TenantRole, placedDemand?: Demand): TenantContext {
-  const agency = tenantAgency(loaded.value, role, placedDemand);
-  const region = env.regions[regionId];
-  if (region === undefined) throw new Error(`internal: unknown region ${regionId}`);
-  const namespace = tenantNamespace(agency.id);
-  return {
-    environment: env,
-    regionId,
-    region,
-    agency,
-    role,
-    namespace,
-    labels: {
-      ...ownershipLabels(env.name, regionId),
-      [TENANT_LABELS.agency]: agency.id,
-      [TENANT_LABELS.tenant]: namespace,
-      [TENANT_LABELS.level]: agency.level,
-      [TENANT_LABELS.classification]: agency.dataClassification,
-      // Energy and carbon are attributed to the agency; the region's green labels come from the stack's aspect.
-      ...tenantGreenLabels(agency),
-    },
-  };
-}
-
-/** The agency as its tenant in one region sees it: a placement tenant's quota is what its placed workloads need. */
-function tenantAgency(agency: Agency, role: TenantRole, placedDemand: Demand | undefined): Agency {
-  return role === "placement" && placedDemand !== undefined
-    ? { ...agency, quota: { ...placedDemand, cpu: Math.ceil(placedDemand.cpu * 1000) / 1000, storageGiB: 0 } }
-    : agency;
+function tenantTasks(env: Environment, agencies: readonly LoadedAgency[], placement: Placement): TenantTask[] {
+  // Regions where each agency has workloads away from home (flexible placement).
+  const awayIn = new Map<string, Set<string>>();
+  for (const list of placement.away.values()) {
+    for (const p of list) awayIn.set(p.agencyId, (awayIn.get(p.agencyId) ?? new Set()).add(p.region));
+  }
+  const tasks: TenantTask[] = [];
+  for (const regionId of Object.keys(env.regions).sort()) {
+    const edges = dependencyEdges(agencies.filter((a) => a.value.homeRegion === regionId).map((a) => a.value));
+    for (const { value: agency } of agencies) {
+      // Flexible workloads placed here, away from home: a tenant of its own unless home or DR is here.
+      const placed = awayIn.get(agency.id)?.has(regionId) ? placedIn(placement, regionId, agency.id) : [];
+      const role: TenantRole | undefined = agency.homeRegion === regionId ? "home" : agency.drRegion === regionId ? "dr" : placed.length > 0 ? "placement" : undefined;
+      if (role === undefined) continue;
+      const agencyEdges = role === "home" ? edgesOf(edges, agency.id) : [];
+      const names = Object.keys(agency.workloads);
+      const workloadRegions = hasFlexibleWorkload(agency) ? names.map((name) => regionOf(placement, agency.id, name)) : ["home"];
+      const key = `tenant ${regionId} ${role} ${workloadRegions.join(",")} ${placed.length + agencyEdges.length === 0 ? "" : JSON.stringify([placed, agencyEdges])}`;
+      tasks.push({ regionId, agency, role, placed, edges: agencyEdges, workloads: names.filter((name) => regionOf(placement, agency.id, name) === regionId).sort(), key });
+    }
+  }
+  return tasks;
 }
 
 function edgesOf(edges: readonly DependencyEdge[], agencyId: string): DependencyEdge[] {

@@ -1,6 +1,6 @@
 import { App, TerraformStack } from "cdktf";
 import type { Estate } from "../estate/estate";
-import type { InstanceTextCache } from "../constructs/for-each";
+import type { InstanceTextCache } from "../constructs/instance-text-cache";
 import { sortedEntries } from "../constructs/labels";
 import { ManagementStack } from "./management-stack";
 import { PlatformStack } from "./platform-stack";
@@ -21,12 +21,15 @@ export interface GovcloudAppOptions {
   readonly instanceTexts?: InstanceTextCache;
 }
 
+/** What the app is built from: the estate, or the part of it a synthesis thread is sent. */
+export type AppEstate = Pick<Estate, "environment" | "tenantStacks" | "backup">;
+
 /**
  * Builds the cdktf app of one environment, in deploy order: the management stack (Cluster API
  * objects of every regional cluster), one platform stack per region after it, and the tenant
  * stacks of each region after that region's platform stack.
  */
-export function buildApp(estate: Estate, options: GovcloudAppOptions): App {
+export function buildApp(estate: AppEstate, options: GovcloudAppOptions): App {
   const env = estate.environment;
   const app = new App({ outdir: options.outdir, stackTraces: false, skipValidation: false });
   const wanted = (name: string) => options.only === undefined || options.only.has(name);
@@ -84,7 +87,7 @@ export interface BatchOptions {
  * that a national estate's hundred stacks never all hold their construct trees at once. Each app
  * overwrites manifest.json with its own stacks: the caller writes the complete one afterwards.
  */
-export function synthesizeInBatches(estate: Estate, outdir: string, stacks: StackSource, options: BatchOptions = {}): void {
+export function synthesizeInBatches(estate: AppEstate, outdir: string, stacks: StackSource, options: BatchOptions = {}): void {
   const { instanceTexts, onBatch } = options;
   const next = typeof stacks === "function" ? stacks : listSource(stacks);
   let done = 0;

@@ -336,6 +336,15 @@ describe("diagnostics formatting", () => {
     expect(displayPath("/elsewhere/prod.yaml", "/work/main")).toBe("/elsewhere/prod.yaml");
     expect(displayPath("../prod.yaml", "/work/main")).toBe("../prod.yaml");
   });
+
+  it("recognises a UserError from another copy of the module as a UserError, and nothing else", () => {
+    // What a second copy's constructor leaves on its errors (modules loaded on first use are a second copy under vitest).
+    const fromCopy = Object.defineProperty(new Error("x.yaml:1:1: <document>: bad"), Symbol.for("govcloud.UserError"), { value: true });
+    expect(fromCopy instanceof UserError).toBe(true);
+    expect(new UserError([{ file: "x.yaml", line: 1, col: 1, path: "", message: "bad" }]) instanceof UserError).toBe(true);
+    expect(new Error("internal") instanceof UserError).toBe(false);
+    expect({ [Symbol.for("govcloud.UserError")]: true } instanceof UserError).toBe(false);
+  });
 });
 
 describe("parseYaml properties", () => {

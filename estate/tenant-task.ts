@@ -1,0 +1,113 @@
+/**
+ * One agency's tenant in one region, as a task: everything its for_each instances are built
+ * from, as plain data. Building a tenant is most of the time it takes to build a national
+ * estate, and tenants are independent, so a second thread can build some of them (and keep
+ * them for the stacks it synthesizes) from tasks copied to it; any thread can build any tenant
+ * again from its task, with the same result.
+ */
+import type { Agency } from "../environments/agency-schema";
+import type { Environment } from "../environments/schema";
+import { ownershipLabels } from "../constructs/labels";
+import { addBackupScheduleInstances } from "./backup";
+import { digest } from "./digest";
+import type { EstateMemo } from "./estate-memo";
+import { tenantGreenLabels } from "./green-labels";
+import { type Demand, totalDemand, type WorkloadPlacement } from "./placement";
+import { addIngressControllerAllow, addTenantBaselineInstances, type DependencyEdge, isExposed } from "./tenant-baseline-instances";
+import { type Blocks, countInstances, mergeBlocks, TENANT_LABELS, type TenantContext, type TenantRole, tenantNamespace } from "./tenant-model";
+import { addWorkloadInstances } from "./workload-instances";
+
+export interface TenantTask {
+  readonly regionId: string;
+  readonly agency: Agency;
+  readonly role: TenantRole;
+  /** The agency's flexible workloads placed in this region, away from home. */
+  readonly placed: readonly WorkloadPlacement[];
+  /** Dependency edges from or to the agency's workloads (home tenants only). */
+  readonly edges: readonly DependencyEdge[];
+  /** The agency's workloads that run in this region, sorted. */
+  readonly workloads: readonly string[];
+  /**
+   * Everything the blocks depend on besides the environment and the agency (region, role,
+   * placement, edges): the memo key of the blocks, and with the agency their digest.
+   */
+  readonly key: string;
+}
+
+/** A built tenant: its blocks, their instance count, and a digest of what they are built from. */
+export interface Tenant {
+  readonly blocks: Blocks;
+  readonly count: number;
+  readonly digest: string;
+}
+
+/** The tenant's id in an estate: `<region>/<agency-id>` (an agency has one tenant per region). */
+export function tenantId(task: Pick<TenantTask, "regionId" | "agency">): string {
+  return `${task.regionId}/${task.agency.id}`;
+}
+
+/** Builds one tenant; with a memo, only when its inputs changed since the memo last saw them. */
+export function buildTenant(env: Environment, task: TenantTask, memo?: EstateMemo): Tenant {
+  const build = (): Tenant => {
+    const blocks = tenantBlocks(env, task);
+    // The blocks are a function of the agency and the key (and of the environment and the code,
+    // which every stack's fingerprint includes): digesting those is digesting the blocks, at a
+    // fiftieth of the bytes.
+    return { blocks, count: countInstances(blocks), digest: digest(task.agency, task.key) };
+  };
+  return memo === undefined ? build() : memo.remember(env, task.agency, task.key, build);
+}
+
+function tenantBlocks(env: Environment, task: TenantTask): Blocks {
+  const placedDemand = task.placed.length > 0 ? totalDemand(task.placed) : undefined;
+  const ctx = tenantContext(env, task.regionId, task.agency, task.role, placedDemand);
+  const blocks: Blocks = new Map();
+  addTenantBaselineInstances(ctx, task.edges, blocks);
+  for (const name of task.workloads) addWorkloadInstances(ctx, name, ctx.agency.workloads[name]!, blocks);
+  addBackupScheduleInstances(ctx, blocks);
+  // A DR tenant that also runs placed workloads needs the ingress controller's allow for them.
+  if (task.role === "dr" && task.placed.some((p) => isExposed(ctx.agency.workloads[p.workload]!.template))) addIngressControllerAllow(ctx, blocks);
+  return blocks;
+}
+
+/** The blocks of a tenant stack: its tenants' blocks, merged in order. */
+export function mergeTenants(parts: readonly Blocks[]): Blocks {
+  const blocks: Blocks = new Map();
+  for (const part of parts) mergeBlocks(blocks, part);
+  return blocks;
+}
+
+/**
+ * `placedDemand`: what the agency's workloads placed in this region need; a tenant that exists
+ * only for them (role placement) gets exactly that as its quota.
+ */
+function tenantContext(env: Environment, regionId: string, agency: Agency, role: TenantRole, placedDemand?: Demand): TenantContext {
+  const tenant = tenantAgency(agency, role, placedDemand);
+  const region = env.regions[regionId];
+  if (region === undefined) throw new Error(`internal: unknown region ${regionId}`);
+  const namespace = tenantNamespace(tenant.id);
+  return {
+    environment: env,
+    regionId,
+    region,
+    agency: tenant,
+    role,
+    namespace,
+    labels: {
+      ...ownershipLabels(env.name, regionId),
+      [TENANT_LABELS.agency]: tenant.id,
+      [TENANT_LABELS.tenant]: namespace,
+      [TENANT_LABELS.level]: tenant.level,
+      [TENANT_LABELS.classification]: tenant.dataClassification,
+      // Energy and carbon are attributed to the agency; the region's green labels come from the stack's aspect.
+      ...tenantGreenLabels(tenant),
+    },
+  };
+}
+
+/** The agency as its tenant in one region sees it: a placement tenant's quota is what its placed workloads need. */
+export function tenantAgency(agency: Agency, role: TenantRole, placedDemand: Demand | undefined): Agency {
+  return role === "placement" && placedDemand !== undefined
+    ? { ...agency, quota: { ...placedDemand, cpu: Math.ceil(placedDemand.cpu * 1000) / 1000, storageGiB: 0 } }
+    : agency;
+}
