@@ -8,9 +8,8 @@ import { Command, CommanderError, Option } from "commander";
 import writeFileAtomic from "write-file-atomic";
 import { displayPath, UserError } from "../environments/diagnostics";
 import { listEnvironments } from "../environments";
-import { JSON_SCHEMAS, renderJsonSchema } from "../environments/json-schema";
-import { buildApp } from "../stacks/govcloud-app";
 import { withoutTokenStackTraces } from "../stacks/stack-traces";
+import { JSON_SCHEMAS, renderJsonSchema } from "../environments/json-schema";
 import { loadEstate } from "./load-estate";
 import { onboardCommand } from "./onboard";
 import { addressesCommand } from "./addresses";
@@ -18,6 +17,7 @@ import { checkCommand } from "./check";
 import { reportCommand } from "./report";
 import { reportFailure } from "./failure";
 import { type SynthResult, synthesize } from "./synth";
+import { synthesisCode } from "./synthesis-code";
 import { watchCommand } from "./watch";
 
 /** The repository this CLI belongs to: environments and state paths are relative to it. */
@@ -116,6 +116,7 @@ export function createProgram(): Command {
     .action(() => {
       const { estate } = loadEstate(REPO_ROOT, process.env.GOVCLOUD_ENV ?? DEFAULT_ENV, { frozenLock: true });
       const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? DEFAULT_OUT);
+      const { buildApp } = synthesisCode();
       withoutTokenStackTraces(() => buildApp(estate, { outdir }).synth());
     });
 
