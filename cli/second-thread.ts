@@ -13,6 +13,7 @@ import { type Estate, portableTenantStackPlan, type PortableTenantStackPlan, typ
 import type { TenantTask } from "../estate/tenant-task";
 import { BlockingWorker } from "./blocking-worker";
 import type { StackQueue } from "./parallel-synth";
+import { synthesisCode } from "./synthesis-code";
 
 export interface LoadJob {
   readonly kind: "load";
@@ -64,11 +65,15 @@ export class SecondThread {
   /** Starts the thread now, so that its start-up overlaps with what the caller does next. */
   constructor(private readonly willSynthesize: boolean) {}
 
-  /** Sends a load job and returns at once: take the files from `next` meanwhile. */
+  /**
+   * Sends a load job and returns at once: take the files from `next` meanwhile. When a synthesis
+   * follows, this thread first loads the synthesis code, while the worker starts and reads.
+   */
   public startLoading(job: Omit<LoadJob, "kind" | "thenSynthesize">): void {
     this.settleLoading();
     this.worker.send({ kind: "load", ...job, thenSynthesize: this.willSynthesize });
     this.loadPending = true;
+    if (this.willSynthesize) synthesisCode();
   }
 
   /** Blocks until the worker's share of the files is loaded. */

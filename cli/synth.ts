@@ -147,8 +147,6 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
   })
     ? new SecondThread(true)
     : undefined;
-  // Loaded now, while the worker starts: it then reads fewer of the files than this thread.
-  if (secondThread !== undefined) synthesisCode();
   const started = performance.now();
   const progress = (message: string) => options.onProgress?.(message, performance.now() - started);
   let gate: PolicyGate | undefined;

@@ -128,6 +128,9 @@ describe("GreenLabelsAspect", () => {
     });
     expect(web.for_each["b/web"].pod_labels).toEqual({ app: "web", ...GREEN });
     expect(doc.resource.kubernetes_manifest.cm.for_each.a.manifest.metadata.labels).toEqual({ app: "x", ...GREEN });
+    // The estate's instances are labelled in copies: they stay as they were.
+    expect(manifests.get("a")).toEqual({ manifest: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", labels: { app: "x" } } } });
+    expect(instances.get("a/web")).toEqual({ name: "web", labels: { app: "web" }, pod_labels: { app: "web", ingress: "true" }, selector: { app: "web" } });
   });
 
   it("refuses for_each labels it cannot reach: outside a ForEachDataStack", () => {
