@@ -6,11 +6,12 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { App, TerraformStack, Testing } from "cdktf";
+import { App, DefaultTokenResolver, type IResolvable, Lazy, StringConcat, TerraformStack, Testing, Token, Tokenization } from "cdktf";
+import fc from "fast-check";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { afterAll, describe, expect, it } from "vitest";
-import { ForEachDataStack, forEachResource } from "../../constructs/for-each";
+import { ForEachDataStack, forEachResource, resolveMostlyPlain } from "../../constructs/for-each";
 import { TenantBackupSchedules } from "../../constructs/tenant-backup-schedules";
 import { TenantBaseline } from "../../constructs/tenant-baseline";
 import { TenantWorkloads } from "../../constructs/tenant-workloads";
@@ -81,5 +82,52 @@ describe("ForEachDataStack", () => {
       metadata: { name: "${each.value.name}", namespace: "${kubernetes_namespace_v1.namespace.metadata[0].name}" },
       for_each: { a: { name: "a" } },
     });
+  });
+});
+
+describe("resolveMostlyPlain", () => {
+  const app = new App({ outdir, stackTraces: false });
+  const scope = new TerraformStack(app, "resolve");
+  const resolve = (value: unknown) => Tokenization.resolve(value, { scope, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
+  const resolvable = (value: unknown): IResolvable => ({ creationStack: [], resolve: () => value, toString: () => "resolvable" });
+
+  // Plain JSON-like data with every kind of token cdktf encodes, alone and inside strings.
+  const text = fc.oneof(fc.string(), fc.constantFrom("1.5e3", "x-2e+5", "${each.value.a}", "$${literal}"));
+  const token = fc.oneof(
+    text.map((t) => Token.asString(resolvable(t))),
+    text.map((t) => `pre-${Token.asString(resolvable(t))}-post`),
+    fc.integer().map((n) => Token.asNumber(resolvable(n))),
+    fc.array(text, { maxLength: 3 }).map((l) => Token.asList(resolvable(l))),
+    fc.dictionary(fc.string(), text, { maxKeys: 3 }).map((m) => Token.asStringMap(resolvable(m))),
+    text.map((t) => resolvable(t)),
+    text.map((t) => Lazy.stringValue({ produce: () => t })),
+  );
+  const leaf = fc.oneof(text, fc.double({ noNaN: true }), fc.boolean(), fc.constant(null), fc.constant(undefined), token);
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: "small" }, leaf, fc.array(tie("node"), { maxLength: 4 }), fc.dictionary(fc.oneof(fc.string(), token.filter((t) => typeof t === "string")), tie("node"), { maxKeys: 4 })),
+  })).node;
+
+  it("resolves what cdktf's resolver resolves, to the same value", () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        let expected: unknown;
+        try {
+          expected = resolve(v);
+        } catch (error) {
+          // Where cdktf refuses a value (a map token as a scalar, say), so must this.
+          expect(() => resolveMostlyPlain(v, resolve)).toThrow((error as Error).message);
+          return;
+        }
+        expect(resolveMostlyPlain(v, resolve)).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("leaves plain data to itself and hands every token to cdktf", () => {
+    const handed: unknown[] = [];
+    const body = { name: "${each.value.name}", replicas: 2, labels: { app: "web" }, list: ["a", undefined, "b"], ref: Token.asString(resolvable("x")) };
+    expect(resolveMostlyPlain(body, (v) => (handed.push(v), resolve(v)))).toEqual({ name: "${each.value.name}", replicas: 2, labels: { app: "web" }, list: ["a", "b"], ref: "x" });
+    expect(handed).toEqual([body.ref]);
   });
 });
