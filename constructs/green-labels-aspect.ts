@@ -81,23 +81,23 @@ export class GreenLabelsAspect implements IAspect {
     }
     if (UNLABELLED_RESOURCE_TYPES.has(node.terraformResourceType)) return;
     const blocks = [["metadata"], ...(TEMPLATE_METADATA[node.terraformResourceType] ?? [])].map((path) => labelsBlockAt(node, path));
-    for (const block of blocks) this.label(node, block);
-  }
-
-  private label(resource: TerraformResource, block: LabelsBlock): void {
-    const current = block.labelsInput;
-    if (current !== undefined && Token.isUnresolved(current)) {
-      this.labelInstances(resource, current);
-      return;
+    // Labels that come from the for_each instances: merged into those fields of every instance, in one copy.
+    const fields: string[] = [];
+    for (const block of blocks) {
+      const current = block.labelsInput;
+      if (current !== undefined && Token.isUnresolved(current)) fields.push(forEachField(node, current));
+      else block.labels = { ...((current as Record<string, string> | undefined) ?? {}), ...this.labels };
     }
-    block.labels = { ...((current as Record<string, string> | undefined) ?? {}), ...this.labels };
+    if (fields.length > 0) this.labelInstances(node, fields);
   }
 
-  /** Labels that come from the for_each instances: merge into that field of every instance. */
-  private labelInstances(resource: TerraformResource, token: unknown): void {
-    const field = forEachField(resource, token);
+  private labelInstances(resource: TerraformResource, fields: readonly string[]): void {
     const labels = this.labels;
-    forEachStack(resource).addInstanceTransform(resource, (values) => ({ ...values, [field]: { ...(values[field] as Record<string, string> | undefined), ...labels } }));
+    forEachStack(resource).addInstanceTransform(resource, (values) => {
+      const labelled: Record<string, unknown> = { ...values };
+      for (const field of fields) labelled[field] = { ...(values[field] as Record<string, string> | undefined), ...labels };
+      return labelled;
+    });
   }
 }
 
