@@ -41,25 +41,29 @@ export class StackQueue {
     return buffer;
   }
 
-  /** For the main thread: up to `max` stacks from the front, none when the queue is empty. */
+  /**
+   * For the main thread: up to `max` stacks from the front, none when the queue is empty. Fewer
+   * near the end of the queue (one in eight of those left), so that both threads finish at
+   * about the same time.
+   */
   public takeFront(max: number): string[] {
     for (;;) {
       const now = Atomics.load(this.state, 0);
       const front = now & 0xffff;
       const end = now >>> 16;
-      const count = Math.min(max, end - front);
+      const count = Math.min(claimSize(max, end - front), end - front);
       if (count <= 0) return [];
       if (Atomics.compareExchange(this.state, 0, now, (front + count) | (end << 16)) === now) return this.stacks.slice(front, front + count);
     }
   }
 
-  /** For the worker: up to `max` stacks from the back, not below `lowest`. */
+  /** For the worker: up to `max` stacks from the back, not below `lowest`; fewer near the end, as takeFront. */
   public takeBack(max: number): string[] {
     for (;;) {
       const now = Atomics.load(this.state, 0);
       const front = now & 0xffff;
       const end = now >>> 16;
-      const count = Math.min(max, end - Math.max(front, this.lowest));
+      const count = Math.min(claimSize(max, end - front), end - Math.max(front, this.lowest));
       if (count <= 0) return [];
       if (Atomics.compareExchange(this.state, 0, now, front | ((end - count) << 16)) === now) return this.stacks.slice(end - count, end);
     }
@@ -77,6 +81,11 @@ export class StackQueue {
   public workerDone(): number {
     return Atomics.load(this.state, 1);
   }
+}
+
+/** Stacks to take at once when `left` are left: `max`, down to one for the last eight. */
+function claimSize(max: number, left: number): number {
+  return Math.max(1, Math.min(max, Math.ceil(left / 8)));
 }
 
 /** Moves the stack folders synthesized by the worker into the main output folder. */

@@ -33,6 +33,14 @@ describe("StackQueue", () => {
     );
   });
 
+  it("hands out smaller claims toward the end, so that both threads finish together", () => {
+    const stacks = Array.from({ length: 40 }, (_, i) => `s${i}`);
+    const main = new StackQueue(stacks);
+    const sizes: number[] = [];
+    for (let got = main.takeFront(4); got.length > 0; got = main.takeFront(4)) sizes.push(got.length);
+    expect(sizes).toEqual([4, 4, 4, 4, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1]);
+  });
+
   it("counts the stacks the worker has written", () => {
     const queue = new StackQueue(["a", "b"]);
     queue.countWorkerDone(1);
