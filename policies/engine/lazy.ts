@@ -1,7 +1,8 @@
 /**
  * Loads a TypeScript module on first use, from an absolute path without extension: through
- * `require` where a CommonJS hook for `.ts` is registered (bin/register.cjs), through `import()`
- * elsewhere (vitest). Used for what only some runs need: the rules and @pulumi/policy, cdktf.
+ * `require` where a CommonJS hook for `.ts` is registered (bin/register.cjs, which the tests
+ * register too), through `import()` elsewhere. Used for what only some runs need: the rules and
+ * @pulumi/policy, cdktf.
  */
 export async function lazyImport<T>(absolutePath: string): Promise<T> {
   if (typeof require === "function" && ".ts" in require.extensions) return require(absolutePath) as T;
