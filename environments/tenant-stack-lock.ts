@@ -30,10 +30,8 @@ const LIMITS = { maxBytes: 4 * 1024 * 1024, maxAliases: 0 };
 /** Reads the lock; a missing file is an empty lock (nothing placed yet). */
 export function readShardLock(file: string, cache?: LoadCache): ShardLock {
   if (!fs.existsSync(file)) return { agencies: {} };
-  const generated = readGenerated(file);
-  if (generated !== undefined) return generated;
-  const read = () => loadYamlFile(file, LockSchema, LIMITS);
-  return { agencies: (cache === undefined ? read() : cache.load(file, read)).value.agencies };
+  const read = (): ShardLock => readGenerated(file) ?? { agencies: loadYamlFile(file, LockSchema, LIMITS).value.agencies };
+  return cache === undefined ? read() : cache.load(file, read);
 }
 
 const AGENCY_LINE = /^ {2}([^:\s]+): (\d+)$/;

@@ -14,7 +14,7 @@ import { hasFlexibleWorkload, type Placement, placedIn, placeWorkloads, regionOf
 import { type DependencyEdge, dependencyEdges } from "./tenant-baseline-instances";
 import type { Blocks, TenantRole } from "./tenant-model";
 import { assignShards, type ShardLock, tenantStackName } from "./tenant-shards";
-import { buildTenant, mergeTenants, type Tenant, tenantAgency, tenantId, type TenantTask } from "./tenant-task";
+import { buildTenant, mergeTenants, type Tenant, tenantAgency, type TenantTask } from "./tenant-task";
 
 /** One tenant stack: the tenants of one shard in one region. */
 export interface TenantStackPlan {
@@ -136,14 +136,14 @@ export function buildEstate(config: EnvironmentConfig, lock: ShardLock, options:
   const handedOver = helper === undefined ? 0 : Math.floor(tasks.length * helper.share);
   const here = tasks.slice(0, tasks.length - handedOver);
   if (helper !== undefined && handedOver > 0) helper.start(env, tasks.slice(here.length));
-  const built = new Map<string, Tenant>(here.map((task) => [tenantId(task), buildTenant(env, task, memo)]));
-  const counted = new Map<string, { readonly count: number; readonly digest: string }>(built);
+  const built = new Map<TenantTask, Tenant>(here.map((task) => [task, buildTenant(env, task, memo)]));
+  const counted = new Map<TenantTask, { readonly count: number; readonly digest: string }>(built);
   // Planned before waiting for the helper, which may still be building.
   const backup = planBackups(env, agencies.map((a) => a.value), memo);
   if (helper !== undefined && handedOver > 0) {
-    helper.finish().forEach(([count, digest], i) => counted.set(tenantId(tasks[here.length + i] as TenantTask), { count, digest }));
+    helper.finish().forEach(([count, digest], i) => counted.set(tasks[here.length + i] as TenantTask, { count, digest }));
   }
-  const countOf = (task: TenantTask) => counted.get(tenantId(task)) as { readonly count: number; readonly digest: string };
+  const countOf = (task: TenantTask) => counted.get(task) as { readonly count: number; readonly digest: string };
 
   const instancesByRegion = new Map<string, Map<string, number>>(); // agency -> region -> instances
   for (const task of tasks) {
@@ -179,7 +179,7 @@ export function buildEstate(config: EnvironmentConfig, lock: ShardLock, options:
     stacks.set(name, stack);
   }
   // Tenants built elsewhere are built again here only for a stack this thread uses.
-  const blocksOf: TenantBlocks = (task) => (built.get(tenantId(task)) ?? buildTenant(env, task)).blocks;
+  const blocksOf: TenantBlocks = (task) => (built.get(task) ?? buildTenant(env, task)).blocks;
   const tenantStacks = [...stacks]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, s]) =>
@@ -211,20 +211,25 @@ function tenantTasks(env: Environment, agencies: readonly LoadedAgency[], placem
   for (const list of placement.away.values()) {
     for (const p of list) awayIn.set(p.agencyId, (awayIn.get(p.agencyId) ?? new Set()).add(p.region));
   }
+  // Where each agency's workloads run, in the order written (the same for all of its tenants).
+  const workloads = agencies.map(({ value: agency }) => {
+    const names = Object.keys(agency.workloads);
+    const regions = names.map((name) => regionOf(placement, agency.id, name));
+    return { names, regions, keyPart: hasFlexibleWorkload(agency) ? regions.join(",") : "home" };
+  });
   const tasks: TenantTask[] = [];
   for (const regionId of Object.keys(env.regions).sort()) {
     const edges = dependencyEdges(agencies.filter((a) => a.value.homeRegion === regionId).map((a) => a.value));
-    for (const { value: agency } of agencies) {
+    agencies.forEach(({ value: agency }, index) => {
       // Flexible workloads placed here, away from home: a tenant of its own unless home or DR is here.
       const placed = awayIn.get(agency.id)?.has(regionId) ? placedIn(placement, regionId, agency.id) : [];
       const role: TenantRole | undefined = agency.homeRegion === regionId ? "home" : agency.drRegion === regionId ? "dr" : placed.length > 0 ? "placement" : undefined;
-      if (role === undefined) continue;
+      if (role === undefined) return;
       const agencyEdges = role === "home" ? edgesOf(edges, agency.id) : [];
-      const names = Object.keys(agency.workloads);
-      const workloadRegions = hasFlexibleWorkload(agency) ? names.map((name) => regionOf(placement, agency.id, name)) : ["home"];
-      const key = `tenant ${regionId} ${role} ${workloadRegions.join(",")} ${placed.length + agencyEdges.length === 0 ? "" : JSON.stringify([placed, agencyEdges])}`;
-      tasks.push({ regionId, agency, role, placed, edges: agencyEdges, workloads: names.filter((name) => regionOf(placement, agency.id, name) === regionId).sort(), key });
-    }
+      const { names, regions, keyPart } = workloads[index] as (typeof workloads)[number];
+      const key = `tenant ${regionId} ${role} ${keyPart} ${placed.length + agencyEdges.length === 0 ? "" : JSON.stringify([placed, agencyEdges])}`;
+      tasks.push({ regionId, agency, role, placed, edges: agencyEdges, workloads: names.filter((_, i) => regions[i] === regionId).sort(), key });
+    });
   }
   return tasks;
 }
