@@ -1,7 +1,8 @@
 /**
  * The second thread (cli/second-thread.ts): reads its share of the agency files, then, when it
- * is to synthesize too, loads cdktf and the provider bindings while the main thread builds the
- * estate, and takes tenant stacks from the back of the shared queue.
+ * is to synthesize too, loads cdktf and the provider bindings while the main thread checks the
+ * estate, builds the tenants it is sent and keeps them, and takes tenant stacks from the back of
+ * the shared queue.
  */
 import { loadAgencyFile, toPortableAgency, type PortableAgency } from "../environments";
 import { UserError } from "../environments/diagnostics";

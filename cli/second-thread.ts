@@ -1,10 +1,10 @@
 /**
  * The second thread of a large estate (cli/threads.ts decides when there is one): it reads half
- * of the agency files (cli/parallel-load.ts), then, for a synthesis without the policy gate,
- * loads the synthesis code while the main thread builds the estate and synthesizes tenant stacks
- * from the shared queue (cli/parallel-synth.ts). One thread for both: its start-up is paid once,
- * and loading cdktf moves from the busy file-reading phase to the estate phase, when this core
- * is idle.
+ * of the agency files (cli/parallel-load.ts). For a synthesis without the policy gate it then
+ * loads the synthesis code while the main thread checks the estate, builds the last half of the
+ * tenants and keeps them (estate/tenant-task.ts), and synthesizes tenant stacks from the shared
+ * queue (cli/parallel-synth.ts), from the back, where its tenants are. One thread for all of it:
+ * its start-up is paid once.
  */
 import * as path from "node:path";
 import type { PortableAgency } from "../environments";
