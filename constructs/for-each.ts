@@ -208,8 +208,9 @@ const TOKEN_MARK = "TfToken[";
 /** A superset of cdktf's pattern for numbers tokenized inside a string (tokens/private/encoding.js). */
 const NUMBER_IN_STRING = /[-|\d.+]e[-|\d.eE+]/;
 
+/** Whether cdktf's resolver returns `text` as it is (it also refuses the map tokens' scalar markers). */
 function plainString(text: string): boolean {
-  return !text.includes(TOKEN_MARK) && !NUMBER_IN_STRING.test(text);
+  return !text.includes(TOKEN_MARK) && !NUMBER_IN_STRING.test(text) && text !== Token.STRING_MAP_TOKEN_VALUE && text !== Token.ANY_MAP_TOKEN_VALUE;
 }
 
 /**
@@ -225,7 +226,7 @@ export function resolveMostlyPlain(value: unknown, resolveTokens: (value: unknow
     case "string":
       return plainString(value) ? value : resolveTokens(value);
     case "number":
-      return Token.isUnresolved(value) || Token.isUnresolved([value]) ? resolveTokens(value) : value;
+      return Token.isUnresolved(value) || Token.isUnresolved([value]) || value === Token.NUMBER_MAP_TOKEN_VALUE ? resolveTokens(value) : value;
     case "boolean":
     case "undefined":
       return value;

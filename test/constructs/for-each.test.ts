@@ -92,7 +92,7 @@ describe("resolveMostlyPlain", () => {
   const resolvable = (value: unknown): IResolvable => ({ creationStack: [], resolve: () => value, toString: () => "resolvable" });
 
   // Plain JSON-like data with every kind of token cdktf encodes, alone and inside strings.
-  const text = fc.oneof(fc.string(), fc.constantFrom("1.5e3", "x-2e+5", "${each.value.a}", "$${literal}"));
+  const text = fc.oneof(fc.string(), fc.constantFrom("1.5e3", "x-2e+5", "${each.value.a}", "$${literal}", Token.STRING_MAP_TOKEN_VALUE, Token.ANY_MAP_TOKEN_VALUE));
   const token = fc.oneof(
     text.map((t) => Token.asString(resolvable(t))),
     text.map((t) => `pre-${Token.asString(resolvable(t))}-post`),
@@ -102,7 +102,7 @@ describe("resolveMostlyPlain", () => {
     text.map((t) => resolvable(t)),
     text.map((t) => Lazy.stringValue({ produce: () => t })),
   );
-  const leaf = fc.oneof(text, fc.double({ noNaN: true }), fc.boolean(), fc.constant(null), fc.constant(undefined), token);
+  const leaf = fc.oneof(text, fc.double({ noNaN: true }), fc.constant(Token.NUMBER_MAP_TOKEN_VALUE), fc.boolean(), fc.constant(null), fc.constant(undefined), token);
   const value = fc.letrec((tie) => ({
     node: fc.oneof({ depthSize: "small" }, leaf, fc.array(tie("node"), { maxLength: 4 }), fc.dictionary(fc.oneof(fc.string(), token.filter((t) => typeof t === "string")), tie("node"), { maxKeys: 4 })),
   })).node;
