@@ -32,7 +32,7 @@ export interface TenantStackPlan {
   readonly tenantDigests: readonly string[];
   /**
    * The for_each instances of the stack: its tenants' blocks, merged on first use (a thread
-   * builds only the stacks it synthesizes; see TenantStackPlan's `portable` form).
+   * builds only the stacks it synthesizes; PortableTenantStackPlan is the plan without them).
    */
   readonly blocks: Blocks;
 }
@@ -45,26 +45,18 @@ export type TenantBlocks = (task: TenantTask) => Blocks;
 
 /** A plan whose blocks are merged on first use from `blocksOf` each tenant. */
 export function tenantStackPlan(plan: PortableTenantStackPlan, blocksOf: TenantBlocks, merge: (parts: readonly Blocks[]) => Blocks = mergeTenants): TenantStackPlan {
-  const { name, regionId, shard, agencies, resources, renames, tenants, tenantDigests } = plan;
   let blocks: Blocks | undefined;
   return {
-    name,
-    regionId,
-    shard,
-    agencies,
-    resources,
-    renames,
-    tenants,
-    tenantDigests,
+    ...portableTenantStackPlan(plan),
     get blocks(): Blocks {
-      blocks ??= merge(tenants.map(blocksOf));
+      blocks ??= merge(plan.tenants.map(blocksOf));
       return blocks;
     },
   };
 }
 
-/** The plan as plain data, without its blocks. */
-export function portableTenantStackPlan(plan: TenantStackPlan): PortableTenantStackPlan {
+/** The plan as plain data, without its blocks (whose getter it does not call). */
+export function portableTenantStackPlan(plan: PortableTenantStackPlan): PortableTenantStackPlan {
   const { name, regionId, shard, agencies, resources, renames, tenants, tenantDigests } = plan;
   return { name, regionId, shard, agencies, resources, renames, tenants, tenantDigests };
 }
