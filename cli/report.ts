@@ -4,10 +4,14 @@
  *
  *   govcloud report backups [--env <name>] [--format md|json] [--output <file>]   exit 1 when a tenant namespace is not covered
  *   govcloud report energy  [--env <name>] [--format md|json] [--output <file>]
+ *   govcloud report kpis    [--env <name>] [--format md|json|html] [--output <file>] [--as-of <day>]   exit 0 whatever the values
+ *   govcloud report estate  [--env <name>] [--format html] [--output <file>] [--as-of <day>]
  */
 import { Command } from "commander";
 import { backupsReportCommand } from "./report-backups";
 import { energyReportCommand } from "./report-energy";
+import { estateReportCommand } from "./report-estate";
+import { kpisReportCommand } from "./report-kpis";
 
 export interface ReportCommandOptions {
   /**
@@ -25,7 +29,7 @@ export interface ReportCommandOptions {
 export type ReportSubcommand = (repoRoot: string, onExit: (code: number) => void) => Command;
 
 /** The subjects of `govcloud report`, one subcommand each. */
-export const REPORT_SUBCOMMANDS: readonly ReportSubcommand[] = [backupsReportCommand, energyReportCommand];
+export const REPORT_SUBCOMMANDS: readonly ReportSubcommand[] = [backupsReportCommand, energyReportCommand, kpisReportCommand, estateReportCommand];
 
 /** Sets the exit code after `run()` has returned and the bin script has set its own. */
 function deferredExit(code: number): void {
@@ -36,7 +40,7 @@ function deferredExit(code: number): void {
 export function reportCommand(repoRoot: string, options: ReportCommandOptions = {}): Command {
   const onExit = options.onExit ?? deferredExit;
   const report = new Command("report")
-    .description("Reports on what an environment deploys: backup coverage of every tenant namespace, energy and carbon.")
+    .description("Reports on what an environment deploys: backup coverage of every tenant namespace, energy and carbon, program KPIs, the estate as an HTML page.")
     // Added with addCommand, so it inherits none of the program's settings: errors must throw.
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)");

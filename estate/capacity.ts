@@ -44,17 +44,40 @@ export interface CapacityProblem {
 
 const UNITS = { cpu: "CPU cores", memoryGiB: "GiB of memory", gpus: "GPUs" } as const;
 
-/** Every resource of a region whose demand exceeds its capacity, naming the largest consumers. */
-export function checkRegionCapacity(environment: Environment, regionId: string, demands: readonly TenantDemand[]): CapacityProblem[] {
+/** A region's capacity and what its tenants' quotas take of it. */
+export interface RegionUsage {
+  /** What the tenant-facing pools offer, before overcommit. */
+  readonly capacity: RegionCapacity;
+  /** Capacity × the environment's overcommit (GPUs are not overcommitted): what quotas may add up to. */
+  readonly limits: RegionCapacity;
+  /** The sum of the tenants' quotas, DR tenants at drReserveShare. */
+  readonly used: RegionCapacity;
+}
+
+/** What the demands take of a region's capacity (the figures checkRegionCapacity judges). */
+export function regionUsage(environment: Environment, regionId: string, demands: readonly TenantDemand[]): RegionUsage {
   const region = environment.regions[regionId];
   if (region === undefined) throw new Error(`internal: unknown region ${regionId}`);
   const capacity = regionCapacity(region);
   const { overcommit, drReserveShare } = environment.tenancy;
   const limits = { cpu: capacity.cpu * overcommit.cpu, memoryGiB: capacity.memoryGiB * overcommit.memory, gpus: capacity.gpus };
+  const used = { cpu: 0, memoryGiB: 0, gpus: 0 };
+  for (const resource of ["cpu", "memoryGiB", "gpus"] as const) used[resource] = demands.reduce((sum, d) => sum + shareOf(d, resource, drReserveShare), 0);
+  return { capacity, limits, used };
+}
+
+function shareOf(d: TenantDemand, resource: keyof RegionCapacity, drReserveShare: number): number {
+  return d[resource] * (d.role === "dr" ? drReserveShare : 1);
+}
+
+/** Every resource of a region whose demand exceeds its capacity, naming the largest consumers. */
+export function checkRegionCapacity(environment: Environment, regionId: string, demands: readonly TenantDemand[]): CapacityProblem[] {
+  const { capacity, limits, used } = regionUsage(environment, regionId, demands);
+  const { overcommit, drReserveShare } = environment.tenancy;
   const problems: CapacityProblem[] = [];
   for (const resource of ["cpu", "memoryGiB", "gpus"] as const) {
-    const share = (d: TenantDemand) => d[resource] * (d.role === "dr" ? drReserveShare : 1);
-    const total = demands.reduce((sum, d) => sum + share(d), 0);
+    const share = (d: TenantDemand) => shareOf(d, resource, drReserveShare);
+    const total = used[resource];
     if (total <= limits[resource] + 1e-9) continue;
     const consumers = [...demands]
       .filter((d) => share(d) > 0)

@@ -110,13 +110,7 @@ export function buildEstate(config: EnvironmentConfig, lock: ShardLock, options:
   const tasks = tenantTasks(env, agencies, placement);
   for (const regionId of Object.keys(env.regions).sort()) {
     const regionDemands: TenantDemand[] = [];
-    for (const task of tasks.filter((t) => t.regionId === regionId)) {
-      const placedDemand = task.placed.length > 0 ? totalDemand(task.placed) : undefined;
-      const { quota } = tenantAgency(task.agency, task.role, placedDemand);
-      regionDemands.push({ agencyId: task.agency.id, role: task.role, cpu: quota.cpu, memoryGiB: quota.memoryGiB, gpus: quota.gpus });
-      // A DR tenant that also runs placed workloads needs room for them on top of its reserve.
-      if (task.role === "dr" && placedDemand !== undefined) regionDemands.push({ agencyId: task.agency.id, role: "placement", ...placedDemand });
-    }
+    for (const task of tasks.filter((t) => t.regionId === regionId)) regionDemands.push(...tenantDemands(task));
     for (const problem of checkRegionCapacity(env, regionId, regionDemands)) {
       const at = config.environment.source.locate(["regions", regionId, "cluster", "nodePools"]);
       problems.push({ ...at, path: formatPath(["regions", regionId, "cluster", "nodePools"]), message: problem.message });
@@ -191,6 +185,19 @@ export function buildEstate(config: EnvironmentConfig, lock: ShardLock, options:
       ),
     );
   return { estate: { environment: env, tenantStacks, lock: shards.lock, placement, ...(backup === undefined ? {} : { backup }) }, problems: [] };
+}
+
+/**
+ * What one tenant asks of its region's capacity: its quota (a DR tenant's counts with the
+ * environment's drReserveShare in checkRegionCapacity), and a DR tenant's placed workloads on top.
+ */
+export function tenantDemands(task: Pick<TenantTask, "agency" | "role" | "placed">): TenantDemand[] {
+  const placedDemand = task.placed.length > 0 ? totalDemand(task.placed) : undefined;
+  const { quota } = tenantAgency(task.agency, task.role, placedDemand);
+  const demands: TenantDemand[] = [{ agencyId: task.agency.id, role: task.role, cpu: quota.cpu, memoryGiB: quota.memoryGiB, gpus: quota.gpus }];
+  // A DR tenant that also runs placed workloads needs room for them on top of its reserve.
+  if (task.role === "dr" && placedDemand !== undefined) demands.push({ agencyId: task.agency.id, role: "placement", ...placedDemand });
+  return demands;
 }
 
 /**

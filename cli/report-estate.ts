@@ -1,0 +1,32 @@
+/**
+ * `govcloud report estate --format html`: the estate as one self-contained page
+ * (cli/estate-page.ts): regions, clusters, capacity, backup replication, stacks, agencies,
+ * energy and the program KPIs. Exit code 0: a report, not a gate.
+ */
+import { Command, Option } from "commander";
+import writeFileAtomic from "write-file-atomic";
+import { estatePageModel, renderEstatePage } from "./estate-page";
+import { loadEstate } from "./load-estate";
+import { asOfOption, kpiReport } from "./report-kpis";
+
+/** The page of an environment, as `report estate` writes it. */
+export function estatePage(repoRoot: string, environment: string, now?: Date): string {
+  const loaded = loadEstate(repoRoot, environment);
+  const report = kpiReport(repoRoot, loaded, now === undefined ? {} : { now });
+  return renderEstatePage(estatePageModel(loaded, report));
+}
+
+export function estateReportCommand(repoRoot: string, onExit: (code: number) => void): Command {
+  return new Command("estate")
+    .description("The estate as one self-contained HTML page (no script, font or image fetched): regions, clusters and capacity, backup replication, stacks in deploy order, agencies, energy and the KPI table.")
+    .addOption(new Option("-e, --env <name>", "environment name, or the path of an environment .yaml file").default("national"))
+    .addOption(new Option("-f, --format <format>", "output format").choices(["html"]).default("html"))
+    .addOption(new Option("-o, --output <file>", "write the page to this file (atomically) instead of standard output"))
+    .addOption(asOfOption())
+    .action((opts: { env: string; format: "html"; output?: string; asOf?: Date }) => {
+      const text = estatePage(repoRoot, opts.env, opts.asOf);
+      if (opts.output === undefined) process.stdout.write(text);
+      else writeFileAtomic.sync(opts.output, text);
+      onExit(0);
+    });
+}
