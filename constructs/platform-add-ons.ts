@@ -13,14 +13,18 @@ import { CertManager } from "./add-ons/cert-manager";
 import { IngressNginx, type IngressNginxProps } from "./add-ons/ingress-nginx";
 import { Kepler } from "./add-ons/kepler";
 import { Kyverno } from "./add-ons/kyverno";
-import { Monitoring } from "./add-ons/monitoring";
+import { Monitoring, type MonitoringProps } from "./add-ons/monitoring";
+import { GrafanaDashboards } from "./grafana-dashboards";
+import type { MonitoredSchedule } from "../estate/backup";
+import { dashboardSpecs } from "../estate/grafana-dashboards";
+import { prometheusRules } from "../estate/monitoring-rules";
 import { Velero, type VeleroProps } from "./add-ons/velero";
 import type { HelmAddOn } from "./helm-add-on";
 import { ownershipLabels } from "./labels";
 
 /** An add-on class: a construct on HelmAddOn with its network allow rules as static data. */
 interface AddOnClass {
-  new (scope: Construct, id: string, props: IngressNginxProps & VeleroProps): HelmAddOn;
+  new (scope: Construct, id: string, props: IngressNginxProps & VeleroProps & MonitoringProps): HelmAddOn;
   readonly NETWORK_ALLOWS: readonly NetworkAllow[];
 }
 
@@ -50,6 +54,12 @@ export interface PlatformAddOnsProps {
    * @default []
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * The region's tenant Velero Schedules with their RPO, watched by the monitoring add-on's
+   * backup alerts (RegionBackup.schedules).
+   * @default []
+   */
+  readonly backupSchedules?: readonly MonitoredSchedule[];
 }
 
 /**
@@ -67,6 +77,8 @@ export class PlatformAddOns extends Construct {
   public readonly addOns: ReadonlyMap<AddOnName, HelmAddOn>;
   /** The allow rules by add-on name. */
   public readonly networkPolicies: ReadonlyMap<AddOnName, AddOnNetworkPolicy>;
+  /** The runtime KPI dashboards, when monitoring is installed. */
+  public readonly dashboards?: GrafanaDashboards;
 
   constructor(scope: Construct, id: string, props: PlatformAddOnsProps) {
     super(scope, id);
@@ -107,6 +119,7 @@ export class PlatformAddOns extends Construct {
           serviceMonitors: monitoringRelease !== undefined,
           ingressClass: env.tenancy.ingressClass,
           snapshotProviders: snapshotProviders(env, props.regionId),
+          ...(name === "monitoring" ? { prometheusRules: prometheusRules({ environment: env, regionId: props.regionId, schedules: props.backupSchedules ?? [] }) } : {}),
           dependsOn: [
             ...afterNamespace,
             ...network.policies.values(),
@@ -118,6 +131,16 @@ export class PlatformAddOns extends Construct {
     }
     this.addOns = addOns;
     this.networkPolicies = networkPolicies;
+    if (monitoring) {
+      const namespace = ADD_ON_REQUIREMENTS.monitoring.namespace;
+      const dependency = props.namespaces?.get(namespace);
+      this.dashboards = new GrafanaDashboards(this, "dashboards", {
+        namespace,
+        dashboards: dashboardSpecs(props.regionId),
+        labels,
+        dependsOn: dependency === undefined ? [] : [dependency],
+      });
+    }
   }
 }
 

@@ -524,6 +524,26 @@ export interface RegionBackup {
   readonly locations: readonly BackupLocation[];
   readonly snapshotLocations: readonly SnapshotLocation[];
   readonly drill: RestoreDrillPlan;
+  /**
+   * The Velero Schedules of the region's tenant namespaces with their RPO, sorted by schedule
+   * name: what the monitoring add-on's backup-age alerts watch (estate/monitoring-rules.ts).
+   * Empty unless planBackups is given the tenants.
+   */
+  readonly schedules: readonly MonitoredSchedule[];
+}
+
+/** One tenant Schedule, as the backup alerts judge it. */
+export interface MonitoredSchedule {
+  readonly schedule: string;
+  readonly namespace: string;
+  readonly rpoHours: number;
+}
+
+/** A tenant of the estate: an agency in one region, in one role. */
+export interface BackupTenant {
+  readonly regionId: string;
+  readonly agency: Agency;
+  readonly role: string;
 }
 
 export interface BackupPlan {
@@ -539,9 +559,18 @@ export interface BackupPlan {
  * Each agency's home namespace is drilled in the first region that holds a copy of it besides
  * home (its DR region where the topology allows), else at home from `local`.
  */
-export function planBackups(env: Environment, agencies: readonly Agency[], memo?: EstateMemo): BackupPlan | undefined {
+export function planBackups(env: Environment, agencies: readonly Agency[], memo?: EstateMemo, tenants: readonly BackupTenant[] = []): BackupPlan | undefined {
   const backup = env.backup;
   if (backup === undefined) return undefined;
+  const schedules = new Map<string, MonitoredSchedule[]>();
+  for (const tenant of tenants) {
+    const build = () => tenantBackup({ environment: env, regionId: tenant.regionId, agency: tenant.agency, role: tenant.role });
+    const plan = memo === undefined ? build() : memo.remember(env, tenant.agency, `backup ${tenant.regionId} ${tenant.role}`, build);
+    if (plan === undefined) continue;
+    const list = schedules.get(tenant.regionId) ?? [];
+    for (const copy of plan.copies) list.push({ schedule: copy.schedule, namespace: plan.namespace, rpoHours: plan.rpoHours });
+    schedules.set(tenant.regionId, list);
+  }
   const homeTenants = new Map<string, TenantBackup>();
   const targets = new Map<string, DrillTarget[]>();
   for (const agency of [...agencies].sort((a, b) => (a.id < b.id ? -1 : 1))) {
@@ -580,6 +609,7 @@ export function planBackups(env: Environment, agencies: readonly Agency[], memo?
         targets: drillTargets,
         activeDeadlineSeconds: drillTargets.reduce((n, t) => n + t.rtoSeconds + 600, 600),
       },
+      schedules: (schedules.get(regionId) ?? []).sort((a, b) => (a.schedule < b.schedule ? -1 : a.schedule > b.schedule ? 1 : 0)),
     });
   }
   return { topology: backup.topology, regions, homeTenants };

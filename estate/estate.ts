@@ -125,7 +125,7 @@ export function buildEstate(config: EnvironmentConfig, lock: ShardLock, options:
   const built = new Map<TenantTask, Tenant>(here.map((task) => [task, buildTenant(env, task, memo)]));
   const counted = new Map<TenantTask, { readonly count: number; readonly digest: string }>(built);
   // Planned before waiting for the helper, which may still be building.
-  const backup = planBackups(env, agencies.map((a) => a.value), memo);
+  const backup = planBackups(env, agencies.map((a) => a.value), memo, tasks);
   if (helper !== undefined && handedOver > 0) {
     helper.finish().forEach(([count, digest], i) => counted.set(tasks[here.length + i] as TenantTask, { count, digest }));
   }

@@ -66,6 +66,7 @@ export class PlatformStack extends TerraformStack {
       environment: env,
       regionId: props.regionId,
       namespaces: new Map([...this.baseline.namespaces].map(([name, ns]) => [name, ns.namespace])),
+      backupSchedules: props.backup?.schedules ?? [],
       // Add-on pods run at the platform priority class, and Prometheus claims a volume of the
       // default storage class.
       dependsOn: [

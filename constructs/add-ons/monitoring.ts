@@ -1,6 +1,8 @@
 import type { Construct } from "constructs";
 import { ADD_ON_REQUIREMENTS, EVERY_NODE_TOLERATIONS, labelValues } from "../../estate/add-ons";
 import { KUBERNETES_API_EGRESS, type NetworkAllow, webhookIngress } from "../add-on-network-policy";
+import type { Values } from "../../estate/deep-merge";
+import type { PrometheusRuleSpec } from "../../estate/monitoring-rules";
 import {
   type AddOnProps,
   HelmAddOn,
@@ -8,6 +10,17 @@ import {
   resolveAddOnProps,
   restrictedContainerSecurityContext,
 } from "../helm-add-on";
+
+export interface MonitoringProps extends AddOnProps {
+  /**
+   * Prometheus rules by PrometheusRule name (estate/monitoring-rules.ts), created by the chart
+   * itself through `additionalPrometheusRulesMap`: the chart installs the PrometheusRule CRD, so
+   * rule objects in this stack's own kubernetes_manifest resources would need the CRD before the
+   * release exists.
+   * @default {}
+   */
+  readonly prometheusRules?: Readonly<Record<string, PrometheusRuleSpec>>;
+}
 
 /**
  * Cluster monitoring: kube-prometheus-stack (Prometheus Operator, Prometheus, Alertmanager,
@@ -55,7 +68,7 @@ export class Monitoring extends HelmAddOn {
 
   public readonly networkAllows = Monitoring.NETWORK_ALLOWS;
 
-  constructor(scope: Construct, id: string, props: AddOnProps) {
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
     const p = resolveAddOnProps(props);
     const placement = placementValues(p.placement);
     const priorityClassName = p.priorityClassName;
@@ -75,6 +88,7 @@ export class Monitoring extends HelmAddOn {
       defaultValues: {
         global: { imageRegistry: p.imagesHost },
         crds: { enabled: true },
+        additionalPrometheusRulesMap: JSON.parse(JSON.stringify(props.prometheusRules ?? {})) as Values,
         prometheusOperator: {
           ...placement,
           priorityClassName,

@@ -268,6 +268,8 @@ function transformSchema(s: Json, ctx: TransformContext): Json {
     }
   }
 
+  if (typeof out.pattern === "string") out.pattern = goPattern(out.pattern);
+
   if (typeof out.format === "string" && !ctx.formats.has(out.format)) {
     // The API server ignores formats it does not know; so do we.
     ctx.ajv.addFormat(out.format, true);
@@ -317,6 +319,38 @@ function transformSchema(s: Json, ctx: TransformContext): Json {
     out.additionalProperties = false;
   }
   return out;
+}
+
+/**
+ * A Go (RE2) pattern as a JavaScript one. The API server compiles patterns with Go's regexp,
+ * which has inline flags that JavaScript lacks: a leading `(?i)` (the PrometheusRule CRD's
+ * `^(?i)(abort|warn)?$`) becomes case-insensitive letter classes.
+ */
+export function goPattern(pattern: string): string {
+  const flag = /^(\^?)\(\?i\)/.exec(pattern);
+  if (flag === null) return pattern;
+  const rest = pattern.slice(flag[0].length);
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest[i] as string;
+    if (c === "\\") {
+      out += c + (rest[i + 1] ?? "");
+      i++;
+    } else if (c === "[") {
+      inClass = true;
+      out += c;
+    } else if (c === "]") {
+      inClass = false;
+      out += c;
+    } else if (/[a-z]/i.test(c)) {
+      const both = `${c.toLowerCase()}${c.toUpperCase()}`;
+      out += inClass ? both : `[${both}]`;
+    } else {
+      out += c;
+    }
+  }
+  return `${flag[1]}${out}`;
 }
 
 // --- formats ----------------------------------------------------------------------------------
