@@ -6,9 +6,10 @@
  * at plan time, before the release has installed it.
  *
  * - Backups: per tenant Schedule of the region, the age of its last successful Velero backup
- *   against the RPO of its namespace, failures, and Schedules that never succeeded (Velero's
- *   metrics carry only the Schedule's name, `<agency>-<region>-to-<store>`; the rules list the
- *   exact names of each RPO's Schedules, from the backup plan).
+ *   against the RPO of its namespace, failures, and Schedules that never succeeded. Velero's
+ *   metrics carry only the Schedule's name (`<agency>-<region>-to-<store>`), so one recording
+ *   rule per RPO lists the exact names of its Schedules, from the backup plan, and gives each a
+ *   series with its RPO; the other rules join on it.
  * - Certificates: cert-manager's expiry timestamps and ready condition.
  * - Energy: Kepler's joule counters (0.10 and later, the metric names of the pinned chart's
  *   appVersion v0.11.1) per tenant namespace and for the region, with the facility power
@@ -65,6 +66,8 @@ const TENANT_NAMESPACES = 'namespace=~"tenant-.+"';
 
 /** Recording rule names, shared with the dashboards. */
 export const RECORDS = {
+  /** One series per watched tenant Schedule: its namespace's RPO, seconds (label rpo_hours). */
+  scheduleRpo: "govcloud:velero_schedule_rpo_seconds",
   backupAge: "govcloud:velero_backup_age_seconds",
   /** Backup age over the RPO of the Schedule's namespace: over 1 is late. */
   backupAgeRpoRatio: "govcloud:velero_backup_age_rpo_ratio",
@@ -94,57 +97,66 @@ export function prometheusRules(input: MonitoringRulesInput): Record<string, Pro
 }
 
 function backupGroups({ schedules }: MonitoringRulesInput): PrometheusRuleGroup[] {
-  const byRpo = new Map<number, string[]>();
-  for (const s of schedules) byRpo.set(s.rpoHours, [...(byRpo.get(s.rpoHours) ?? []), s.schedule]);
+  const byRpo = new Map<number, Set<string>>();
+  for (const s of schedules) byRpo.set(s.rpoHours, (byRpo.get(s.rpoHours) ?? new Set()).add(s.schedule));
   const { lastSuccess, failures, attempts, successes } = METRICS.velero;
-  return [...byRpo]
+  // The Schedule names appear once, in the RPO series of their class: with thousands of tenants
+  // they are most of the rules' size (Helm keeps the values in the release Secret).
+  const rpoGroups = [...byRpo]
     .sort(([a], [b]) => a - b)
-    .map(([rpoHours, names]) => {
-      const selector = `schedule=~"${[...new Set(names)].sort().map(escapeRegex).join("|")}"`;
-      const rpo = String(rpoHours);
-      const labels = { rpo_hours: rpo };
-      return {
-        name: `govcloud-backups-rpo-${rpo}h`,
-        rules: [
-          { record: RECORDS.backupAge, expr: `time() - max by (schedule) (${lastSuccess}{${selector}})`, labels },
-          { record: RECORDS.backupAgeRpoRatio, expr: `(time() - max by (schedule) (${lastSuccess}{${selector}})) / ${rpoHours * 3600}`, labels },
-          {
-            record: RECORDS.backupSuccessRatio,
-            expr: `sum by (schedule) (increase(${successes}{${selector}}[1d])) / clamp_min(sum by (schedule) (increase(${attempts}{${selector}}[1d])), 1)`,
-            labels,
+    .map(([rpoHours, names]): PrometheusRuleGroup => ({
+      name: `govcloud-backup-rpo-${rpoHours}h`,
+      rules: [
+        {
+          // Velero creates the attempt counter of a Schedule when it loads it, before any backup.
+          record: RECORDS.scheduleRpo,
+          expr: `max by (schedule) (${attempts}{schedule=~"${[...names].sort().map(escapeRegex).join("|")}"}) * 0 + ${rpoHours * 3600}`,
+          labels: { rpo_hours: String(rpoHours) },
+        },
+        {
+          alert: "GovcloudBackupNeverSucceeded",
+          expr: `${RECORDS.scheduleRpo}{rpo_hours="${rpoHours}"} unless on (schedule) (${lastSuccess} > 0)`,
+          for: `${rpoHours}h`,
+          labels: { severity: "critical" },
+          annotations: {
+            summary: `A tenant Schedule has had no successful backup for its RPO of ${rpoHours} h`,
+            description: `Velero Schedule {{ $labels.schedule }} has existed for ${rpoHours} h without completing a backup.`,
           },
-          {
-            alert: "GovcloudBackupOlderThanRpo",
-            expr: `time() - max by (schedule) (${lastSuccess}{${selector}}) > ${rpoHours * 3600}`,
-            for: "10m",
-            labels: { severity: "critical", ...labels },
-            annotations: {
-              summary: `A tenant backup is older than its RPO of ${rpo} h`,
-              description: `The last successful backup of Velero Schedule {{ $labels.schedule }} is {{ $value | humanizeDuration }} old; the RPO of its tenant namespace is ${rpo} h (docs/backup.md).`,
-            },
-          },
-          {
-            alert: "GovcloudBackupFailed",
-            expr: `increase(${failures}{${selector}}[${rpo}h]) > 0`,
-            labels: { severity: "warning", ...labels },
-            annotations: {
-              summary: "A tenant backup failed",
-              description: `Velero Schedule {{ $labels.schedule }} had {{ $value }} failed backup(s) in the last ${rpo} h.`,
-            },
-          },
-          {
-            alert: "GovcloudBackupNeverSucceeded",
-            expr: `(count(${lastSuccess}{${selector}} > 0) or vector(0)) < ${new Set(names).size}`,
-            for: `${rpo}h`,
-            labels: { severity: "critical", ...labels },
-            annotations: {
-              summary: `Tenant Schedules with an RPO of ${rpo} h have no successful backup`,
-              description: `Only {{ $value }} of the ${new Set(names).size} Schedules with an RPO of ${rpo} h have ever completed a backup.`,
-            },
-          },
-        ],
-      };
-    });
+        },
+      ],
+    }));
+  const watched = `on (schedule) group_left (rpo_hours) (0 * ${RECORDS.scheduleRpo})`;
+  const judged: PrometheusRuleGroup = {
+    name: "govcloud-backups",
+    rules: [
+      { record: RECORDS.backupAge, expr: `(time() - max by (schedule) (${lastSuccess} > 0)) + ${watched}` },
+      { record: RECORDS.backupAgeRpoRatio, expr: `${RECORDS.backupAge} / on (schedule) ${RECORDS.scheduleRpo}` },
+      {
+        record: RECORDS.backupSuccessRatio,
+        expr: `sum by (schedule) (increase(${successes}[1d])) / clamp_min(sum by (schedule) (increase(${attempts}[1d])), 1) + ${watched}`,
+      },
+      {
+        alert: "GovcloudBackupOlderThanRpo",
+        expr: `${RECORDS.backupAgeRpoRatio} > 1`,
+        for: "10m",
+        labels: { severity: "critical" },
+        annotations: {
+          summary: "A tenant backup is older than its RPO",
+          description: "The last successful backup of Velero Schedule {{ $labels.schedule }} is older than the RPO of its tenant namespace ({{ $labels.rpo_hours }} h; docs/backup.md).",
+        },
+      },
+      {
+        alert: "GovcloudBackupFailed",
+        expr: `sum by (schedule) (increase(${failures}[1h])) + ${watched} > 0`,
+        labels: { severity: "warning" },
+        annotations: {
+          summary: "A tenant backup failed",
+          description: "Velero Schedule {{ $labels.schedule }} had {{ $value }} failed backup(s) in the last hour (RPO {{ $labels.rpo_hours }} h).",
+        },
+      },
+    ],
+  };
+  return byRpo.size === 0 ? [] : [...rpoGroups, judged];
 }
 
 function certificateGroup(): PrometheusRuleGroup {

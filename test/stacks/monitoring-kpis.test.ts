@@ -98,10 +98,13 @@ describe.each(listEnvironments(REPO_ROOT))("environment %s", (name) => {
       const watched = new Map<string, string>();
       for (const group of map["govcloud-backups"]?.groups ?? []) {
         for (const rule of group.rules) {
-          if (!("alert" in rule) || rule.alert !== "GovcloudBackupOlderThanRpo") continue;
-          const names = /schedule=~"([^"]*)"/.exec(rule.expr)?.[1]?.split("|") ?? [];
-          for (const n of names) watched.set(n.replace(/\\\\/g, ""), rule.labels.rpo_hours as string);
-          expect(rule.expr).toMatch(new RegExp(`> ${Number(rule.labels.rpo_hours) * 3600}$`));
+          if (!("record" in rule) || rule.record !== "govcloud:velero_schedule_rpo_seconds") continue;
+          const rpo = rule.labels?.rpo_hours as string;
+          for (const n of /schedule=~"([^"]*)"/.exec(rule.expr)?.[1]?.split("|") ?? []) {
+            expect(watched.has(n), `${n} watched once`).toBe(false);
+            watched.set(n.replace(/\\\\/g, ""), rpo);
+          }
+          expect(rule.expr).toMatch(new RegExp(`\\* 0 \\+ ${Number(rpo) * 3600}$`));
         }
       }
       const expected = new Map<string, string>();
@@ -114,6 +117,7 @@ describe.each(listEnvironments(REPO_ROOT))("environment %s", (name) => {
         }
       }
       expect(watched).toEqual(expected);
+      if (name === "national") expect(expected.size, stack).toBeGreaterThan(0);
     }
   });
 

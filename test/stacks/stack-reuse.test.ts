@@ -134,8 +134,9 @@ describe("a synth session", () => {
       expect(run().rebuilt).toEqual(["tenants-central-000", "tenants-north-000"]);
       expectSameAsFullSynthesis(env, out, "restored");
 
-      // 4. A new agency (regions as Hoàn Kiếm): its tenants join the stacks and the lock, and the
-      //    weekly restore drill in central, where its backups are copied, gains a target.
+      // 4. A new agency (regions as Hoàn Kiếm): its tenants join the stacks and the lock, the
+      //    weekly restore drill in central, where its backups are copied, gains a target, and the
+      //    backup alerts of both its regions (north and central) watch its Schedules.
       fs.writeFileSync(
         path.join(agencies, "phuong-ba-dinh.yaml"),
         original
@@ -145,13 +146,13 @@ describe("a synth session", () => {
           .replace("hoankiem.hanoi.gov.vn", "badinh.hanoi.gov.vn"),
       );
       const added = run();
-      expect(added.rebuilt).toEqual(["platform-central", "tenants-central-000", "tenants-north-000"]);
+      expect(added.rebuilt).toEqual(["platform-central", "platform-north", "tenants-central-000", "tenants-north-000"]);
       expect(added.lockUpdated).toBeDefined();
       expectSameAsFullSynthesis(env, out, "added");
 
       // 5. And removed again.
       fs.rmSync(path.join(agencies, "phuong-ba-dinh.yaml"));
-      expect(run().rebuilt).toEqual(["platform-central", "tenants-central-000", "tenants-north-000"]);
+      expect(run().rebuilt).toEqual(["platform-central", "platform-north", "tenants-central-000", "tenants-north-000"]);
       expectSameAsFullSynthesis(env, out, "removed");
 
       // 6. Nothing changed: nothing rebuilt.
