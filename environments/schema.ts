@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { addOnProblems, type AddOnSettings, installedAddOns } from "../estate/add-ons";
 import { maxCopyRegions } from "../estate/backup-topology";
+import { cronProblem } from "../estate/cron";
 import { greenTargetProblems, todayInVietnam } from "../estate/green-targets";
 
 // ---------------------------------------------------------------------------------------------
@@ -52,6 +53,22 @@ export const HttpsUrl = z
 export const OciUrl = z
   .string()
   .regex(/^oci:\/\/[a-z0-9.-]+(:\d{1,5})?(\/[a-z0-9._/-]*)?$/, "must be an oci:// URL such as oci://registry.hn.govcloud.gov.vn/charts");
+
+/**
+ * A five-field cron schedule as Kubernetes CronJobs take it (estate/cron.ts has the grammar):
+ * the field count is a pattern (it is in the JSON Schema too), the fields' values are checked
+ * by the cron module.
+ */
+export function CronSchedule(example: string) {
+  return z
+    .string()
+    .regex(/^(\S+\s+){4}\S+$/, `must be a five-field cron expression such as '${example}'`)
+    .superRefine((schedule, ctx) => {
+      if (!/^(\S+\s+){4}\S+$/.test(schedule)) return;
+      const problem = cronProblem(schedule, example);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+    });
+}
 
 /** An ISO date `YYYY-MM-DD`. */
 export const IsoDate = z.iso.date("must be a date written as YYYY-MM-DD");
@@ -546,7 +563,7 @@ export const BackupRegionSchema = z.strictObject({
     .describe("Volume snapshots in the region's block storage; without it every volume goes by file-system backup"),
 });
 
-const Cron = z.string().regex(/^(\S+\s+){4}\S+$/, "must be a five-field cron expression such as '0 2 * * 6'");
+const Cron = CronSchedule("0 2 * * 6");
 
 export const RestoreDrillSchema = z.strictObject({
   enabled: z.boolean().default(true),

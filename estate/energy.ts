@@ -23,6 +23,7 @@
 import type { Agency, Workload } from "../environments/agency-schema";
 import type { Environment, NodePool, Region } from "../environments/schema";
 import { effectiveIntensity, type WorkloadPlacement } from "./placement";
+import { cronRunsPerYear } from "./cron";
 import { nodeRole } from "./workload-instances";
 
 export const HOURS_PER_YEAR = 8760;
@@ -241,58 +242,8 @@ export function poolFor(region: Pick<Region, "cluster">, role: NodePool["role"])
   return chosen;
 }
 
-const MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-const DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-
-/**
- * How many times a five-field cron schedule fires in a (non-leap) year: numbers, names, `*`,
- * `?`, ranges, steps and lists, with cron's rule that a restricted day-of-month and day-of-week
- * match either. Undefined for syntax it does not know.
- */
-export function cronRunsPerYear(schedule: string): number | undefined {
-  const fields = schedule.trim().split(/\s+/);
-  if (fields.length !== 5) return undefined;
-  const [minute, hour, dom, month, dow] = [
-    cronField(fields[0]!, 0, 59),
-    cronField(fields[1]!, 0, 23),
-    cronField(fields[2]!, 1, 31),
-    cronField(fields[3]!, 1, 12, MONTH_NAMES, 1),
-    cronField(fields[4]!, 0, 7, DAY_NAMES, 0),
-  ];
-  if (minute === undefined || hour === undefined || dom === undefined || month === undefined || dow === undefined) return undefined;
-  if (dow.values.has(7)) dow.values.add(0);
-  let days = 0;
-  for (let i = 0; i < 365; i++) {
-    const date = new Date(Date.UTC(2025, 0, 1 + i));
-    if (!month.values.has(date.getUTCMonth() + 1)) continue;
-    const domOk = dom.values.has(date.getUTCDate());
-    const dowOk = dow.values.has(date.getUTCDay());
-    if (!dom.any && !dow.any ? domOk || dowOk : domOk && dowOk) days++;
-  }
-  return minute.values.size * hour.values.size * days;
-}
-
-function cronField(text: string, min: number, max: number, names: readonly string[] = [], firstName = 0): { values: Set<number>; any: boolean } | undefined {
-  const value = (s: string): number | undefined => {
-    const named = names.indexOf(s.toLowerCase());
-    if (named >= 0) return named + firstName;
-    return /^\d+$/.test(s) ? Number(s) : undefined;
-  };
-  const values = new Set<number>();
-  for (const part of text.split(",")) {
-    const [range, stepText, extra] = part.split("/");
-    if (range === undefined || extra !== undefined) return undefined;
-    const step = stepText === undefined ? 1 : value(stepText);
-    let from: number | undefined;
-    let to: number | undefined;
-    if (range === "*" || range === "?") [from, to] = [min, max];
-    else if (range.includes("-")) [from, to] = range.split("-").map(value) as [number | undefined, number | undefined];
-    else [from, to] = [value(range), stepText === undefined ? value(range) : max];
-    if (from === undefined || to === undefined || step === undefined || step < 1 || from < min || to > max || from > to) return undefined;
-    for (let v = from; v <= to; v += step) values.add(v);
-  }
-  return { values, any: text === "*" || text === "?" };
-}
+/** How many times a cron schedule fires in a year, from the one cron module (estate/cron.ts). */
+export { cronRunsPerYear } from "./cron";
 
 function sum(items: readonly EnergyFigures[]): EnergyFigures {
   const total = { itKWh: 0, facilityKWh: 0, locationTCO2e: 0, marketTCO2e: 0, embodiedTCO2e: 0, upperBoundFacilityKWh: 0 };

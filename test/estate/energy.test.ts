@@ -4,7 +4,7 @@ import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { type Agency, AgencySchema } from "../../environments/agency-schema";
 import { type Environment, EnvironmentSchema } from "../../environments/schema";
-import { cronRunsPerYear, estimateEnergy, estimateWorkload } from "../../estate/energy";
+import { estimateEnergy, estimateWorkload } from "../../estate/energy";
 import { placeWorkloads } from "../../estate/placement";
 import { sampleAgency } from "../support/fixtures";
 import { REPO_ROOT } from "../support/synth";
@@ -144,25 +144,5 @@ describe("estimateEnergy on national", () => {
     // Same grid everywhere: the location-based saving is the PUE difference alone (1.40 vs 1.30).
     expect(saving!.savingLocationTCO2e).toBeCloseTo(atHome.locationTCO2e * (1 - 1.3 / 1.4), 12);
     expect(estimate.workloads.find((w) => w.workload === "batch")?.regionId).toBe("central");
-  });
-});
-
-describe("cronRunsPerYear", () => {
-  it.each([
-    ["0 2 * * *", 365],
-    ["*/15 * * * *", 4 * 24 * 365],
-    ["0 9 * * 1-5", 261], // 2025: 52 weeks and a Wednesday
-    ["0 9 * * MON-FRI", 261],
-    ["0 0 1 * *", 12],
-    ["30 6 1,15 */3 *", 8],
-    ["0 0 1 * 1", 62], // day of month or day of week: 12 firsts and 52 Mondays, 2 of them both
-    ["0 0 * * 0,7", 52],
-  ])("%s fires %i times a year", (schedule, runs) => {
-    expect(cronRunsPerYear(schedule)).toBe(runs);
-  });
-
-  it("does not guess at syntax it does not know", () => {
-    expect(cronRunsPerYear("0 0 L * *")).toBeUndefined();
-    expect(cronRunsPerYear("0 25 * * *")).toBeUndefined();
   });
 });
