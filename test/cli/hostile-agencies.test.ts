@@ -70,7 +70,7 @@ const cases: Array<[string, (agencies: string) => void, RegExp]> = [
   [
     "a cron schedule with four fields",
     (dir) => editFile(path.join(dir, "xa-ba-na.yaml"), 'schedule: "0 22 * * *"', 'schedule: "0 22 * *"'),
-    /agencies\/xa-ba-na\.yaml:27:\d+: workloads\.bao-cao\.schedule: must be a five-field cron expression such as '0 2 \* \* \*'$/m,
+    /agencies\/xa-ba-na\.yaml:27:\d+: workloads\.bao-cao\.schedule: must be a five-field cron expression such as '0 2 \* \* \*'; got "0 22 \* \*"$/m,
   ],
   [
     "a cron schedule with syntax Kubernetes does not take",
