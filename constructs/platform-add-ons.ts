@@ -107,6 +107,7 @@ export class PlatformAddOns extends Construct {
           serviceMonitors: monitoringRelease !== undefined,
           ingressClass: env.tenancy.ingressClass,
           snapshotProviders: snapshotProviders(env, props.regionId),
+          kubernetesVersion: region.cluster.kubernetesVersion,
           dependsOn: [
             ...afterNamespace,
             ...network.policies.values(),
