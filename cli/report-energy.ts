@@ -126,8 +126,7 @@ export function renderEnergyMarkdown(estimate: EnergyEstimate): string {
       ]),
     ),
   );
-  const notCounted = [...new Set(estimate.regions.flatMap((r) => r.notCounted.map((n) => `${n}`)))];
-  if (notCounted.length > 0) {
+  if (estimate.regions.some((r) => r.notCounted.length > 0)) {
     lines.push("Not counted in the site totals (not declared):", "", ...estimate.regions.flatMap((r) => r.notCounted.map((n) => `- ${r.regionId}: ${n}`)), "");
   }
 

@@ -231,10 +231,10 @@ export function estimateEnergy(
     .map((regionId) => siteEnergy(env, regionId, parts.filter((p) => p.regionId === regionId), today));
   const workloads = sites.flatMap((site) => site.workloads).sort((a, b) => compare(a.agencyId, b.agencyId) || compare(a.workload, b.workload));
   for (const [i, saving] of savings.entries()) {
-    // Against the request-based figure at home: what the same reservation costs there.
+    // The same reservation in both regions, before any overcommit scaling of either pool.
     const agency = sorted.find((a) => a.id === saving.agencyId)!;
     const workload = agency.workloads[saving.workload]!;
-    const here = workloads.find((w) => w.agencyId === saving.agencyId && w.workload === saving.workload)!;
+    const here = estimateWorkload(env, saving.region, agency.id, saving.workload, workload);
     const atHome = saving.region === saving.homeRegion ? here : estimateWorkload(env, saving.homeRegion, agency.id, saving.workload, workload);
     savings[i] = { ...saving, savingMarketTCO2e: atHome.marketTCO2e - here.marketTCO2e, savingLocationTCO2e: atHome.locationTCO2e - here.locationTCO2e };
   }
