@@ -42,7 +42,7 @@ import type { Agency, Workload } from "../environments/agency-schema";
 import type { Environment, NodePool, PowerModel, EmbodiedEmissions, Region } from "../environments/schema";
 import { NODE_AGENTS, installedAddOns } from "./add-ons";
 import { CCF } from "./energy-coefficients";
-import { carbonUsageEffectiveness } from "./green-targets";
+import { carbonUsageEffectiveness, todayInVietnam } from "./green-targets";
 import { effectiveIntensity, type WorkloadPlacement } from "./placement";
 import { cronRunsPerYear } from "./cron";
 import { nodeRole } from "./workload-instances";
@@ -200,7 +200,7 @@ export function estimateEnergy(
   env: Environment,
   agencies: readonly Agency[],
   placements: ReadonlyMap<string, WorkloadPlacement> = new Map(),
-  today: string = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10),
+  today: string = todayInVietnam(),
 ): EnergyEstimate {
   const sorted = [...agencies].sort((a, b) => compare(a.id, b.id));
   const parts: WorkloadParts[] = [];
