@@ -1,10 +1,12 @@
 /**
- * `govcloud report energy`: yearly energy and carbon per agency, per region and in total, and
- * where carbon-aware placement put flexible workloads, from estate/energy.ts.
+ * `govcloud report energy`: yearly energy and carbon of every site (its whole inventory), split
+ * into the agencies' shares, the platform and idle capacity; the sites' ISO/IEC 30134 KPIs; per
+ * agency and per workload; and where carbon-aware placement put flexible workloads, from
+ * estate/energy.ts.
  */
 import { Command, Option } from "commander";
 import writeFileAtomic from "write-file-atomic";
-import type { EnergyEstimate, EnergyFigures } from "../estate/energy";
+import type { EnergyEstimate, EnergyFigures, SiteFigures } from "../estate/energy";
 import { estimateEnergy } from "../estate/energy";
 import { loadEstate } from "./load-estate";
 
@@ -18,7 +20,9 @@ export function energyEstimate(repoRoot: string, environment: string): EnergyEst
 
 export function energyReportCommand(repoRoot: string): Command {
   return new Command("energy")
-    .description("Yearly energy (kWh) and carbon (tCO2e, location- and market-based, embodied) per agency, region and in total, and the placement of flexible workloads.")
+    .description(
+      "Yearly energy (kWh) and carbon (tCO2e, location- and market-based, embodied) of every site from its whole node inventory, split into agencies' shares, platform and idle; site KPIs (PUE, REF, ERF, WUE, CUE); per agency and workload; and the placement of flexible workloads.",
+    )
     .addOption(new Option("-e, --env <name>", "environment name, or the path of an environment .yaml file").default("national"))
     .addOption(new Option("-f, --format <format>", "output format").choices(["md", "json"]).default("md"))
     .addOption(new Option("-o, --output <file>", "write the report to this file instead of standard output"))
@@ -49,33 +53,84 @@ export function renderEnergyMarkdown(estimate: EnergyEstimate): string {
   const figures = (f: EnergyFigures) => [kWh(f.itKWh), kWh(f.facilityKWh), tonnes(f.locationTCO2e), tonnes(f.marketTCO2e), tonnes(f.embodiedTCO2e), kWh(f.upperBoundFacilityKWh)];
   const figureHeader = ["IT kWh/yr", "facility kWh/yr", "location tCO2e/yr", "market tCO2e/yr", "embodied tCO2e/yr", "upper bound kWh/yr"];
 
+  const split = (name: string, f: SiteFigures) => [
+    [`${name}: site`, ...figures(f)],
+    [`${name}: allocated (agencies)`, ...figures(f.allocated)],
+    [`${name}: platform`, ...figures(f.platform)],
+    [`${name}: idle`, ...figures(f.idle)],
+  ];
+
   lines.push(
     `# Energy and carbon estimate: ${estimate.environment}`,
     "",
-    `Estimated from what agencies declare, not measured (Kepler measures). Requests at ${Math.round(estimate.averageUtilisation * 100)}% average utilisation;`,
-    "autoscaled services at minReplicas; scheduled jobs for their deadline on every run; volumes all year. Facility energy is IT energy × PUE;",
-    "location-based carbon is facility energy × grid intensity; market-based takes out the renewable share; the upper bound is limits at",
-    "full load and largest scale. Model and sources: docs/energy-and-placement.md.",
+    "Estimated from what is declared, not measured (Kepler measures). **The site total includes every declared machine, all year**:",
+    "control planes, system, general, GPU and storage pools at their counts and sizes, whether busy or idle, plus the agencies' volumes",
+    "and, where declared, the network. It is split into the agencies' shares (their requests over each pool's capacity, at",
+    `${Math.round(estimate.averageUtilisation * 100)}% average utilisation; autoscaled services at minReplicas; scheduled jobs for their deadline on every run;`,
+    "volumes all year), the platform (control planes, system pools, the add-ons' node agents, the machines' disks, the network) and",
+    "idle capacity nobody reserved. Facility energy is IT energy × PUE; location-based carbon is facility energy × grid intensity;",
+    "market-based takes out the renewable share; the upper bound is full load (agencies: limits at their largest scale).",
+    "Model, coefficients and sources: docs/energy-and-placement.md.",
     "",
     "## Total",
     "",
   );
-  table(figureHeader, [figures(estimate.total)]);
+  table(["part", ...figureHeader], split("all sites", estimate.total));
 
   lines.push("## Regions", "");
   table(
-    ["region", "PUE", "renewable", "grid gCO2e/kWh", "effective gCO2e/kWh", ...figureHeader],
+    ["region", "PUE", "renewable", "grid gCO2e/kWh", "effective gCO2e/kWh", "idle floor kWh/yr", ...figureHeader],
     estimate.regions.map((r) => [
       r.regionId,
       r.pue.toFixed(2),
       `${Math.round(r.renewableShare * 100)}%`,
       r.gridIntensityGCO2ePerKWh.toFixed(1),
       r.effectiveIntensity.toFixed(1),
+      kWh(r.idleFloorFacilityKWh),
       ...figures(r),
     ]),
   );
+  table(["part", ...figureHeader], estimate.regions.flatMap((r) => split(r.regionId, r)));
 
-  lines.push("## Agencies", "");
+  lines.push("## Site KPIs (ISO/IEC 30134)", "");
+  table(
+    ["region", "PUE", "REF", "ERF", "WUE L/kWh", "water m3/yr", "CUE kgCO2e/kWh", "CUE market", "targets"],
+    estimate.regions.map((r) => [
+      r.regionId,
+      r.kpis.pue.toFixed(2),
+      r.kpis.ref.toFixed(2),
+      r.kpis.erf === undefined ? "not declared" : r.kpis.erf.toFixed(2),
+      r.kpis.wue === undefined ? "not declared" : r.kpis.wue.toFixed(2),
+      r.kpis.waterLitres === undefined ? "-" : (r.kpis.waterLitres / 1000).toFixed(1),
+      r.kpis.cue.toFixed(3),
+      r.kpis.cueMarket.toFixed(3),
+      r.kpis.targets.map((t) => `${t.kpi} ${t.target}: ${t.status}`).join("; "),
+    ]),
+  );
+
+  lines.push("## Machines", "");
+  table(
+    ["region", "group", "role", "machines", "idle W each", "full-load W each", "IT kWh/yr", "allocated", "platform", "idle"],
+    estimate.regions.flatMap((r) =>
+      r.machines.map((m) => [
+        r.regionId,
+        m.group,
+        m.role,
+        String(m.machines),
+        m.floorWatts.toFixed(1),
+        m.maxWatts.toFixed(1),
+        kWh(m.itKWh),
+        kWh(m.allocatedItKWh),
+        kWh(m.platformItKWh),
+        kWh(m.idleItKWh),
+      ]),
+    ),
+  );
+  if (estimate.regions.some((r) => r.notCounted.length > 0)) {
+    lines.push("Not counted in the site totals (not declared):", "", ...estimate.regions.flatMap((r) => r.notCounted.map((n) => `- ${r.regionId}: ${n}`)), "");
+  }
+
+  lines.push("## Agencies", "", "Each agency's share of the sites (they add up to the allocated part).", "");
   table(["agency", "regions", ...figureHeader], estimate.agencies.map((a) => [a.agencyId, a.regions.join(", ") || "-", ...figures(a)]));
 
   lines.push("## Workloads", "");

@@ -120,6 +120,7 @@ export class PlatformAddOns extends Construct {
           ingressClass: env.tenancy.ingressClass,
           snapshotProviders: snapshotProviders(env, props.regionId),
           ...(name === "monitoring" ? { prometheusRules: prometheusRules({ environment: env, regionId: props.regionId, schedules: props.backupSchedules ?? [] }) } : {}),
+          kubernetesVersion: region.cluster.kubernetesVersion,
           dependsOn: [
             ...afterNamespace,
             ...network.policies.values(),

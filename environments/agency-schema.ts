@@ -6,7 +6,7 @@
  * onboarding command and the docs read them from these schemas.
  */
 import { z } from "zod";
-import { DnsLabel, IsoDate, PolicySuppressionSchema } from "./schema";
+import { CronSchedule, DnsLabel, IsoDate, PolicySuppressionSchema } from "./schema";
 
 // ---------------------------------------------------------------------------------------------
 // Field types
@@ -171,10 +171,7 @@ export const WorkerSchema = z.strictObject({
 export const ScheduledJobSchema = z.strictObject({
   template: z.literal("scheduled-job"),
   ...workloadBase,
-  schedule: z
-    .string()
-    .regex(/^(\S+\s+){4}\S+$/, "must be a five-field cron expression such as '0 2 * * *'")
-    .describe("Cron schedule, in the cluster's time zone (Asia/Ho_Chi_Minh)"),
+  schedule: CronSchedule("0 2 * * *").describe("Cron schedule, in the cluster's time zone (Asia/Ho_Chi_Minh)"),
   activeDeadlineSeconds: z.int().min(60).max(86_400).default(3600),
   healthCommand: HealthCommand,
   resources: Resources(0.25, 256, 1, 512),

@@ -8,6 +8,8 @@
 import { z } from "zod";
 import { addOnProblems, type AddOnSettings, installedAddOns } from "../estate/add-ons";
 import { maxCopyRegions } from "../estate/backup-topology";
+import { cronProblem } from "../estate/cron";
+import { CCF, DEFAULT_POWER } from "../estate/energy-coefficients";
 import { greenTargetProblems, todayInVietnam } from "../estate/green-targets";
 
 // ---------------------------------------------------------------------------------------------
@@ -53,6 +55,22 @@ export const OciUrl = z
   .string()
   .regex(/^oci:\/\/[a-z0-9.-]+(:\d{1,5})?(\/[a-z0-9._/-]*)?$/, "must be an oci:// URL such as oci://registry.hn.govcloud.gov.vn/charts");
 
+/**
+ * A five-field cron schedule as Kubernetes CronJobs take it (estate/cron.ts has the grammar):
+ * the field count is a pattern (it is in the JSON Schema too), the fields' values are checked
+ * by the cron module.
+ */
+export function CronSchedule(example: string) {
+  return z
+    .string()
+    .regex(/^(\S+\s+){4}\S+$/, `must be a five-field cron expression such as '${example}'`)
+    .superRefine((schedule, ctx) => {
+      if (!/^(\S+\s+){4}\S+$/.test(schedule)) return;
+      const problem = cronProblem(schedule, example);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+    });
+}
+
 /** An ISO date `YYYY-MM-DD`. */
 export const IsoDate = z.iso.date("must be a date written as YYYY-MM-DD");
 
@@ -81,38 +99,38 @@ export const PowerModelSchema = z.strictObject({
     .number()
     .min(0)
     .max(100)
-    .default(3.5)
+    .default(DEFAULT_POWER.wattsPerCore)
     .describe("Power of one vCPU at full load, W (default 3.5: Cloud Carbon Footprint's average maximum for AWS processors)"),
   idleShare: z
     .number()
     .min(0)
     .max(1)
-    .default(0.21)
-    .describe("Share of a vCPU's full-load power it draws idle (default 0.21: Cloud Carbon Footprint's 0.74 W minimum / 3.5 W maximum)"),
+    .default(DEFAULT_POWER.idleShare)
+    .describe("Share of a vCPU's full-load power it draws idle (default 0.74 / 3.5 = 0.211: Cloud Carbon Footprint's 0.74 W minimum / 3.5 W maximum)"),
   wattsPerGiB: z
     .number()
     .min(0)
     .max(10)
-    .default(0.42)
-    .describe("Memory power, W per GiB (default 0.42: Cloud Carbon Footprint's 0.392 W per GB)"),
+    .default(DEFAULT_POWER.wattsPerGiB)
+    .describe("Memory power, W per GiB (default 0.421: Cloud Carbon Footprint's 0.392 W per GB × 1.074 GB per GiB)"),
   wattsPerGpu: z
     .number()
     .min(0)
     .max(2000)
-    .default(306)
+    .default(DEFAULT_POWER.wattsPerGpu)
     .describe("Power of one GPU at full load, W (default 306: Cloud Carbon Footprint's figure for NVIDIA V100 and P100); set the board power of the pool's GPU model"),
   gpuIdleShare: z
     .number()
     .min(0)
     .max(1)
-    .default(0.11)
-    .describe("Share of a GPU's full-load power it draws idle (default 0.11: Cloud Carbon Footprint's 35 W idle / 306 W)"),
+    .default(DEFAULT_POWER.gpuIdleShare)
+    .describe("Share of a GPU's full-load power it draws idle (default 35 / 306 = 0.114: Cloud Carbon Footprint's 35 W idle / 306 W)"),
   wattsPerTiB: z
     .number()
     .min(0)
     .max(100)
-    .default(1.32)
-    .describe("Power of provisioned SSD volume storage, W per TiB (default 1.32: Cloud Carbon Footprint's 1.2 W per TB)"),
+    .default(DEFAULT_POWER.wattsPerTiB)
+    .describe("Power of provisioned storage (volumes and the machines' disks), W per TiB (default 1.319: Cloud Carbon Footprint's SSD 1.2 Wh per TB-hour × 1.1 TB per TiB; HDD: 0.65 × 1.1 = 0.715)"),
 });
 
 /** Emissions of making and disposing of one machine, spread over its service life (SCI's M). */
@@ -121,13 +139,13 @@ export const EmbodiedEmissionsSchema = z.strictObject({
     .number()
     .min(0)
     .max(100_000)
-    .default(1000)
+    .default(CCF.embodiedKgCO2ePerServer.value)
     .describe("Manufacturing, transport and end-of-life emissions of one machine, kgCO2e (default 1000 is an assumption, not a measurement: use the vendor's product carbon footprint)"),
   lifetimeYears: z
     .number()
     .gt(0)
     .max(20)
-    .default(4)
+    .default(CCF.serverLifetimeYears.value)
     .describe("Years a machine serves before it is replaced (default 4, as Cloud Carbon Footprint and Teads assume after Dell's R740 life-cycle assessment)"),
 });
 
@@ -172,6 +190,11 @@ export const ClusterSchema = z.strictObject({
         .refine((n) => n % 2 === 1, "must be odd so etcd keeps quorum (1, 3 or 5)")
         .default(3),
       flavor: z.string().min(1).max(255),
+      cpu: z.int().min(1).max(1024).optional().describe("vCPUs per control plane machine (its flavor's); the site energy counts control planes only when cpu and memoryGiB are declared"),
+      memoryGiB: z.int().min(1).max(16384).optional().describe("Memory per control plane machine, GiB (its flavor's)"),
+      diskGiB: z.int().min(20).max(65536).default(100).describe("Root disk per control plane machine, GiB"),
+      power: PowerModelSchema.prefault({}).describe("Power model of the control plane machines (site energy)"),
+      embodied: EmbodiedEmissionsSchema.prefault({}).describe("Embodied emissions of one control plane machine (site energy)"),
     })
     .optional()
     .describe("Control plane machines; required unless the clusters already exist"),
@@ -202,6 +225,24 @@ export const EnergyProfileSchema = z.strictObject({
     .max(2000)
     .describe("Carbon intensity of grid electricity, gCO2e/kWh"),
   source: z.string().min(1).max(500).describe("Where the figures come from"),
+  wue: z
+    .number()
+    .min(0)
+    .max(20)
+    .optional()
+    .describe("Water usage effectiveness (ISO/IEC 30134-9): the site's yearly water use, litres, per kWh of IT energy, as the site measures or designs it; default none (not reported)"),
+  erf: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe("Energy reuse factor (ISO/IEC 30134-6): the share of the site's energy reused outside it (district heating, ...), 0..1; default none (not reported)"),
+  networkGBPerYear: z
+    .number()
+    .min(0)
+    .max(1e12)
+    .optional()
+    .describe("Data the site's network carries in a year, GB, for the networking energy (Cloud Carbon Footprint: 0.001 kWh per GB); default none (not counted)"),
 });
 
 export const RegionSchema = z.strictObject({
@@ -546,7 +587,7 @@ export const BackupRegionSchema = z.strictObject({
     .describe("Volume snapshots in the region's block storage; without it every volume goes by file-system backup"),
 });
 
-const Cron = z.string().regex(/^(\S+\s+){4}\S+$/, "must be a five-field cron expression such as '0 2 * * 6'");
+const Cron = CronSchedule("0 2 * * 6");
 
 export const RestoreDrillSchema = z.strictObject({
   enabled: z.boolean().default(true),
@@ -692,6 +733,14 @@ export const GreenSettingsSchema = z.strictObject({
     .strictObject({
       maxPue: z.number().min(1).max(3).default(1.4).describe("Highest PUE a region may have"),
       minRenewableShare: z.number().min(0).max(1).default(0.2).describe("Lowest renewable share of electricity a region may have, 0..1"),
+      maxWue: z.number().min(0).max(20).optional().describe("Highest water usage effectiveness (L/kWh) a region may have; default none. Every region must then declare energy.wue"),
+      minErf: z.number().min(0).max(1).optional().describe("Lowest energy reuse factor a region may have; default none. Every region must then declare energy.erf"),
+      maxCue: z
+        .number()
+        .min(0)
+        .max(5)
+        .optional()
+        .describe("Highest carbon usage effectiveness (kgCO2e per IT kWh, location-based: PUE × grid intensity) a region may have; default none"),
     })
     .prefault({})
     .describe("Every region must meet these unless it has an unexpired exemption"),
@@ -700,7 +749,7 @@ export const GreenSettingsSchema = z.strictObject({
     .number()
     .gt(0)
     .max(1)
-    .default(0.5)
+    .default(CCF.averageUtilisation.value)
     .describe("Average CPU and GPU utilisation assumed by the energy estimate (default 0.5, as Cloud Carbon Footprint assumes when it is not measured)"),
 });
 

@@ -161,6 +161,30 @@ export function systemPlacement(cluster: { readonly nodePools: Readonly<Record<s
  */
 export const EVERY_NODE_TOLERATIONS: readonly Toleration[] = [{ operator: "Exists" }];
 
+/** Requests and limits of a container, as Helm values spell them. */
+export interface ContainerResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+/**
+ * The add-ons' node agents: DaemonSets that run on every node (tenant nodes included, with
+ * {@link EVERY_NODE_TOLERATIONS}), and their resources. One place for the add-ons, which set
+ * these values, and the site energy model, which counts their requests on tenant pools as the
+ * platform's share (estate/energy.ts).
+ */
+export const NODE_AGENTS = {
+  kepler: { addOn: "kepler", resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } } },
+  "prometheus-node-exporter": { addOn: "monitoring", resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } } },
+  "velero-node-agent": { addOn: "velero", resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "2Gi" } } },
+} as const satisfies Readonly<Record<string, { readonly addOn: AddOnName; readonly resources: ContainerResources }>>;
+
+/** A copy of a node agent's resources, for Helm values (which the merge may change). */
+export function nodeAgentResources(agent: keyof typeof NODE_AGENTS): { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } } {
+  const { requests, limits } = NODE_AGENTS[agent].resources;
+  return { requests: { ...requests }, limits: { ...limits } };
+}
+
 /** Address ranges in which the cluster's nodes (and so the API server and kubelets) live. */
 export interface ClusterAddresses {
   /** CIDRs of the API server as pods reach it: its endpoints and the `kubernetes` Service. */

@@ -132,37 +132,8 @@ export function backupCron(seed: string, intervalHours: number, shift = 0): stri
   return `${minute} ${offset}-23/${intervalHours} * * *`;
 }
 
-/**
- * The longest time between two runs of a five-field cron expression, minutes, for expressions
- * that run every day (day of month, month and day of week all `*`); undefined for anything else
- * (specific days, or not a cron expression), which cannot meet an RPO of hours.
- */
-export function cronMaxGapMinutes(cron: string): number | undefined {
-  const fields = cron.trim().split(/\s+/);
-  if (fields.length !== 5 || fields.slice(2).some((f) => f !== "*")) return undefined;
-  const minutes = cronField(fields[0] as string, 0, 59);
-  const hours = cronField(fields[1] as string, 0, 23);
-  if (minutes === undefined || hours === undefined) return undefined;
-  const times = hours.flatMap((h) => minutes.map((m) => h * 60 + m)).sort((a, b) => a - b);
-  let gap = (times[0] as number) + 1440 - (times[times.length - 1] as number);
-  for (let i = 1; i < times.length; i++) gap = Math.max(gap, (times[i] as number) - (times[i - 1] as number));
-  return gap;
-}
-
-/** The values of one cron field (`*`, `a`, `a-b`, `*\/n`, `a-b/n`, `a/n`, comma lists), or undefined. */
-function cronField(field: string, min: number, max: number): number[] | undefined {
-  const values = new Set<number>();
-  for (const part of field.split(",")) {
-    const m = /^(\*|\d+)(?:-(\d+))?(?:\/(\d+))?$/.exec(part);
-    if (m === null || (m[1] === "*" && m[2] !== undefined)) return undefined;
-    const lo = m[1] === "*" ? min : Number(m[1]);
-    const hi = m[1] === "*" ? max : m[2] !== undefined ? Number(m[2]) : m[3] !== undefined ? max : lo;
-    const step = m[3] === undefined ? 1 : Number(m[3]);
-    if (lo < min || hi > max || lo > hi || step < 1) return undefined;
-    for (let v = lo; v <= hi; v += step) values.add(v);
-  }
-  return [...values].sort((a, b) => a - b);
-}
+/** The longest gap of a daily schedule, from the one cron module (estate/cron.ts). */
+export { cronMaxGapMinutes } from "./cron";
 
 /** Velero's duration format for a number of days. */
 export function veleroDays(days: number): string {

@@ -133,7 +133,7 @@ export function regionalClusterObjects(input: RegionalClusterInput): KubernetesO
 
   const infraCluster = withMeta(infra.cluster(name), meta(name));
   const controlPlaneTemplate = withMeta(
-    infra.machineTemplate(`${name}-control-plane`, controlPlane.flavor, 100),
+    infra.machineTemplate(`${name}-control-plane`, controlPlane.flavor, controlPlane.diskGiB),
     meta(`${name}-control-plane`),
   );
   const audit = input.auditLog === undefined ? undefined : auditLogSettings(input.auditLog);

@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { ADD_ON_REQUIREMENTS, EVERY_NODE_TOLERATIONS, labelValues } from "../../estate/add-ons";
+import { ADD_ON_REQUIREMENTS, EVERY_NODE_TOLERATIONS, labelValues, nodeAgentResources } from "../../estate/add-ons";
 import { KUBERNETES_API_EGRESS, metricsIngress, type NetworkAllow } from "../add-on-network-policy";
 import { type AddOnProps, HelmAddOn, mirrored, resolveAddOnProps } from "../helm-add-on";
 
@@ -12,9 +12,9 @@ import { type AddOnProps, HelmAddOn, mirrored, resolveAddOnProps } from "../helm
  * The counters must reach the node: bare metal, or VMs whose hypervisor passes RAPL through;
  * where they do not, Kepler does not start and the release rolls back.
  *
- * Images: `image.repository` holds the full reference of the Kepler image; the chart versions
- * with an NVML init container for GPU metering read `daemonset.nvidia.nvmlInitImage.repository`
- * (docker.io's busybox upstream), set to the mirror's copy too.
+ * Images: `image.repository` holds the full reference of the Kepler image, pinned to the tag
+ * of the chart's appVersion (the chart's own default is `latest`). Chart 0.11.1 has no NVML
+ * init container and reads no `daemonset.nvidia` values.
  *
  * The chart has no priorityClassName value: Kepler runs at the default priority.
  */
@@ -22,6 +22,8 @@ export class Kepler extends HelmAddOn {
   public static readonly CHART = "kepler";
   /** 2025: the rewritten Kepler (0.10 onwards), whose chart is published with each release. */
   public static readonly VERSION = "0.11.1";
+  /** The Kepler image of chart 0.11.1: its Chart.yaml's appVersion. */
+  public static readonly IMAGE_TAG = "v0.11.1";
   public static readonly NETWORK_ALLOWS: readonly NetworkAllow[] = [
     KUBERNETES_API_EGRESS,
     {
@@ -49,12 +51,12 @@ export class Kepler extends HelmAddOn {
       // The chart's labels values (ADD_ON_REQUIREMENTS.labelValuePaths, which the green policy reads too).
       commonLabelValues: (labels) => labelValues(ADD_ON_REQUIREMENTS.kepler.labelValuePaths, labels),
       defaultValues: {
-        image: { repository: mirrored(p.imagesHost, "sustainable_computing_io/kepler") },
+        // The chart's tag defaults to `latest`: pinned to the chart's appVersion.
+        image: { repository: mirrored(p.imagesHost, "sustainable_computing_io/kepler"), tag: Kepler.IMAGE_TAG },
         daemonset: {
           tolerations: EVERY_NODE_TOLERATIONS.map((t) => ({ ...t })),
           securityContext: { privileged: true },
-          resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
-          nvidia: { nvmlInitImage: { repository: mirrored(p.imagesHost, "library/busybox") } },
+          resources: nodeAgentResources("kepler"),
         },
         // The chart logs at debug level by default.
         config: { log: { level: "info" } },

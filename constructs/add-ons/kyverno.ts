@@ -10,9 +10,6 @@ import {
   restrictedPodSecurityContext,
 } from "../helm-add-on";
 
-/** Cleanup cron jobs of the chart (each with its own image, all kubectl). */
-const CLEANUP_JOBS = ["admissionReports", "clusterAdmissionReports", "clusterEphemeralReports", "ephemeralReports", "updateRequests"];
-
 /**
  * The admission policy engine (Kyverno): the in-cluster backstop of the policy packs, which
  * judge the Terraform before it is applied; Kyverno judges what reaches the API server anyway.
@@ -96,8 +93,6 @@ export class Kyverno extends HelmAddOn {
         cleanupController: controller(2, { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } }),
         reportsController: controller(2, { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } }),
         webhooksCleanup: hook,
-        policyReportsCleanup: hook,
-        cleanupJobs: Object.fromEntries(CLEANUP_JOBS.map((job) => [job, hook])),
         test: { image },
         features: { policyExceptions: { enabled: true, namespace: ADD_ON_REQUIREMENTS.kyverno.namespace } },
       },

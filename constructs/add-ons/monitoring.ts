@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { ADD_ON_REQUIREMENTS, EVERY_NODE_TOLERATIONS, labelValues } from "../../estate/add-ons";
+import { ADD_ON_REQUIREMENTS, EVERY_NODE_TOLERATIONS, labelValues, nodeAgentResources } from "../../estate/add-ons";
 import { KUBERNETES_API_EGRESS, type NetworkAllow, webhookIngress } from "../add-on-network-policy";
 import type { Values } from "../../estate/deep-merge";
 import type { PrometheusRuleSpec } from "../../estate/monitoring-rules";
@@ -144,7 +144,7 @@ export class Monitoring extends HelmAddOn {
           image: registry,
           priorityClassName,
           tolerations: EVERY_NODE_TOLERATIONS.map((t) => ({ ...t })),
-          resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+          resources: nodeAgentResources("prometheus-node-exporter"),
         },
       },
     });

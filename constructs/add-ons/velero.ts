@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { ADD_ON_REQUIREMENTS, EVERY_NODE_TOLERATIONS, labelValues } from "../../estate/add-ons";
+import { ADD_ON_REQUIREMENTS, EVERY_NODE_TOLERATIONS, labelValues, nodeAgentResources } from "../../estate/add-ons";
 import { KUBERNETES_API_EGRESS, metricsIngress, type NetworkAllow } from "../add-on-network-policy";
 import {
   type AddOnProps,
@@ -27,6 +27,12 @@ export interface VeleroProps extends AddOnProps {
    * @default []
    */
   readonly snapshotProviders?: readonly string[];
+  /**
+   * The cluster's Kubernetes version (`v1.31.4`): the kubectl image of the chart's CRD jobs is
+   * pinned to the matching tag (`1.31.4`).
+   * @default - the chart's own choice at install time, the cluster's version: not pinned
+   */
+  readonly kubernetesVersion?: string;
 }
 
 /**
@@ -39,7 +45,9 @@ export interface VeleroProps extends AddOnProps {
  * No credentials in values either: `credentials.useSecret` is false.
  *
  * Images: `image.repository` (server and node-agent), `kubectl.image.repository` (the CRD upgrade
- * job) and the plugin init container each hold a full reference, set to the mirror's copy.
+ * job) and the plugin init container each hold a full reference, set to the mirror's copy. The
+ * kubectl tag follows the cluster's Kubernetes version (the chart would read it from the cluster
+ * at install time, so the image would change with an upgrade nobody reviewed).
  */
 export class Velero extends HelmAddOn {
   public static readonly CHART = "velero";
@@ -83,7 +91,10 @@ export class Velero extends HelmAddOn {
       defaultValues: {
         image: { repository: mirrored(p.imagesHost, "velero/velero") },
         kubectl: {
-          image: { repository: mirrored(p.imagesHost, "bitnami/kubectl") },
+          image: {
+            repository: mirrored(p.imagesHost, "bitnami/kubectl"),
+            ...(props.kubernetesVersion === undefined ? {} : { tag: props.kubernetesVersion.replace(/^v/, "") }),
+          },
           containerSecurityContext: container,
           resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
         },
@@ -128,7 +139,7 @@ export class Velero extends HelmAddOn {
         nodeAgent: {
           priorityClassName: p.priorityClassName,
           tolerations: EVERY_NODE_TOLERATIONS.map((t) => ({ ...t })),
-          resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "2Gi" } },
+          resources: nodeAgentResources("velero-node-agent"),
         },
         metrics: {
           enabled: true,

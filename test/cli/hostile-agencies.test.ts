@@ -63,6 +63,21 @@ const cases: Array<[string, (agencies: string) => void, RegExp]> = [
     /agencies\/xa-ba-na\.yaml:\d+:\d+: workloads\.bao-cao\.template: must be one of web-service, worker, scheduled-job, stateful-service, open-data-api, ai-inference; got "cron-job"/,
   ],
   [
+    "a cron schedule with an hour out of range",
+    (dir) => editFile(path.join(dir, "xa-ba-na.yaml"), 'schedule: "0 22 * * *"', 'schedule: "0 25 * * *"'),
+    /agencies\/xa-ba-na\.yaml:27:\d+: workloads\.bao-cao\.schedule: must be a five-field cron expression such as '0 2 \* \* \*': the hour field '25' has 25, outside 0-23/,
+  ],
+  [
+    "a cron schedule with four fields",
+    (dir) => editFile(path.join(dir, "xa-ba-na.yaml"), 'schedule: "0 22 * * *"', 'schedule: "0 22 * *"'),
+    /agencies\/xa-ba-na\.yaml:27:\d+: workloads\.bao-cao\.schedule: must be a five-field cron expression such as '0 2 \* \* \*'; got "0 22 \* \*"$/m,
+  ],
+  [
+    "a cron schedule with syntax Kubernetes does not take",
+    (dir) => editFile(path.join(dir, "xa-ba-na.yaml"), 'schedule: "0 22 * * *"', 'schedule: "0 22 L * *"'),
+    /agencies\/xa-ba-na\.yaml:27:\d+: workloads\.bao-cao\.schedule: must be a five-field cron expression such as '0 2 \* \* \*': the day of month field 'L' is not a number/,
+  ],
+  [
     "an alias in an agency file",
     (dir) => editFile(path.join(dir, "xa-ba-na.yaml"), "homeRegion: central\ndrRegion: south", "homeRegion: &h central\ndrRegion: *h"),
     /agencies\/xa-ba-na\.yaml:\d+:\d+: drRegion: .*alias/,

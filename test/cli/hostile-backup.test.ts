@@ -111,6 +111,15 @@ describe("backup topologies that leave too few copies", () => {
   });
 });
 
+describe("restore drill schedules", () => {
+  it("rejects a drill schedule whose day of week does not exist, at its line", () => {
+    const text = replaceOnce(national, 'schedule: "0 2 * * 6"', 'schedule: "0 2 * * 8"');
+    expect(rejected(variant("drill-day-8", text))).toEqual([
+      `national.yaml:${lineOf(text, '"0 2 * * 8"')}:15: backup.restoreDrills.schedule: must be a five-field cron expression such as '0 2 * * 6': the day of week field '8' has 8, outside 0-7`,
+    ]);
+  });
+});
+
 describe("immutability and credentials", () => {
   it("rejects an object lock that expires before the backups it protects", () => {
     const text = replaceOnce(national, "        bucket: govcloud-backups-central-locked\n        mode: COMPLIANCE\n        retentionDays: 400", "        bucket: govcloud-backups-central-locked\n        mode: COMPLIANCE\n        retentionDays: 300");

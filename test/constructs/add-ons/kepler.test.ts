@@ -20,9 +20,9 @@ describe("Kepler", () => {
     expect([addOn.chart, addOn.version, addOn.namespace]).toEqual(["kepler", "0.11.1", "kepler"]);
   });
 
-  it("points the Kepler image (and the NVML init image of newer charts) at the mirror", () => {
-    expect(values.image.repository).toBe("registry.north.govcloud.gov.vn/sustainable_computing_io/kepler");
-    expect(values.daemonset.nvidia.nvmlInitImage.repository).toBe("registry.north.govcloud.gov.vn/library/busybox");
+  it("points the Kepler image at the mirror, pinned to the chart's appVersion, and sets no values the chart does not read", () => {
+    expect(values.image).toEqual({ repository: "registry.north.govcloud.gov.vn/sustainable_computing_io/kepler", tag: "v0.11.1" });
+    expect(values.daemonset.nvidia).toBeUndefined();
   });
 
   it("meters every node, with requests and limits", () => {

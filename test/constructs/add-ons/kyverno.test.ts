@@ -42,7 +42,6 @@ describe("Kyverno", () => {
         "cleanupController.image",
         "reportsController.image",
         "webhooksCleanup.image",
-        "policyReportsCleanup.image",
         "test.image",
       ]),
     );
