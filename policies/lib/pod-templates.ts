@@ -142,16 +142,20 @@ function readPodTemplates(type: string, props: Readonly<Record<string, unknown>>
 
 /**
  * Validations for every resource type that has a pod template, for a rule's `validateResource`:
- * `check` runs once per pod template.
+ * `check` runs once per pod template. `kinds` limits them to workloads of those kinds (typed
+ * resources of other kinds are not declared; manifests of other kinds are skipped).
  */
 export function validatePodTemplates(
   check: (pod: PodTemplate, report: (message: string) => void, args: ResourceValidationArgs) => void | Promise<void>,
+  kinds?: readonly WorkloadKind[],
 ): ResourceValidation[] {
-  return [...Object.keys(POD_TEMPLATE_TYPES), "kubernetes_manifest"].map((type) =>
+  const types = Object.keys(POD_TEMPLATE_TYPES).filter((t) => kinds === undefined || kinds.includes(POD_TEMPLATE_TYPES[t]!.kind));
+  return [...types, "kubernetes_manifest"].map((type) =>
     validateResourceOfType(terraformType(type), (props, args, reportViolation) => {
       // Synchronous unless a check is async: 100,000 resources should not mean 100,000 promises.
       const pending: Promise<void>[] = [];
       for (const pod of podTemplatesOf(type, props)) {
+        if (kinds !== undefined && !kinds.includes(pod.kind)) continue;
         const result = check(pod, reportViolation, args);
         if (result !== undefined) pending.push(result);
       }
