@@ -173,10 +173,16 @@ export const PARITY: readonly ParityEntry[] = [
   ),
 ];
 
-/** Checks of Checkov's Kubernetes-manifest framework that rules also cover (the RBAC and ingress themes); listed in each rule's column, not in the Terraform table. */
+/**
+ * Beyond the two tables: checks of Checkov's Kubernetes-manifest framework and Kyverno policies of
+ * its other folders that rules also cover (the RBAC and ingress themes); listed in each rule's
+ * column only.
+ */
 export const RELATED: Readonly<Record<string, readonly string[]>> = {
-  "ingresses-name-hosts-without-snippets": ["CKV_K8S_153 (Kubernetes)", "Kyverno nginx-ingress/disallow-ingress-nginx-custom-snippets"],
-  "rbac-has-no-wildcards-or-escalation": ["CKV_K8S_157 (Kubernetes)", "CKV_K8S_158 (Kubernetes)"],
+  "ingresses-name-hosts-without-snippets": ["CKV_K8S_153 (Kubernetes manifests)", "nginx-ingress/disallow-ingress-nginx-custom-snippets"],
+  "rbac-has-no-wildcards-or-escalation": ["CKV_K8S_157 (Kubernetes manifests)", "CKV_K8S_158 (Kubernetes manifests)", "other/restrict-escalation-verbs-roles", "other/restrict-wildcard-verbs"],
+  "no-cluster-admin-bindings": ["other/restrict-binding-clusteradmin"],
+  "rbac-grants-no-secret-reads-or-exec": ["other/restrict-secret-role-verbs"],
 };
 
 /** The Checkov ids and Kyverno policy names a rule covers, in table order. */

@@ -6,13 +6,48 @@
  */
 import { describe, expect, it } from "vitest";
 import { PACKS } from "../../policies/packs";
-import { COVERAGE, declaredTypes } from "./support";
+import { PARITY } from "../../policies/parity";
+import { check, COVERAGE, declaredTypes, plain, TEST_CONFIG } from "./support";
 import "./packs/kubernetes-security";
 import "./packs/tenant-isolation";
 import "./packs/data-residency";
 import "./packs/backup";
 import "./packs/green";
 import "./packs/security-level";
+
+describe("the issue's two misses, with every rule of every pack", () => {
+  it("flag a namespace without a Pod Security label with a namespace rule, and a cluster-admin binding with an RBAC rule", async () => {
+    const all = PACKS.flatMap((p) => p.rules.map((e) => e.rule.name));
+    const doc = plain({
+      kubernetes_namespace: { team: { metadata: { name: "team-x", labels: { "app.kubernetes.io/part-of": "govcloud" } } } },
+      kubernetes_cluster_role_binding: {
+        admins: {
+          metadata: { name: "agency-admins" },
+          role_ref: { api_group: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+          subject: [{ kind: "Group", name: "bo-tai-chinh-admins", api_group: "rbac.authorization.k8s.io" }],
+        },
+      },
+    });
+    const findings = await check(all, doc, { config: { ...TEST_CONFIG, "systems-have-current-approval": { systems: [] } } });
+    const by = (address: string) => findings.filter((f) => f.address === address && f.rule !== "objects-carry-green-labels").map((f) => f.rule);
+    expect(by("kubernetes_namespace.team")).toContain("namespaces-enforce-pod-security");
+    expect(by("kubernetes_cluster_role_binding.admins")).toContain("no-cluster-admin-bindings");
+  });
+});
+
+describe("the parity table (policies/parity.ts)", () => {
+  it("names only real rules, gives every entry a rule or a reason, and lists each check once", () => {
+    const rules = new Set(PACKS.flatMap((p) => p.rules.map((e) => e.rule.name)));
+    for (const e of PARITY) {
+      for (const r of e.rules) expect(rules.has(r), `${e.id} names ${r}`).toBe(true);
+      if (e.status === "covered") expect(e.rules.length, e.id).toBeGreaterThan(0);
+      else expect(e.note?.length ?? 0, `${e.id} needs its reason`).toBeGreaterThan(20);
+    }
+    expect(new Set(PARITY.map((e) => e.id)).size).toBe(PARITY.length);
+    // The 42 check files of checkov/terraform/checks/resource/kubernetes/.
+    expect(PARITY.filter((e) => e.tool === "Checkov")).toHaveLength(42);
+  });
+});
 
 // Runs after every pack's fixtures above (a file's tests run in order): it reads what they showed.
 describe("fixture coverage", () => {
