@@ -35,6 +35,37 @@ describe("the issue's two misses, with every rule of every pack", () => {
   });
 });
 
+describe("the themes the issue found missed, on legacy types written as plain blocks", () => {
+  it("are each flagged by the rule for that theme", async () => {
+    const all = PACKS.flatMap((p) => p.rules.map((e) => e.rule.name));
+    const container = {
+      name: "web",
+      image: "registry.north.govcloud.gov.vn/a/web@sha256:" + "a".repeat(64),
+      port: { container_port: 8080, host_port: 8080 },
+      security_context: { capabilities: { add: ["NET_RAW", "SYS_ADMIN"] } },
+    };
+    const doc = plain({
+      // No namespace (so: default), no service account, no pod security context, no resources.
+      kubernetes_pod: { web: { metadata: { name: "web" }, spec: { container } } },
+      kubernetes_deployment: { web: { metadata: { name: "web", namespace: "default" }, spec: { template: { metadata: {}, spec: { container } } } } },
+    });
+    const findings = await check(all, doc, { config: { ...TEST_CONFIG, "systems-have-current-approval": { systems: [] } } });
+    for (const address of ["kubernetes_pod.web", "kubernetes_deployment.web"]) {
+      const rules = new Set(findings.filter((f) => f.address === address).map((f) => f.rule));
+      for (const theme of [
+        "workloads-not-in-default-namespace",
+        "default-service-accounts-not-used",
+        "no-host-namespaces-or-host-paths",
+        "pods-and-containers-set-security-context",
+        "containers-drop-all-capabilities",
+        "containers-set-requests-and-limits",
+      ]) {
+        expect(rules.has(theme), `${address}: ${theme}`).toBe(true);
+      }
+    }
+  });
+});
+
 describe("the parity table (policies/parity.ts)", () => {
   it("names only real rules, gives every entry a rule or a reason, and lists each check once", () => {
     const rules = new Set(PACKS.flatMap((p) => p.rules.map((e) => e.rule.name)));
