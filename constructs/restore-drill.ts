@@ -167,7 +167,9 @@ export class RestoreDrill extends Construct {
                   {
                     name: RESTORE_DRILL.name,
                     image: plan.image,
-                    imagePullPolicy: "IfNotPresent",
+                    // Always: on nodes shared by agencies, a cached image starts only after the registry has
+                    // authorized this pod (the image is digest-pinned, so this is a manifest check, not a download).
+                    imagePullPolicy: "Always",
                     command: ["/bin/sh", "/drill/drill.sh"],
                     env: [
                       { name: "REGION", value: props.regionId },

@@ -189,7 +189,9 @@ function podSpec(it: MapTerraformIterator, options: PodOptions): DeploymentV1Spe
       {
         name: it.getString("name"),
         image: it.getString("image"),
-        imagePullPolicy: "IfNotPresent",
+        // Always: on nodes shared by agencies, a cached image starts only after the registry has
+        // authorized this pod (the image is digest-pinned, so this is a manifest check, not a download).
+        imagePullPolicy: "Always",
         port: options.probe === "exec" ? undefined : [{ name: portName, containerPort: it.getNumber("port"), protocol: "TCP" }],
         // Plain variables from the workload's ConfigMap; secrets from a Secret managed outside
         // IaC, so their values never appear in configuration, state or output.

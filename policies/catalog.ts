@@ -4,6 +4,7 @@
  */
 import { ENGINE_RULES, type GovcloudPolicy, type PolicyPackDefinition } from "./engine/types";
 import { PACKS } from "./packs";
+import { coveredBy, PARITY, type ParityEntry } from "./parity";
 
 export const CATALOG_FILE = "docs/policies.md";
 
@@ -20,13 +21,18 @@ export function renderPolicyCatalog(packs: readonly PolicyPackDefinition[] = PAC
     "with a reason of at least 10 characters, who accepted it and an expiry date; an expired suppression is itself a",
     "mandatory violation.",
     "",
-    "| rule | pack | level | checks |",
-    "|---|---|---|---|",
+    "The last column names the Checkov checks and Kyverno policies each rule covers; [Parity](#parity-with-checkov-and-kyverno) accounts for",
+    "every one of them.",
+    "",
+    "| rule | pack | level | checks | covers (Checkov, Kyverno) |",
+    "|---|---|---|---|---|",
   ];
   for (const pack of packs) {
-    for (const e of pack.rules) out.push(`| [${e.rule.name}](#${e.rule.name}) | ${pack.name} | ${e.level} | ${cell(e.rule.description)} |`);
+    for (const e of pack.rules) {
+      out.push(`| [${e.rule.name}](#${e.rule.name}) | ${pack.name} | ${e.level} | ${cell(e.rule.description)} | ${cell(coveredBy(e.rule.name).join(", ") || "—")} |`);
+    }
   }
-  for (const [id, text] of Object.entries(ENGINE_RULES)) out.push(`| [${id}](#${id}) | engine | mandatory | ${cell(text)} |`);
+  for (const [id, text] of Object.entries(ENGINE_RULES)) out.push(`| [${id}](#${id}) | engine | mandatory | ${cell(text)} | — |`);
 
   for (const pack of packs) {
     out.push("", `## Pack: ${pack.name}`, "", pack.description);
@@ -42,6 +48,8 @@ export function renderPolicyCatalog(packs: readonly PolicyPackDefinition[] = PAC
         `- **Basis:** ${e.controls.map((c) => (c.control === undefined ? c.source : `${c.source}, ${c.control}`)).join("; ")}`,
         `- **Source:** [policies/${pack.name}/${id}.ts](../policies/${pack.name}/${id}.ts)`,
       );
+      const covers = coveredBy(id);
+      if (covers.length > 0) out.push(`- **Covers:** ${covers.join(", ")}`);
       const required = e.rule.configSchema?.required ?? [];
       if (required.length > 0) {
         out.push(`- **Configuration:** ${required.map((k) => `\`${k}\``).join(", ")} — from the environment when one is checked, else from \`--policy-config\``);
@@ -55,6 +63,7 @@ export function renderPolicyCatalog(packs: readonly PolicyPackDefinition[] = PAC
   }
   out.push("", "## Engine", "");
   for (const [id, text] of Object.entries(ENGINE_RULES)) out.push(`### ${id}`, "", `- **Level:** mandatory`, `- **Checks:** ${text}`, "");
+  out.push(...renderParity());
   out.push(...HOW_TO);
   return `${out.join("\n").trimEnd()}\n`;
 }
@@ -89,8 +98,10 @@ const HOW_TO = [
   "A rule is a `@pulumi/policy` policy object in `policies/<pack>/<rule-id>.ts`, one per file, named for the",
   "compliant state; its id is its file name. Resources arrive as Terraform sees them: one per instance, with",
   "`each.value` substituted and every nested block an array of objects, whether from a synthesized folder or a plan.",
-  "Add it to `policies/packs/<pack>.ts` with its level, explanation and controls, give it a compliant and a",
-  "non-compliant fixture in `test/policies/packs/<pack>.ts`, and run `node bin/govcloud.cjs check --catalog`.",
+  "Add it to `policies/packs/<pack>.ts` with its level, explanation and controls, give it compliant and",
+  "non-compliant fixtures in `test/policies/packs/<pack>.ts` for every resource type it declares (the fixture test",
+  "fails otherwise, by rule id and type), record what it covers in `policies/parity.ts`, and run",
+  "`node bin/govcloud.cjs check --catalog`.",
   "",
   "```ts",
   'import { validateResourceOfType } from "@pulumi/policy";',
@@ -121,6 +132,32 @@ const HOW_TO = [
   "information systems, are plain JSON given by `configFromEnvironment(environment, { agencies })`, so that",
   "`--policy-config` can give them too.",
 ];
+
+function renderParity(): string[] {
+  const row = (e: ParityEntry) => `| ${e.id} | ${cell(e.title)} | ${e.status} | ${e.rules.map((r) => `[${r}](#${r})`).join(", ") || "—"} | ${cell(e.note ?? "")} |`;
+  const table = (tool: ParityEntry["tool"]) => ["| id | title | status | rules | note |", "|---|---|---|---|---|", ...PARITY.filter((e) => e.tool === tool).map(row)];
+  const count = (tool: ParityEntry["tool"], status: ParityEntry["status"]) => PARITY.filter((e) => e.tool === tool && e.status === status).length;
+  const sum = (tool: ParityEntry["tool"]) => `${count(tool, "covered")} covered, ${count(tool, "not applicable")} not applicable, ${count(tool, "not covered")} not covered`;
+  return [
+    "## Parity with Checkov and Kyverno",
+    "",
+    "Every Checkov check for Terraform's `kubernetes_*` resources and every Kyverno pod-security and best-practices policy, with the",
+    "rules that cover it or the reason none does. Compiled from the repositories' layout, not from running the tools: Checkov's",
+    "`checkov/terraform/checks/resource/kubernetes/` folder (42 check files, ids and titles as the files declare them; Checkov 3.2.x",
+    "as of 2025, up to CKV_K8S_50 and CKV_K8S_159), and Kyverno's `pod-security/` and `best-practices/` folders of kyverno/policies",
+    "(main, 2025). Rules judge the legacy resource types (`kubernetes_deployment`, `kubernetes_pod`, ...) exactly like their `_v1`",
+    "twins, and `kubernetes_manifest` objects of the same kinds. The source of this table is policies/parity.ts.",
+    "",
+    `### Checkov (Terraform): ${sum("Checkov")}`,
+    "",
+    ...table("Checkov"),
+    "",
+    `### Kyverno (pod-security, best-practices): ${sum("Kyverno")}`,
+    "",
+    ...table("Kyverno"),
+    "",
+  ];
+}
 
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|");

@@ -1,13 +1,16 @@
 import { type ResourceValidation, validateResourceOfType } from "@pulumi/policy";
 import { ruleId, terraformType } from "../lib/terraform-type";
-import { at, block, isObject } from "../lib/values";
+import { at, block, isObject, strings } from "../lib/values";
 import type { GovcloudResourcePolicy } from "../engine/types";
 
 /** The annotation that records the approval to expose a service outside the cluster. */
 export const APPROVAL_ANNOTATION = "govcloud.gov.vn/exposure-approval";
 const EXPOSED = new Set(["NodePort", "LoadBalancer"]);
 
-function check(type: unknown, annotations: unknown, report: (message: string) => void): void {
+function check(type: unknown, annotations: unknown, externalIps: readonly string[], report: (message: string) => void): void {
+  if (externalIps.length > 0) {
+    report(`the service sets externalIPs ${externalIps.join(", ")}: traffic to those addresses is taken over on every node, whoever owns them (CVE-2020-8554); use a LoadBalancer with an approval instead`);
+  }
   if (typeof type !== "string" || !EXPOSED.has(type)) return;
   const approval = isObject(annotations) ? annotations[APPROVAL_ANNOTATION] : undefined;
   if (typeof approval !== "string" || approval.trim() === "") {
@@ -17,24 +20,26 @@ function check(type: unknown, annotations: unknown, report: (message: string) =>
 
 const typed = (type: string): ResourceValidation =>
   validateResourceOfType(terraformType(type), (props, _args, report) => {
-    check(at(props, "spec", "type"), block(props.metadata)?.annotations, report);
+    check(at(props, "spec", "type"), block(props.metadata)?.annotations, strings(at(props, "spec", "external_ips")), report);
   });
 
 /**
  * Services of type NodePort or LoadBalancer open a port on every node or on an external load
  * balancer. Each one needs a recorded approval (annotation `govcloud.gov.vn/exposure-approval`
- * with the decision); everything else stays ClusterIP behind the shared ingress.
+ * with the decision); everything else stays ClusterIP behind the shared ingress. No service sets
+ * externalIPs, which let it capture traffic for addresses it does not own (CVE-2020-8554).
  */
 const rule: GovcloudResourcePolicy = {
   name: ruleId(__filename),
-  description: `Services of type NodePort or LoadBalancer carry the ${APPROVAL_ANNOTATION} annotation naming the approval decision.`,
+  description: `Services of type NodePort or LoadBalancer carry the ${APPROVAL_ANNOTATION} annotation naming the approval decision, and no service sets externalIPs.`,
   validateResource: [
     typed("kubernetes_service"),
     typed("kubernetes_service_v1"),
     validateResourceOfType(terraformType("kubernetes_manifest"), (props, _args, report) => {
       const m = props.manifest;
       if (!isObject(m) || m.kind !== "Service") return;
-      check(isObject(m.spec) ? m.spec.type : undefined, isObject(m.metadata) ? m.metadata.annotations : undefined, report);
+      const spec = isObject(m.spec) ? m.spec : undefined;
+      check(spec?.type, isObject(m.metadata) ? m.metadata.annotations : undefined, strings(spec?.externalIPs), report);
     }),
   ],
 };

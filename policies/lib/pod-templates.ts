@@ -19,6 +19,14 @@ export interface SecurityContext {
   /** undefined when no capabilities are set. */
   readonly capabilities?: { readonly add: readonly unknown[]; readonly drop: readonly unknown[] };
   readonly seccompProfileType?: unknown;
+  /** seLinuxOptions (`type`, `user`, `role`, `level`), when set. */
+  readonly seLinuxOptions?: Readonly<Record<string, unknown>>;
+  /** procMount (kubernetes_manifest only: the typed resources cannot set it). */
+  readonly procMount?: unknown;
+  /** windowsOptions.hostProcess. */
+  readonly hostProcess?: unknown;
+  /** appArmorProfile.type (kubernetes_manifest only: the typed resources cannot set it). */
+  readonly appArmorProfileType?: unknown;
 }
 
 export interface Container {
@@ -34,6 +42,19 @@ export interface Container {
   readonly readinessProbe: boolean;
   readonly startupProbe: boolean;
   readonly hostPorts: readonly unknown[];
+  readonly imagePullPolicy?: unknown;
+  /** Names of its environment variables. */
+  readonly envNames: readonly unknown[];
+  /** Its environment taken from Secrets, as phrases (`env "TOKEN" from secret "api"`, `env_from secret "db"`). */
+  readonly secretEnv: readonly string[];
+}
+
+/** A volume of a pod: its name, hostPath (when it is one) and the kinds of volume source it sets. */
+export interface Volume {
+  readonly name: unknown;
+  readonly hostPath?: Readonly<Record<string, unknown>>;
+  /** The volume sources it sets, in the Kubernetes API's camelCase (`emptyDir`, `hostPath`, `nfs`). */
+  readonly sources: readonly string[];
 }
 
 export interface PodTemplate {
@@ -43,7 +64,14 @@ export interface PodTemplate {
   readonly hostIPC?: unknown;
   readonly securityContext?: SecurityContext;
   readonly containers: readonly Container[];
-  readonly volumes: readonly { readonly name: unknown; readonly hostPath?: unknown }[];
+  readonly volumes: readonly Volume[];
+  readonly serviceAccountName?: unknown;
+  readonly automountServiceAccountToken?: unknown;
+  /** Sysctls the pod sets (securityContext.sysctls). */
+  readonly sysctls: readonly { readonly name: unknown; readonly value: unknown }[];
+  /** Labels and annotations of the pod template (of the Pod itself for a Pod). */
+  readonly labels: Readonly<Record<string, unknown>>;
+  readonly annotations: Readonly<Record<string, unknown>>;
 }
 
 /** Typed resources with a pod template: type -> kind and the block path to the pod spec. */
@@ -76,12 +104,29 @@ const MANIFEST_PATHS: Readonly<Record<string, readonly string[]>> = {
   Pod: ["spec"],
 };
 
+/**
+ * Pod templates already read, by the props object they were read from: every pod rule meets the
+ * same props object of a resource, which is read once instead of once per rule. Props are never
+ * modified (PolicyResourceData.props), so the view stays true.
+ */
+const READ = new WeakMap<object, readonly PodTemplate[]>();
+
 /** The pod templates of a resource (none for a type without one). */
-export function podTemplatesOf(type: string, props: Readonly<Record<string, unknown>>): PodTemplate[] {
+export function podTemplatesOf(type: string, props: Readonly<Record<string, unknown>>): readonly PodTemplate[] {
+  const cached = READ.get(props);
+  if (cached !== undefined) return cached;
+  const pods = readPodTemplates(type, props);
+  READ.set(props, pods);
+  return pods;
+}
+
+function readPodTemplates(type: string, props: Readonly<Record<string, unknown>>): readonly PodTemplate[] {
   const typed = POD_TEMPLATE_TYPES[type];
   if (typed !== undefined) {
     const spec = block(at(props, ...typed.path));
-    return spec === undefined ? [] : [typedPod(typed.kind, spec)];
+    // The template's metadata sits beside its spec; a Pod's is the resource's own.
+    const metadata = block(at(props, ...typed.path.slice(0, -1), "metadata"));
+    return spec === undefined ? [] : [typedPod(typed.kind, spec, metadata)];
   }
   if (type === "kubernetes_manifest") {
     const manifest = props.manifest;
@@ -89,23 +134,28 @@ export function podTemplatesOf(type: string, props: Readonly<Record<string, unkn
     const path = typeof kind === "string" && Object.hasOwn(MANIFEST_PATHS, kind) ? MANIFEST_PATHS[kind] : undefined;
     if (path === undefined) return [];
     const spec = block(at(manifest, ...path));
-    return spec === undefined ? [] : [manifestPod(kind as WorkloadKind, spec)];
+    const metadata = block(at(manifest, ...path.slice(0, -1), "metadata"));
+    return spec === undefined ? [] : [manifestPod(kind as WorkloadKind, spec, metadata)];
   }
   return [];
 }
 
 /**
  * Validations for every resource type that has a pod template, for a rule's `validateResource`:
- * `check` runs once per pod template.
+ * `check` runs once per pod template. `kinds` limits them to workloads of those kinds (typed
+ * resources of other kinds are not declared; manifests of other kinds are skipped).
  */
 export function validatePodTemplates(
   check: (pod: PodTemplate, report: (message: string) => void, args: ResourceValidationArgs) => void | Promise<void>,
+  kinds?: readonly WorkloadKind[],
 ): ResourceValidation[] {
-  return [...Object.keys(POD_TEMPLATE_TYPES), "kubernetes_manifest"].map((type) =>
+  const types = Object.keys(POD_TEMPLATE_TYPES).filter((t) => kinds === undefined || kinds.includes(POD_TEMPLATE_TYPES[t]!.kind));
+  return [...types, "kubernetes_manifest"].map((type) =>
     validateResourceOfType(terraformType(type), (props, args, reportViolation) => {
       // Synchronous unless a check is async: 100,000 resources should not mean 100,000 promises.
       const pending: Promise<void>[] = [];
       for (const pod of podTemplatesOf(type, props)) {
+        if (kinds !== undefined && !kinds.includes(pod.kind)) continue;
         const result = check(pod, reportViolation, args);
         if (result !== undefined) pending.push(result);
       }
@@ -128,6 +178,8 @@ function typedSecurityContext(value: unknown): SecurityContext | undefined {
     readOnlyRootFilesystem: sc.read_only_root_filesystem,
     ...(caps === undefined ? {} : { capabilities: { add: list(caps.add), drop: list(caps.drop) } }),
     seccompProfileType: block(sc.seccomp_profile)?.type,
+    ...optional("seLinuxOptions", block(sc.se_linux_options)),
+    ...optional("hostProcess", block(sc.windows_options)?.host_process ?? undefined),
   };
 }
 
@@ -145,10 +197,40 @@ function typedContainer(kind: Container["kind"], c: Readonly<Record<string, unkn
     readinessProbe: block(c.readiness_probe) !== undefined,
     startupProbe: block(c.startup_probe) !== undefined,
     hostPorts: blocks(c.port).map((p) => p.host_port),
+    imagePullPolicy: c.image_pull_policy,
+    envNames: blocks(c.env).map((e) => e.name),
+    secretEnv: [
+      ...blocks(c.env).flatMap((e) => {
+        const ref = block(block(e.value_from)?.secret_key_ref);
+        return ref === undefined ? [] : [`env ${JSON.stringify(e.name ?? "?")} from secret ${JSON.stringify(ref.name ?? "?")}`];
+      }),
+      ...blocks(c.env_from).flatMap((e) => {
+        const ref = block(e.secret_ref);
+        return ref === undefined ? [] : [`env_from secret ${JSON.stringify(ref.name ?? "?")}`];
+      }),
+    ],
   };
 }
 
-function typedPod(kind: WorkloadKind, spec: Readonly<Record<string, unknown>>): PodTemplate {
+/** Typed volume sources (snake_case blocks) in the API's camelCase, for one vocabulary in messages and rules. */
+function camel(name: string): string {
+  return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The sources a volume sets: its keys other than `name` that hold something (a plan lists unset blocks as [] or null). */
+function sourcesOf(v: Readonly<Record<string, unknown>>, typed: boolean): string[] {
+  const out: string[] = [];
+  for (const key in v) {
+    if (key === "name") continue;
+    const value = v[key];
+    if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) continue;
+    out.push(typed ? camel(key) : key);
+  }
+  return out;
+}
+
+function typedPod(kind: WorkloadKind, spec: Readonly<Record<string, unknown>>, metadata: Readonly<Record<string, unknown>> | undefined): PodTemplate {
+  const sc = block(spec.security_context);
   return {
     kind,
     hostNetwork: spec.host_network,
@@ -159,9 +241,16 @@ function typedPod(kind: WorkloadKind, spec: Readonly<Record<string, unknown>>): 
       ...blocks(spec.init_container).map((c) => typedContainer("init container", c)),
       ...blocks(spec.container).map((c) => typedContainer("container", c)),
     ],
-    volumes: blocks(spec.volume).map((v) => ({ name: v.name, ...optional("hostPath", block(v.host_path)) })),
+    volumes: blocks(spec.volume).map((v) => ({ name: v.name, ...optional("hostPath", block(v.host_path)), sources: sourcesOf(v, true) })),
+    serviceAccountName: spec.service_account_name,
+    automountServiceAccountToken: spec.automount_service_account_token,
+    sysctls: blocks(sc?.sysctl).map((x) => ({ name: x.name, value: x.value })),
+    labels: isObject(metadata?.labels) ? metadata.labels : NO_MAP,
+    annotations: isObject(metadata?.annotations) ? metadata.annotations : NO_MAP,
   };
 }
+
+const NO_MAP: Readonly<Record<string, unknown>> = Object.freeze({});
 
 // --- kubernetes_manifest (camelCase, plain objects) ------------------------------------------
 
@@ -176,6 +265,10 @@ function manifestSecurityContext(value: unknown): SecurityContext | undefined {
     readOnlyRootFilesystem: value.readOnlyRootFilesystem,
     ...(caps === undefined ? {} : { capabilities: { add: list(caps.add), drop: list(caps.drop) } }),
     seccompProfileType: isObject(value.seccompProfile) ? value.seccompProfile.type : undefined,
+    ...optional("seLinuxOptions", isObject(value.seLinuxOptions) ? value.seLinuxOptions : undefined),
+    ...optional("procMount", value.procMount ?? undefined),
+    ...optional("hostProcess", isObject(value.windowsOptions) ? (value.windowsOptions.hostProcess ?? undefined) : undefined),
+    ...optional("appArmorProfileType", isObject(value.appArmorProfile) ? (value.appArmorProfile.type ?? undefined) : undefined),
   };
 }
 
@@ -193,10 +286,20 @@ function manifestContainer(kind: Container["kind"], c: Readonly<Record<string, u
     readinessProbe: isObject(c.readinessProbe),
     startupProbe: isObject(c.startupProbe),
     hostPorts: blocks(c.ports).map((p) => p.hostPort),
+    imagePullPolicy: c.imagePullPolicy,
+    envNames: blocks(c.env).map((e) => e.name),
+    secretEnv: [
+      ...blocks(c.env).flatMap((e) => {
+        const ref = isObject(e.valueFrom) && isObject(e.valueFrom.secretKeyRef) ? e.valueFrom.secretKeyRef : undefined;
+        return ref === undefined ? [] : [`env ${JSON.stringify(e.name ?? "?")} from secret ${JSON.stringify(ref.name ?? "?")}`];
+      }),
+      ...blocks(c.envFrom).flatMap((e) => (isObject(e.secretRef) ? [`envFrom secret ${JSON.stringify(e.secretRef.name ?? "?")}`] : [])),
+    ],
   };
 }
 
-function manifestPod(kind: WorkloadKind, spec: Readonly<Record<string, unknown>>): PodTemplate {
+function manifestPod(kind: WorkloadKind, spec: Readonly<Record<string, unknown>>, metadata: Readonly<Record<string, unknown>> | undefined): PodTemplate {
+  const sc = isObject(spec.securityContext) ? spec.securityContext : undefined;
   return {
     kind,
     hostNetwork: spec.hostNetwork,
@@ -208,7 +311,12 @@ function manifestPod(kind: WorkloadKind, spec: Readonly<Record<string, unknown>>
       ...blocks(spec.containers).map((c) => manifestContainer("container", c)),
       ...blocks(spec.ephemeralContainers).map((c) => manifestContainer("ephemeral container", c)),
     ],
-    volumes: blocks(spec.volumes).map((v) => ({ name: v.name, ...optional("hostPath", isObject(v.hostPath) ? v.hostPath : undefined) })),
+    volumes: blocks(spec.volumes).map((v) => ({ name: v.name, ...optional("hostPath", isObject(v.hostPath) ? v.hostPath : undefined), sources: sourcesOf(v, false) })),
+    serviceAccountName: spec.serviceAccountName,
+    automountServiceAccountToken: spec.automountServiceAccountToken,
+    sysctls: blocks(sc?.sysctls).map((x) => ({ name: x.name, value: x.value })),
+    labels: isObject(metadata?.labels) ? metadata.labels : NO_MAP,
+    annotations: isObject(metadata?.annotations) ? metadata.annotations : NO_MAP,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Every policy pack `govcloud check` runs. Adding a rule: write `policies/<pack>/<rule-id>.ts`,
- * add it to its pack here under policies/packs/, and give it a compliant and a non-compliant
- * fixture in test/policies/packs/<pack>.ts.
+ * add it to its pack here under policies/packs/, and give it compliant and non-compliant fixtures
+ * in test/policies/packs/<pack>.ts for every resource type it declares (test/policies/rules.test.ts
+ * checks, by rule id and type).
  */
 import type { PolicyPackDefinition } from "../engine/types";
 import backup from "./backup";

@@ -14,12 +14,24 @@ import imagesFromInCountryRegistriesPinned from "../kubernetes-security/images-f
 import noHostNamespacesOrHostPaths from "../kubernetes-security/no-host-namespaces-or-host-paths";
 import podsUseRuntimeDefaultSeccomp from "../kubernetes-security/pods-use-runtime-default-seccomp";
 import servicesNotExposedWithoutApproval from "../kubernetes-security/services-not-exposed-without-approval";
+import containersAlwaysPullImages from "../kubernetes-security/containers-always-pull-images";
+import containersTakeSecretsAsFiles from "../kubernetes-security/containers-take-secrets-as-files";
+import defaultServiceAccountsNotUsed from "../kubernetes-security/default-service-accounts-not-used";
+import ingressesNameHostsWithoutSnippets from "../kubernetes-security/ingresses-name-hosts-without-snippets";
+import namespacesEnforcePodSecurity from "../kubernetes-security/namespaces-enforce-pod-security";
+import noKnownDangerousComponents from "../kubernetes-security/no-known-dangerous-components";
+import podsAndContainersSetSecurityContext from "../kubernetes-security/pods-and-containers-set-security-context";
+import podsCarryAppNameLabel from "../kubernetes-security/pods-carry-app-name-label";
+import podsSetNoUnsafeSecurityOptions from "../kubernetes-security/pods-set-no-unsafe-security-options";
+import podsUseRestrictedVolumeTypes from "../kubernetes-security/pods-use-restricted-volume-types";
+import workloadsNotInDefaultNamespace from "../kubernetes-security/workloads-not-in-default-namespace";
 import type { PolicyPackDefinition } from "../engine/types";
-import { cis, cybersecurityLaw, decree53, decree85, pss } from "./controls";
+import { cis, cybersecurityLaw, decree13, decree53, decree85, pss } from "./controls";
 
 const pack: PolicyPackDefinition = {
   name: "kubernetes-security",
-  description: "Workload hardening: Pod Security Standards 'restricted', resources, probes, in-country pinned images, no unapproved exposure.",
+  description:
+    "Workload hardening: Pod Security Standards 'restricted' (and the namespace label that enforces it), identity, resources, probes, in-country pinned images, no unapproved exposure.",
   rules: [
     {
       rule: containersRunAsNonRoot,
@@ -87,6 +99,73 @@ const pack: PolicyPackDefinition = {
       level: "mandatory",
       explanation: "NodePort and LoadBalancer services bypass the shared, monitored ingress; each one is an exception that someone must approve.",
       controls: [decree85("network access control"), cybersecurityLaw()],
+    },
+    {
+      rule: namespacesEnforcePodSecurity,
+      level: "mandatory",
+      explanation:
+        "Pod Security Admission enforces the Pod Security Standards only in namespaces labelled for it; an unlabelled namespace admits privileged pods, whatever was checked before deployment.",
+      controls: [pss("restricted", "namespace enforce label"), cis("5.2.1"), decree85("technical requirements: host and workload hardening")],
+    },
+    {
+      rule: podsAndContainersSetSecurityContext,
+      level: "mandatory",
+      explanation: "Security settings that are not written down are the image's or the runtime's defaults, which nobody reviewed.",
+      controls: [cis("5.7.3"), decree85()],
+    },
+    {
+      rule: podsSetNoUnsafeSecurityOptions,
+      level: "mandatory",
+      explanation: "An unmasked /proc, unsafe sysctls, a custom AppArmor or SELinux identity or a Windows host process each undo part of the container boundary on a node shared by agencies.",
+      controls: [pss("baseline", "/proc Mount Type; Sysctls; AppArmor; SELinux; HostProcess"), decree85("technical requirements: host and workload hardening")],
+    },
+    {
+      rule: podsUseRestrictedVolumeTypes,
+      level: "mandatory",
+      explanation: "In-line NFS, iSCSI, hostPath and other volume sources bypass the platform's storage classes, quotas and backups, and some reach the node itself.",
+      controls: [pss("restricted", "Volume Types"), pss("baseline", "HostPath Volumes"), decree85()],
+    },
+    {
+      rule: workloadsNotInDefaultNamespace,
+      level: "mandatory",
+      explanation: "The default namespace belongs to no agency: it has no quota, no default-deny network policy and no Pod Security label of govcloud's.",
+      controls: [cis("5.7.4"), decree85("separation of systems")],
+    },
+    {
+      rule: defaultServiceAccountsNotUsed,
+      level: "mandatory",
+      explanation: "The default service account is shared by every pod that names no other; a right given to it, or a token mounted from it, is given to all of them.",
+      controls: [cis("5.1.5"), cis("5.1.6"), decree85("access control and least privilege")],
+    },
+    {
+      rule: containersAlwaysPullImages,
+      level: "mandatory",
+      explanation: "On a node shared by agencies, IfNotPresent starts an image another agency's pod pulled without asking the registry whether this pod may have it.",
+      controls: [cis("1.2.11"), decree85("access control and least privilege")],
+    },
+    {
+      rule: containersTakeSecretsAsFiles,
+      level: "advisory",
+      explanation: "Environment variables leak into child processes, crash reports and debug pages, and cannot be rotated without a restart; mounted secrets can.",
+      controls: [cis("5.4.1"), decree13("Art. 26 (protection measures)")],
+    },
+    {
+      rule: ingressesNameHostsWithoutSnippets,
+      level: "mandatory",
+      explanation: "Every agency shares the ingress controller: a snippet annotation runs raw NGINX configuration with the controller's rights, and a rule without a host answers for every name.",
+      controls: [decree85("network access control"), cybersecurityLaw()],
+    },
+    {
+      rule: noKnownDangerousComponents,
+      level: "mandatory",
+      explanation: "Tiller answers anyone with cluster-admin rights, and git-sync with GITSYNC_GIT runs whatever program it is told; neither can be made safe by configuration.",
+      controls: [cis("5.1.1"), decree85("technical requirements: host and workload hardening")],
+    },
+    {
+      rule: podsCarryAppNameLabel,
+      level: "advisory",
+      explanation: "Monitoring, network policies and the people on call find a pod's application by its app.kubernetes.io/name label.",
+      controls: [decree85("availability of the information system")],
     },
   ],
 };

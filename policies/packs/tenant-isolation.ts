@@ -1,11 +1,13 @@
 /**
  * Isolation between agencies sharing a cluster: namespaces fenced in by quota, limits, Pod
- * Security Admission and default-deny networking; RBAC without wildcards or escalation; no
- * cluster-wide rights for tenants.
+ * Security Admission and default-deny networking; RBAC without wildcards, escalation, standing
+ * cluster-admin or needless secret reads; no cluster-wide rights for tenants.
  */
 import noTenantClusterRoleBindings from "../tenant-isolation/no-tenant-cluster-role-bindings";
 import rbacHasNoWildcardsOrEscalation from "../tenant-isolation/rbac-has-no-wildcards-or-escalation";
 import tenantNamespacesAreIsolated from "../tenant-isolation/tenant-namespaces-are-isolated";
+import noClusterAdminBindings from "../tenant-isolation/no-cluster-admin-bindings";
+import rbacGrantsNoSecretReadsOrExec from "../tenant-isolation/rbac-grants-no-secret-reads-or-exec";
 import type { PolicyPackDefinition } from "../engine/types";
 import { cis, decree13, decree85, pss } from "./controls";
 
@@ -30,6 +32,18 @@ const pack: PolicyPackDefinition = {
       level: "mandatory",
       explanation: "A tenant with a ClusterRoleBinding can read or change every other agency's namespace.",
       controls: [cis("5.1.1"), cis("5.1.3"), decree85("access control and least privilege"), decree13()],
+    },
+    {
+      rule: noClusterAdminBindings,
+      level: "mandatory",
+      explanation: "cluster-admin can read every agency's data and change every control of the platform; nobody holds it standing, outside Kubernetes' own system identities.",
+      controls: [cis("5.1.1"), decree85("access control and least privilege"), decree13()],
+    },
+    {
+      rule: rbacGrantsNoSecretReadsOrExec,
+      level: "mandatory",
+      explanation: "Reading Secrets or exec into containers hands over credentials and running processes; only a role that could already create the pods holding them may have it.",
+      controls: [cis("5.1.2"), cis("5.1.4"), decree85("access control and least privilege"), decree13()],
     },
   ],
 };

@@ -115,7 +115,7 @@ function expectRestricted(pod: Json, where: string): void {
     expect(sc.capabilities, where).toEqual({ drop: ["ALL"] });
     expect(sc.seccomp_profile, where).toEqual({ type: "RuntimeDefault" });
 
-    expect(c.image_pull_policy, where).toBe("IfNotPresent");
+    expect(c.image_pull_policy, where).toBe("Always");
     expect(c.image, where).toMatch(/@sha256:[a-f0-9]{64}$/);
     expect(REGISTRIES.has(String(c.image).split("/")[0]!), `${where} image ${c.image}`).toBe(true);
     for (const port of (c.port ?? []) as Json[]) expect(port.host_port, where).toBeUndefined();

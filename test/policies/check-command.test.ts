@@ -110,12 +110,10 @@ describe("generated files and registration", () => {
     expect(fs.readFileSync(PROVIDER_BLOCKS_FILE, "utf8")).toBe(renderProviderBlocks(providerSchemasDir()));
   });
 
-  it("every rule file is in its pack, named for its id, with a compliant and a non-compliant test", () => {
+  it("every rule file is in its pack, named for its id (its fixtures: the coverage test in rules.test.ts)", () => {
     for (const pack of PACKS) {
       const files = fs.readdirSync(path.join(REPO_ROOT, "policies", pack.name)).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3)).sort();
       expect(pack.rules.map((e) => e.rule.name).sort()).toEqual(files);
-      const tests = fs.readFileSync(path.join(REPO_ROOT, "test", "policies", "packs", `${pack.name}.ts`), "utf8");
-      for (const id of files) expect(tests, `${id} needs a describe("${id}") block or a rule = "${id}"`).toMatch(new RegExp(`describe\\(("${id}"|rule)`));
       for (const e of pack.rules) {
         expect(e.explanation.length).toBeGreaterThan(20);
         expect(e.controls.length).toBeGreaterThan(0);

@@ -8,6 +8,47 @@ import { type LoadedResources, loadDocuments, loadPlan, type PlanJson, removedBy
 import type { TerraformJsonDocument } from "../../policies/engine/expand";
 import type { ActiveRule, Finding } from "../../policies/engine/types";
 import { PACKS } from "../../policies/packs";
+import { pulumiTypeOf } from "../../policies/engine/resource";
+import type { GovcloudPolicy } from "../../policies/engine/types";
+
+/**
+ * What the fixtures have shown of each rule, recorded by every check() call: the resource types
+ * of which an instance passed (met the rule, no finding) and of which an instance failed, and
+ * whether any run passed or failed at all (for stack rules, which declare no types). The fixture
+ * coverage test (rules.test.ts) reads it after every pack's fixtures have run.
+ */
+export interface RuleCoverage {
+  readonly passed: Set<string>;
+  readonly failed: Set<string>;
+  anyPass: boolean;
+  anyFail: boolean;
+}
+export const COVERAGE = new Map<string, RuleCoverage>();
+
+/** The Terraform types a resource rule declares (its validateResourceOfType validations); none for a stack rule. */
+export function declaredTypes(rule: GovcloudPolicy): string[] {
+  const validations = "validateResource" in rule && rule.validateResource !== undefined ? [rule.validateResource].flat() : [];
+  return [...new Set(validations.map((v) => pulumiTypeOf(v)).filter((t): t is string => t !== undefined))].sort();
+}
+
+function record(ids: readonly string[], loaded: LoadedResources, findings: readonly Finding[]): void {
+  for (const id of ids) {
+    const coverage = COVERAGE.get(id) ?? { passed: new Set<string>(), failed: new Set<string>(), anyPass: false, anyFail: false };
+    COVERAGE.set(id, coverage);
+    const mine = findings.filter((f) => f.rule === id);
+    const crashed = new Set(findings.filter((f) => f.crashedRule === id).map((f) => `${f.stack}::${f.address}`));
+    const failing = new Set(mine.map((f) => `${f.stack}::${f.address}`));
+    for (const f of mine) if (f.type !== undefined && !crashed.has(`${f.stack}::${f.address}`)) coverage.failed.add(f.type);
+    for (const r of loaded.resources) {
+      const at = `${r.stack}::${r.address}`;
+      if (!failing.has(at) && !crashed.has(at)) coverage.passed.add(r.type);
+    }
+    if (crashed.size === 0) {
+      if (mine.length > 0) coverage.anyFail = true;
+      else if (loaded.resources.length > 0 || (loaded.removed ?? []).length > 0) coverage.anyPass = true;
+    }
+  }
+}
 
 export const REGISTRY = "registry.north.govcloud.gov.vn";
 export const DIGEST = `sha256:${"a".repeat(64)}`;
@@ -64,12 +105,14 @@ async function checkLoaded(ruleIds: string | readonly string[], loaded: LoadedRe
     }
     throw new Error(`no rule ${id}`);
   });
-  return evaluate(loaded.resources, rules, {
+  const findings = await evaluate(loaded.resources, rules, {
     stacks: loaded.stacks,
     ...(loaded.plans === undefined ? {} : { plans: loaded.plans as ReadonlyMap<string, Readonly<Record<string, unknown>>> }),
     ...(loaded.removed === undefined ? {} : { removed: loaded.removed }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
+  record(ids, loaded, findings);
+  return findings;
 }
 
 /** Findings as `address: message`, for exact assertions. */
@@ -97,6 +140,13 @@ export interface PodValues {
   host_network: boolean;
   host_pid: boolean;
   host_port: number | null;
+  pull_policy: string | null;
+  service_account: string | null;
+  automount: boolean | null;
+  pod_labels: Record<string, string>;
+  pod_annotations: Record<string, string>;
+  sysctls: { name: string; value: string }[];
+  se_linux: Record<string, string> | null;
 }
 
 export const COMPLIANT: PodValues = {
@@ -118,14 +168,30 @@ export const COMPLIANT: PodValues = {
   host_network: false,
   host_pid: false,
   host_port: null,
+  pull_policy: "Always",
+  service_account: "web",
+  automount: false,
+  pod_labels: { app: "web", "app.kubernetes.io/name": "web" },
+  pod_annotations: {},
+  sysctls: [],
+  se_linux: null,
 };
 
+/** Every resource type with a pod template: each legacy type and its _v1 twin, and kubernetes_manifest. */
 export const POD_KINDS = [
+  "kubernetes_deployment",
   "kubernetes_deployment_v1",
+  "kubernetes_stateful_set",
   "kubernetes_stateful_set_v1",
+  "kubernetes_daemonset",
   "kubernetes_daemon_set_v1",
+  "kubernetes_replication_controller",
+  "kubernetes_replication_controller_v1",
+  "kubernetes_job",
   "kubernetes_job_v1",
+  "kubernetes_cron_job",
   "kubernetes_cron_job_v1",
+  "kubernetes_pod",
   "kubernetes_pod_v1",
   "kubernetes_manifest",
 ] as const;
@@ -134,18 +200,22 @@ export type PodKind = (typeof POD_KINDS)[number];
 /** A typed pod spec (snake_case, blocks as objects as cdktf writes them) reading each.value. */
 export function typedPodSpec(): Record<string, unknown> {
   return {
-    automount_service_account_token: false,
+    automount_service_account_token: "${each.value.automount}",
+    service_account_name: "${each.value.service_account}",
     host_network: "${each.value.host_network}",
     host_pid: "${each.value.host_pid}",
     security_context: {
       fs_group: "10001",
       run_as_non_root: "${each.value.pod_non_root}",
       seccomp_profile: { type: "${each.value.pod_seccomp}" },
+      se_linux_options: "${each.value.se_linux}",
+      sysctl: "${each.value.sysctls}",
     },
     container: [
       {
         name: "${each.value.name}",
         image: "${each.value.image}",
+        image_pull_policy: "${each.value.pull_policy}",
         port: [{ container_port: 8080, host_port: "${each.value.host_port}", name: "http" }],
         liveness_probe: { http_get: { path: "/healthz", port: "8080" } },
         readiness_probe: { http_get: { path: "/healthz", port: "8080" } },
@@ -167,15 +237,23 @@ export function typedPodSpec(): Record<string, unknown> {
 }
 
 /** The same pod spec as a raw Kubernetes object (camelCase), for kubernetes_manifest. */
-function manifestPodSpec(): Record<string, unknown> {
+export function manifestPodSpec(): Record<string, unknown> {
   return {
+    automountServiceAccountToken: "${each.value.automount}",
+    serviceAccountName: "${each.value.service_account}",
     hostNetwork: "${each.value.host_network}",
     hostPID: "${each.value.host_pid}",
-    securityContext: { runAsNonRoot: "${each.value.pod_non_root}", seccompProfile: { type: "${each.value.pod_seccomp}" } },
+    securityContext: {
+      runAsNonRoot: "${each.value.pod_non_root}",
+      seccompProfile: { type: "${each.value.pod_seccomp}" },
+      seLinuxOptions: "${each.value.se_linux}",
+      sysctls: "${each.value.sysctls}",
+    },
     containers: [
       {
         name: "${each.value.name}",
         image: "${each.value.image}",
+        imagePullPolicy: "${each.value.pull_policy}",
         ports: [{ containerPort: 8080, hostPort: "${each.value.host_port}" }],
         livenessProbe: { httpGet: { path: "/healthz", port: 8080 } },
         readinessProbe: { httpGet: { path: "/healthz", port: 8080 } },
@@ -196,28 +274,39 @@ function manifestPodSpec(): Record<string, unknown> {
 }
 
 const metadata = { name: "${each.value.name}", namespace: "${each.value.namespace}", labels: { app: "${each.value.name}" } };
+/** A pod template's metadata; a Pod's own metadata is the same, with its namespace. */
+const templateMetadata = { labels: "${each.value.pod_labels}", annotations: "${each.value.pod_annotations}" };
 
 /** The body of one workload block of `kind`, with the pod spec nested where that kind has it. */
 export function workloadBody(kind: PodKind, podSpec: Record<string, unknown> = kind === "kubernetes_manifest" ? manifestPodSpec() : typedPodSpec()): Record<string, unknown> {
-  const template = { metadata: { labels: { app: "${each.value.name}" } }, spec: podSpec };
+  const template = { metadata: templateMetadata, spec: podSpec };
   switch (kind) {
+    case "kubernetes_deployment":
     case "kubernetes_deployment_v1":
+    case "kubernetes_stateful_set":
     case "kubernetes_stateful_set_v1":
+    case "kubernetes_daemonset":
     case "kubernetes_daemon_set_v1":
       return { metadata, spec: { selector: { match_labels: { app: "${each.value.name}" } }, template } };
+    case "kubernetes_replication_controller":
+    case "kubernetes_replication_controller_v1":
+      return { metadata, spec: { selector: { app: "${each.value.name}" }, template } };
+    case "kubernetes_job":
     case "kubernetes_job_v1":
       return { metadata, spec: { template } };
+    case "kubernetes_cron_job":
     case "kubernetes_cron_job_v1":
       return { metadata, spec: { schedule: "0 2 * * *", job_template: { metadata: {}, spec: { template } } } };
+    case "kubernetes_pod":
     case "kubernetes_pod_v1":
-      return { metadata, spec: podSpec };
+      return { metadata: { ...metadata, ...templateMetadata }, spec: podSpec };
     case "kubernetes_manifest":
       return {
         manifest: {
           apiVersion: "apps/v1",
           kind: "Deployment",
           metadata: { name: "${each.value.name}", namespace: "${each.value.namespace}" },
-          spec: { selector: { matchLabels: { app: "${each.value.name}" } }, template: { metadata: { labels: { app: "${each.value.name}" } }, spec: podSpec } },
+          spec: { selector: { matchLabels: { app: "${each.value.name}" } }, template: { metadata: templateMetadata, spec: podSpec } },
         },
       };
   }
@@ -243,6 +332,19 @@ export function workloads(kind: PodKind, bad: Partial<PodValues> = {}, body: Rec
       },
     },
   };
+}
+
+/**
+ * One workload block of `kind` whose pod spec `change` edits (for both agencies): `m` is true
+ * for kubernetes_manifest, whose spec is camelCase with plain objects, false for the typed
+ * resources (snake_case, blocks).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures edit nested JSON freely
+export function podWith(kind: PodKind, change: (spec: Record<string, any>, m: boolean) => void): Record<string, TerraformJsonDocument> {
+  const m = kind === "kubernetes_manifest";
+  const spec = m ? manifestPodSpec() : typedPodSpec();
+  change(spec, m);
+  return workloads(kind, {}, workloadBody(kind, spec));
 }
 
 /** Address of the instance of agency `a` or `b` in {@link workloads}. */

@@ -119,3 +119,122 @@ describe("tenant-namespaces-are-isolated", () => {
     expect(findings.every((f) => f.stack === "tenants-north-000")).toBe(true);
   });
 });
+
+// --- every RBAC type: legacy, _v1 and manifests ----------------------------------------------
+
+const ROLE_TYPES = ["kubernetes_role", "kubernetes_role_v1", "kubernetes_cluster_role", "kubernetes_cluster_role_v1"] as const;
+const BINDING_TYPES = ["kubernetes_role_binding", "kubernetes_role_binding_v1", "kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1"] as const;
+type Rule = { api_groups: string[]; resources: string[]; verbs: string[] };
+/** One role block for_each over `ok` and `bad`, each instance with its own rules. */
+const roles = (type: string, ok: Rule[], bad: Rule[]) =>
+  plain({ [type]: { r: { for_each: { ok: { rules: ok }, bad: { rules: bad } }, metadata: { name: "${each.key}" }, rule: "${each.value.rules}" } } });
+const roleManifest = (rules: Record<string, string[]>[]) => ({ manifest: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "x" }, rules } });
+
+describe("rbac-has-no-wildcards-or-escalation, on every role type", () => {
+  const rule = "rbac-has-no-wildcards-or-escalation";
+  it.each(ROLE_TYPES)("passes a listed %s and flags a wildcard and an escalating one", async (type) => {
+    const doc = roles(type, [{ api_groups: [""], resources: ["configmaps"], verbs: ["get"] }], [{ api_groups: ["rbac.authorization.k8s.io"], resources: ["roles"], verbs: ["escalate", "*"] }]);
+    expect(summary(await check(rule, doc))).toEqual([
+      `${type}.r["bad"]: rule 1 uses the wildcard "*" in verbs; list the API groups, resources and verbs it needs`,
+      `${type}.r["bad"]: rule 1 grants escalate on roles, which lets a subject escalate its own privileges`,
+    ]);
+  });
+  it("passes a listed ClusterRole manifest", async () => {
+    expect(await check(rule, plain({ kubernetes_manifest: { r: roleManifest([{ apiGroups: [""], resources: ["configmaps"], verbs: ["get"] }]) } }))).toEqual([]);
+  });
+});
+
+describe("rbac-grants-no-secret-reads-or-exec", () => {
+  const rule = "rbac-grants-no-secret-reads-or-exec";
+  it.each(ROLE_TYPES)("flags a %s that reads secrets or execs into pods it cannot create", async (type) => {
+    const doc = roles(
+      type,
+      [{ api_groups: [""], resources: ["configmaps", "pods"], verbs: ["get", "list"] }],
+      [
+        { api_groups: [""], resources: ["secrets"], verbs: ["get", "list"] },
+        { api_groups: [""], resources: ["pods/exec"], verbs: ["create"] },
+      ],
+    );
+    expect(summary(await check(rule, doc))).toEqual([
+      `${type}.r["bad"]: rule 1 grants get, list on secrets to a role that cannot otherwise reach them; read a secret through the workload that mounts it`,
+      `${type}.r["bad"]: rule 2 grants create on pods/exec, which runs commands inside containers the role cannot otherwise touch`,
+    ]);
+  });
+  it("passes a role that may create pods: it can mount the secrets and run the commands anyway", async () => {
+    const doc = roles(
+      "kubernetes_cluster_role_v1",
+      [
+        { api_groups: ["apps"], resources: ["deployments"], verbs: ["create", "get"] },
+        { api_groups: [""], resources: ["secrets"], verbs: ["get"] },
+        { api_groups: [""], resources: ["pods/exec"], verbs: ["create"] },
+      ],
+      [{ api_groups: [""], resources: ["secrets"], verbs: ["watch"] }],
+    );
+    expect(summary(await check(rule, doc))).toEqual([
+      'kubernetes_cluster_role_v1.r["bad"]: rule 1 grants watch on secrets to a role that cannot otherwise reach them; read a secret through the workload that mounts it',
+    ]);
+  });
+  it("judges Role and ClusterRole manifests", async () => {
+    expect(await check(rule, plain({ kubernetes_manifest: { r: roleManifest([{ apiGroups: [""], resources: ["configmaps"], verbs: ["get"] }]) } }))).toEqual([]);
+    expect(summary(await check(rule, plain({ kubernetes_manifest: { r: roleManifest([{ apiGroups: [""], resources: ["pods/attach"], verbs: ["create"] }]) } })))).toEqual([
+      "kubernetes_manifest.r: rule 1 grants create on pods/attach, which runs commands inside containers the role cannot otherwise touch",
+    ]);
+  });
+});
+
+const bindingDoc = (type: string, role: string, subjects: Record<string, Record<string, string>>) =>
+  plain({
+    [type]: {
+      b: {
+        for_each: Object.fromEntries(Object.entries(subjects).map(([k, s]) => [k, { subject: s }])),
+        metadata: { name: "${each.key}", namespace: "ops" },
+        role_ref: { api_group: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+        subject: ["${each.value.subject}"],
+      },
+    },
+  });
+
+describe("no-cluster-admin-bindings", () => {
+  const rule = "no-cluster-admin-bindings";
+  it.each(BINDING_TYPES)("flags a %s that gives cluster-admin to anyone outside system:", async (type) => {
+    const doc = bindingDoc(type, "cluster-admin", {
+      masters: { kind: "Group", name: "system:masters", api_group: "rbac.authorization.k8s.io" },
+      agency: { kind: "Group", name: "bo-tai-chinh-admins", api_group: "rbac.authorization.k8s.io" },
+      robot: { kind: "ServiceAccount", name: "deployer", namespace: "ci" },
+    });
+    const scope = type.includes("cluster_role_binding") ? ["ClusterRoleBinding", "over the whole cluster"] : ["RoleBinding", "in its namespace, roles and bindings included"];
+    expect(summary(await check(rule, doc))).toEqual([
+      `${type}.b["agency"]: the ${scope[0]} gives cluster-admin to Group "bo-tai-chinh-admins", which can then do anything ${scope[1]}; grant a role that lists what it needs`,
+      `${type}.b["robot"]: the ${scope[0]} gives cluster-admin to service account "ci"/"deployer", which can then do anything ${scope[1]}; grant a role that lists what it needs`,
+    ]);
+  });
+  it("passes a binding of another role", async () => {
+    expect(await check(rule, bindingDoc("kubernetes_cluster_role_binding_v1", "view", { agency: { kind: "Group", name: "auditors" } }))).toEqual([]);
+  });
+  it("judges binding manifests", async () => {
+    const m = (role: string) => ({
+      manifest: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "x" }, roleRef: { kind: "ClusterRole", name: role }, subjects: [{ kind: "User", name: "alice" }] },
+    });
+    expect(await check(rule, plain({ kubernetes_manifest: { ok: m("view") } }))).toEqual([]);
+    expect(summary(await check(rule, plain({ kubernetes_manifest: { admin: m("cluster-admin") } })))).toEqual([
+      'kubernetes_manifest.admin: the ClusterRoleBinding gives cluster-admin to User "alice", which can then do anything over the whole cluster; grant a role that lists what it needs',
+    ]);
+  });
+});
+
+describe("no-tenant-cluster-role-bindings, on every binding type", () => {
+  const rule = "no-tenant-cluster-role-bindings";
+  it.each(["kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1"])("passes a platform %s and flags one for a tenant service account", async (type) => {
+    const doc = bindingDoc(type, "view", { platform: { kind: "ServiceAccount", name: "drill", namespace: "velero" }, tenant: { kind: "ServiceAccount", name: "web", namespace: "tenant-a" } });
+    expect(summary(await check(rule, doc))).toEqual([`${type}.b["tenant"]: the ClusterRoleBinding grants cluster-wide access to service account tenant-a/web of a tenant namespace`]);
+  });
+  it("judges ClusterRoleBinding manifests", async () => {
+    const m = (namespace: string) => ({
+      manifest: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "x" }, roleRef: { kind: "ClusterRole", name: "view" }, subjects: [{ kind: "ServiceAccount", name: "sa", namespace }] },
+    });
+    expect(await check(rule, plain({ kubernetes_manifest: { ok: m("velero") } }))).toEqual([]);
+    expect(summary(await check(rule, plain({ kubernetes_manifest: { bad: m("tenant-b") } })))).toEqual([
+      "kubernetes_manifest.bad: the ClusterRoleBinding grants cluster-wide access to service account tenant-b/sa of a tenant namespace",
+    ]);
+  });
+});
