@@ -7,7 +7,7 @@ import noTenantClusterRoleBindings from "../tenant-isolation/no-tenant-cluster-r
 import rbacHasNoWildcardsOrEscalation from "../tenant-isolation/rbac-has-no-wildcards-or-escalation";
 import tenantNamespacesAreIsolated from "../tenant-isolation/tenant-namespaces-are-isolated";
 import type { PolicyPackDefinition } from "../engine/types";
-import { cis, decree13, decree85, pss } from "./controls";
+import { cis, decree85, decree356, personalDataLaw, pss } from "./controls";
 
 const pack: PolicyPackDefinition = {
   name: "tenant-isolation",
@@ -23,13 +23,13 @@ const pack: PolicyPackDefinition = {
       rule: tenantNamespacesAreIsolated,
       level: "mandatory",
       explanation: "Each agency's namespace is fenced in: admission restrictions, a quota, default limits and default-deny networking, deployed together.",
-      controls: [pss("restricted", "namespace enforce label"), cis("5.3.2"), cis("5.7.1"), decree85("separation of systems"), decree13("Art. 26 (protection measures)")],
+      controls: [pss("restricted", "namespace enforce label"), cis("5.3.2"), cis("5.7.1"), decree85("separation of systems"), personalDataLaw("personal data protection measures")],
     },
     {
       rule: noTenantClusterRoleBindings,
       level: "mandatory",
       explanation: "A tenant with a ClusterRoleBinding can read or change every other agency's namespace.",
-      controls: [cis("5.1.1"), cis("5.1.3"), decree85("access control and least privilege"), decree13()],
+      controls: [cis("5.1.1"), cis("5.1.3"), decree85("access control and least privilege"), personalDataLaw(), decree356()],
     },
   ],
 };

@@ -9,3 +9,4 @@ import "./packs/data-residency";
 import "./packs/backup";
 import "./packs/green";
 import "./packs/security-level";
+import "./packs/personal-data";
