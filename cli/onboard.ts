@@ -265,7 +265,9 @@ function collision(file: string, id: string, opts: OnboardOptions): UserError {
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
   }
-  if (opts.agency !== undefined) return new UserError([{ ...at, path: "", message: "already exists; edit it, or pass --force to replace it" }]);
+  if (opts.agency !== undefined) {
+    return new UserError([{ file: displayPath(file), line: 1, col: 1, path: "", message: "already exists; edit it, or pass --force to replace it" }]);
+  }
   const suggestion = freeId(path.dirname(file), id, opts.code);
   return new UserError([
     {
