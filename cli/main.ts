@@ -13,6 +13,7 @@ import { JSON_SCHEMAS, renderJsonSchema } from "../environments/json-schema";
 import { loadEstate } from "./load-estate";
 import { onboardCommand } from "./onboard";
 import { addressesCommand } from "./addresses";
+import { agencyCommand } from "./agency";
 import { checkCommand } from "./check";
 import { reportCommand } from "./report";
 import { reportFailure } from "./failure";
@@ -124,6 +125,7 @@ export function createProgram(): Command {
   program.addCommand(addressesCommand(REPO_ROOT));
   program.addCommand(checkCommand(REPO_ROOT));
   program.addCommand(reportCommand(REPO_ROOT));
+  program.addCommand(agencyCommand(REPO_ROOT));
   return program;
 }
 
