@@ -14,6 +14,7 @@ import { loadEstate } from "./load-estate";
 import { onboardCommand } from "./onboard";
 import { addressesCommand } from "./addresses";
 import { agencyCommand } from "./agency";
+import { completionCommand } from "./completion";
 import { checkCommand } from "./check";
 import { reportCommand } from "./report";
 import { reportFailure } from "./failure";
@@ -126,6 +127,7 @@ export function createProgram(): Command {
   program.addCommand(checkCommand(REPO_ROOT));
   program.addCommand(reportCommand(REPO_ROOT));
   program.addCommand(agencyCommand(REPO_ROOT));
+  program.addCommand(completionCommand());
   return program;
 }
 
