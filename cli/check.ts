@@ -3,6 +3,7 @@
  *
  *   govcloud check [--env <name>]                 synthesize the environment (default national) and check it
  *   govcloud check <cdktf.out folder | plan.json>  check a synthesized folder or `terraform show -json` plans
+ *   ... --agency <id>                             only the findings about one agency (cli/agency-filter.ts)
  *
  * Exit codes: 0 no mandatory violation (advisory findings allowed), 1 mandatory violations,
  * 2 bad input (`file:line:col: path: message`).

@@ -23,8 +23,8 @@ export const decree53 = (control?: string): ControlReference => ({
 });
 
 /**
- * The Personal Data Protection Law (Law No. 91/2025/QH15, in force 1 January 2026), which replaced
- * Decree 13/2023/NĐ-CP as the basis of personal data protection.
+ * The Personal Data Protection Law (Law No. 91/2025/QH15, in force 1 January 2026): the basis of
+ * personal data protection since it replaced Decree 13/2023/NĐ-CP.
  */
 export const personalDataLaw = (control?: string): ControlReference => ({
   source: "Personal Data Protection Law (No. 91/2025/QH15)",
