@@ -352,6 +352,7 @@ function optionFor(fieldPath: string): string | undefined {
   if (fieldPath.endsWith(".host")) return "--host";
   if (fieldPath.endsWith(".image")) return "--image or tenancy.starterImage";
   if (fieldPath.endsWith(".model")) return "--model";
+  if (fieldPath.startsWith("dpia.")) return fieldPath === "dpia.reference" ? "--dpia-reference" : "--dpia-date";
   return undefined;
 }
 
