@@ -3,6 +3,7 @@
  *
  *   govcloud check [--env <name>]                 synthesize the environment (default national) and check it
  *   govcloud check <cdktf.out folder | plan.json>  check a synthesized folder or `terraform show -json` plans
+ *   ... --agency <id>                             only the findings about one agency (cli/agency-filter.ts)
  *
  * Exit codes: 0 no mandatory violation (advisory findings allowed), 1 mandatory violations,
  * 2 bad input (`file:line:col: path: message`).
@@ -15,7 +16,10 @@ import * as path from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import writeFileAtomic from "write-file-atomic";
 import { displayPath, UserError } from "../environments/diagnostics";
+import { loadEnvironmentConfig, type LoadedAgency } from "../environments";
+import type { CheckResult } from "../policies/engine/check";
 import { lazyImport } from "../policies/engine/lazy";
+import { agencyOption, namesAgency, resolveAgency } from "./agency-filter";
 import { reportFailure } from "./failure";
 
 const DEFAULT_ENV = "national";
@@ -30,6 +34,8 @@ export interface CheckCommandOptions {
   readonly catalog?: boolean;
   /** Judge suppression expiry as of this day (`--as-of`); default today. */
   readonly asOf?: Date;
+  /** Report only the findings about this agency (`--agency`); the exit code follows them. */
+  readonly agency?: string;
 }
 
 /**
@@ -51,6 +57,7 @@ export function checkCommand(repoRoot: string, onExit: (code: number) => void = 
       .addOption(new Option("-o, --output <file>", "write the report to this file (atomically) instead of standard output"))
       .addOption(new Option("--policy-config <file>", "rule configuration and levels as Pulumi policy-pack config JSON: { \"<rule>\": \"advisory\" | { ... } }"))
       .addOption(new Option("--as-of <date>", "judge suppression expiry as of this day, YYYY-MM-DD (default: today in Vietnam)").argParser(parseDay))
+      .addOption(agencyOption("the findings (and the exit code)"))
       .addOption(new Option("--catalog", "regenerate docs/policies.md from the rules, then exit"))
       .action(async (inputs: string[], opts: CheckCommandOptions) => {
         onExit(await executeCheck(repoRoot, inputs, opts));
@@ -85,7 +92,9 @@ export async function executeCheck(repoRoot: string, inputs: readonly string[], 
       lazyImport<typeof import("../policies/engine/reporters")>(policiesModule("engine", "reporters", "index")),
     ]);
     const policyConfig = opts.policyConfig === undefined ? undefined : readPolicyConfig(opts.policyConfig);
-    const result = await runChecks({
+    // Resolved first: an unknown id is bad input, found before the (long) check.
+    const agency = opts.agency === undefined ? undefined : resolveAgency(loadEnvironmentConfig(repoRoot, opts.env ?? DEFAULT_ENV), opts.agency);
+    const all = await runChecks({
       repoRoot,
       packs: PACKS,
       inputs: inputs.length === 0 ? [{ kind: "environment", name: opts.env ?? DEFAULT_ENV }] : inputs.map(classify),
@@ -94,6 +103,7 @@ export async function executeCheck(repoRoot: string, inputs: readonly string[], 
       ...(opts.asOf === undefined ? {} : { now: opts.asOf }),
       ...(process.env.GOVCLOUD_DEBUG ? { onCrash: (rule: string, at: string, error: unknown) => debugCrash(rule, at, error) } : {}),
     });
+    const result = agency === undefined ? all : onlyAgencyFindings(all, agency);
     const report = reporters.render(opts.format, result, packageVersion(repoRoot));
     if (opts.output === undefined) {
       process.stdout.write(report);
@@ -106,6 +116,13 @@ export async function executeCheck(repoRoot: string, inputs: readonly string[], 
   } catch (error) {
     return reportFailure(error, "nothing was checked");
   }
+}
+
+/** The result with only the findings about `agency`; the exit code is theirs. */
+function onlyAgencyFindings(result: CheckResult, agency: LoadedAgency): CheckResult {
+  const findings = result.findings.filter((f) => namesAgency(f, agency));
+  const failing = findings.some((f) => f.level === "mandatory" && f.suppressedBy === undefined);
+  return { ...result, findings, exitCode: failing ? 1 : 0 };
 }
 
 function policiesModule(...parts: string[]): string {

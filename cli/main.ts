@@ -13,6 +13,8 @@ import { JSON_SCHEMAS, renderJsonSchema } from "../environments/json-schema";
 import { loadEstate } from "./load-estate";
 import { onboardCommand } from "./onboard";
 import { addressesCommand } from "./addresses";
+import { agencyCommand } from "./agency";
+import { completionCommand } from "./completion";
 import { checkCommand } from "./check";
 import { reportCommand } from "./report";
 import { reportFailure } from "./failure";
@@ -124,6 +126,8 @@ export function createProgram(): Command {
   program.addCommand(addressesCommand(REPO_ROOT));
   program.addCommand(checkCommand(REPO_ROOT));
   program.addCommand(reportCommand(REPO_ROOT));
+  program.addCommand(agencyCommand(REPO_ROOT));
+  program.addCommand(completionCommand());
   return program;
 }
 

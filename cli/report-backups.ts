@@ -13,6 +13,7 @@ import type { Estate } from "../estate/estate";
 import { BASELINE_BLOCKS } from "../estate/tenant-baseline-instances";
 import type { Agency } from "../environments/agency-schema";
 import { loadEstate } from "./load-estate";
+import { agencyOption, resolveAgency } from "./agency-filter";
 
 export type BackupReportFormat = "md" | "json";
 
@@ -53,6 +54,8 @@ export interface NamespaceCoverage {
 
 export interface BackupCoverage {
   readonly environment: string;
+  /** Set when the coverage is one agency's (`--agency`). */
+  readonly agency?: string;
   readonly topology?: string;
   readonly namespaces: readonly NamespaceCoverage[];
   readonly uncovered: number;
@@ -161,6 +164,12 @@ export function backupCoverage(estate: Estate, agencies: readonly Agency[]): Bac
   };
 }
 
+/** One agency's namespaces of a coverage report. */
+export function agencyBackupCoverage(coverage: BackupCoverage, agencyId: string): BackupCoverage {
+  const namespaces = coverage.namespaces.filter((n) => n.agencyId === agencyId);
+  return { ...coverage, agency: agencyId, namespaces, uncovered: namespaces.filter((n) => !n.covered).length };
+}
+
 interface ScheduleManifest {
   metadata?: { name?: string };
   spec?: { schedule?: string; template?: { includedNamespaces?: string[]; storageLocation?: string; ttl?: string } };
@@ -182,7 +191,7 @@ export function renderBackupJson(coverage: BackupCoverage): string {
 
 export function renderBackupMarkdown(coverage: BackupCoverage): string {
   const lines = [
-    `# Backup coverage: ${coverage.environment}`,
+    `# Backup coverage: ${coverage.environment}${coverage.agency === undefined ? "" : `, agency ${coverage.agency}`}`,
     "",
     `Topology ${coverage.topology ?? "none (no backup section)"}; ${coverage.namespaces.length} tenant namespace(s), ${coverage.uncovered} not covered.`,
     "Rules and storage layout: docs/backup.md. Schedules run in UTC; drills in Asia/Ho_Chi_Minh.",
@@ -220,9 +229,12 @@ export function backupsReportCommand(repoRoot: string, onExit: (code: number) =>
     .addOption(new Option("-e, --env <name>", "environment name, or the path of an environment .yaml file").default("national"))
     .addOption(new Option("-f, --format <format>", "output format").choices(["md", "json"]).default("md"))
     .addOption(new Option("-o, --output <file>", "write the report to this file (atomically) instead of standard output"))
-    .action((opts: { env: string; format: BackupReportFormat; output?: string }) => {
+    .addOption(agencyOption("the report (and the exit code)"))
+    .action((opts: { env: string; format: BackupReportFormat; output?: string; agency?: string }) => {
       const { config, estate } = loadEstate(repoRoot, opts.env);
-      const coverage = backupCoverage(estate, config.agencies.map((a) => a.value));
+      const agency = opts.agency === undefined ? undefined : resolveAgency(config, opts.agency).value.id;
+      const all = backupCoverage(estate, config.agencies.map((a) => a.value));
+      const coverage = agency === undefined ? all : agencyBackupCoverage(all, agency);
       const text = opts.format === "json" ? renderBackupJson(coverage) : renderBackupMarkdown(coverage);
       if (opts.output === undefined) process.stdout.write(text);
       else writeFileAtomic.sync(opts.output, text);

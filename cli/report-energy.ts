@@ -9,13 +9,37 @@ import writeFileAtomic from "write-file-atomic";
 import type { EnergyEstimate, EnergyFigures, SiteFigures } from "../estate/energy";
 import { estimateEnergy } from "../estate/energy";
 import { loadEstate } from "./load-estate";
+import { agencyOption, resolveAgency } from "./agency-filter";
 
 export type EnergyReportFormat = "md" | "json";
 
-/** The estimate of one environment, as `govcloud report energy` computes it. */
-export function energyEstimate(repoRoot: string, environment: string): EnergyEstimate {
+/**
+ * The estimate of one environment, as `govcloud report energy` computes it; with `agency`, that
+ * agency's share of it ({@link agencyEnergy}).
+ */
+export function energyEstimate(repoRoot: string, environment: string, agency?: string): EnergyEstimate {
   const { config, estate } = loadEstate(repoRoot, environment);
-  return estimateEnergy(estate.environment, config.agencies.map((a) => a.value), estate.placement.workloads);
+  const estimate = estimateEnergy(estate.environment, config.agencies.map((a) => a.value), estate.placement.workloads);
+  return agency === undefined ? estimate : agencyEnergy(estimate, resolveAgency(config, agency).value.id);
+}
+
+/**
+ * One agency's share of an estimate: its workloads, its placements and its figures as the total.
+ * The regions stay as they are: their intensities explain the agency's carbon.
+ */
+export function agencyEnergy(estimate: EnergyEstimate, agencyId: string): EnergyEstimate {
+  const own = estimate.agencies.find((a) => a.agencyId === agencyId);
+  const zero = { itKWh: 0, facilityKWh: 0, locationTCO2e: 0, marketTCO2e: 0, embodiedTCO2e: 0, upperBoundFacilityKWh: 0 };
+  const { agencyId: _id, regions: _regions, ...figures } = own ?? { agencyId, regions: [], ...zero };
+  return {
+    ...estimate,
+    agency: agencyId,
+    workloads: estimate.workloads.filter((w) => w.agencyId === agencyId),
+    agencies: own === undefined ? [] : [own],
+    placements: estimate.placements.filter((p) => p.agencyId === agencyId),
+    // The agency's share is all allocated: the platform and idle parts belong to the site.
+    total: { ...figures, allocated: figures, platform: zero, idle: zero },
+  };
 }
 
 export function energyReportCommand(repoRoot: string): Command {
@@ -26,8 +50,9 @@ export function energyReportCommand(repoRoot: string): Command {
     .addOption(new Option("-e, --env <name>", "environment name, or the path of an environment .yaml file").default("national"))
     .addOption(new Option("-f, --format <format>", "output format").choices(["md", "json"]).default("md"))
     .addOption(new Option("-o, --output <file>", "write the report to this file instead of standard output"))
-    .action((opts: { env: string; format: EnergyReportFormat; output?: string }) => {
-      const estimate = energyEstimate(repoRoot, opts.env);
+    .addOption(agencyOption())
+    .action((opts: { env: string; format: EnergyReportFormat; output?: string; agency?: string }) => {
+      const estimate = energyEstimate(repoRoot, opts.env, opts.agency);
       const text = opts.format === "json" ? renderEnergyJson(estimate) : renderEnergyMarkdown(estimate);
       if (opts.output === undefined) process.stdout.write(text);
       else writeFileAtomic.sync(opts.output, text);
@@ -61,7 +86,7 @@ export function renderEnergyMarkdown(estimate: EnergyEstimate): string {
   ];
 
   lines.push(
-    `# Energy and carbon estimate: ${estimate.environment}`,
+    `# Energy and carbon estimate: ${estimate.environment}${estimate.agency === undefined ? "" : `, agency ${estimate.agency}`}`,
     "",
     "Estimated from what is declared, not measured (Kepler measures). **The site total includes every declared machine, all year**:",
     "control planes, system, general, GPU and storage pools at their counts and sizes, whether busy or idle, plus the agencies' volumes",
@@ -72,7 +97,7 @@ export function renderEnergyMarkdown(estimate: EnergyEstimate): string {
     "market-based takes out the renewable share; the upper bound is full load (agencies: limits at their largest scale).",
     "Model, coefficients and sources: docs/energy-and-placement.md.",
     "",
-    "## Total",
+    estimate.agency === undefined ? "## Total" : `## Total of ${estimate.agency}`,
     "",
   );
   table(["part", ...figureHeader], split("all sites", estimate.total));

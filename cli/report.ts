@@ -2,10 +2,13 @@
  * `govcloud report <subject>`: reports on what an environment deploys. Each subject is a
  * subcommand in its own file (`cli/report-<subject>.ts`); add one to {@link REPORT_SUBCOMMANDS}.
  *
- *   govcloud report backups [--env <name>] [--format md|json] [--output <file>]   exit 1 when a tenant namespace is not covered
- *   govcloud report energy  [--env <name>] [--format md|json] [--output <file>]
+ *   govcloud report backups [--env <name>] [--format md|json] [--output <file>] [--agency <id>]   exit 1 when a tenant namespace is not covered
+ *   govcloud report energy  [--env <name>] [--format md|json] [--output <file>] [--agency <id>]
  *   govcloud report kpis    [--env <name>] [--format md|json|html] [--output <file>] [--as-of <day>]   exit 0 whatever the values
  *   govcloud report estate  [--env <name>] [--format html] [--output <file>] [--as-of <day>]
+ *
+ * Every subject takes `--agency <id>` through cli/agency-filter.ts (`agencyOption`,
+ * `resolveAgency`): one agency's share of the report, an unknown id bad input with the closest.
  */
 import { Command } from "commander";
 import { backupsReportCommand } from "./report-backups";

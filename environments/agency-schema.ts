@@ -250,6 +250,20 @@ export const InformationSystemSchema = z.strictObject({
     .describe("Approval of the level dossier; required from level 2"),
 });
 
+/**
+ * The record of a personal data protection impact assessment: the dossier an agency that
+ * processes personal data draws up and keeps (Law 91/2025/QH15 on Personal Data Protection,
+ * Decree 356/2025/NĐ-CP), declared as a system declares the approval of its security level.
+ */
+export const DpiaRecordSchema = z.strictObject({
+  reference: z
+    .string()
+    .min(1)
+    .max(100)
+    .describe("Number of the impact assessment dossier, as filed, e.g. 01/HSĐGTĐ-BYT"),
+  completedOn: IsoDate.describe("Date the assessment was completed"),
+});
+
 export const AgencySchema = z
   .strictObject({
     id: AgencyId.describe("Agency id; must match the file name"),
@@ -289,7 +303,14 @@ export const AgencySchema = z
       .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, "must be label-safe: letters, digits, '-', '_' and '.', starting and ending with a letter or digit")
       .optional()
       .describe("Cost centre that energy and carbon are charged to (green.govcloud.gov.vn/cost-centre label); default the agency id"),
-    personalData: z.boolean().describe("Whether the agency processes personal data (Decree 13/2023/NĐ-CP)"),
+    personalData: z
+      .boolean()
+      .describe(
+        "Whether the agency processes personal data (Personal Data Protection Law, Law 91/2025/QH15, in force 1 January 2026, and Decree 356/2025/NĐ-CP); if so, record its impact assessment under dpia",
+      ),
+    dpia: DpiaRecordSchema.optional().describe(
+      "The agency's personal data protection impact assessment (Law 91/2025/QH15; Decree 356/2025/NĐ-CP): required when personalData is true; govcloud check flags a missing or placeholder record",
+    ),
     systems: z.record(DnsLabel, InformationSystemSchema).describe("Information systems, keyed by system id"),
     access: z
       .strictObject({

@@ -814,7 +814,8 @@ function suggestion(key: string, known: readonly string[]): string {
   return best !== undefined && bestDistance <= 2 && bestDistance < key.length ? `; did you mean '${best}'?` : "";
 }
 
-function levenshtein(a: string, b: string): number {
+/** Edit distance between two strings (insertions, deletions, substitutions). */
+export function levenshtein(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

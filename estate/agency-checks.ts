@@ -10,6 +10,7 @@ import type { Loaded } from "../environments/loader";
 import { type Environment, hostOf, isAllowedHost } from "../environments/schema";
 import type { EstateMemo } from "./estate-memo";
 import { servicePort } from "./tenant-model";
+import { normalizeName } from "../environments/vietnamese";
 
 /** Where a diagnostic points: a file's source map and a field path. */
 function at(loaded: Loaded<unknown>, fieldPath: PropertyKey[], message: string, key = false): Diagnostic {
@@ -20,20 +21,6 @@ function at(loaded: Loaded<unknown>, fieldPath: PropertyKey[], message: string, 
 function where(loaded: Loaded<unknown>, fieldPath: PropertyKey[]): string {
   const pos = loaded.source.locate(fieldPath);
   return `${pos.file}:${pos.line}:${pos.col}`;
-}
-
-/**
- * A name reduced to what a person would consider "the same name": no diacritics (đ is d), no
- * case, no punctuation. "Sở Y tế Hà Nội" and "SO Y TE - HA NOI" normalise alike.
- */
-export function normalizeName(name: string): string {
-  return name
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[đĐ]/g, "d")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim();
 }
 
 /** Image hosts the estate may pull from: the regions' own registry mirrors. */

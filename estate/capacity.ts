@@ -4,6 +4,7 @@
  * requests may exceed what those pools offer by the environment's overcommit ratio. A tenant in
  * its disaster-recovery region counts with `drReserveShare` of its quota.
  */
+import type { Agency } from "../environments/agency-schema";
 import type { Environment, Region } from "../environments/schema";
 
 export interface RegionCapacity {
@@ -35,11 +36,34 @@ export interface TenantDemand {
   readonly gpus: number;
 }
 
+/** The agency whose quota alone overflows a region, and what of it would fit. */
+export interface CapacityCulprit {
+  readonly agencyId: string;
+  /** home: its quota; dr: its quota times the DR reserve share. */
+  readonly role: "home" | "dr";
+  /** Its quota of the resource, as written in its file. */
+  readonly quota: number;
+  /** What the other tenants leave of the region, before the agency. */
+  readonly room: number;
+  /** The largest quota of the resource that fits (the room, over the DR reserve share for a DR tenant). */
+  readonly fits: number;
+}
+
 export interface CapacityProblem {
   readonly resource: "cpu" | "memoryGiB" | "gpus";
+  /** For the platform team: the region's numbers and its largest consumers. */
   readonly message: string;
   /** Largest consumers first. */
   readonly consumers: readonly string[];
+  /** Capacity before and after overcommit. */
+  readonly offered: number;
+  readonly limit: number;
+  readonly demand: number;
+  /**
+   * The one agency without whose quota the region would fit, when there is exactly one: the
+   * overflow is its to fix. Undefined when several agencies share the blame.
+   */
+  readonly culprit?: CapacityCulprit;
 }
 
 const UNITS = { cpu: "CPU cores", memoryGiB: "GiB of memory", gpus: "GPUs" } as const;
@@ -85,13 +109,59 @@ export function checkRegionCapacity(environment: Environment, regionId: string, 
       .slice(0, 5)
       .map((d) => `${d.agencyId} ${round(share(d))}${d.role === "dr" ? " (DR reserve)" : d.role === "placement" ? " (placed workloads)" : ""}`);
     const overcommitNote = resource === "gpus" ? "GPUs are not overcommitted" : `× overcommit ${resource === "cpu" ? overcommit.cpu : overcommit.memory}`;
+    const remedy = resource === "gpus" ? "Add GPU nodes, or move agencies to another home region" : "Add nodes, raise the overcommit, or move agencies to another home region";
+    // The one agency whose quota alone overflows the region: without it, the rest fits.
+    const over = total - limits[resource];
+    const alone = demands.filter((d) => share(d) >= over - 1e-9);
+    const culpritDemand = alone.length === 1 ? alone[0] : undefined;
+    const culprit =
+      culpritDemand === undefined || culpritDemand.role === "placement"
+        ? undefined
+        : (() => {
+            const room = Math.max(0, limits[resource] - (total - share(culpritDemand)));
+            const perQuota = culpritDemand.role === "dr" ? drReserveShare : 1;
+            const fits = resource === "gpus" ? Math.floor(room / perQuota + 1e-9) : Math.floor((room / perQuota) * 100 + 1e-9) / 100;
+            return { agencyId: culpritDemand.agencyId, role: culpritDemand.role, quota: culpritDemand[resource], room: round(room), fits };
+          })();
     problems.push({
       resource,
       consumers,
-      message: `tenant quotas need ${round(total)} ${UNITS[resource]} but region ${regionId} offers ${round(capacity[resource])} (${overcommitNote} = ${round(limits[resource])}); largest consumers: ${consumers.join(", ")}. Add nodes, raise the overcommit, or move agencies to another home region`,
+      offered: round(capacity[resource]),
+      limit: round(limits[resource]),
+      demand: round(total),
+      ...(culprit === undefined ? {} : { culprit }),
+      message: `tenant quotas need ${round(total)} ${UNITS[resource]} but region ${regionId} offers ${round(capacity[resource])} (${overcommitNote} = ${round(limits[resource])}); largest consumers: ${consumers.join(", ")}. ${remedy}`,
     });
   }
   return problems;
+}
+
+/** The unit of a resource, for messages. */
+export function capacityUnit(resource: CapacityProblem["resource"]): string {
+  return UNITS[resource];
+}
+
+/**
+ * What each region has left for one more tenant after `agencies`' quotas: their home quotas and
+ * DR reserves, against the region's capacity with overcommit (flexible placement aside).
+ */
+export function regionRoom(environment: Environment, agencies: readonly Agency[]): Map<string, RegionCapacity> {
+  const { overcommit, drReserveShare } = environment.tenancy;
+  const room = new Map<string, { cpu: number; memoryGiB: number; gpus: number }>();
+  for (const [id, region] of Object.entries(environment.regions)) {
+    const c = regionCapacity(region);
+    room.set(id, { cpu: c.cpu * overcommit.cpu, memoryGiB: c.memoryGiB * overcommit.memory, gpus: c.gpus });
+  }
+  for (const agency of agencies) {
+    for (const [regionId, share] of [[agency.homeRegion, 1], [agency.drRegion, drReserveShare]] as const) {
+      const r = room.get(regionId);
+      if (r === undefined) continue;
+      r.cpu -= agency.quota.cpu * share;
+      r.memoryGiB -= agency.quota.memoryGiB * share;
+      r.gpus -= agency.quota.gpus * share;
+    }
+  }
+  return room;
 }
 
 function round(n: number): number {

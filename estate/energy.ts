@@ -188,6 +188,8 @@ export interface EnergyEstimate {
   readonly total: SiteFigures;
   /** Flexible workloads: where they run and what that saves against their home region. */
   readonly placements: readonly PlacementSaving[];
+  /** Set when the estimate is one agency's share (`--agency`): its id; `total` is then its figures. */
+  readonly agency?: string;
 }
 
 /**

@@ -9,7 +9,7 @@ import { type Diagnostic, formatPath } from "../environments/diagnostics";
 import type { Environment } from "../environments/schema";
 import { checkAgencies } from "./agency-checks";
 import { backupCoverageProblems, type BackupPlan, planBackups } from "./backup";
-import { checkRegionCapacity, type TenantDemand } from "./capacity";
+import { type CapacityProblem, capacityUnit, checkRegionCapacity, type TenantDemand } from "./capacity";
 import { hasFlexibleWorkload, type Placement, placedIn, placeWorkloads, regionOf, totalDemand } from "./placement";
 import { type DependencyEdge, dependencyEdges } from "./tenant-baseline-instances";
 import type { Blocks, TenantRole } from "./tenant-model";
@@ -112,8 +112,7 @@ export function buildEstate(config: EnvironmentConfig, lock: ShardLock, options:
     const regionDemands: TenantDemand[] = [];
     for (const task of tasks.filter((t) => t.regionId === regionId)) regionDemands.push(...tenantDemands(task));
     for (const problem of checkRegionCapacity(env, regionId, regionDemands)) {
-      const at = config.environment.source.locate(["regions", regionId, "cluster", "nodePools"]);
-      problems.push({ ...at, path: formatPath(["regions", regionId, "cluster", "nodePools"]), message: problem.message });
+      problems.push(...capacityDiagnostics(config, env, regionId, problem, byId));
     }
   }
 
@@ -235,4 +234,48 @@ function tenantTasks(env: Environment, agencies: readonly LoadedAgency[], placem
 
 function edgesOf(edges: readonly DependencyEdge[], agencyId: string): DependencyEdge[] {
   return edges.filter((e) => e.from.agency === agencyId || e.to.agency === agencyId);
+}
+
+/**
+ * A capacity overflow, addressed to whoever can fix it. When one agency's quota alone overflows
+ * the region, the first diagnostic is at that agency's quota line and says what fits; the
+ * environment's node pools come second, as a hint for the platform team. Otherwise the
+ * overflow is the platform's: one diagnostic at the node pools.
+ */
+function capacityDiagnostics(
+  config: EnvironmentConfig,
+  env: Environment,
+  regionId: string,
+  problem: CapacityProblem,
+  byId: ReadonlyMap<string, LoadedAgency>,
+): Diagnostic[] {
+  const poolsPath = ["regions", regionId, "cluster", "nodePools"];
+  const pools = { ...config.environment.source.locate(poolsPath), path: formatPath(poolsPath) };
+  const culprit = problem.culprit;
+  const loaded = culprit === undefined ? undefined : byId.get(culprit.agencyId);
+  if (culprit === undefined || loaded === undefined) return [{ ...pools, message: problem.message }];
+  const unit = capacityUnit(problem.resource);
+  const field = ["quota", problem.resource];
+  const overcommit = problem.resource === "cpu" ? env.tenancy.overcommit.cpu : problem.resource === "memoryGiB" ? env.tenancy.overcommit.memory : undefined;
+  const offered = overcommit === undefined ? `${problem.offered} (GPUs are not overcommitted)` : `${problem.offered} × overcommit ${overcommit} = ${problem.limit}`;
+  const where =
+    culprit.role === "home"
+      ? `home region ${regionId}`
+      : `disaster-recovery region ${regionId}, which reserves ${Math.round(env.tenancy.drReserveShare * 100)}% of the quota`;
+  const fix =
+    culprit.fits <= 0
+      ? `region ${regionId} has no ${unit} left for it; ${culprit.role === "home" ? "choose another homeRegion" : "choose another drRegion"} or ask the platform team for capacity`
+      : `set quota.${problem.resource} to at most ${culprit.fits}${problem.resource === "gpus" ? "" : ", or ask the platform team for capacity"}`;
+  const agencyLine = {
+    ...loaded.source.locate(field),
+    path: formatPath(field),
+    message: `${culprit.quota} ${unit} do not fit in ${where}: it offers ${offered} and the other tenants leave ${culprit.room}; ${fix}`,
+  };
+  const at = loaded.source.locate(field);
+  const remedy = overcommit === undefined ? "add GPU nodes" : `add nodes or raise tenancy.overcommit.${problem.resource === "cpu" ? "cpu" : "memory"}`;
+  const hint = {
+    ...pools,
+    message: `hint for the platform team: tenant quotas need ${problem.demand} ${unit} in region ${regionId}, which offers ${offered}, because of ${culprit.agencyId}'s quota.${problem.resource} (${at.file}:${at.line}:${at.col}); to host it, ${remedy}`,
+  };
+  return [agencyLine, hint];
 }

@@ -5,7 +5,7 @@
  */
 import type { Agency } from "../environments/agency-schema";
 import type { Environment, Region } from "../environments/schema";
-import { normalizeName } from "./agency-checks";
+import { normalizeName } from "../environments/vietnamese";
 
 /** The prefix of every green label (below the platform's reserved govcloud.gov.vn domain). */
 export const GREEN_LABEL_PREFIX = "green.govcloud.gov.vn";

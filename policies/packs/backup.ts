@@ -7,7 +7,7 @@ import protectedResourcesNotDestroyed from "../backup/protected-resources-not-de
 import statefulResourcesCarryPreventDestroy from "../backup/stateful-resources-carry-prevent-destroy";
 import tenantNamespacesHaveBackupSchedules from "../backup/tenant-namespaces-have-backup-schedules";
 import type { PolicyPackDefinition } from "../engine/types";
-import { decree13, decree85, iso27001, tcvn11930 } from "./controls";
+import { decree85, iso27001, personalDataLaw, tcvn11930 } from "./controls";
 
 const pack: PolicyPackDefinition = {
   name: "backup",
@@ -18,7 +18,7 @@ const pack: PolicyPackDefinition = {
       level: "mandatory",
       explanation:
         "A namespace without timely backups in enough regions loses the agency's data, or more of it than its classification allows, when a cluster or a datacenter is lost.",
-      controls: [decree85("availability: backup and recovery of information systems"), tcvn11930("backup and recovery"), iso27001("8.13 Information backup"), decree13("Art. 26 (protection measures)")],
+      controls: [decree85("availability: backup and recovery of information systems"), tcvn11930("backup and recovery"), iso27001("8.13 Information backup"), personalDataLaw("personal data protection measures")],
     },
     {
       rule: statefulResourcesCarryPreventDestroy,

@@ -22,9 +22,18 @@ export const decree53 = (control?: string): ControlReference => ({
   ...(control === undefined ? {} : { control }),
 });
 
-/** Decree 13/2023/NĐ-CP on personal data protection. */
-export const decree13 = (control?: string): ControlReference => ({
-  source: "Decree 13/2023/NĐ-CP (personal data protection)",
+/**
+ * The Personal Data Protection Law (Law No. 91/2025/QH15, in force 1 January 2026): the basis of
+ * personal data protection since it replaced Decree 13/2023/NĐ-CP.
+ */
+export const personalDataLaw = (control?: string): ControlReference => ({
+  source: "Personal Data Protection Law (No. 91/2025/QH15)",
+  ...(control === undefined ? {} : { control }),
+});
+
+/** Decree 356/2025/NĐ-CP, detailing the Personal Data Protection Law. */
+export const decree356 = (control?: string): ControlReference => ({
+  source: "Decree 356/2025/NĐ-CP (detailing the Personal Data Protection Law)",
   ...(control === undefined ? {} : { control }),
 });
 

@@ -1,7 +1,7 @@
 /** Data, backups, charts and state stay in Vietnam. */
 import endpointsInCountry from "../data-residency/endpoints-in-country";
 import type { PolicyPackDefinition } from "../engine/types";
-import { cybersecurityLaw, decree13, decree53 } from "./controls";
+import { cybersecurityLaw, decree53, personalDataLaw } from "./controls";
 
 const pack: PolicyPackDefinition = {
   name: "data-residency",
@@ -11,7 +11,7 @@ const pack: PolicyPackDefinition = {
       rule: endpointsInCountry,
       level: "mandatory",
       explanation: "Backups, charts, images and Terraform state of state agencies must be stored and served in Vietnam.",
-      controls: [cybersecurityLaw("Art. 26"), decree53("data storage in Vietnam"), decree13("cross-border transfer of personal data")],
+      controls: [cybersecurityLaw("Art. 26"), decree53("data storage in Vietnam"), personalDataLaw("cross-border transfer of personal data")],
     },
   ],
 };

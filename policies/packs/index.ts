@@ -9,7 +9,8 @@ import backup from "./backup";
 import dataResidency from "./data-residency";
 import green from "./green";
 import kubernetesSecurity from "./kubernetes-security";
+import personalData from "./personal-data";
 import securityLevel from "./security-level";
 import tenantIsolation from "./tenant-isolation";
 
-export const PACKS: readonly PolicyPackDefinition[] = [kubernetesSecurity, tenantIsolation, dataResidency, backup, green, securityLevel];
+export const PACKS: readonly PolicyPackDefinition[] = [kubernetesSecurity, tenantIsolation, dataResidency, backup, green, securityLevel, personalData];

@@ -26,7 +26,7 @@ import podsSetNoUnsafeSecurityOptions from "../kubernetes-security/pods-set-no-u
 import podsUseRestrictedVolumeTypes from "../kubernetes-security/pods-use-restricted-volume-types";
 import workloadsNotInDefaultNamespace from "../kubernetes-security/workloads-not-in-default-namespace";
 import type { PolicyPackDefinition } from "../engine/types";
-import { cis, cybersecurityLaw, decree13, decree53, decree85, pss } from "./controls";
+import { cis, cybersecurityLaw, decree53, decree85, personalDataLaw, pss } from "./controls";
 
 const pack: PolicyPackDefinition = {
   name: "kubernetes-security",
@@ -147,7 +147,7 @@ const pack: PolicyPackDefinition = {
       rule: containersTakeSecretsAsFiles,
       level: "advisory",
       explanation: "Environment variables leak into child processes, crash reports and debug pages, and cannot be rotated without a restart; mounted secrets can.",
-      controls: [cis("5.4.1"), decree13("Art. 26 (protection measures)")],
+      controls: [cis("5.4.1"), personalDataLaw("personal data protection measures")],
     },
     {
       rule: ingressesNameHostsWithoutSnippets,

@@ -9,7 +9,7 @@ import tenantNamespacesAreIsolated from "../tenant-isolation/tenant-namespaces-a
 import noClusterAdminBindings from "../tenant-isolation/no-cluster-admin-bindings";
 import rbacGrantsNoSecretReadsOrExec from "../tenant-isolation/rbac-grants-no-secret-reads-or-exec";
 import type { PolicyPackDefinition } from "../engine/types";
-import { cis, decree13, decree85, pss } from "./controls";
+import { cis, decree85, decree356, personalDataLaw, pss } from "./controls";
 
 const pack: PolicyPackDefinition = {
   name: "tenant-isolation",
@@ -25,25 +25,25 @@ const pack: PolicyPackDefinition = {
       rule: tenantNamespacesAreIsolated,
       level: "mandatory",
       explanation: "Each agency's namespace is fenced in: admission restrictions, a quota, default limits and default-deny networking, deployed together.",
-      controls: [pss("restricted", "namespace enforce label"), cis("5.3.2"), cis("5.7.1"), decree85("separation of systems"), decree13("Art. 26 (protection measures)")],
+      controls: [pss("restricted", "namespace enforce label"), cis("5.3.2"), cis("5.7.1"), decree85("separation of systems"), personalDataLaw("personal data protection measures")],
     },
     {
       rule: noTenantClusterRoleBindings,
       level: "mandatory",
       explanation: "A tenant with a ClusterRoleBinding can read or change every other agency's namespace.",
-      controls: [cis("5.1.1"), cis("5.1.3"), decree85("access control and least privilege"), decree13()],
+      controls: [cis("5.1.1"), cis("5.1.3"), decree85("access control and least privilege"), personalDataLaw(), decree356()],
     },
     {
       rule: noClusterAdminBindings,
       level: "mandatory",
       explanation: "cluster-admin can read every agency's data and change every control of the platform; nobody holds it standing, outside Kubernetes' own system identities.",
-      controls: [cis("5.1.1"), decree85("access control and least privilege"), decree13()],
+      controls: [cis("5.1.1"), decree85("access control and least privilege"), personalDataLaw(), decree356()],
     },
     {
       rule: rbacGrantsNoSecretReadsOrExec,
       level: "mandatory",
       explanation: "Reading Secrets or exec into containers hands over credentials and running processes; only a role that could already create the pods holding them may have it.",
-      controls: [cis("5.1.2"), cis("5.1.4"), decree85("access control and least privilege"), decree13()],
+      controls: [cis("5.1.2"), cis("5.1.4"), decree85("access control and least privilege"), personalDataLaw(), decree356()],
     },
   ],
 };

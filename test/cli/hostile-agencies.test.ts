@@ -45,7 +45,7 @@ const cases: Array<[string, (agencies: string) => void, RegExp]> = [
   [
     "over-capacity quotas",
     (dir) => editFile(path.join(dir, "bo-tai-chinh.yaml"), "  cpu: 48\n", "  cpu: 5000\n"),
-    /national\.yaml:\d+:\d+: regions\.north\.cluster\.nodePools: tenant quotas need \d+ CPU cores but region north offers 992 .*largest consumers: bo-tai-chinh 5000/,
+    /agencies\/bo-tai-chinh\.yaml:16:8: quota\.cpu: 5000 CPU cores do not fit in home region north/,
   ],
   [
     "a DR region equal to the home region",
@@ -99,5 +99,32 @@ describe("hostile agency files", () => {
     const after = readTree(out);
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     for (const [file, bytes] of before) expect(after.get(file)?.equals(bytes), file).toBe(true);
+  });
+});
+
+describe("a quota too large is addressed to its agency, the platform second", () => {
+  it("reports the agency's quota line with what fits, then the node pools as a hint for the platform team; GPUs without overcommit", () => {
+    const env = estateVariant("over-quota-exact", (dir) => {
+      editFile(path.join(dir, "bo-tai-chinh.yaml"), "  cpu: 48\n", "  cpu: 5000\n");
+      editFile(path.join(dir, "bo-y-te.yaml"), "  gpus: 4\n", "  gpus: 40\n");
+    });
+    const agencies = path.join(path.dirname(env), "national", "agencies");
+    const result = cli("validate", "--env", env);
+    expect(result.code).toBe(2);
+    const btc = `${path.join(agencies, "bo-tai-chinh.yaml")}:16:8`;
+    const byt = `${path.join(agencies, "bo-y-te.yaml")}:19:9`;
+    expect(result.stderr.trimEnd().split("\n")).toEqual([
+      `${btc}: quota.cpu: 5000 CPU cores do not fit in home region north: it offers 992 × overcommit 1.5 = 1488 and the other tenants leave 1350; set quota.cpu to at most 1350, or ask the platform team for capacity`,
+      `${btc}: quota.cpu: 5000 CPU cores do not fit in disaster-recovery region south, which reserves 100% of the quota: it offers 992 × overcommit 1.5 = 1488 and the other tenants leave 1343; set quota.cpu to at most 1343, or ask the platform team for capacity`,
+      `${env}:196:9: regions.north.cluster.nodePools: hint for the platform team: tenant quotas need 5138 CPU cores in region north, which offers 992 × overcommit 1.5 = 1488, because of bo-tai-chinh's quota.cpu (${btc}); to host it, add nodes or raise tenancy.overcommit.cpu`,
+      `${env}:196:9: regions.north.cluster.nodePools: hint for the platform team: tenant quotas need 48 GPUs in region north, which offers 16 (GPUs are not overcommitted), because of bo-y-te's quota.gpus (${byt}); to host it, add GPU nodes`,
+      `${env}:310:9: regions.south.cluster.nodePools: hint for the platform team: tenant quotas need 5145 CPU cores in region south, which offers 992 × overcommit 1.5 = 1488, because of bo-tai-chinh's quota.cpu (${btc}); to host it, add nodes or raise tenancy.overcommit.cpu`,
+      `${env}:310:9: regions.south.cluster.nodePools: hint for the platform team: tenant quotas need 48 GPUs in region south, which offers 16 (GPUs are not overcommitted), because of bo-y-te's quota.gpus (${byt}); to host it, add GPU nodes`,
+      `${byt}: quota.gpus: 40 GPUs do not fit in home region north: it offers 16 (GPUs are not overcommitted) and the other tenants leave 8; set quota.gpus to at most 8`,
+      `${byt}: quota.gpus: 40 GPUs do not fit in disaster-recovery region south, which reserves 100% of the quota: it offers 16 (GPUs are not overcommitted) and the other tenants leave 8; set quota.gpus to at most 8`,
+      "govcloud: 8 problems; nothing was written",
+    ]);
+    // No GPU message suggests an overcommit.
+    for (const line of result.stderr.split("\n").filter((l) => l.includes("GPUs"))) expect(line).not.toMatch(/raise|overcommit\./);
   });
 });

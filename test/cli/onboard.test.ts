@@ -9,11 +9,15 @@ import Ajv2020 from "ajv/dist/2020";
 import fc from "fast-check";
 import YAML from "yaml";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type AgencyFileInput, renderAgencyFile } from "../../cli/onboard";
+import { type AgencyFileInput, renderAgencyFile } from "../../cli/onboard-file";
 import { AgencySchema, WORKLOAD_TEMPLATES, type Workload, WorkloadSchema } from "../../environments/agency-schema";
 import { renderJsonSchema } from "../../environments/json-schema";
 import { parseYaml } from "../../environments/loader";
 import { workloadFootprint } from "../../estate/agency-checks";
+import { regionCapacity } from "../../estate/capacity";
+import { nearestRegions } from "../../estate/onboarding";
+import { provinces } from "../../environments/provinces";
+import { DEV, NATIONAL, WORKLOAD_SAMPLES } from "../support/fixtures";
 import { REPO_ROOT, tempDir } from "../support/synth";
 import { cli } from "../support/cli";
 
@@ -290,8 +294,9 @@ describe("govcloud onboard", () => {
       level: "commune",
       code: "12345",
       parent: "tinh-lao-cai",
-      homeRegion: "central",
-      drRegion: "north",
+      // The parent's home region: the region serving Lào Cai (province 15); DR the nearest other.
+      homeRegion: "north",
+      drRegion: "central",
       dataClassification: "internal",
       personalData: false,
     });
@@ -333,7 +338,7 @@ describe("govcloud onboard", () => {
   });
 
   it("writes the same bytes for the same inputs and date, and replaces a file only with --force", () => {
-    const args = ["--agency", "so-tai-chinh", "--code", "79", "--name", "Sở Tài chính", "-t", "open-data-api", "-t", "stateful-service", "--personal-data"];
+    const args = ["--agency", "so-tai-chinh", "--code", "79", "--name", "Sở Tài chính", "-t", "open-data-api", "-t", "stateful-service", "--personal-data", "--dpia-reference", "21/HSĐGTĐ-STC", "--dpia-date", "2025-06-02"];
     const first = environmentCopy();
     const second = environmentCopy();
     expect(cli("onboard", "--env", first, ...args).code).toBe(0);
@@ -386,6 +391,7 @@ describe("govcloud onboard", () => {
 
     it("no image: neither --image nor tenancy.starterImage", () => {
       env = environmentCopy("dev");
+      fs.writeFileSync(env, fs.readFileSync(env, "utf8").replace(/\n  starterImage: .*\n/, "\n  storageClass: local-path\n"));
       expectOneLineError(cli("onboard", "--env", env, "--agency", "bo-noi-vu", "-t", "worker"), /dev\.yaml:\d+:\d+: tenancy\.starterImage: is not set.*--image/);
     });
 
@@ -416,3 +422,160 @@ describe("govcloud onboard", () => {
     });
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Placement, ids from names, the dev environment
+// ---------------------------------------------------------------------------------------------
+
+/** A copy of the national environment with its committed agencies; returns the env file. */
+function nationalWithAgencies(): string {
+  const file = environmentCopy();
+  fs.cpSync(path.join(REPO_ROOT, "environments", "national"), path.join(path.dirname(file), "national"), { recursive: true });
+  return file;
+}
+
+describe("govcloud onboard: placement and ids", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("a commune of Hà Nội (--parent thanh-pho-ha-noi) gets its parent's home region, north, and the nearest other region for DR", () => {
+    const env = nationalWithAgencies();
+    const result = cli("onboard", "--env", env, "--name", "Phường Ba Đình", "--code", "00004", "--parent", "thanh-pho-ha-noi", "-t", "web-service", "--dry-run");
+    expect(result.code, result.stderr).toBe(0);
+    const agency = parse(result.stdout);
+    expect(agency).toMatchObject({ id: "phuong-ba-dinh", level: "commune", parent: "thanh-pho-ha-noi", homeRegion: "north", drRegion: "central" });
+    expect(result.stdout).toContain("homeRegion: north\n");
+    expect(result.stdout).toMatch(/# .*default: the home region of the parent agency thanh-pho-ha-noi\nhomeRegion: north\n/);
+  });
+
+  it("the level comes from the code and the parent, never from the id", () => {
+    const env = nationalWithAgencies();
+    const level = (...args: string[]) => {
+      const result = cli("onboard", "--env", env, ...args, "--dry-run");
+      expect(result.code, result.stderr).toBe(0);
+      return parse(result.stdout).level;
+    };
+    // A provincial department under its province: provincial, whatever the id says.
+    expect(level("--agency", "so-y-te-ha-noi", "--parent", "thanh-pho-ha-noi")).toBe("provincial");
+    // An id that looks like a department's, with nothing else to go by: central.
+    expect(level("--agency", "so-y-te-x")).toBe("central");
+    expect(level("--agency", "cuc-thue", "--parent", "bo-tai-chinh")).toBe("central");
+    expect(level("--agency", "tinh-hung-yen", "--code", "33")).toBe("provincial");
+  });
+
+  it("every province code places its agency in the region that serves it (environments/reference/provinces.yaml)", () => {
+    const env = environmentCopy();
+    for (const [code, p] of provinces()) {
+      const result = cli("onboard", "--env", env, "--agency", `tinh-${code}`, "--code", code, "--dry-run");
+      expect(result.code, result.stderr).toBe(0);
+      const agency = parse(result.stdout);
+      expect({ code, home: agency.homeRegion }).toEqual({ code, home: p.region });
+      expect(agency.drRegion).toBe(nearestRegions(NATIONAL, p.region)[0]);
+    }
+  });
+
+  it("--name alone gives the transliterated id, which the file and synth accept", () => {
+    const env = environmentCopy();
+    const result = cli("onboard", "--env", env, "--name", "Sở Y tế Huế", "--code", "46", "-t", "web-service");
+    expect(result.code, result.stderr).toBe(0);
+    const file = agencyFile(env, "so-y-te-hue");
+    const agency = parseYaml(fs.readFileSync(file), file, AgencySchema, LIMITS).value;
+    expect(agency).toMatchObject({ id: "so-y-te-hue", displayName: "Sở Y tế Huế", level: "provincial", homeRegion: "central", drRegion: "north" });
+    const synth = cli("synth", "--env", env, "--out", path.join(path.dirname(env), "cdktf.out"), "--quiet");
+    expect(synth.code, synth.stderr).toBe(0);
+  });
+
+  it("an id from the name that is taken: located at the existing file, with a free id to use", () => {
+    const env = nationalWithAgencies();
+    expect(cli("onboard", "--env", env, "--name", "Sở Y tế Huế", "--code", "46").code).toBe(0);
+    const file = agencyFile(env, "so-y-te-hue");
+    const before = fs.readFileSync(file);
+    const again = cli("onboard", "--env", env, "--name", "Sở Y TẾ Huế", "--code", "46");
+    expectOneLineError(
+      again,
+      new RegExp(
+        `^${escape(file)}:\\d+:5: id: 'so-y-te-hue', the id made from --name "Sở Y TẾ Huế", is taken by this agency \\(Sở Y tế Huế\\); name the new one with --agency, e.g\\. --agency so-y-te-hue-46, or pass --force to replace this file$`,
+      ),
+    );
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    // Without a code, the first free numbered id.
+    expectOneLineError(cli("onboard", "--env", env, "--name", "Sở Y tế Huế"), /e\.g\. --agency so-y-te-hue-2, or pass --force/);
+  });
+
+  it("an id from the name longer than 50 characters: a usage error suggesting whole words that fit", () => {
+    const env = environmentCopy();
+    const name = "Trung tâm Công nghệ thông tin và Truyền thông tỉnh Quảng Ngãi";
+    expectOneLineError(
+      cli("onboard", "--env", env, "--name", name),
+      /^error: the id 'trung-tam-cong-nghe-thong-tin-va-truyen-thong-tinh-quang-ngai' made from --name is 61 characters, more than 50 \(the namespace tenant-<id> must fit in 63\); pass a shorter one with --agency, e\.g\. --agency trung-tam-cong-nghe-thong-tin-va-truyen-thong-tinh$/,
+    );
+    expectOneLineError(cli("onboard", "--env", env, "--name", "!!!"), /^error: --name "!!!" has no letters or digits to make an id from; pass --agency <id>$/);
+    expectOneLineError(cli("onboard", "--env", env, "-t", "worker"), /^error: --agency <id> or --name <display name> is required/);
+  });
+
+  it("--personal-data writes the impact assessment record and needs it", () => {
+    const env = environmentCopy();
+    expectOneLineError(
+      cli("onboard", "--env", env, "--agency", "so-y-te-hue", "--personal-data"),
+      /^error: --personal-data needs the impact assessment record, --dpia-reference <dossier number> and --dpia-date <YYYY-MM-DD>: .*Law 91\/2025\/QH15/,
+    );
+    const result = cli("onboard", "--env", env, "--agency", "so-y-te-hue", "--personal-data", "--dpia-reference", "03/HSĐGTĐ-SYT", "--dpia-date", "2025-06-20", "--dry-run");
+    expect(result.code, result.stderr).toBe(0);
+    expect(parse(result.stdout)).toMatchObject({ personalData: true, dpia: { reference: "03/HSĐGTĐ-SYT", completedOn: "2025-06-20" } });
+    expect(result.stdout).toContain("Law 91/2025/QH15");
+    expect(result.stdout).not.toMatch(/Decree 13\b/); // the replaced decree is history
+  });
+});
+
+describe("govcloud onboard --env dev", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Templates whose one workload, at its largest scale, the pools of two dev regions can hold. */
+  const dev = DEV;
+  const hostable = WORKLOAD_TEMPLATES.filter((template) => {
+    const f = workloadFootprint(WorkloadSchema.parse(WORKLOAD_SAMPLES[template]));
+    return Object.values(dev.regions).filter((r) => {
+      const c = regionCapacity(r);
+      return f.cpu <= c.cpu * dev.tenancy.overcommit.cpu && f.memoryGiB <= c.memoryGiB * dev.tenancy.overcommit.memory && f.gpus <= c.gpus;
+    }).length >= 2;
+  });
+
+  it("dev can host every template but ai-inference (it has no GPUs)", () => {
+    expect(hostable).toEqual(WORKLOAD_TEMPLATES.filter((t) => t !== "ai-inference"));
+  });
+
+  it.each(hostable)("%s: the file written into dev synthesizes with no edits", (template) => {
+    const env = environmentCopy("dev");
+    const onboard = cli("onboard", "--env", env, "--name", `Sở thử ${template}`, "-t", template);
+    expect(onboard.code, onboard.stderr).toBe(0);
+    const synth = cli("synth", "--env", env, "--out", path.join(path.dirname(env), "cdktf.out"), "--quiet");
+    expect(synth.code, synth.stderr).toBe(0);
+  });
+
+  it("web-service and stateful-service together, then a second agency, synthesize with no edits", () => {
+    const env = environmentCopy("dev");
+    expect(cli("onboard", "--env", env, "--name", "Sở Y tế Huế", "-t", "web-service", "-t", "stateful-service").code).toBe(0);
+    const second = cli("onboard", "--env", env, "--name", "Sở Tài chính Huế", "-t", "worker");
+    expect(second.code, second.stderr).toBe(0);
+    const synth = cli("synth", "--env", env, "--out", path.join(path.dirname(env), "cdktf.out"), "--quiet");
+    expect(synth.code, synth.stderr).toBe(0);
+    const agency = parseYaml(fs.readFileSync(agencyFile(env, "so-y-te-hue")), "so-y-te-hue.yaml", AgencySchema, LIMITS).value;
+    // The headroom is cut to the laptop's size, never below what the workloads need.
+    expect(agency.quota).toMatchObject({ cpu: 4.5, memoryGiB: 7 });
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -31,10 +31,21 @@ describe("checkRegionCapacity", () => {
     expect(problems[0]?.message).toContain(`tenant quotas need 1010 CPU cores but region central offers ${cpu} (× overcommit 1.5 = ${cpu * 1.5})`);
   });
 
+  it("names the one agency whose quota alone overflows the region, and what of it fits", () => {
+    const [problem] = checkRegionCapacity(national, "central", [demand("small", "home", 10), demand("big", "home", 5000), demand("standby", "dr", 100)]);
+    expect(problem?.culprit).toEqual({ agencyId: "big", role: "home", quota: 5000, room: cpu * 1.5 - 110, fits: cpu * 1.5 - 110 });
+    // Two agencies either of which would make room: no single culprit, the platform's to fix.
+    const [shared] = checkRegionCapacity(national, "central", [demand("a", "home", 600), demand("b", "home", 600)]);
+    expect(shared?.culprit).toBeUndefined();
+    expect(shared?.message).toMatch(/Add nodes, raise the overcommit, or move agencies to another home region$/);
+  });
+
   it("does not overcommit GPUs", () => {
     const problems = checkRegionCapacity(national, "central", [{ agencyId: "ai", role: "home", cpu: 1, memoryGiB: 1, gpus: 1 }]);
     expect(problems.map((p) => p.resource)).toEqual(["gpus"]);
     expect(problems[0]?.message).toContain("GPUs are not overcommitted");
+    expect(problems[0]?.message).toMatch(/Add GPU nodes, or move agencies to another home region$/);
+    expect(problems[0]?.message).not.toMatch(/raise the overcommit/);
   });
 
   it("counts a disaster-recovery tenant with the reserve share", () => {

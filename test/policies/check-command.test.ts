@@ -51,7 +51,7 @@ describe("what an environment's settings deploy", () => {
     const dev = fs.readFileSync(path.join(REPO_ROOT, "environments", "dev.yaml"), "utf8");
     const edited = dev
       .replace("platform:\n  namespaces:", "platform:\n  addOns:\n    velero:\n      values:\n        kubectl:\n          containerSecurityContext:\n            privileged: true\n  namespaces:")
-      .replace("\nregions:\n", '\ntenancy:\n  extraRoleRules:\n    developer:\n      - apiGroups: ["*"]\n        resources: ["*"]\n        verbs: ["*"]\n\nregions:\n');
+      .replace("\ntenancy:\n", '\ntenancy:\n  extraRoleRules:\n    developer:\n      - apiGroups: ["*"]\n        resources: ["*"]\n        verbs: ["*"]\n');
     expect(edited).toContain("extraRoleRules");
     expect(edited).toContain("privileged: true");
     const file = path.join(tmp, "dev.yaml");

@@ -14,6 +14,7 @@ import "./packs/data-residency";
 import "./packs/backup";
 import "./packs/green";
 import "./packs/security-level";
+import "./packs/personal-data";
 
 describe("the issue's two misses, with every rule of every pack", () => {
   it("flag a namespace without a Pod Security label with a namespace rule, and a cluster-admin binding with an RBAC rule", async () => {

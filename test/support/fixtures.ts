@@ -11,6 +11,7 @@ import { REPO_ROOT } from "./synth";
 
 /** environments/national.yaml, validated by the schema. */
 export const NATIONAL: Environment = EnvironmentSchema.parse(YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "environments/national.yaml"), "utf8")));
+export const DEV: Environment = EnvironmentSchema.parse(YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "environments/dev.yaml"), "utf8")));
 
 const digest = (c: string) => c.repeat(64);
 export const SAMPLE_IMAGE = `registry.north.govcloud.gov.vn/bo-tai-chinh/app@sha256:${digest("a")}`;
