@@ -7,6 +7,7 @@ import { displayPath, UserError } from "../environments/diagnostics";
 import { lockFilePath, readShardLock, renderShardLock } from "../environments/tenant-stack-lock";
 import type { LoadCache } from "../environments/load-cache";
 import { parallelAgencyLoader } from "./parallel-load";
+import { checkRemovals, checkRenamedRegions, type PreviousState, previousState } from "./removals";
 import type { SecondThread } from "./second-thread";
 import { minFilesForTwoThreads } from "./threads";
 import { buildEstate, type Estate } from "../estate/estate";
@@ -18,6 +19,10 @@ export interface LoadedEstate {
   /** The tenant-stack lock file and whether the estate changes it (agencies added or removed). */
   readonly lockPath: string;
   readonly lockChanged: boolean;
+  /** Agencies this estate drops because their files retire them (with the removal check). */
+  readonly retired: readonly string[];
+  /** What the removal check compared with. */
+  readonly previous?: PreviousState;
 }
 
 export interface LoadEstateOptions {
@@ -29,6 +34,12 @@ export interface LoadEstateOptions {
   readonly memo?: EstateMemo;
   /** A second thread to read agency files and build tenants with, kept by the caller for later work. */
   readonly secondThread?: SecondThread;
+  /**
+   * Refuse removals of agencies, regions and node pools (cli/removals.ts), comparing with the
+   * committed addresses, else with the output in `previousOutdir`.
+   * @default - no removal check
+   */
+  readonly removals?: { readonly previousOutdir: string; readonly allowRemoval?: readonly string[] };
 }
 
 export function loadEstate(repoRoot: string, environment: string, options: LoadEstateOptions = {}): LoadedEstate {
@@ -38,12 +49,18 @@ export function loadEstate(repoRoot: string, environment: string, options: LoadE
   });
   const lockPath = lockFilePath(config.environmentPath);
   const lock = readShardLock(lockPath, options.files);
-  const { estate, problems } = buildEstate(config, lock, {
+  const previous =
+    options.removals === undefined ? undefined : previousState(config.environmentPath, config.environment.value.name, options.removals.previousOutdir, lock, options.files);
+  const removals = options.removals === undefined ? { problems: [], retired: [] } : checkRemovals(config, previous, options.removals);
+  const built = buildEstate(config, lock, {
     ...(options.memo === undefined ? {} : { memo: options.memo }),
     // The thread that read half of the files builds half of the tenants, for the stacks it will synthesize.
     ...(options.secondThread === undefined ? {} : { helper: options.secondThread.tenantHelper() }),
   });
-  if (estate === undefined) throw new UserError(problems);
+  const estate = built.estate;
+  // Removals first: deleting a file also breaks what referred to it, and what it destroys matters most.
+  const problems = [...removals.problems, ...built.problems, ...(estate === undefined ? [] : checkRenamedRegions(config, estate, previous))];
+  if (estate === undefined || problems.length > 0) throw new UserError(problems);
   const lockChanged = renderShardLock(estate.lock) !== renderShardLock(lock);
   if (lockChanged && options.frozenLock) {
     const added = Object.keys(estate.lock.agencies).filter((id) => !(id in lock.agencies));
@@ -58,5 +75,5 @@ export function loadEstate(repoRoot: string, environment: string, options: LoadE
       },
     ]);
   }
-  return { config, estate, lockPath, lockChanged };
+  return { config, estate, lockPath, lockChanged, retired: removals.retired, ...(previous === undefined ? {} : { previous }) };
 }

@@ -15,10 +15,12 @@ import { onboardCommand } from "./onboard";
 import { addressesCommand } from "./addresses";
 import { agencyCommand } from "./agency";
 import { completionCommand } from "./completion";
+import { diffCommand, renderChanges } from "./diff";
 import { checkCommand } from "./check";
 import { reportCommand } from "./report";
 import { reportFailure } from "./failure";
 import { type SynthResult, synthesize } from "./synth";
+import { stateRootFor } from "./state-location";
 import { synthesisCode } from "./synthesis-code";
 import { watchCommand } from "./watch";
 
@@ -40,22 +42,34 @@ export function createProgram(): Command {
     .addOption(new Option("-e, --env <name>", "environment name, or the path of an environment .yaml file").default(DEFAULT_ENV))
     .addOption(new Option("-o, --out <dir>", "output folder; replaced only when synthesis succeeds").default(DEFAULT_OUT))
     .option("--frozen-lock", "fail if agencies were added or removed without updating the tenant-stack lock (for CI)")
+    .option("--allow-removal <name...>", "regions (<region>) or node pools (<region>/<pool>) whose removal is intended; any other is refused")
     .option("-q, --quiet", "print nothing on success")
     .option("-w, --watch", "stay running and synthesize again whenever the environment or an agency file changes; only changed stacks are rebuilt")
-    .action((opts: { env: string; out: string; quiet?: boolean; frozenLock?: boolean; watch?: boolean }) => {
+    .action((opts: { env: string; out: string; quiet?: boolean; frozenLock?: boolean; watch?: boolean; allowRemoval?: string[] }) => {
       const options = {
         repoRoot: REPO_ROOT,
         environment: opts.env,
         out: opts.out,
         frozenLock: opts.frozenLock,
+        ...(opts.allowRemoval === undefined ? {} : { allowRemoval: opts.allowRemoval }),
         policyGate: true,
+        deployable: true,
         ...(process.stderr.isTTY && !opts.quiet ? { onProgress: showProgress } : {}),
       };
       const report = (result: SynthResult, ms: number) => {
         if (result.lockUpdated !== undefined) {
           process.stderr.write(`govcloud: updated ${displayPath(result.lockUpdated)} (new or removed agencies); commit it\n`);
         }
-        if (!opts.quiet) printSummary(opts.env, result, ms);
+        for (const stack of result.removedStacksKept) {
+          process.stderr.write(`govcloud: stack ${stack} is no longer synthesized; its working files stay in ${displayPath(path.join(result.outdir, "stacks", stack))}/ (remove them once its resources are destroyed)\n`);
+        }
+        if (result.retired.length > 0) {
+          process.stderr.write(`govcloud: retired agencies dropped from the output (their namespaces and volumes are destroyed at the next apply): ${result.retired.join(", ")}\n`);
+        }
+        if (!opts.quiet) {
+          printSummary(opts.env, result, ms);
+          if (result.changes !== undefined) process.stdout.write(renderChanges(result.changes));
+        }
       };
       if (opts.watch) {
         watchCommand(options, report);
@@ -75,7 +89,8 @@ export function createProgram(): Command {
       const problems = [];
       for (const name of names) {
         try {
-          loadEstate(REPO_ROOT, name);
+          // Removals are checked against the committed addresses (or lock and default output).
+          loadEstate(REPO_ROOT, name, { removals: { previousOutdir: path.resolve(DEFAULT_OUT) } });
         } catch (error) {
           if (!(error instanceof UserError)) throw error;
           problems.push(...error.diagnostics);
@@ -116,12 +131,14 @@ export function createProgram(): Command {
     .command("cdktf-app", { hidden: true })
     .description("Build the app for cdktf-cli; the environment comes from GOVCLOUD_ENV.")
     .action(() => {
-      const { estate } = loadEstate(REPO_ROOT, process.env.GOVCLOUD_ENV ?? DEFAULT_ENV, { frozenLock: true });
+      const { config, estate } = loadEstate(REPO_ROOT, process.env.GOVCLOUD_ENV ?? DEFAULT_ENV, { frozenLock: true });
       const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? DEFAULT_OUT);
+      const stateRoot = stateRootFor(config.environment, config.environmentPath, outdir);
       const { buildApp } = synthesisCode();
-      withoutTokenStackTraces(() => buildApp(estate, { outdir }).synth());
+      withoutTokenStackTraces(() => buildApp({ ...estate, stateRoot }, { outdir }).synth());
     });
 
+  program.addCommand(diffCommand(REPO_ROOT));
   program.addCommand(onboardCommand(REPO_ROOT));
   program.addCommand(addressesCommand(REPO_ROOT));
   program.addCommand(checkCommand(REPO_ROOT));

@@ -1,10 +1,12 @@
 /**
  * Writing a whole output folder so that a failure never leaves it half-written: build into a
- * temporary sibling, then swap it in with renames on the same file system.
+ * temporary sibling, carry the previous folder's working files into it (cli/working-files.ts),
+ * then swap it in with renames on the same file system.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { displayPath, UserError } from "../environments/diagnostics";
+import { carryOverWorkingFiles, type CarriedOver, undoCarryOver } from "./working-files";
 
 /** The file that marks a folder as cdktf output, which we may replace. */
 const MARKER = "manifest.json";
@@ -16,6 +18,8 @@ export interface ReplaceOptions {
    * @default false
    */
   readonly removeOldInBackground?: boolean;
+  /** Told what was carried over from the replaced folder (its working files). */
+  readonly onCarriedOver?: (carried: CarriedOver) => void;
 }
 
 /**
@@ -36,15 +40,30 @@ export function replaceDirectory<T>(target: string, build: (tempDir: string) => 
     throw error;
   }
 
-  const old = fs.existsSync(target) ? `${temp.replace(/\.new-/, ".old-")}` : undefined;
-  if (old !== undefined) fs.renameSync(target, old);
+  // Anything synth did not write stays: moved into the new folder before the swap, and back
+  // if the swap fails.
+  let carried: CarriedOver;
   try {
-    fs.renameSync(temp, target);
+    carried = carryOverWorkingFiles(target, temp);
   } catch (error) {
-    if (old !== undefined) fs.renameSync(old, target);
     fs.rmSync(temp, { recursive: true, force: true });
     throw error;
   }
+  const old = fs.existsSync(target) ? `${temp.replace(/\.new-/, ".old-")}` : undefined;
+  try {
+    if (old !== undefined) fs.renameSync(target, old);
+    try {
+      fs.renameSync(temp, target);
+    } catch (error) {
+      if (old !== undefined) fs.renameSync(old, target);
+      throw error;
+    }
+  } catch (error) {
+    undoCarryOver(carried);
+    fs.rmSync(temp, { recursive: true, force: true });
+    throw error;
+  }
+  options.onCarriedOver?.(carried);
   if (old !== undefined) {
     if (options.removeOldInBackground) fs.rm(old, { recursive: true, force: true }, () => undefined);
     else fs.rmSync(old, { recursive: true, force: true });

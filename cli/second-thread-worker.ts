@@ -62,7 +62,7 @@ function synthesize(job: SynthJob): string[] {
   const env: Environment = job.environment;
   // Tenants this thread did not build are built from their tasks.
   const blocksOf = (task: TenantTask) => (built.get(tenantId(task)) ?? buildTenant(env, task)).blocks;
-  const estate = { environment: env, tenantStacks: job.plans.map((plan) => tenantStackPlan(plan, blocksOf)) };
+  const estate = { environment: env, tenantStacks: job.plans.map((plan) => tenantStackPlan(plan, blocksOf)), ...(job.stateRoot === undefined ? {} : { stateRoot: job.stateRoot }) };
   const queue = new StackQueue(job.stacks, job.queue, job.lowest);
   const written: string[] = [];
   try {

@@ -41,6 +41,8 @@ export type TenantAnswer = readonly (readonly [number, string])[];
 export interface SynthJob {
   readonly kind: "synth";
   readonly environment: Environment;
+  /** From a stack folder to the project root, for local state (stacks/govcloud-app.ts). */
+  readonly stateRoot?: string;
   /** The plans of only the tenant stacks this thread may take, without their blocks. */
   readonly plans: readonly PortableTenantStackPlan[];
   readonly stacks: readonly string[];
@@ -102,11 +104,11 @@ export class SecondThread {
    * the tenant stacks it may take, without blocks: it builds those of tenants it does not have.
    * Call `finishSynthesis()` when the queue is empty.
    */
-  public startSynthesis(estate: Estate, queue: StackQueue, outdir: string): void {
+  public startSynthesis(estate: Estate & { readonly stateRoot?: string }, queue: StackQueue, outdir: string): void {
     this.settleLoading();
     const reach = new Set(queue.workerReach());
     const plans = estate.tenantStacks.filter((s) => reach.has(s.name)).map(portableTenantStackPlan);
-    this.worker.send({ kind: "synth", environment: estate.environment, plans, stacks: queue.stacks, queue: queue.buffer, lowest: queue.lowest, outdir });
+    this.worker.send({ kind: "synth", environment: estate.environment, ...(estate.stateRoot === undefined ? {} : { stateRoot: estate.stateRoot }), plans, stacks: queue.stacks, queue: queue.buffer, lowest: queue.lowest, outdir });
   }
 
   /** Blocks until the worker's stacks are written; returns them. */

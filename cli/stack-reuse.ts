@@ -16,6 +16,7 @@ import { stableJson } from "../constructs/stable-json";
 import type { Estate } from "../estate/estate";
 import { digest } from "../estate/digest";
 import { MANAGEMENT_STACK, platformStackName } from "../stacks/stack-plan";
+import { STACK_FILES } from "./working-files";
 
 export const FINGERPRINTS_FILE = "stack-fingerprints.json";
 
@@ -37,8 +38,9 @@ export function codeFingerprint(repoRoot: string): string {
 }
 
 /** Stack name -> fingerprint of its inputs. */
-export function stackFingerprints(estate: Estate, code: string): Map<string, string> {
-  const env = digest(code, estate.environment);
+export function stackFingerprints(estate: Estate, code: string, stateRoot?: string): Map<string, string> {
+  // Where the output is deployed from decides its local state paths.
+  const env = stateRoot === undefined ? digest(code, estate.environment) : digest(code, estate.environment, stateRoot);
   const fingerprints = new Map<string, string>();
   fingerprints.set(MANAGEMENT_STACK, env);
   for (const regionId of Object.keys(estate.environment.regions)) {
@@ -71,27 +73,24 @@ export function reusableStacks(previousOutdir: string, fingerprints: ReadonlyMap
 }
 
 /**
- * Puts reused stack folders of the previous output into the new one. Files are hard-linked
- * (190 MB of national tenant stacks in milliseconds): no one writes into a synthesized file, the
- * output is replaced as a whole, so the previous output stays intact whatever happens next.
- * Where links are not possible (another file system, no permission) they are copied.
+ * Puts the synthesized files of reused stacks of the previous output into the new one. Files
+ * are hard-linked (190 MB of national tenant stacks in milliseconds): no one writes into a
+ * synthesized file, the output is replaced as a whole, so the previous output stays intact
+ * whatever happens next. Where links are not possible (another file system, no permission) they
+ * are copied. Working files (`.terraform/`, plans) are not synthesized: they are carried over
+ * when the output is swapped in (cli/working-files.ts).
  */
 export function copyStacks(previousOutdir: string, outdir: string, names: Iterable<string>): void {
-  for (const name of names) linkTree(path.join(previousOutdir, "stacks", name), path.join(outdir, "stacks", name));
-}
-
-function linkTree(from: string, to: string): void {
-  fs.mkdirSync(to, { recursive: true });
-  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
-    const source = path.join(from, entry.name);
-    const target = path.join(to, entry.name);
-    if (entry.isDirectory()) {
-      linkTree(source, target);
-    } else if (entry.isFile()) {
+  for (const name of names) {
+    const to = path.join(outdir, "stacks", name);
+    fs.mkdirSync(to, { recursive: true });
+    for (const file of STACK_FILES) {
+      const source = path.join(previousOutdir, "stacks", name, file);
+      if (!fs.existsSync(source)) continue;
       try {
-        fs.linkSync(source, target);
+        fs.linkSync(source, path.join(to, file));
       } catch {
-        fs.copyFileSync(source, target);
+        fs.copyFileSync(source, path.join(to, file));
       }
     }
   }

@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { InstanceTextCache } from "../constructs/instance-text-cache";
 import { stableJson } from "../constructs/stable-json";
+import { displayPath, UserError } from "../environments/diagnostics";
 import { LoadCache } from "../environments/load-cache";
 import { writeShardLock } from "../environments/tenant-stack-lock";
 import type { Estate, TenantStackPlan } from "../estate/estate";
@@ -20,6 +21,9 @@ import { PolicyGate } from "./policy-gate";
 import { SecondThread } from "./second-thread";
 import { codeFingerprint, copyStacks, reusableStacks, stackFingerprints, writeFingerprints } from "./stack-reuse";
 import { buildSources, writeSources } from "./source-map-file";
+import { dataReplacements, outputChanges, type StackChanges } from "./changes";
+import { stateRootFor } from "./state-location";
+import { seedProviderLocks } from "./working-files";
 import { synthesisCode } from "./synthesis-code";
 import { synthesizeOnTwoThreads } from "./threads";
 
@@ -28,6 +32,20 @@ export interface SynthOptions {
   readonly environment: string;
   /** Output folder, absolute or relative to the current directory. */
   readonly out: string;
+  /**
+   * Whether the output will be deployed from where it is written: its local state paths then
+   * reach the project's state folder from there, and an output folder from which they cannot is
+   * refused (cli/state-location.ts). Otherwise (scratch output that is only read) the paths are
+   * those of the default output folder, `<project root>/cdktf.out`.
+   * @default false
+   */
+  readonly deployable?: boolean;
+  /**
+   * Regions (`<region>`) and node pools (`<region>/<pool>`) whose removal is intended; any other
+   * removal of one is refused (cli/removals.ts).
+   * @default - none
+   */
+  readonly allowRemoval?: readonly string[];
   /** Fail when agencies were added or removed without updating the tenant-stack lock. */
   readonly frozenLock?: boolean;
   /**
@@ -58,6 +76,15 @@ export interface SynthResult {
   readonly reused: number;
   /** Stacks synthesized in this run, in plan order. */
   readonly rebuilt: readonly string[];
+  /**
+   * Stacks no longer synthesized whose folders stay in `stacks/` for their working files
+   * (cli/working-files.ts).
+   */
+  readonly removedStacksKept: readonly string[];
+  /** What changed against the previous output, per stack; undefined when there was none. */
+  readonly changes?: readonly StackChanges[];
+  /** Agencies that this output drops because their files retire them. */
+  readonly retired: readonly string[];
 }
 
 /**
@@ -155,6 +182,8 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       frozenLock: options.frozenLock,
       ...(session === undefined ? {} : { files: session.files, memo: session.estate }),
       ...(secondThread === undefined ? {} : { secondThread }),
+      // Nothing that holds data disappears by deleting a file (cli/removals.ts).
+      removals: { previousOutdir: path.resolve(options.out), ...(options.allowRemoval === undefined ? {} : { allowRemoval: options.allowRemoval }) },
     });
     const sources = buildSources(loaded.config, options.repoRoot);
     // Started once the configuration is known to be good: it loads the packs and makes the
@@ -167,13 +196,17 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     progress(`read ${agencies} agency file${agencies === 1 ? "" : "s"} and planned ${loaded.estate.tenantStacks.length} tenant stack(s)`);
     session?.remember(loaded.estate);
     const outdir = path.resolve(options.out);
+    const stateRoot = options.deployable ? stateRootFor(loaded.config.environment, loaded.config.environmentPath, outdir) : undefined;
+    const estate = stateRoot === undefined ? loaded.estate : { ...loaded.estate, stateRoot };
     const plan = planStacks(loaded.estate);
     // Stacks whose inputs did not change since the previous output are linked, not rebuilt.
     const code = session === undefined ? codeFingerprint(options.repoRoot) : session.codeFingerprint(options.repoRoot);
-    const fingerprints = stackFingerprints(loaded.estate, code);
+    const fingerprints = stackFingerprints(loaded.estate, code, stateRoot);
     const reused = reusableStacks(outdir, fingerprints);
     const rebuilt = plan.map((s) => s.name).filter((name) => !reused.has(name));
     const gated = session === undefined ? undefined : session.unchecked(fingerprints);
+    let removedStacksKept: readonly string[] = [];
+    let changes: StackChanges[] | undefined;
     progress(`synthesizing ${rebuilt.length} of ${plan.length} stacks${reused.size > 0 ? ` (${reused.size} unchanged, linked from the previous output)` : ""}`);
     const stacks = replaceDirectory(outdir, (temp) => {
       copyStacks(outdir, temp, reused);
@@ -196,8 +229,8 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       const source: StackSource = queue === undefined ? others : (max) => (others.length > 0 ? others.splice(0, max) : queue.takeFront(Math.min(max, STACKS_PER_CLAIM)));
       const workerOut = `${temp}.worker`;
       try {
-        if (secondThread !== undefined && queue !== undefined) secondThread.startSynthesis(loaded.estate, queue, workerOut);
-        synthesizeInBatches(loaded.estate, temp, source, {
+        if (secondThread !== undefined && queue !== undefined) secondThread.startSynthesis(estate, queue, workerOut);
+        synthesizeInBatches(estate, temp, source, {
           ...(session === undefined ? {} : { instanceTexts: session.instanceTexts }),
           onBatch: (done, batch) => {
             progress(`synthesized ${done + (queue?.workerDone() ?? 0)} of ${rebuilt.length} stacks${queue === undefined ? "" : " on two threads"}`);
@@ -215,17 +248,35 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       // The manifest of all stacks, whichever thread built them (cdktf's own lists only its app's).
       fs.writeFileSync(path.join(temp, "manifest.json"), stableJson(renderManifest(plan, CDKTF_VERSION)));
       writeFingerprints(temp, fingerprints, plan.map((s) => s.name));
+      seedProviderLocks(loaded.config.environmentPath, outdir, temp, plan.map((s) => s.name));
       if (gate !== undefined && toCheck.size > 0) {
         progress(`waiting for the policy checks of ${toCheck.size} stack(s) (run on the second thread as they were written)`);
         gate.verdict(loaded.config.environmentPath);
         session?.recordPassed(fingerprints, [...toCheck]);
       }
+      const hadOutput = fs.existsSync(path.join(outdir, "manifest.json"));
+      if (hadOutput && rebuilt.length > 0) progress("comparing the rebuilt stacks with the previous output");
+      changes = hadOutput ? outputChanges(outdir, temp, reused) : undefined;
+      // A namespace renamed in place is a namespace destroyed (renamedFrom set on an agency
+      // that was not renamed, a second rename without originalId): refused, like a removal.
+      const replaced = dataReplacements(changes ?? []);
+      if (replaced.length > 0) {
+        throw new UserError(
+          replaced.map((address) => ({
+            file: displayPath(path.join(outdir, "manifest.json")),
+            line: 1,
+            col: 1,
+            path: address,
+            message: "would be replaced (its Kubernetes name or namespace changes), destroying what it holds: check renamedFrom and originalId of its agency",
+          })),
+        );
+      }
       return summarizePlan(temp, plan);
-    }, { removeOldInBackground: session !== undefined });
+    }, { removeOldInBackground: session !== undefined, onCarriedOver: (carried) => (removedStacksKept = carried.removedStacks) });
     // Recorded only once the output exists, so a failed synth changes nothing at all.
     const lockUpdated = loaded.lockChanged && writeShardLock(loaded.lockPath, loaded.estate.lock) ? loaded.lockPath : undefined;
     if (session !== undefined) session.completedRuns++;
-    return { outdir, stacks, reused: reused.size, rebuilt, ...(lockUpdated === undefined ? {} : { lockUpdated }) };
+    return { outdir, stacks, reused: reused.size, rebuilt, removedStacksKept, retired: loaded.retired, ...(changes === undefined ? {} : { changes }), ...(lockUpdated === undefined ? {} : { lockUpdated }) };
   } finally {
     secondThread?.close();
     if (session === undefined) gate?.close();

@@ -264,11 +264,38 @@ export const DpiaRecordSchema = z.strictObject({
   completedOn: IsoDate.describe("Date the assessment was completed"),
 });
 
+/** Text that stands for a value someone still has to write. */
+const PLACEHOLDER = /^(?:|tbd|todo|tbc|fixme|xxx+|n\/?a|none|placeholder|changeme|\.\.\.|-+|<[^>]*>|\?+)$/i;
+
+/**
+ * An agency's retirement: the decision that retires it and how long its last backups are kept.
+ * With it, synth drops the agency's tenants (its namespaces and volumes are destroyed at the
+ * next apply); without it, removing an agency that exists in the committed files is refused.
+ */
+export const RetirementSchema = z.strictObject({
+  decision: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .refine((text) => !PLACEHOLDER.test(text) && !/\b(?:TODO|TBD|FIXME)\b/i.test(text), "must name the real decision (number and issuer), not a placeholder")
+    .describe("The decision that retires the agency, e.g. 45/QĐ-UBND of the provincial People's Committee"),
+  date: IsoDate.describe("Date of the decision"),
+  backupRetentionDays: z.int().min(1).max(36_500).describe("How long the agency's last backups are kept after its namespaces are destroyed, in days"),
+});
+export type Retirement = z.infer<typeof RetirementSchema>;
+
 export const AgencySchema = z
   .strictObject({
     id: AgencyId.describe("Agency id; must match the file name"),
     renamedFrom: AgencyId.optional().describe(
-      "The agency's former id, after a rename: its resources are moved to the new addresses (Terraform moved blocks), not destroyed and recreated",
+      "The agency's former id, after a rename: its resources are moved to the new addresses (Terraform moved blocks), not destroyed and recreated, and its Kubernetes objects keep their names (namespace tenant-<former id>). Keep it after the rename",
+    ),
+    originalId: AgencyId.optional().describe(
+      "Only for an agency renamed more than once: the id its Kubernetes objects were first named after (namespace tenant-<originalId>); default renamedFrom, else id",
+    ),
+    retired: RetirementSchema.optional().describe(
+      "The agency is retired: its tenants, namespaces and volumes are destroyed at the next apply. Removing an agency's file without this is refused",
     ),
     code: z
       .string()

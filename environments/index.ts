@@ -98,8 +98,14 @@ export interface LoadedAgency extends Loaded<Agency> {
 export interface EnvironmentConfig {
   readonly environment: Loaded<Environment>;
   readonly environmentPath: string;
-  /** Sorted by file name. */
+  /** Sorted by file name; retired agencies are not among them. */
   readonly agencies: readonly LoadedAgency[];
+  /**
+   * Agencies whose files say they are retired (`retired:`): they get no tenants, and their
+   * removal from the committed files is allowed (cli/removals.ts). Sorted by file name.
+   * @default - none
+   */
+  readonly retired?: readonly LoadedAgency[];
 }
 
 /**
@@ -181,10 +187,11 @@ export function loadEnvironmentConfig(repoRoot: string, nameOrFile: string, opti
   const loadAgencies = options.loadAgencies ?? loadAgencyFiles;
   const results = options.cache === undefined ? loadAgencies(files) : options.cache.loadAll(files, loadAgencies);
   const agencies: LoadedAgency[] = [];
+  const retired: LoadedAgency[] = [];
   for (const result of results) {
     if (result instanceof UserError) problems.push(...result.diagnostics);
-    else agencies.push(result);
+    else (result.value.retired === undefined ? agencies : retired).push(result);
   }
   if (problems.length > 0 || environment === undefined) throw new UserError(problems);
-  return { environment, environmentPath, agencies };
+  return { environment, environmentPath, agencies, retired };
 }

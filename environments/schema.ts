@@ -305,7 +305,7 @@ export const StateBackendSchema = z.discriminatedUnion("type", [
       .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, "must be a relative path without '..'")
       .default("state")
       .describe(
-        "Folder for state files, beside the output folder (the repository root for the default cdktf.out); never inside the output, which synth replaces",
+        "Folder for state files, relative to the project root (the folder holding environments/), wherever the output goes; never inside the output, which synth replaces",
       ),
   }),
   z.strictObject({

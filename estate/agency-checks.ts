@@ -9,7 +9,7 @@ import type { LoadedAgency } from "../environments";
 import type { Loaded } from "../environments/loader";
 import { type Environment, hostOf, isAllowedHost } from "../environments/schema";
 import type { EstateMemo } from "./estate-memo";
-import { servicePort } from "./tenant-model";
+import { kubernetesId, servicePort, tenantNamespace } from "./tenant-model";
 import { normalizeName } from "../environments/vietnamese";
 
 /** Where a diagnostic points: a file's source map and a field path. */
@@ -111,6 +111,22 @@ export function checkAgencies(
   }
 
   // Rules that need every agency known first.
+  // A renamed agency keeps its Kubernetes names (tenant-<former id>): no other agency may take them.
+  const byKubernetesId = new Map<string, LoadedAgency>();
+  for (const loaded of agencies) {
+    const agency = loaded.value;
+    if (agency.originalId !== undefined && agency.renamedFrom === undefined) {
+      problems.push(at(loaded, ["originalId"], "originalId is for an agency renamed more than once; set renamedFrom to its previous id too"));
+    }
+    const names = kubernetesId(agency);
+    const other = byKubernetesId.get(names);
+    if (other !== undefined) {
+      const field = names === agency.id ? ["id"] : agency.originalId !== undefined ? ["originalId"] : ["renamedFrom"];
+      problems.push(at(loaded, field, `namespace ${tenantNamespace(names)} is already the namespace of agency ${other.value.id} (${where(other, ["id"])}), which keeps it since its rename; choose another id`));
+    } else {
+      byKubernetesId.set(names, loaded);
+    }
+  }
   for (const loaded of agencies) {
     const agency = loaded.value;
     if (agency.renamedFrom !== undefined && byId.has(agency.renamedFrom)) {

@@ -37,7 +37,7 @@ import { LABEL_PREFIX, ownershipLabels, sortedEntries } from "../constructs/labe
 import { ADD_ON_REQUIREMENTS } from "./add-ons";
 import { backupPartners, backupSources } from "./backup-topology";
 import type { KubernetesObject } from "./kubernetes-object";
-import { addInstance, type Blocks, TENANT_LABELS, type TenantContext, tenantNamespace, tenantStorageClass, workloadSelector } from "./tenant-model";
+import { addInstance, type Blocks, kubernetesId, TENANT_LABELS, type TenantContext, tenantNamespace, tenantStorageClass, workloadSelector } from "./tenant-model";
 
 /** The namespace Velero runs in and watches: every BSL, VSL, Schedule and Restore lives there. */
 export const VELERO_NAMESPACE = ADD_ON_REQUIREMENTS.velero.namespace;
@@ -303,7 +303,7 @@ export function tenantBackup(input: TenantBackupInput): TenantBackup | undefined
   const intervalHours = backupIntervalHours(rpoHours);
   const retentionDays = backup.retentionDays[cls];
   const requiredRegions = backup.minCopyRegions[cls];
-  const namespace = tenantNamespace(agency.id);
+  const namespace = tenantNamespace(kubernetesId(agency));
 
   const partners = backupPartners(backup.topology, Object.keys(env.regions), regionId);
   const preferred = role === "home" ? agency.drRegion : agency.homeRegion;
@@ -321,15 +321,15 @@ export function tenantBackup(input: TenantBackupInput): TenantBackup | undefined
   const hooks = stateful.map(([name]) => ({
     name: `${name}-consistency`,
     includedNamespaces: [namespace],
-    labelSelector: { matchLabels: workloadSelector(agency.id, name) },
+    labelSelector: { matchLabels: workloadSelector(kubernetesId(agency), name) },
     pre: [{ exec: { container: name, command: hookCommand("pre"), onError: "Continue", timeout: "2m0s" } }],
     post: [{ exec: { container: name, command: hookCommand("post"), onError: "Continue", timeout: "1m0s" } }],
   }));
 
   const copies = stores.map((store, i): ScheduleCopy => {
     const location = store === regionId ? LOCAL_LOCATION : partnerLocation(store);
-    const schedule = boundedName(`${agency.id}-${regionId}-to-${store}`);
-    const cron = backupCron(`${agency.id}/${regionId}`, intervalHours, i);
+    const schedule = boundedName(`${kubernetesId(agency)}-${regionId}-to-${store}`);
+    const cron = backupCron(`${kubernetesId(agency)}/${regionId}`, intervalHours, i);
     // Snapshots stay in this region's block storage: only the local copy may use them; copies
     // elsewhere carry the volume data in the object store, by file-system backup (kopia).
     const snapshots = store === regionId && volumes === "snapshots";

@@ -4,7 +4,7 @@
  * allows, RoleBindings to the agency's groups and a default service account without a token.
  */
 import { podSecurityLabels } from "../constructs/labels";
-import { type Blocks, type TenantContext, TENANT_LABELS, addInstance, servicePort, workloadSelector, tenantNamespace } from "./tenant-model";
+import { type Blocks, type TenantContext, TENANT_LABELS, addInstance, kubernetesId, servicePort, workloadSelector, tenantNamespace } from "./tenant-model";
 
 /**
  * Blocks of the tenant baseline, as `<resource type>.<name>`: the Terraform address of the block
@@ -29,8 +29,9 @@ export const BASELINE_BLOCKS = {
 
 /** A call from one workload to another agency's service, in one region. */
 export interface DependencyEdge {
-  readonly from: { readonly agency: string; readonly workload: string };
-  readonly to: { readonly agency: string; readonly workload: string; readonly port: number };
+  /** `agency` is the agency id (instance keys); `names` its Kubernetes id (object names, selectors). */
+  readonly from: { readonly agency: string; readonly names: string; readonly workload: string };
+  readonly to: { readonly agency: string; readonly names: string; readonly workload: string; readonly port: number };
 }
 
 /** Templates that an Ingress exposes, so the ingress controller must reach them. */
@@ -113,29 +114,29 @@ function addEdgeInstances(ctx: TenantContext, edge: DependencyEdge, blocks: Bloc
   if (edge.from.agency === ctx.agency.id) {
     addInstance(blocks, BASELINE_BLOCKS.egressToDependency, edgeKey, {
       ...common,
-      name: `egress-${edge.from.workload}-to-${edge.to.agency}-${edge.to.workload}`,
+      name: `egress-${edge.from.workload}-to-${edge.to.names}-${edge.to.workload}`,
       namespace: ctx.namespace,
-      pod_labels: workloadSelector(edge.from.agency, edge.from.workload),
-      peer_namespace: tenantNamespace(edge.to.agency),
-      peer_labels: workloadSelector(edge.to.agency, edge.to.workload),
+      pod_labels: workloadSelector(edge.from.names, edge.from.workload),
+      peer_namespace: tenantNamespace(edge.to.names),
+      peer_labels: workloadSelector(edge.to.names, edge.to.workload),
     });
   }
   if (edge.to.agency === ctx.agency.id) {
     addInstance(blocks, BASELINE_BLOCKS.ingressFromDependent, edgeKey, {
       ...common,
-      name: `ingress-${edge.to.workload}-from-${edge.from.agency}-${edge.from.workload}`,
+      name: `ingress-${edge.to.workload}-from-${edge.from.names}-${edge.from.workload}`,
       namespace: ctx.namespace,
-      pod_labels: workloadSelector(edge.to.agency, edge.to.workload),
-      peer_namespace: tenantNamespace(edge.from.agency),
-      peer_labels: workloadSelector(edge.from.agency, edge.from.workload),
+      pod_labels: workloadSelector(edge.to.names, edge.to.workload),
+      peer_namespace: tenantNamespace(edge.from.names),
+      peer_labels: workloadSelector(edge.from.names, edge.from.workload),
     });
   }
 }
 
-/** Identity-provider groups for a role: the agency's own, or `<id>-admins` and so on. */
+/** Identity-provider groups for a role: the agency's own, or `<Kubernetes id>-admins` and so on. */
 function groupsFor(ctx: TenantContext, role: "admin" | "developer" | "viewer"): string[] {
   const configured = ctx.agency.access[`${role}s`];
-  return [...new Set(configured ?? [`${ctx.agency.id}-${role}s`])].sort();
+  return [...new Set(configured ?? [`${kubernetesId(ctx.agency)}-${role}s`])].sort();
 }
 
 /** A group name as part of a Kubernetes object name. */
@@ -184,7 +185,8 @@ export function dependencyEdges(agencies: readonly TenantContext["agency"][]): D
         const target = byId.get(dep.agency)?.workloads[dep.workload];
         const port = target === undefined ? undefined : servicePort(target);
         if (port === undefined) continue; // reported by checkAgencies
-        edges.push({ from: { agency: agency.id, workload: name }, to: { agency: dep.agency, workload: dep.workload, port } });
+        const names = kubernetesId(byId.get(dep.agency) as TenantContext["agency"]);
+        edges.push({ from: { agency: agency.id, names: kubernetesId(agency), workload: name }, to: { agency: dep.agency, names, workload: dep.workload, port } });
       }
     }
   }

@@ -76,7 +76,16 @@ export const TENANT_LABELS = {
   ...LABELS,
 } as const;
 
-/** The namespace of an agency's tenant. */
+/**
+ * The id an agency's Kubernetes objects are named after: its namespace (`tenant-<id>`), its
+ * workloads' selectors and its default groups. A rename keeps it (the names force replacements):
+ * `originalId`, else `renamedFrom`, else the id.
+ */
+export function kubernetesId(agency: Pick<Agency, "id" | "renamedFrom" | "originalId">): string {
+  return agency.originalId ?? agency.renamedFrom ?? agency.id;
+}
+
+/** The namespace of an agency's tenant, from its Kubernetes id (kubernetesId). */
 export function tenantNamespace(agencyId: string): string {
   return `tenant-${agencyId}`;
 }

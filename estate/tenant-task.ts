@@ -14,7 +14,7 @@ import type { EstateMemo } from "./estate-memo";
 import { tenantGreenLabels } from "./green-labels";
 import { type Demand, totalDemand, type WorkloadPlacement } from "./placement";
 import { addIngressControllerAllow, addTenantBaselineInstances, type DependencyEdge, isExposed } from "./tenant-baseline-instances";
-import { type Blocks, countInstances, mergeBlocks, TENANT_LABELS, type TenantContext, type TenantRole, tenantNamespace } from "./tenant-model";
+import { type Blocks, countInstances, kubernetesId, mergeBlocks, TENANT_LABELS, type TenantContext, type TenantRole, tenantNamespace } from "./tenant-model";
 import { addWorkloadInstances } from "./workload-instances";
 
 export interface TenantTask {
@@ -85,7 +85,7 @@ function tenantContext(env: Environment, regionId: string, agency: Agency, role:
   const tenant = tenantAgency(agency, role, placedDemand);
   const region = env.regions[regionId];
   if (region === undefined) throw new Error(`internal: unknown region ${regionId}`);
-  const namespace = tenantNamespace(tenant.id);
+  const namespace = tenantNamespace(kubernetesId(tenant));
   return {
     environment: env,
     regionId,

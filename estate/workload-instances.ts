@@ -19,6 +19,7 @@ import {
   priorityClassFor,
   tenantStorageClass,
   workloadSelector,
+  kubernetesId,
 } from "./tenant-model";
 
 /** The Terraform resource type of each kind of resource a workload can need. */
@@ -71,7 +72,7 @@ export function addWorkloadInstances(ctx: TenantContext, name: string, workload:
     addInstance(blocks, workloadBlock(workload.template, kind), instanceKey, values);
   const labels = workloadLabels(ctx, name, workload);
   const meta = { name, namespace: ctx.namespace, labels };
-  const selector = workloadSelector(ctx.agency.id, name);
+  const selector = workloadSelector(kubernetesId(ctx.agency), name);
   const env = containerEnv(workload);
 
   add("serviceAccount", meta);
@@ -151,7 +152,7 @@ function workloadLabels(ctx: TenantContext, name: string, workload: Workload): R
   return sorted({
     ...workload.labels,
     ...ctx.labels,
-    ...workloadSelector(ctx.agency.id, name),
+    ...workloadSelector(kubernetesId(ctx.agency), name),
     [TENANT_LABELS.workload]: name,
     [TENANT_LABELS.template]: workload.template,
     [TENANT_LABELS.system]: workload.system,

@@ -21,8 +21,12 @@ export interface GovcloudAppOptions {
   readonly instanceTexts?: InstanceTextCache;
 }
 
-/** What the app is built from: the estate, or the part of it a synthesis thread is sent. */
-export type AppEstate = Pick<Estate, "environment" | "tenantStacks" | "backup">;
+/**
+ * What the app is built from: the estate, or the part of it a synthesis thread is sent, and
+ * where the output is deployed from (`stateRoot`: from a stack folder to the project root, for
+ * local state; see cli/state-location.ts; default: the output is `<root>/cdktf.out`).
+ */
+export type AppEstate = Pick<Estate, "environment" | "tenantStacks" | "backup"> & { readonly stateRoot?: string };
 
 /**
  * Builds the cdktf app of one environment, in deploy order: the management stack (Cluster API
@@ -33,7 +37,7 @@ export function buildApp(estate: AppEstate, options: GovcloudAppOptions): App {
   const env = estate.environment;
   const app = new App({ outdir: options.outdir, stackTraces: false, skipValidation: false });
   const wanted = (name: string) => options.only === undefined || options.only.has(name);
-  const backend = (stackName: string) => ({ environment: env.name, stackName });
+  const backend = (stackName: string) => ({ environment: env.name, stackName, ...(estate.stateRoot === undefined ? {} : { stateRoot: estate.stateRoot }) });
 
   // Dependencies are declared between stacks that exist in this app; a stack built alone keeps
   // its dependencies in the manifest through the caller (see cli/synth.ts).
@@ -52,7 +56,7 @@ export function buildApp(estate: AppEstate, options: GovcloudAppOptions): App {
   }
   for (const plan of estate.tenantStacks) {
     if (!wanted(plan.name)) continue;
-    const tenants = new TenantStack(app, plan.name, { environment: env, plan, ...(options.instanceTexts === undefined ? {} : { instanceTexts: options.instanceTexts }) });
+    const tenants = new TenantStack(app, plan.name, { environment: env, plan, backend: backend(plan.name), ...(options.instanceTexts === undefined ? {} : { instanceTexts: options.instanceTexts }) });
     const platform = platforms.get(plan.regionId);
     if (platform !== undefined) tenants.addDependency(platform);
   }

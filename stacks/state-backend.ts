@@ -1,9 +1,9 @@
 /**
  * Terraform state backends. The backend is explicit per environment; none of them puts a secret
  * or an absolute machine path in the output:
- * - local: `<directory>/<env>/<stack>.tfstate` beside the output folder (outside it, since synth
- *   replaces the output folder), written relative to the stack folder so the bytes do not
- *   depend on where the repository is checked out;
+ * - local: `<project root>/<directory>/<env>/<stack>.tfstate`, outside the output folder (synth
+ *   replaces it), written relative to the stack folder so the bytes do not depend on where the
+ *   repository is checked out (cli/state-location.ts decides the relative part);
  * - pg: the connection string comes from the PG_CONN_STR environment variable at plan time;
  * - kubernetes: a Secret per stack in the management cluster, reached through a kube context;
  * - s3: an in-country S3-compatible bucket, credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
@@ -15,17 +15,23 @@ import type { StateBackend } from "../environments/schema";
 export interface StateBackendContext {
   readonly environment: string;
   readonly stackName: string;
+  /**
+   * From the stack folder (`<out>/stacks/<stack>/`, where Terraform runs) to the project root,
+   * `/`-separated: the local backend's state path starts there.
+   * @default "../../.." - the output folder is a folder of the project root, as `cdktf.out` is
+   */
+  readonly stateRoot?: string;
 }
 
-/** From `<out>/stacks/<stack>/`, where Terraform runs, back to the folder holding `<out>`. */
-const OUTPUT_PARENT = "../../..";
+/** From `<root>/cdktf.out/stacks/<stack>/` back to `<root>`. */
+export const DEFAULT_STATE_ROOT = "../../..";
 
 /** Attaches the environment's backend to a stack. */
 export function addStateBackend(stack: Construct, backend: StateBackend, ctx: StateBackendContext): TerraformBackend {
-  const { environment, stackName } = ctx;
+  const { environment, stackName, stateRoot = DEFAULT_STATE_ROOT } = ctx;
   switch (backend.type) {
     case "local":
-      return new LocalBackend(stack, { path: `${OUTPUT_PARENT}/${backend.directory}/${environment}/${stackName}.tfstate` });
+      return new LocalBackend(stack, { path: `${stateRoot}/${backend.directory}/${environment}/${stackName}.tfstate` });
     case "pg":
       return new AttributeBackend(stack, "pg", { schema_name: `${backend.schemaPrefix}_${environment}_${stackName}`.replace(/-/g, "_") });
     case "kubernetes":

@@ -10,13 +10,18 @@ import { regionGreenLabels } from "../estate/green-labels";
 import { TenantBackupSchedules } from "../constructs/tenant-backup-schedules";
 import { TenantBaseline } from "../constructs/tenant-baseline";
 import { TenantWorkloads } from "../constructs/tenant-workloads";
-import { addStateBackend } from "./state-backend";
+import { addStateBackend, type StateBackendContext } from "./state-backend";
 import { writeWithStableJson } from "./stable-json-output";
 
 export interface TenantStackProps {
   readonly environment: Environment;
   /** The stack's tenants and their for_each instances, from the estate. */
   readonly plan: TenantStackPlan;
+  /**
+   * Where the stack's state lives.
+   * @default - the environment's name and the stack id, with the default state root
+   */
+  readonly backend?: StateBackendContext;
   /**
    * Written instances of earlier syntheses, reused for unchanged agencies (synth --watch).
    * @default - every instance is written
@@ -36,7 +41,7 @@ export class TenantStack extends ForEachDataStack {
     const { environment: env, plan } = props;
     const region = env.regions[plan.regionId];
     if (region === undefined) throw new Error(`internal: unknown region '${plan.regionId}'`);
-    addStateBackend(this, env.stateBackend, { environment: env.name, stackName: id });
+    addStateBackend(this, env.stateBackend, props.backend ?? { environment: env.name, stackName: id });
     new KubernetesProvider(this, "kubernetes", { configContext: region.kubeContext });
     // Every object gets the region's green labels; the agency's come with the instances (estate).
     Aspects.of(this).add(new GreenLabelsAspect({ labels: regionGreenLabels(plan.regionId, region) }));

@@ -53,7 +53,8 @@ const cases: Array<[string, () => string, RegExp]> = [
 describe("hostile environment files", () => {
   let before: Map<string, Buffer>;
   beforeAll(() => {
-    const good = cli("synth", "--env", "national", "--out", out, "--quiet");
+    // A copy of national in the same project as the variants: local state must be reachable from --out.
+    const good = cli("synth", "--env", variant("good", national), "--out", out, "--quiet");
     expect(good).toMatchObject({ code: 0, stderr: "" });
     before = readTree(out);
   });

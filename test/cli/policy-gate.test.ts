@@ -35,7 +35,11 @@ const addOnValues = (values: string) => (text: string) =>
 describe("the policy gate of govcloud synth", () => {
   let before: Map<string, Buffer>;
   beforeAll(() => {
-    expect(cli("synth", "--out", out, "--quiet").code).toBe(0);
+    // A copy of national in the same project as the variants: local state must be reachable from --out.
+    const good = path.join(root, "good");
+    fs.cpSync(path.join(REPO_ROOT, "environments", "national"), path.join(good, "national"), { recursive: true });
+    fs.writeFileSync(path.join(good, "national.yaml"), national);
+    expect(cli("synth", "--env", path.join(good, "national.yaml"), "--out", out, "--quiet").code).toBe(0);
     before = readTree(out);
   });
 

@@ -4,7 +4,7 @@ import type { StateBackend } from "../../environments/schema";
 import { addStateBackend } from "../../stacks/state-backend";
 import { synthConstructs } from "../support/synth";
 
-const ctx = { environment: "national", stackName: "platform-north" };
+const ctx: { environment: string; stackName: string; stateRoot?: string } = { environment: "national", stackName: "platform-north" };
 
 function backendOf(backend: StateBackend, over: Partial<typeof ctx> = {}) {
   const doc = synthConstructs((stack) => {
@@ -18,6 +18,13 @@ describe("addStateBackend", () => {
     const backend = backendOf({ type: "local", directory: "state" });
     expect(backend).toEqual({ local: { path: "../../../state/national/platform-north.tfstate" } });
     const resolved = path.posix.resolve("/repo/cdktf.out/stacks/platform-north", backend.local!.path as string);
+    expect(resolved).toBe("/repo/state/national/platform-north.tfstate");
+  });
+
+  it("local: from an output folder deeper in the project, the path climbs to the same state file", () => {
+    const backend = backendOf({ type: "local", directory: "state" }, { stateRoot: "../../../.." });
+    expect(backend).toEqual({ local: { path: "../../../../state/national/platform-north.tfstate" } });
+    const resolved = path.posix.resolve("/repo/build/out/stacks/platform-north", backend.local!.path as string);
     expect(resolved).toBe("/repo/state/national/platform-north.tfstate");
   });
 
