@@ -5,8 +5,12 @@
  *   govcloud check <cdktf.out folder | plan.json>  check a synthesized folder or `terraform show -json` plans
  *   ... --agency <id>                             only the findings about one agency (cli/agency-filter.ts)
  *
+ * Without --env, a folder or plan is judged with the settings of the environment it was
+ * synthesized from (its sources.json), else, inside the project, of the default environment;
+ * outside a project, rules that need settings are reported as not run and the others run.
+ *
  * Exit codes: 0 no mandatory violation (advisory findings allowed), 1 mandatory violations,
- * 2 bad input (`file:line:col: path: message`).
+ * 2 bad input (`file:line:col: path: message`), 3 internal error (cli/failure.ts).
  *
  * The policies (and through them @pulumi/policy, which loads gRPC) are imported only when the
  * command runs, so that the other commands do not pay for them.
@@ -16,11 +20,14 @@ import * as path from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import writeFileAtomic from "write-file-atomic";
 import { displayPath, UserError } from "../environments/diagnostics";
-import { loadEnvironmentConfig, type LoadedAgency } from "../environments";
+import { loadEnvironmentConfig, type LoadedAgency, resolveEnvironmentFile } from "../environments";
 import type { CheckResult } from "../policies/engine/check";
+import { type FingerprintSubject, findingFingerprint } from "../policies/engine/fingerprint";
 import { lazyImport } from "../policies/engine/lazy";
 import { agencyOption, namesAgency, resolveAgency } from "./agency-filter";
-import { reportFailure } from "./failure";
+import { addExitCodesHelp, reportFailure } from "./failure";
+import { outputOption, writeOutputFile } from "./output-file";
+import { terminalProgress } from "./progress";
 
 const DEFAULT_ENV = "national";
 export const FORMATS = ["text", "json", "sarif", "junit"] as const;
@@ -36,6 +43,10 @@ export interface CheckCommandOptions {
   readonly asOf?: Date;
   /** Report only the findings about this agency (`--agency`); the exit code follows them. */
   readonly agency?: string;
+  /** An earlier JSON report: report only findings it does not have (`--baseline`). */
+  readonly baseline?: string;
+  /** No progress on the terminal. */
+  readonly quiet?: boolean;
 }
 
 /**
@@ -43,7 +54,7 @@ export interface CheckCommandOptions {
  * which by default sets process.exitCode once the check has finished.
  */
 export function checkCommand(repoRoot: string, onExit: (code: number) => void = (code) => (process.exitCode = code)): Command {
-  return (
+  return addExitCodesHelp(
     new Command("check")
       .description("Check the Terraform of an environment, a synthesized folder or a plan against the policy packs.")
       // Added with addCommand, so it inherits none of the program's settings: errors must throw.
@@ -51,17 +62,22 @@ export function checkCommand(repoRoot: string, onExit: (code: number) => void = 
       .showHelpAfterError("(run with --help for usage)")
       .argument("[inputs...]", "cdktf.out folders or `terraform show -json` plan files (default: synthesize --env)")
       .addOption(
-        new Option("-e, --env <name>", `environment to synthesize and check (default ${DEFAULT_ENV}); with inputs, the environment whose policy settings apply`),
+        new Option(
+          "-e, --env <name>",
+          `environment to synthesize and check (default ${DEFAULT_ENV}); with inputs, the environment whose policy settings apply (default: the one the folder was synthesized from, else ${DEFAULT_ENV} inside the project; outside it, rules that need settings are not run)`,
+        ),
       )
       .addOption(new Option("-f, --format <format>", "report format").choices(FORMATS).default("text"))
-      .addOption(new Option("-o, --output <file>", "write the report to this file (atomically) instead of standard output"))
+      .addOption(outputOption())
+      .addOption(new Option("--baseline <report.json>", "an earlier JSON report (--format json): report only findings that are not in it"))
+      .addOption(new Option("-q, --quiet", "no progress on the terminal"))
       .addOption(new Option("--policy-config <file>", "rule configuration and levels as Pulumi policy-pack config JSON: { \"<rule>\": \"advisory\" | { ... } }"))
       .addOption(new Option("--as-of <date>", "judge suppression expiry as of this day, YYYY-MM-DD (default: today in Vietnam)").argParser(parseDay))
       .addOption(agencyOption("the findings (and the exit code)"))
       .addOption(new Option("--catalog", "regenerate docs/policies.md from the rules, then exit"))
       .action(async (inputs: string[], opts: CheckCommandOptions) => {
         onExit(await executeCheck(repoRoot, inputs, opts));
-      })
+      }),
   );
 }
 
@@ -92,23 +108,34 @@ export async function executeCheck(repoRoot: string, inputs: readonly string[], 
       lazyImport<typeof import("../policies/engine/reporters")>(policiesModule("engine", "reporters", "index")),
     ]);
     const policyConfig = opts.policyConfig === undefined ? undefined : readPolicyConfig(opts.policyConfig);
+    const classified = inputs.map(classify);
+    const baseline = opts.baseline === undefined ? undefined : readBaseline(opts.baseline);
+    const environment = inputs.length > 0 && opts.env === undefined ? settingsEnvironment(repoRoot, classified) : undefined;
+    if (environment !== undefined) process.stderr.write(`govcloud check: ${environment.message}\n`);
     // Resolved first: an unknown id is bad input, found before the (long) check.
-    const agency = opts.agency === undefined ? undefined : resolveAgency(loadEnvironmentConfig(repoRoot, opts.env ?? DEFAULT_ENV), opts.agency);
+    const agency =
+      opts.agency === undefined ? undefined : resolveAgency(loadEnvironmentConfig(repoRoot, opts.env ?? environment?.file ?? DEFAULT_ENV), opts.agency);
+    const onProgress = opts.quiet ? undefined : terminalProgress();
     const all = await runChecks({
       repoRoot,
       packs: PACKS,
-      inputs: inputs.length === 0 ? [{ kind: "environment", name: opts.env ?? DEFAULT_ENV }] : inputs.map(classify),
+      inputs: inputs.length === 0 ? [{ kind: "environment", name: opts.env ?? DEFAULT_ENV }] : classified,
       ...(inputs.length > 0 && opts.env !== undefined ? { environment: opts.env } : {}),
+      ...(environment?.file === undefined ? {} : { environment: environment.file }),
       ...(policyConfig === undefined ? {} : { policyConfig, policyConfigFile: opts.policyConfig }),
       ...(opts.asOf === undefined ? {} : { now: opts.asOf }),
+      ...(baseline === undefined ? {} : { baseline }),
+      ...(onProgress === undefined ? {} : { onProgress }),
       ...(process.env.GOVCLOUD_DEBUG ? { onCrash: (rule: string, at: string, error: unknown) => debugCrash(rule, at, error) } : {}),
     });
     const result = agency === undefined ? all : onlyAgencyFindings(all, agency);
+    for (const skipped of result.notRun) process.stderr.write(`govcloud check: warning: rule ${skipped.rule} not run: ${skipped.reason}\n`);
+    if (result.baselined > 0) process.stderr.write(`govcloud check: ${result.baselined} finding(s) already in the baseline ${displayPath(opts.baseline ?? "")} not reported\n`);
     const report = reporters.render(opts.format, result, packageVersion(repoRoot));
     if (opts.output === undefined) {
       process.stdout.write(report);
     } else {
-      await writeFileAtomic(path.resolve(opts.output), report);
+      await writeOutputFile(opts.output, report);
       const verdict = result.exitCode === 0 ? "passed" : "failed: mandatory violations";
       process.stdout.write(`govcloud check ${verdict}; ${opts.format} report written to ${displayPath(path.resolve(opts.output))}\n`);
     }
@@ -130,6 +157,81 @@ function policiesModule(...parts: string[]): string {
 }
 
 type Input = { kind: "folder"; dir: string } | { kind: "plan"; file: string };
+
+/** The environment whose settings apply to folder and plan inputs given without --env, and how it was chosen. */
+export interface SettingsChoice {
+  /** The environment file; undefined outside a project. */
+  readonly file?: string;
+  /** For stderr: which environment, and why. */
+  readonly message: string;
+}
+
+/**
+ * Without --env: the environment the first folder (or a plan's enclosing cdktf.out folder) was
+ * synthesized from, as its sources.json records; else, inside the project (the working directory
+ * or an input in the repository), the default environment; else none.
+ */
+export function settingsEnvironment(repoRoot: string, inputs: readonly Input[]): SettingsChoice {
+  for (const input of inputs) {
+    const recorded = recordedEnvironment(input.kind === "folder" ? input.dir : path.dirname(path.resolve(input.file)), input.kind === "plan");
+    if (recorded === undefined) continue;
+    const file = path.resolve(repoRoot, recorded.environment);
+    if (fs.existsSync(file)) {
+      return { file, message: `policy settings of ${displayPath(file)}, the environment ${displayPath(recorded.from)} names as its source` };
+    }
+  }
+  const defaultFile = resolveEnvironmentFile(repoRoot, DEFAULT_ENV);
+  const inside = [process.cwd(), ...inputs.map((i) => (i.kind === "folder" ? i.dir : i.file))].some((p) => isInside(repoRoot, path.resolve(p)));
+  if (inside && fs.existsSync(defaultFile)) {
+    return { file: defaultFile, message: `policy settings of ${displayPath(defaultFile)}, the default environment (the inputs name none; choose another with --env <name>)` };
+  }
+  return { message: "outside a govcloud project: no environment's settings; rules that need them are not run (choose one with --env <name>)" };
+}
+
+/** `environment.file` of the sources.json in `dir` (or, for a plan, in a folder above it). */
+function recordedEnvironment(dir: string, searchUp: boolean): { environment: string; from: string } | undefined {
+  for (let at = path.resolve(dir), depth = 0; depth < (searchUp ? 4 : 1); depth++, at = path.dirname(at)) {
+    const file = path.join(at, "sources.json");
+    try {
+      const environment = (JSON.parse(fs.readFileSync(file, "utf8")) as { environment?: { file?: unknown } }).environment?.file;
+      if (typeof environment === "string") return { environment, from: file };
+    } catch {
+      // No sources.json here (or not ours): look further up.
+    }
+    if (path.dirname(at) === at) break;
+  }
+  return undefined;
+}
+
+function isInside(dir: string, file: string): boolean {
+  const rel = path.relative(path.resolve(dir), file);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/**
+ * Fingerprints of the findings of an earlier JSON report (`govcloud check --format json`), suppressed
+ * ones included.
+ */
+function readBaseline(file: string): Set<string> {
+  const at = (pointer: string, message: string) => new UserError([{ file: displayPath(file), line: 1, col: 1, path: pointer, message }]);
+  let report: unknown;
+  try {
+    report = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw at("", `cannot read the baseline report: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const findings = (report as { findings?: unknown } | null)?.findings;
+  if (!Array.isArray(findings)) throw at("/findings", "is missing; the baseline must be a report of govcloud check --format json");
+  const fingerprints = new Set<string>();
+  findings.forEach((f: unknown, i) => {
+    const finding = f as Record<string, unknown> | null;
+    for (const key of ["rule", "stack", "address", "message"]) {
+      if (typeof finding?.[key] !== "string") throw at(`/findings/${i}/${key}`, `expected string, got ${finding?.[key] === undefined ? "nothing" : typeof finding?.[key]}`);
+    }
+    fingerprints.add(findingFingerprint(finding as unknown as FingerprintSubject));
+  });
+  return fingerprints;
+}
 
 /** A folder is a synthesized cdktf output; a file is a plan in JSON. */
 function classify(input: string): Input {

@@ -1,6 +1,7 @@
 /**
- * The govcloud command line. Exit codes: 0 success, 1 internal error, 2 bad input (every problem
- * listed as `file:line:col: path: message`, no stack trace).
+ * The govcloud command line. Exit codes (cli/failure.ts): 0 success, 1 violations (check, report
+ * backups), 2 bad input (every problem listed as `file:line:col: path: message`, no stack trace),
+ * 3 internal error.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -18,10 +19,11 @@ import { completionCommand } from "./completion";
 import { diffCommand, renderChanges } from "./diff";
 import { checkCommand } from "./check";
 import { reportCommand } from "./report";
-import { reportFailure } from "./failure";
+import { addExitCodesHelp, reportFailure } from "./failure";
 import { type SynthResult, synthesize } from "./synth";
 import { stateRootFor } from "./state-location";
 import { synthesisCode } from "./synthesis-code";
+import { terminalProgress } from "./progress";
 import { watchCommand } from "./watch";
 
 /** The repository this CLI belongs to: environments and state paths are relative to it. */
@@ -54,7 +56,7 @@ export function createProgram(): Command {
         ...(opts.allowRemoval === undefined ? {} : { allowRemoval: opts.allowRemoval }),
         policyGate: true,
         deployable: true,
-        ...(process.stderr.isTTY && !opts.quiet ? { onProgress: showProgress } : {}),
+        ...(opts.quiet ? {} : { onProgress: terminalProgress() }),
       };
       const report = (result: SynthResult, ms: number) => {
         if (result.lockUpdated !== undefined) {
@@ -145,12 +147,7 @@ export function createProgram(): Command {
   program.addCommand(reportCommand(REPO_ROOT));
   program.addCommand(agencyCommand(REPO_ROOT));
   program.addCommand(completionCommand());
-  return program;
-}
-
-/** Progress of runs that take a while, on the terminal (quick runs show only their result). */
-function showProgress(message: string, elapsedMs: number): void {
-  if (elapsedMs >= 1000) process.stderr.write(`govcloud: [${(elapsedMs / 1000).toFixed(1)} s] ${message}\n`);
+  return addExitCodesHelp(program);
 }
 
 function printSummary(env: string, result: SynthResult, ms: number): void {

@@ -6,7 +6,7 @@
  * Exit code 1 when any namespace is not covered.
  */
 import { Command, Option } from "commander";
-import writeFileAtomic from "write-file-atomic";
+import { outputOption, writeOutputFileSync } from "./output-file";
 import { isAllowedHost, hostOf } from "../environments/schema";
 import { type BackupLocation, cronMaxGapMinutes, SCHEDULE_BLOCK, tenantBackup } from "../estate/backup";
 import type { Estate } from "../estate/estate";
@@ -228,7 +228,7 @@ export function backupsReportCommand(repoRoot: string, onExit: (code: number) =>
     .description("Backup coverage of every tenant namespace: schedules, RPO, copies per region, retention, restore drill; exit 1 when any is not covered.")
     .addOption(new Option("-e, --env <name>", "environment name, or the path of an environment .yaml file").default("national"))
     .addOption(new Option("-f, --format <format>", "output format").choices(["md", "json"]).default("md"))
-    .addOption(new Option("-o, --output <file>", "write the report to this file (atomically) instead of standard output"))
+    .addOption(outputOption())
     .addOption(agencyOption("the report (and the exit code)"))
     .action((opts: { env: string; format: BackupReportFormat; output?: string; agency?: string }) => {
       const { config, estate } = loadEstate(repoRoot, opts.env);
@@ -237,7 +237,7 @@ export function backupsReportCommand(repoRoot: string, onExit: (code: number) =>
       const coverage = agency === undefined ? all : agencyBackupCoverage(all, agency);
       const text = opts.format === "json" ? renderBackupJson(coverage) : renderBackupMarkdown(coverage);
       if (opts.output === undefined) process.stdout.write(text);
-      else writeFileAtomic.sync(opts.output, text);
+      else writeOutputFileSync(opts.output, text);
       if (coverage.uncovered > 0) {
         process.stderr.write(`govcloud: ${coverage.uncovered} tenant namespace(s) not covered by backups\n`);
         onExit(1);

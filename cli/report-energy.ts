@@ -5,7 +5,7 @@
  * estate/energy.ts.
  */
 import { Command, Option } from "commander";
-import writeFileAtomic from "write-file-atomic";
+import { outputOption, writeOutputFileSync } from "./output-file";
 import type { EnergyEstimate, EnergyFigures, SiteFigures } from "../estate/energy";
 import { estimateEnergy } from "../estate/energy";
 import { loadEstate } from "./load-estate";
@@ -49,13 +49,13 @@ export function energyReportCommand(repoRoot: string): Command {
     )
     .addOption(new Option("-e, --env <name>", "environment name, or the path of an environment .yaml file").default("national"))
     .addOption(new Option("-f, --format <format>", "output format").choices(["md", "json"]).default("md"))
-    .addOption(new Option("-o, --output <file>", "write the report to this file instead of standard output"))
+    .addOption(outputOption())
     .addOption(agencyOption())
     .action((opts: { env: string; format: EnergyReportFormat; output?: string; agency?: string }) => {
       const estimate = energyEstimate(repoRoot, opts.env, opts.agency);
       const text = opts.format === "json" ? renderEnergyJson(estimate) : renderEnergyMarkdown(estimate);
       if (opts.output === undefined) process.stdout.write(text);
-      else writeFileAtomic.sync(opts.output, text);
+      else writeOutputFileSync(opts.output, text);
     });
 }
 

@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { agenciesDir, isAgencyFileName, resolveEnvironmentFile } from "../environments";
-import { reportFailure } from "./failure";
+import { EXIT_CODES, reportFailure } from "./failure";
 import { type SynthOptions, type SynthResult, synthesize, SynthSession } from "./synth";
 
 /** Quiet time after the last change before synthesizing: editors write a file in several steps. */
@@ -108,7 +108,7 @@ export function watchCommand(options: SynthOptions, summarize: (result: SynthRes
       first = false;
       process.stdout.write(`[${time()}] synthesis failed${shown(changed)}; the previous output is unchanged\n`);
       const code = reportFailure(error, "the previous output is unchanged");
-      if (code === 1) process.exitCode = 1;
+      if (code === EXIT_CODES.internal) process.exitCode = code;
       process.stdout.write(`[${time()}] watching for changes (Ctrl-C to stop)\n`);
     },
   });

@@ -13,6 +13,8 @@ import { displayPath, UserError } from "../../environments/diagnostics";
 import type { LoadCache } from "../../environments/load-cache";
 import { buildSources, type SourcesFile } from "../../cli/source-map-file";
 import { evaluate } from "./evaluate";
+import { findingFingerprint } from "./fingerprint";
+import { locateFindings } from "./locate";
 import { lazyImport } from "./lazy";
 import { loadPlanFile, loadSynthFolder, type LoadedResources } from "./load";
 import type { PolicyResource } from "./resource";
@@ -63,6 +65,21 @@ export interface CheckOptions {
   /** Settings and sources of `environment`, read beforehand (see prepareSettings). */
   readonly prepared?: PreparedEnvironment;
   readonly onCrash?: (rule: string, address: string, error: unknown) => void;
+  /** Progress messages with the time since the check started (the CLI shows them on a terminal). */
+  readonly onProgress?: (message: string, elapsedMs: number) => void;
+  /**
+   * Fingerprints ({@link findingFingerprint}) of findings an earlier report had (`--baseline`):
+   * such findings are left out of the result, and do not fail the check.
+   */
+  readonly baseline?: ReadonlySet<string>;
+}
+
+/** A rule that could not run: it needs configuration that neither an environment nor --policy-config gave. */
+export interface RuleNotRun {
+  readonly rule: string;
+  readonly pack: string;
+  /** Why, for people: which configuration is missing and how to give it. */
+  readonly reason: string;
 }
 
 /** A rule as reports describe it. */
@@ -88,6 +105,10 @@ export interface CheckResult {
   readonly stacks: readonly string[];
   /** The environment file whose settings applied, repository-relative. */
   readonly environmentFile?: string;
+  /** Rules that were not run, for want of settings (checks outside a project). */
+  readonly notRun: readonly RuleNotRun[];
+  /** How many findings were left out because the baseline report had them. */
+  readonly baselined: number;
   /** 1 when an unsuppressed mandatory finding exists, else 0. */
   readonly exitCode: 0 | 1;
 }
@@ -128,6 +149,8 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
   const catalog = rulesById(options.packs);
   const known = new Set(catalog.keys());
   const temp: string[] = [];
+  const started = performance.now();
+  const progress = (message: string) => options.onProgress?.(message, performance.now() - started);
   const prepared =
     options.prepared !== undefined && options.environment !== undefined && resolveEnvironmentFile(options.repoRoot, options.environment) === options.prepared.file
       ? options.prepared
@@ -145,8 +168,15 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "govcloud-check-"));
         temp.push(dir);
         const out = path.join(dir, "cdktf.out");
-        synthesize({ repoRoot: options.repoRoot, environment: input.name, out, frozenLock: true });
+        synthesize({
+          repoRoot: options.repoRoot,
+          environment: input.name,
+          out,
+          frozenLock: true,
+          ...(options.onProgress === undefined ? {} : { onProgress: (message: string) => progress(message) }),
+        });
         loaded.push(loadSynthFolder(out));
+        progress(`read the synthesized stacks of '${input.name}'`);
       } else if (input.kind === "folder") {
         const folder = loadSynthFolder(input.dir, input.stacks, prepared?.sources);
         loaded.push(folder);
@@ -170,7 +200,18 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
       settings = settingsOf(config, known, options.repoRoot);
       sources = buildSources(config, options.repoRoot);
     }
-    for (const file of planInputs) loaded.push(loadPlanFile(file, sources));
+    // Every malformed plan is reported at once, not one per run.
+    const bad: UserError[] = [];
+    for (const file of planInputs) {
+      try {
+        loaded.push(loadPlanFile(file, sources));
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        bad.push(error);
+      }
+    }
+    if (bad.length > 0) throw new UserError(bad.flatMap((e) => e.diagnostics));
+    if (planInputs.length > 0) progress(`read ${planInputs.length} plan file(s)`);
 
     const resources: PolicyResource[] = [];
     const stacks: string[] = [];
@@ -184,9 +225,10 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
     }
 
     // 3. Rules with their levels and configuration.
-    const { active, descriptors } = resolveRules(options, catalog, settings);
+    const { active, descriptors, notRun } = resolveRules(options, catalog, settings);
 
     // 4. Evaluate and suppress.
+    progress(`judging ${resources.length} resource instances of ${stacks.length} stack(s) with ${active.length} rules`);
     const now = options.now ?? new Date();
     const raw = await evaluate(resources, active, {
       stacks,
@@ -196,7 +238,8 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
       ...(options.onCrash === undefined ? {} : { onCrash: options.onCrash }),
     });
     const { findings, expired } = applySuppressions(raw, settings.suppressions, now);
-    const all = [...findings, ...expired];
+    const located = locateFindings([...findings, ...expired], loaded);
+    const all = options.baseline === undefined ? located : located.filter((f) => !options.baseline?.has(findingFingerprint(f)));
     const failing = all.some((f) => f.level === "mandatory" && f.suppressedBy === undefined);
     return {
       findings: all,
@@ -204,6 +247,8 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
       resources: resources.filter((r) => r.type !== "terraform_backend").length,
       stacks,
       ...(settings.environmentFile === undefined ? {} : { environmentFile: settings.environmentFile }),
+      notRun,
+      baselined: located.length - all.length,
       exitCode: failing ? 1 : 0,
     };
   } finally {
@@ -226,8 +271,9 @@ function resolveRules(
   options: CheckOptions,
   catalog: ReturnType<typeof rulesById>,
   settings: PolicySettings,
-): { active: ActiveRule[]; descriptors: RuleDescriptor[] } {
+): { active: ActiveRule[]; descriptors: RuleDescriptor[]; notRun: RuleNotRun[] } {
   const problems: string[] = [];
+  const notRun: RuleNotRun[] = [];
   const userConfig = options.policyConfig ?? {};
   for (const id of Object.keys(userConfig)) if (!catalog.has(id)) problems.push(`unknown policy rule '${id}'`);
   const active: ActiveRule[] = [];
@@ -257,10 +303,14 @@ function resolveRules(
       ...(settings.environment === undefined ? {} : (policy.configFromEnvironment?.(settings.environment, { agencies: settings.agencies ?? [] }) ?? {})),
       ...userSettings,
     };
-    for (const required of policy.configSchema?.required ?? []) {
-      if (config[required] === undefined) {
-        problems.push(`${id}: needs configuration '${required}'; check an environment (--env <name>) or pass --policy-config <file.json>`);
-      }
+    const missing = (policy.configSchema?.required ?? []).filter((required) => config[required] === undefined);
+    if (missing.length > 0) {
+      notRun.push({
+        rule: id,
+        pack: pack.name,
+        reason: `needs configuration ${missing.map((m) => `'${m}'`).join(", ")}, which comes from an environment's settings; check inside the project, with --env <name>, or pass --policy-config <file.json>`,
+      });
+      continue;
     }
     active.push({ id, pack: pack.name, level, policy, config: Object.freeze(config) });
   }
@@ -270,7 +320,7 @@ function resolveRules(
     const file = displayPath(options.policyConfigFile ?? where ?? path.join(options.repoRoot, "environments", `${settings.environment?.name ?? "environment"}.yaml`));
     throw new UserError(problems.map((message) => ({ file, line: 1, col: 1, path: "", message })));
   }
-  return { active, descriptors: [...descriptors, ...ENGINE_RULE_DESCRIPTORS] };
+  return { active, descriptors: [...descriptors, ...ENGINE_RULE_DESCRIPTORS], notRun };
 }
 
 function schemaDefaults(policy: GovcloudPolicy): Record<string, unknown> {

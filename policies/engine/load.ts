@@ -7,6 +7,8 @@ import * as path from "node:path";
 import { displayPath, UserError } from "../../environments/diagnostics";
 import { SOURCES_FILE, sourceOf, type SourcesFile } from "../../cli/source-map-file";
 import { expandDocument, type SourceLookup, type TerraformJsonDocument } from "./expand";
+import { manifestProblems, planProblems, terraformDocumentProblems } from "./input-shape";
+import { type JsonProblem, jsonProblemsError } from "./json-locations";
 import { blockTree, normaliseBlocks } from "./provider-blocks";
 import { PolicyResource } from "./resource";
 import { deepFreeze } from "./util";
@@ -26,6 +28,8 @@ export interface LoadedResources {
    * located at its address.
    */
   readonly removed?: readonly PolicyResource[];
+  /** The file each stack was read from (cdk.tf.json or plan), for locating findings without a YAML source. */
+  readonly files?: ReadonlyMap<string, string>;
 }
 
 /** A lookup from for_each keys to the YAML that produced them. */
@@ -52,28 +56,43 @@ export function loadSynthFolder(dir: string, only?: readonly string[], knownSour
   const sourcesFile = path.join(dir, SOURCES_FILE);
   const sources = knownSources ?? (fs.existsSync(sourcesFile) ? (readJson(sourcesFile) as SourcesFile) : undefined);
   const docs: Record<string, TerraformJsonDocument> = {};
+  const files = new Map<string, string>();
+  const problems: Error[] = [];
+  const readDocument = (stack: string, file: string) => {
+    try {
+      docs[stack] = readJson(file, "file not found", terraformDocumentProblems) as TerraformJsonDocument;
+      files.set(stack, file);
+    } catch (error) {
+      problems.push(error as Error);
+    }
+  };
   if (only !== undefined) {
     for (const stack of only) {
       const file = path.resolve(dir, "stacks", stack, "cdk.tf.json");
       if (!isInside(dir, file)) throw new Error(`internal: stack name '${stack}' points outside ${dir}`);
-      docs[stack] = readJson(file) as TerraformJsonDocument;
+      readDocument(stack, file);
     }
-    return loadDocuments(docs, sources);
+  } else {
+    const manifestFile = path.join(dir, "manifest.json");
+    const manifest = readJson(manifestFile, "a synthesized folder needs manifest.json; run govcloud synth first", manifestProblems) as {
+      stacks: Record<string, { synthesizedStackPath: string }>;
+    };
+    for (const [stack, entry] of Object.entries(manifest.stacks)) {
+      const file = path.resolve(dir, entry.synthesizedStackPath);
+      if (!isInside(dir, file)) throw located(manifestFile, `/stacks/${stack}/synthesizedStackPath`, "points outside the folder");
+      readDocument(stack, file);
+    }
   }
-  const manifestFile = path.join(dir, "manifest.json");
-  const manifest = readJson(manifestFile, "a synthesized folder needs manifest.json; run govcloud synth first") as {
-    stacks?: Record<string, { synthesizedStackPath?: unknown }>;
-  };
-  if (typeof manifest.stacks !== "object" || manifest.stacks === null) {
-    throw located(manifestFile, "stacks", "is missing; this is not a cdktf manifest");
-  }
-  for (const [stack, entry] of Object.entries(manifest.stacks)) {
-    if (typeof entry.synthesizedStackPath !== "string") throw located(manifestFile, `stacks.${stack}`, "has no synthesizedStackPath");
-    const file = path.resolve(dir, entry.synthesizedStackPath);
-    if (!isInside(dir, file)) throw located(manifestFile, `stacks.${stack}.synthesizedStackPath`, "points outside the folder");
-    docs[stack] = readJson(file) as TerraformJsonDocument;
-  }
-  return loadDocuments(docs, sources);
+  throwAll(problems);
+  return { ...loadDocuments(docs, sources), files };
+}
+
+/** Every UserError of `errors` as one (all problems at once); anything else as it is. */
+function throwAll(errors: readonly Error[]): void {
+  if (errors.length === 0) return;
+  const other = errors.find((e) => !(e instanceof UserError));
+  if (other !== undefined) throw other;
+  throw new UserError(errors.flatMap((e) => (e as UserError).diagnostics));
 }
 
 /** The JSON of `terraform show -json <planfile>`, as far as the engine reads it. */
@@ -189,13 +208,7 @@ export function removedByPlan(
  * `terraform show -json` writes them.
  */
 export function loadPlanFile(file: string, sources?: SourcesFile): LoadedResources {
-  const plan = readJson(file) as PlanJson;
-  if (typeof plan !== "object" || plan === null || (plan.planned_values === undefined && plan.resource_changes === undefined)) {
-    throw located(file, "planned_values", "is missing; expected the output of terraform show -json <planfile>");
-  }
-  if (plan.resource_changes !== undefined && !Array.isArray(plan.resource_changes)) {
-    throw located(file, "resource_changes", "must be a list; expected the output of terraform show -json <planfile>");
-  }
+  const plan = readJson(file, "file not found", planProblems) as PlanJson;
   const stack = planStackName(file);
   const resources = loadPlan(stack, plan, sources);
   return {
@@ -204,6 +217,7 @@ export function loadPlanFile(file: string, sources?: SourcesFile): LoadedResourc
     ...(sources === undefined ? {} : { sources }),
     plans: new Map([[stack, deepFreeze(plan)]]),
     removed: removedByPlan(stack, plan, sources, new Set(resources.map((r) => r.address))),
+    files: new Map([[stack, file]]),
   };
 }
 
@@ -212,7 +226,10 @@ export function planStackName(file: string): string {
   return base === "" || /^(tf)?plan$/i.test(base) ? path.basename(path.dirname(path.resolve(file))) : base;
 }
 
-function readJson(file: string, missing = "file not found"): unknown {
+/**
+ * A JSON file, parsed; with `shape`, its problems (each at its JSON pointer) are bad input.
+ */
+function readJson(file: string, missing = "file not found", shape?: (value: unknown) => JsonProblem[]): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -220,8 +237,9 @@ function readJson(file: string, missing = "file not found"): unknown {
     const code = (error as { code?: string }).code;
     throw located(file, "", code === "ENOENT" ? missing : `cannot read the file (${code ?? String(error)})`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ");
     const at = /position (\d+)/.exec(message);
@@ -231,6 +249,9 @@ function readJson(file: string, missing = "file not found"): unknown {
       { file: displayPath(file), line: before.length, col: (before[before.length - 1]?.length ?? 0) + 1, path: "", message: `is not valid JSON: ${message}` },
     ]);
   }
+  const problems = shape?.(value) ?? [];
+  if (problems.length > 0) throw jsonProblemsError(file, text, problems);
+  return value;
 }
 
 function located(file: string, at: string, message: string): UserError {

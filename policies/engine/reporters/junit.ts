@@ -8,6 +8,7 @@ import { byRule, subject, where } from "./summary";
 
 export function renderJunit(result: CheckResult): string {
   const active = result.findings.filter((f) => f.suppressedBy === undefined);
+  const notRun = new Map(result.notRun.map((n) => [n.rule, n.reason]));
   const groups = byRule(result, active);
   const packs = new Map<string, typeof result.rules>();
   for (const r of result.rules) packs.set(r.pack, [...(packs.get(r.pack) ?? []), r]);
@@ -24,9 +25,9 @@ export function renderJunit(result: CheckResult): string {
       const findings = groups.get(rule.id) ?? [];
       const lines = findings.map((f) => `${subject(f)}${where(f) === undefined ? "" : ` (${where(f)})`}: ${f.message}`);
       const open = `    <testcase classname="${xml(pack)}" name="${xml(rule.id)}">`;
-      if (rule.level === "disabled") {
+      if (rule.level === "disabled" || notRun.has(rule.id)) {
         packSkipped++;
-        cases.push(`${open}\n      <skipped message="disabled"/>\n    </testcase>`);
+        cases.push(`${open}\n      <skipped message="${xml(notRun.has(rule.id) ? `not run: ${notRun.get(rule.id)}` : "disabled")}"/>\n    </testcase>`);
       } else if (findings.some((f) => f.level === "mandatory")) {
         packFailures++;
         const resources = new Set(findings.map((f) => `${f.stack}/${f.address}`)).size;

@@ -5,22 +5,40 @@
  * with an accepted external suppression.
  */
 import type * as sarif from "sarif";
-import type { CheckResult } from "../check";
+import type { CheckResult, RuleDescriptor } from "../check";
+import { findingFingerprint } from "../fingerprint";
 
 export const CATALOG_PATH = "docs/policies.md";
+
+/** Packs whose mandatory violations expose data or the cluster directly: high severity. */
+const HIGH_SEVERITY_PACKS: ReadonlySet<string> = new Set(["kubernetes-security", "tenant-isolation", "data-residency", "backup", "engine"]);
+
+/**
+ * `security-severity` for code scanning (0.0–10.0; GitHub shows 9.0+ critical, 7.0+ high, 4.0+
+ * medium, else low): mandatory rules of the security, isolation, residency and backup packs are
+ * high (8.0), other mandatory rules 7.0 (security-level) or medium 5.0 (green); advisory rules
+ * medium 4.0, or low 2.0 for green.
+ */
+export function securitySeverity(rule: Pick<RuleDescriptor, "pack" | "level" | "defaultLevel">): string {
+  const level = rule.level === "disabled" ? rule.defaultLevel : rule.level;
+  if (level === "mandatory") return HIGH_SEVERITY_PACKS.has(rule.pack) ? "8.0" : rule.pack === "green" ? "5.0" : "7.0";
+  return rule.pack === "green" ? "2.0" : "4.0";
+}
 
 export function buildSarif(result: CheckResult, version: string): sarif.Log {
   const rules: sarif.ReportingDescriptor[] = result.rules.map((r) => ({
     id: r.id,
     shortDescription: { text: r.description },
     fullDescription: { text: `${r.description} ${r.explanation === r.description ? "" : r.explanation}`.trim() },
-    // helpUri must be an absolute URI; the catalog lives in the repository, so it is named in help.
+    // The rule's section of the catalog, relative to the repository root (where the SARIF's paths start).
+    helpUri: `${CATALOG_PATH}#${r.id}`,
     help: { text: `See ${CATALOG_PATH}#${r.id}.`, markdown: `See [${CATALOG_PATH}](${CATALOG_PATH}#${r.id}).` },
     defaultConfiguration: r.level === "disabled" ? { enabled: false, level: "none" } : { level: r.level === "mandatory" ? "error" : "warning" },
     properties: {
       tags: [r.pack, ...r.controls.map((c) => (c.control === undefined ? c.source : `${c.source} ${c.control}`))],
       pack: r.pack,
       enforcementLevel: r.level,
+      "security-severity": securitySeverity(r),
     },
   }));
   const index = new Map(rules.map((r, i) => [r.id, i]));
@@ -38,6 +56,7 @@ export function buildSarif(result: CheckResult, version: string): sarif.Log {
       level: f.level === "mandatory" ? "error" : "warning",
       message: { text: f.message },
       locations: [location],
+      partialFingerprints: { "govcloudFinding/v1": findingFingerprint(f) },
       ...(f.suppressedBy === undefined
         ? {}
         : {
@@ -65,6 +84,18 @@ export function buildSarif(result: CheckResult, version: string): sarif.Log {
     runs: [
       {
         tool: { driver: { name: "govcloud-check", version, rules } },
+        invocations: [
+          {
+            executionSuccessful: true,
+            // Rules that could not run for want of settings: a warning, so that a reviewer knows what was not judged.
+            toolExecutionNotifications: result.notRun.map((n) => ({
+              level: "warning",
+              message: { text: `rule ${n.rule} not run: ${n.reason}` },
+              descriptor: { id: n.rule, ...(index.has(n.rule) ? { index: index.get(n.rule) as number } : {}) },
+              associatedRule: { id: n.rule, ...(index.has(n.rule) ? { index: index.get(n.rule) as number } : {}) },
+            })),
+          },
+        ],
         results,
         columnKind: "unicodeCodePoints",
       },

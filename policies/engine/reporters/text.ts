@@ -8,7 +8,7 @@ export function renderText(result: CheckResult): string {
   const suppressed = result.findings.filter((f) => f.suppressedBy !== undefined);
   const descriptors = new Map(result.rules.map((r) => [r.id, r]));
   const settings = result.environmentFile === undefined ? "pack defaults" : `settings from ${result.environmentFile}`;
-  const ran = result.rules.filter((r) => r.level !== "disabled" && r.pack !== "engine").length;
+  const ran = result.rules.filter((r) => r.level !== "disabled" && r.pack !== "engine").length - result.notRun.length;
   lines.push(`govcloud check: ${result.resources} resources in ${result.stacks.length} stacks, ${ran} rules (${settings})`);
 
   for (const [rule, findings] of byRule(result, active)) {
@@ -37,8 +37,14 @@ export function renderText(result: CheckResult): string {
     }
   }
 
+  if (result.notRun.length > 0) {
+    lines.push("", `Not run (${result.notRun.length}):`);
+    for (const n of result.notRun) lines.push(`  ${n.rule} [${n.pack}]: ${n.reason}`);
+  }
+
   const c = counts(result.findings);
   const verdict = result.exitCode === 0 ? "PASS" : "FAIL";
-  lines.push("", `${verdict}: ${c.mandatory} mandatory and ${c.advisory} advisory violation(s), ${c.suppressed} suppressed`);
+  const baselined = result.baselined === 0 ? "" : `; ${result.baselined} already in the baseline, not shown`;
+  lines.push("", `${verdict}: ${c.mandatory} mandatory and ${c.advisory} advisory violation(s), ${c.suppressed} suppressed${baselined}`);
   return `${lines.join("\n")}\n`;
 }
