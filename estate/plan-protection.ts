@@ -1,7 +1,8 @@
 /**
  * Protection against loss by change: which changes of a Terraform plan (`terraform show -json`)
- * would delete something whose loss loses data — a tenant namespace (and everything in it), a
- * persistent volume claim, a Velero backup location or Schedule. The configuration already says
+ * would delete something whose loss loses data — any namespace (and everything in it), a
+ * persistent volume claim or volume, a StatefulSet with volume claim templates, a Velero backup
+ * location or Schedule. The configuration already says
  * `lifecycle.prevent_destroy` on each, but that only stops `terraform apply`; a plan reviewed in
  * CI must say it before anyone tries, and say why (Terraform's `action_reason` and the
  * attributes that force a replacement, `replace_paths`).
@@ -44,8 +45,21 @@ export interface PlanProtectionOptions {
 /** Velero kinds whose deletion stops or forgets backups. */
 const VELERO_KINDS: ReadonlySet<string> = new Set(["BackupStorageLocation", "VolumeSnapshotLocation", "Schedule"]);
 
-const NAMESPACE_TYPES: ReadonlySet<string> = new Set(["kubernetes_namespace_v1", "kubernetes_namespace"]);
-const CLAIM_TYPES: ReadonlySet<string> = new Set(["kubernetes_persistent_volume_claim_v1", "kubernetes_persistent_volume_claim"]);
+/** Every version of a resource type: the legacy unversioned one and its `_v1` twin. */
+function versions(...types: string[]): ReadonlySet<string> {
+  return new Set(types.flatMap((t) => [t, `${t}_v1`]));
+}
+
+const NAMESPACE_TYPES = versions("kubernetes_namespace");
+const CLAIM_TYPES = versions("kubernetes_persistent_volume_claim");
+const VOLUME_TYPES = versions("kubernetes_persistent_volume");
+const STATEFUL_SET_TYPES = versions("kubernetes_stateful_set");
+
+const NAMESPACE = "namespace: deleting it deletes every object and volume in it";
+const TENANT_NAMESPACE = "tenant namespace: deleting it deletes every object and volume of the agency in it";
+const CLAIM = "persistent volume claim: deleting it can delete the volume and the data on it";
+const VOLUME = "persistent volume: deleting it can delete the disk and the data on it";
+const STATEFUL_SET = "StatefulSet with volume claim templates: replacing it recreates its pods, and a changed claim template orphans or replaces their volumes";
 
 /** What Terraform's action reasons mean, for the message. */
 const REASONS: Readonly<Record<string, string>> = {
@@ -62,18 +76,29 @@ const REASONS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Why a resource is protected by the type and name rules, or undefined when it is not:
- * tenant namespaces (`kubernetes_namespace_v1.tenant`), every persistent volume claim, and the
- * Velero backup storage locations, snapshot locations and Schedules (`kubernetes_manifest` by
- * kind, or by the names govcloud gives them).
+ * Why a resource is protected, judged by its type (and, for `kubernetes_manifest`, by the
+ * apiVersion and kind of its manifest), whatever its block is named; undefined when it is not:
+ * every namespace, persistent volume claim and persistent volume, every StatefulSet with volume
+ * claim templates, and the Velero backup storage locations, snapshot locations and Schedules.
+ * Legacy unversioned types (`kubernetes_namespace`) count like their `_v1` twins. `values` are
+ * the resource's attributes (before the change, for a deletion); `manifest` those of a
+ * `kubernetes_manifest`. The names govcloud gives its Velero manifests protect them too, for
+ * plans whose manifest values are unknown.
  */
-export function protectionOf(type: string, name: string, manifest?: unknown): string | undefined {
-  if (NAMESPACE_TYPES.has(type) && name === "tenant") return "tenant namespace: deleting it deletes every object and volume of the agency in it";
-  if (CLAIM_TYPES.has(type)) return "persistent volume claim: deleting it can delete the volume and the data on it";
+export function protectionOf(type: string, name: string, manifest?: unknown, values?: unknown): string | undefined {
+  if (NAMESPACE_TYPES.has(type)) return name === "tenant" ? TENANT_NAMESPACE : NAMESPACE;
+  if (CLAIM_TYPES.has(type)) return CLAIM;
+  if (VOLUME_TYPES.has(type)) return VOLUME;
+  if (STATEFUL_SET_TYPES.has(type)) return hasClaimTemplates(values) ? STATEFUL_SET : undefined;
   if (type === "kubernetes_manifest") {
-    const kind = veleroKind(manifest);
-    if (kind !== undefined || name === "tenant_backup_schedule" || name.startsWith("velero_backup_location_") || name.startsWith("velero_snapshot_location_")) {
-      const what = kind ?? (name === "tenant_backup_schedule" ? "Schedule" : "backup location");
+    const kind = manifestKind(manifest);
+    if (kind === "v1/Namespace") return NAMESPACE;
+    if (kind === "v1/PersistentVolumeClaim") return CLAIM;
+    if (kind === "v1/PersistentVolume") return VOLUME;
+    if (kind === "apps/v1/StatefulSet") return hasManifestClaimTemplates(manifest) ? STATEFUL_SET : undefined;
+    const velero = veleroKind(manifest);
+    if (velero !== undefined || name === "tenant_backup_schedule" || name.startsWith("velero_backup_location_") || name.startsWith("velero_snapshot_location_")) {
+      const what = velero ?? (name === "tenant_backup_schedule" ? "Schedule" : "backup location");
       return `Velero ${what}: deleting it stops a tenant's backups or makes Velero forget the backups it holds`;
     }
   }
@@ -84,6 +109,27 @@ function veleroKind(manifest: unknown): string | undefined {
   if (!isObject(manifest)) return undefined;
   const { apiVersion, kind } = manifest;
   return typeof apiVersion === "string" && apiVersion.startsWith("velero.io/") && typeof kind === "string" && VELERO_KINDS.has(kind) ? kind : undefined;
+}
+
+/** `apiVersion/kind` of a manifest (`v1/Namespace`, `apps/v1/StatefulSet`). */
+function manifestKind(manifest: unknown): string | undefined {
+  if (!isObject(manifest) || typeof manifest.apiVersion !== "string" || typeof manifest.kind !== "string") return undefined;
+  return `${manifest.apiVersion}/${manifest.kind}`;
+}
+
+/** A `kubernetes_stateful_set(_v1)` body (plan values: blocks as lists) with a volume_claim_template. */
+function hasClaimTemplates(values: unknown): boolean {
+  if (!isObject(values)) return false;
+  const specs = Array.isArray(values.spec) ? values.spec : [values.spec];
+  return specs.some((spec) => isObject(spec) && nonEmpty(spec.volume_claim_template));
+}
+
+function hasManifestClaimTemplates(manifest: unknown): boolean {
+  return isObject(manifest) && isObject(manifest.spec) && nonEmpty(manifest.spec.volumeClaimTemplates);
+}
+
+function nonEmpty(value: unknown): boolean {
+  return Array.isArray(value) ? value.length > 0 : isObject(value);
 }
 
 /** Blocks (`<type>.<name>`) of a synthesized cdk.tf.json that carry `lifecycle.prevent_destroy`. */
@@ -121,7 +167,7 @@ export function protectedDeletions(plan: unknown, options: PlanProtectionOptions
     const before = isObject(change.before) ? change.before : {};
     const after = isObject(change.after) ? change.after : {};
     const protection =
-      protectionOf(type, name, before.manifest ?? after.manifest) ??
+      protectionOf(type, name, before.manifest ?? after.manifest, Object.keys(before).length > 0 ? before : after) ??
       (options.protectedBlocks?.has(`${type}.${name}`) === true ? "declared lifecycle.prevent_destroy in the configuration" : undefined);
     if (protection === undefined) continue;
     const address = typeof entry.address === "string" ? entry.address : `${type}.${name}`;

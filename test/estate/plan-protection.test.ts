@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synthesize } from "../../cli/synth";
 import { formatAttributePath, preventDestroyBlocks, protectedDeletions, protectionOf } from "../../estate/plan-protection";
@@ -56,6 +57,61 @@ describe("protectedDeletions", () => {
     expect(() => protectedDeletions([])).toThrow(/not a Terraform plan/);
     expect(() => protectedDeletions({ resource_changes: {} })).toThrow(/not a Terraform plan/);
     expect(protectedDeletions({ format_version: "1.2" })).toEqual([]);
+  });
+
+  it("protects every namespace, claim, volume, claim-templated StatefulSet and Velero object, whatever its block is named", () => {
+    const claimTemplate = { spec: [{ volume_claim_template: [{ metadata: [{ name: "data" }] }] }] };
+    const manifest = (apiVersion: string, kind: string, spec: Record<string, unknown> = {}) => ({ manifest: { apiVersion, kind, metadata: { name: "x" }, spec } });
+    const protectedBodies: [string, Record<string, unknown>, RegExp][] = [
+      ["kubernetes_namespace_v1", {}, /^namespace: /],
+      ["kubernetes_namespace", {}, /^namespace: /],
+      ["kubernetes_persistent_volume_claim_v1", {}, /^persistent volume claim: /],
+      ["kubernetes_persistent_volume_claim", {}, /^persistent volume claim: /],
+      ["kubernetes_persistent_volume_v1", {}, /^persistent volume: /],
+      ["kubernetes_persistent_volume", {}, /^persistent volume: /],
+      ["kubernetes_stateful_set_v1", claimTemplate, /^StatefulSet with volume claim templates: /],
+      ["kubernetes_stateful_set", claimTemplate, /^StatefulSet with volume claim templates: /],
+      ["kubernetes_manifest", manifest("v1", "Namespace"), /^namespace: /],
+      ["kubernetes_manifest", manifest("v1", "PersistentVolumeClaim"), /^persistent volume claim: /],
+      ["kubernetes_manifest", manifest("v1", "PersistentVolume"), /^persistent volume: /],
+      ["kubernetes_manifest", manifest("apps/v1", "StatefulSet", { volumeClaimTemplates: [{ metadata: { name: "data" } }] }), /^StatefulSet with /],
+      ["kubernetes_manifest", manifest("velero.io/v1", "BackupStorageLocation"), /^Velero BackupStorageLocation: /],
+      ["kubernetes_manifest", manifest("velero.io/v1", "VolumeSnapshotLocation"), /^Velero VolumeSnapshotLocation: /],
+      ["kubernetes_manifest", manifest("velero.io/v1", "Schedule"), /^Velero Schedule: /],
+    ];
+    const unprotected: [string, Record<string, unknown>][] = [
+      ["kubernetes_stateful_set_v1", { spec: [{ volume_claim_template: [] }] }],
+      ["kubernetes_manifest", manifest("apps/v1", "StatefulSet")],
+      ["kubernetes_manifest", manifest("v1", "ConfigMap")],
+      ["kubernetes_config_map_v1", {}],
+    ];
+    const name = fc.stringMatching(/^[a-z][a-z0-9_-]{0,20}$/).filter((n) => n !== "tenant_backup_schedule" && !n.startsWith("velero_"));
+    const destroying = fc.constantFrom(["delete"], ["delete", "create"], ["create", "delete"]);
+    const keeping = fc.constantFrom(["update"], ["no-op"], ["create"], ["read"]);
+    const change = (type: string, block: string, before: Record<string, unknown>, actions: string[], reason?: string) => ({
+      resource_changes: [
+        { address: `${type}.${block}`, mode: "managed", type, name: block, change: { actions, before, after: actions.includes("create") ? before : null }, ...(reason === undefined ? {} : { action_reason: reason }) },
+      ],
+    });
+    fc.assert(
+      fc.property(fc.constantFrom(...protectedBodies), name, destroying, fc.constantFrom(undefined, "replace_because_cannot_update", "delete_because_no_resource_config"), ([type, before, protection], block, actions, reason) => {
+        const findings = protectedDeletions(change(type, block, before, actions, reason));
+        expect(findings).toHaveLength(1);
+        expect(findings[0]!.protection).toMatch(protection);
+        expect(findings[0]!.replace).toBe(actions.includes("create"));
+        if (reason !== undefined) expect(findings[0]!.message).toContain(`(${reason}: `);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...protectedBodies), name, keeping, ([type, before], block, actions) => {
+        expect(protectedDeletions(change(type, block, before, actions))).toEqual([]);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...unprotected), name, destroying, ([type, before], block, actions) => {
+        expect(protectedDeletions(change(type, block, before, actions))).toEqual([]);
+      }),
+    );
   });
 
   it("writes attribute paths the way Terraform users read them", () => {
