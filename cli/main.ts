@@ -7,8 +7,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import writeFileAtomic from "write-file-atomic";
-import { displayPath, UserError } from "../environments/diagnostics";
-import { listEnvironments } from "../environments";
+import { displayPath, formatDiagnostic, formatPath, UserError } from "../environments/diagnostics";
+import { type LoadedAgency, listEnvironments } from "../environments";
+import { agencyPlaceholders } from "../environments/placeholders";
 import { withoutTokenStackTraces } from "../stacks/stack-traces";
 import { JSON_SCHEMAS, renderJsonSchema } from "../environments/json-schema";
 import { loadEstate } from "./load-estate";
@@ -89,17 +90,21 @@ export function createProgram(): Command {
     .action((opts: { env?: string }) => {
       const names = opts.env === undefined ? listEnvironments(REPO_ROOT) : [opts.env];
       const problems = [];
+      const warnings: string[] = [];
       for (const name of names) {
         try {
           // Removals are checked against the committed addresses (or lock and default output).
-          loadEstate(REPO_ROOT, name, { removals: { previousOutdir: path.resolve(DEFAULT_OUT) } });
+          const { config } = loadEstate(REPO_ROOT, name, { removals: { previousOutdir: path.resolve(DEFAULT_OUT) } });
+          warnings.push(...placeholderWarnings(config.agencies));
         } catch (error) {
           if (!(error instanceof UserError)) throw error;
           problems.push(...error.diagnostics);
         }
       }
+      for (const warning of warnings) process.stderr.write(`${warning}\n`);
       if (problems.length > 0) throw new UserError(problems);
-      process.stdout.write(`${names.length} environment(s) valid: ${names.join(", ")}\n`);
+      const unfinished = warnings.length === 0 ? "" : `; ${warnings.length} onboarding placeholder(s) to replace (govcloud check fails on them)`;
+      process.stdout.write(`${names.length} environment(s) valid: ${names.join(", ")}${unfinished}\n`);
     });
 
   program
@@ -160,6 +165,18 @@ function printSummary(env: string, result: SynthResult, ms: number): void {
     process.stdout.write(`  ${stack.name.padEnd(24)} ${String(stack.resources).padStart(6)} resources${after}\n`);
   }
   process.stdout.write(`  ${"total".padEnd(24)} ${String(total).padStart(6)} resources\n`);
+}
+
+/**
+ * A warning for every onboarding placeholder left in an agency file, at its line:
+ * `file:line:col: path: warning: still the onboarding placeholder "..."; write ...`.
+ */
+function placeholderWarnings(agencies: readonly LoadedAgency[]): string[] {
+  return agencies.flatMap((agency) =>
+    agencyPlaceholders(agency.value).map((p) =>
+      formatDiagnostic({ ...agency.source.locate(p.path), path: formatPath(p.path), message: `warning: still the onboarding placeholder ${JSON.stringify(p.value)}; write ${p.fillIn}` }),
+    ),
+  );
 }
 
 /** Runs the CLI and returns the exit code; prints errors the way users should see them. */

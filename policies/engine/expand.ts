@@ -18,8 +18,8 @@ export interface TerraformJsonDocument {
   readonly terraform?: Readonly<Record<string, unknown>>;
 }
 
-/** Where a resource instance came from, by its for_each key (undefined: not an instance of a map). */
-export type SourceLookup = (key: string | number | undefined) => SourceLocation | undefined;
+/** Where a resource instance came from, by its for_each key (undefined: not an instance of a map) and its block. */
+export type SourceLookup = (key: string | number | undefined, block: { readonly stack: string; readonly type: string; readonly name: string }) => SourceLocation | undefined;
 
 /** Meta-arguments: not part of the resource's own body. */
 const META = new Set(["//", "for_each", "count", "depends_on", "lifecycle", "provider", "provisioner", "connection"]);
@@ -36,7 +36,7 @@ export function expandDocument(stack: string, doc: TerraformJsonDocument, source
   for (const [type, byName] of Object.entries(doc.resource ?? {})) {
     for (const [name, body] of Object.entries(byName)) expandBlock(stack, type, name, body, sourceOf, out);
   }
-  out.push(...backendResources(stack, doc));
+  out.push(...backendResources(stack, doc, sourceOf));
   return out;
 }
 
@@ -57,6 +57,7 @@ export function expandBlock(
   const lifecycle = isObject(body.lifecycle) ? (deepFreeze({ ...body.lifecycle }) as PolicyResource["lifecycle"]) : undefined;
   const dependsOn = Array.isArray(body.depends_on) ? (Object.freeze([...body.depends_on]) as readonly string[]) : undefined;
   const base = `${type}.${name}`;
+  const block = { stack, type, name };
   const make = (key: string | number | undefined, props: Readonly<Record<string, unknown>>): PolicyResource =>
     new PolicyResource({
       stack,
@@ -67,7 +68,7 @@ export function expandBlock(
       props,
       lifecycle,
       dependsOn,
-      source: sourceOf(key),
+      source: sourceOf(key, block),
     });
 
   const forEach = body.for_each;
@@ -141,7 +142,7 @@ function build(plan: Plan, scope: InstanceScope): unknown {
  * The state backend (and `terraform.cloud`) of a stack, as a pseudo-resource of type
  * `terraform_backend` named after the backend type, so that rules can judge where state lives.
  */
-function backendResources(stack: string, doc: TerraformJsonDocument): PolicyResource[] {
+function backendResources(stack: string, doc: TerraformJsonDocument, sourceOf: SourceLookup): PolicyResource[] {
   const out: PolicyResource[] = [];
   const terraform = doc.terraform ?? {};
   const backends: [string, unknown][] = isObject(terraform.backend) ? Object.entries(terraform.backend) : [];
@@ -154,6 +155,7 @@ function backendResources(stack: string, doc: TerraformJsonDocument): PolicyReso
         type: "terraform_backend",
         name: kind,
         props: deepFreeze(isObject(config) ? { ...config } : {}),
+        source: sourceOf(undefined, { stack, type: "terraform_backend", name: kind }),
       }),
     );
   }

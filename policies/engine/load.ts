@@ -35,7 +35,7 @@ export interface LoadedResources {
 /** A lookup from for_each keys to the YAML that produced them. */
 export function sourceLookup(sources: SourcesFile | undefined): SourceLookup {
   if (sources === undefined) return () => undefined;
-  return (key) => sourceOf(sources, typeof key === "string" ? key : undefined);
+  return (key, block) => sourceOf(sources, typeof key === "string" ? key : undefined, block);
 }
 
 /** Terraform JSON documents by stack name. */
@@ -156,7 +156,7 @@ export function loadPlan(stack: string, plan: PlanJson, sources?: SourcesFile): 
           ...(r.index === undefined ? {} : { key: r.index }),
           props,
           ...(planned === undefined ? {} : { actions: planned }),
-          source: lookup(r.index),
+          source: lookup(r.index, { stack, type: r.type, name: r.name }),
         }),
       );
     }
@@ -194,7 +194,7 @@ export function removedByPlan(
         ...(change.index === undefined ? {} : { key: change.index }),
         props: deepFreeze(tree === undefined ? { ...values } : normaliseBlocks(values, tree)),
         actions: Object.freeze([...actions]),
-        source: lookup(change.index),
+        source: lookup(change.index, { stack, type: change.type, name: typeof change.name === "string" ? change.name : "" }),
       }),
     );
   }

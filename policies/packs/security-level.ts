@@ -6,6 +6,7 @@
 import level3SystemsHaveAuditLogging from "../security-level/level-3-systems-have-audit-logging";
 import level3SystemsHaveCrossRegionBackups from "../security-level/level-3-systems-have-cross-region-backups";
 import systemsHaveCurrentApproval from "../security-level/systems-have-current-approval";
+import agencyFilesHaveNoPlaceholders from "../security-level/agency-files-have-no-placeholders";
 import type { PolicyPackDefinition } from "../engine/types";
 import { circular12, cybersecurityLaw, decree85, networkSecurityLaw, tcvn11930 } from "./controls";
 
@@ -26,6 +27,13 @@ const pack: PolicyPackDefinition = {
         circular12("periodic inspection and assessment"),
         networkSecurityLaw("Art. 21 (security levels of information systems)"),
       ],
+    },
+    {
+      rule: agencyFilesHaveNoPlaceholders,
+      level: "mandatory",
+      explanation:
+        "The platform team must know who answers for a tenant and which system it runs before it runs: a name or contact that still reads TODO means nobody has been named.",
+      controls: [decree85("Art. 20 (responsibilities of the owner of the information system)"), networkSecurityLaw("Art. 21 (security levels of information systems)")],
     },
     {
       rule: level3SystemsHaveAuditLogging,

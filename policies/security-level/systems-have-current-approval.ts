@@ -1,3 +1,4 @@
+import { isPlaceholder } from "../../environments/placeholders";
 import type { Environment } from "../../environments/schema";
 import { checkContext } from "../lib/check-context";
 import { type SystemRecord, SYSTEMS_CONFIG, systemRecords } from "../lib/systems";
@@ -17,14 +18,15 @@ export interface Config {
  * Circular 12/2022/TT-BTTTT sets the periodic inspection and assessment. Levels accumulate:
  * what level 2 requires, levels 3 to 5 require too. The approval records are the agencies'
  * `systems.<id>.approval` (decision, approvedOn, reviewDue); a review is overdue after its
- * `reviewDue` day, judged on the day of the check (`--as-of`). Findings are located at the
+ * `reviewDue` day, judged on the day of the check (`--as-of`). A decision that is still the
+ * onboarding placeholder (`TODO: ...`, environments/placeholders.ts) is no approval. Findings are located at the
  * agency file (sources.json), reported at the agency's home tenant namespace; agencies the
  * inputs do not deploy are not judged.
  */
 const rule: GovcloudStackPolicy = {
   name: ruleId(__filename),
   description:
-    "Every information system of security level 2 or higher (Decree 85/2016/NĐ-CP Art. 12, 14–18) has an approval of its level dossier whose reviewDue has not passed on the day of the check.",
+    "Every information system of security level 2 or higher (Decree 85/2016/NĐ-CP Art. 12, 14–18) has an approval of its level dossier, with a real decision number (not the onboarding placeholder), whose reviewDue has not passed on the day of the check.",
   scope: "check",
   configSchema: { properties: { systems: SYSTEMS_CONFIG } },
   configFromEnvironment: (_env: Environment, { agencies }: EnvironmentContext) => ({ systems: systemRecords(agencies) }),
@@ -40,6 +42,11 @@ const rule: GovcloudStackPolicy = {
       const subject = `agency ${s.agency}: information system ${s.system} (security level ${s.securityLevel})`;
       if (s.approval === undefined) {
         report(`${subject} has no approval of its level dossier; level 2 and above must be approved (Decree 85/2016/NĐ-CP Art. 12): record the decision under systems.${s.system}.approval`, anchor.resource.urn);
+      } else if (isPlaceholder(s.approval.decision)) {
+        report(
+          `${subject}: the approval decision is still the onboarding placeholder ${JSON.stringify(s.approval.decision)}; record the number of the decision that approved the level dossier, its approvedOn and reviewDue under systems.${s.system}.approval`,
+          anchor.resource.urn,
+        );
       } else if (s.approval.reviewDue < today) {
         report(
           `${subject}: the approval ${s.approval.decision} of ${s.approval.approvedOn} was due for review on ${s.approval.reviewDue}; have the level re-assessed and record the new decision and reviewDue under systems.${s.system}.approval`,

@@ -88,7 +88,7 @@ describe("protectedDeletions", () => {
     const name = fc.stringMatching(/^[a-z][a-z0-9_-]{0,20}$/).filter((n) => n !== "tenant_backup_schedule" && !n.startsWith("velero_"));
     const destroying = fc.constantFrom(["delete"], ["delete", "create"], ["create", "delete"]);
     const keeping = fc.constantFrom(["update"], ["no-op"], ["create"], ["read"]);
-    const change = (type: string, block: string, before: Record<string, unknown>, actions: string[], reason?: string) => ({
+    const change = (type: string, block: string, before: Record<string, unknown>, actions: readonly string[], reason?: string) => ({
       resource_changes: [
         { address: `${type}.${block}`, mode: "managed", type, name: block, change: { actions, before, after: actions.includes("create") ? before : null }, ...(reason === undefined ? {} : { action_reason: reason }) },
       ],
@@ -98,7 +98,7 @@ describe("protectedDeletions", () => {
         const findings = protectedDeletions(change(type, block, before, actions, reason));
         expect(findings).toHaveLength(1);
         expect(findings[0]!.protection).toMatch(protection);
-        expect(findings[0]!.replace).toBe(actions.includes("create"));
+        expect(findings[0]!.replace).toBe((actions as readonly string[]).includes("create"));
         if (reason !== undefined) expect(findings[0]!.message).toContain(`(${reason}: `);
       }),
     );

@@ -63,6 +63,37 @@ describe("systems-have-current-approval", () => {
     // agency-b's home is in the south; agency-c is not deployed by these inputs.
     expect(findings.map((f) => f.stack)).toEqual(["tenants-north-000", "tenants-north-000", "tenants-south-000"]);
   });
+
+  it("flags an approval whose decision is still the onboarding placeholder, whatever its dates", async () => {
+    const placeholder = { ...system("agency-a", 2, "2030-01-01"), approval: { decision: "TODO: number of the approval decision", approvedOn: "2026-01-01", reviewDue: "2030-01-01" } };
+    const findings = await check(rule, docs, { ...on("2026-06-01"), config: { [rule]: { systems: [placeholder] } } });
+    expect(summary(findings)).toEqual([
+      `${ns("agency-a")}: agency agency-a: information system he-thong-2 (security level 2): the approval decision is still the onboarding placeholder "TODO: number of the approval decision"; record the number of the decision that approved the level dossier, its approvedOn and reviewDue under systems.he-thong-2.approval`,
+    ]);
+  });
+});
+
+describe("agency-files-have-no-placeholders", () => {
+  const rule = "agency-files-have-no-placeholders";
+  const docs = { "tenants-north-000": namespaces("north", { "agency-a": "home", "agency-b": "dr" }), "tenants-south-000": namespaces("south", { "agency-b": "home" }) };
+  const placeholders = [
+    { agency: "agency-a", field: "contacts[0].name", value: "TODO: full name", fillIn: "the full name of the official responsible" },
+    { agency: "agency-b", field: "systems.cong.name", value: "TODO: check", fillIn: "the system's official name, as in its security level dossier" },
+    { agency: "agency-c", field: "displayName", value: "TODO", fillIn: "the agency's official name" },
+  ];
+
+  it("passes agencies whose files carry no placeholder", async () => {
+    expect(await check(rule, docs, { config: { [rule]: { placeholders: [] } } })).toEqual([]);
+  });
+
+  it("flags each placeholder of a deployed agency at its home namespace, saying what to write", async () => {
+    const findings = await check(rule, docs, { config: { [rule]: { placeholders } } });
+    expect(summary(findings)).toEqual([
+      `${ns("agency-a")}: agency agency-a: contacts[0].name is still the onboarding placeholder "TODO: full name"; write the full name of the official responsible`,
+      `${ns("agency-b")}: agency agency-b: systems.cong.name is still the onboarding placeholder "TODO: check"; write the system's official name, as in its security level dossier`,
+    ]);
+    expect(findings.map((f) => f.stack)).toEqual(["tenants-north-000", "tenants-south-000"]);
+  });
 });
 
 /** The management stack's KubeadmControlPlane of a region, with or without audit logging. */
