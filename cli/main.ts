@@ -152,6 +152,7 @@ export function createProgram(): Command {
   program.addCommand(reportCommand(REPO_ROOT));
   program.addCommand(agencyCommand(REPO_ROOT));
   program.addCommand(completionCommand());
+  throwingCommanderErrors(program);
   return addExitCodesHelp(program);
 }
 
@@ -165,6 +166,18 @@ function printSummary(env: string, result: SynthResult, ms: number): void {
     process.stdout.write(`  ${stack.name.padEnd(24)} ${String(stack.resources).padStart(6)} resources${after}\n`);
   }
   process.stdout.write(`  ${"total".padEnd(24)} ${String(total).padStart(6)} resources\n`);
+}
+
+/**
+ * Commands added with addCommand inherit none of the program's settings: without exitOverride a
+ * usage error in one exits with commander's code 1 (which means "violations"), not 2, and --help
+ * ends the process. Every command throws instead, and run() turns that into the exit code.
+ */
+function throwingCommanderErrors(command: Command): void {
+  for (const sub of command.commands) {
+    sub.exitOverride();
+    throwingCommanderErrors(sub);
+  }
 }
 
 /**

@@ -188,7 +188,7 @@ export function blockCandidates({ stack, type, name }: BlockRef): string[] {
   } else if (construct === "tenant-roles") {
     out.push(`tenancy.extraRoleRules.${child}`, "tenancy.extraRoleRules", "tenancy");
   } else if (construct === "restore-drill") {
-    out.push("backup.restoreDrill", "backup");
+    out.push("backup.restoreDrills", "backup");
   } else if (construct === "velero") {
     // velero_backup_location_local | _to_<region> | _from_<region>, velero_snapshot_location_local
     const [, what, other] = /^velero_(backup|snapshot)_location_(?:local|(?:to|from)_(.+))$/.exec(name) ?? [];

@@ -87,12 +87,11 @@ describe("bad input", () => {
       await runCheck([folder, "--policy-config", config], REPO_ROOT),
       await runCheck(["--format", "xml"], REPO_ROOT),
       await runCheck(["--as-of", "2026-13-01"], REPO_ROOT),
+      // Inside the project without --env: the default environment's settings, and an empty plan passes.
       await runCheck([emptyPlan], REPO_ROOT),
     ]);
-    expect(codes).toEqual([2, 2, 2, 2, 2, 2]);
-    expect(stderr).toContain(
-      `${displayPath(emptyPlan)}:1:1: <document>: images-from-in-country-registries-pinned: needs configuration 'allowedRegistries'; check an environment (--env <name>) or pass --policy-config <file.json>\n`,
-    );
+    expect(codes).toEqual([2, 2, 2, 2, 2, 0]);
+    expect(stderr).toContain("the default environment (the inputs name none; choose another with --env <name>)");
     expect(stderr).toContain("error: option '--as-of <date>' argument '2026-13-01' is invalid. must be a date written as YYYY-MM-DD");
     expect(stderr).toContain(`${displayPath(path.join(tmp, "missing.json"))}:1:1: <document>: not found: expected a cdktf.out folder or a terraform show -json plan file\n`);
     expect(stderr).toContain(`${displayPath(notJson)}:3:1: <document>: is not valid JSON: `);
