@@ -17,6 +17,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import writeFileAtomic from "write-file-atomic";
 import { displayPath, UserError } from "../environments/diagnostics";
@@ -131,7 +132,7 @@ export async function executeCheck(repoRoot: string, inputs: readonly string[], 
     const result = agency === undefined ? all : onlyAgencyFindings(all, agency);
     for (const skipped of result.notRun) process.stderr.write(`govcloud check: warning: rule ${skipped.rule} not run: ${skipped.reason}\n`);
     if (result.baselined > 0) process.stderr.write(`govcloud check: ${result.baselined} finding(s) already in the baseline ${displayPath(opts.baseline ?? "")} not reported\n`);
-    const report = reporters.render(opts.format, result, packageVersion(repoRoot));
+    const report = reporters.render(opts.format, result, packageVersion(repoRoot), { catalogUri: catalogUri(repoRoot) });
     if (opts.output === undefined) {
       process.stdout.write(report);
     } else {
@@ -266,6 +267,18 @@ function parseDay(value: string): Date {
   const day = new Date(`${value}T00:00:00+07:00`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(day.getTime())) throw new InvalidArgumentError("must be a date written as YYYY-MM-DD");
   return day;
+}
+
+/**
+ * The absolute URI of docs/policies.md for SARIF's helpUri: GOVCLOUD_DOCS_URL when set; in CI, the
+ * file at the commit checked (GitHub Actions, GitLab CI); else the file in this repository.
+ */
+export function catalogUri(repoRoot: string, env: NodeJS.ProcessEnv = process.env): string {
+  const catalog = "docs/policies.md";
+  if (env.GOVCLOUD_DOCS_URL) return env.GOVCLOUD_DOCS_URL;
+  if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_SHA) return `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA}/${catalog}`;
+  if (env.CI_PROJECT_URL && env.CI_COMMIT_SHA) return `${env.CI_PROJECT_URL}/-/blob/${env.CI_COMMIT_SHA}/${catalog}`;
+  return pathToFileURL(path.join(repoRoot, catalog)).href;
 }
 
 function packageVersion(repoRoot: string): string {

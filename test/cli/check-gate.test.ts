@@ -11,7 +11,7 @@ import * as path from "node:path";
 import type { Command } from "commander";
 import type * as sarif from "sarif";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { runCheck } from "../../cli/check";
+import { catalogUri, runCheck } from "../../cli/check";
 import { EXIT_CODES, reportFailure } from "../../cli/failure";
 import { createProgram } from "../../cli/main";
 import { terminalProgress } from "../../cli/progress";
@@ -308,7 +308,7 @@ describe("SARIF and locations", () => {
       const severity = Number(rule.properties?.["security-severity"]);
       expect(severity, rule.id).toBeGreaterThan(0);
       expect(severity, rule.id).toBeLessThanOrEqual(10);
-      expect(rule.helpUri).toBe(`docs/policies.md#${rule.id}`);
+      expect(rule.helpUri).toBe(`${catalogUri(REPO_ROOT)}#${rule.id}`);
       expect(catalog, rule.id).toContain(`\n### ${rule.id}\n`);
     }
     expect(run.results?.length).toBeGreaterThan(0);
@@ -316,6 +316,13 @@ describe("SARIF and locations", () => {
       expect(result.locations?.[0]?.physicalLocation?.region?.startLine, result.ruleId).toBeGreaterThan(0);
       expect(result.partialFingerprints?.["govcloudFinding/v1"]).toMatch(/^[0-9a-f]{32}$/);
     }
+  });
+
+  it("helpUri is absolute: GOVCLOUD_DOCS_URL, else the catalog at the commit in GitHub or GitLab CI, else the file", () => {
+    expect(catalogUri("/r", { GOVCLOUD_DOCS_URL: "https://docs.example/policies.md", GITHUB_SHA: "x" })).toBe("https://docs.example/policies.md");
+    expect(catalogUri("/r", { GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "o/govcloud", GITHUB_SHA: "abc" })).toBe("https://github.com/o/govcloud/blob/abc/docs/policies.md");
+    expect(catalogUri("/r", { CI_PROJECT_URL: "https://gitlab.example/g/govcloud", CI_COMMIT_SHA: "abc" })).toBe("https://gitlab.example/g/govcloud/-/blob/abc/docs/policies.md");
+    expect(catalogUri("/r", {})).toBe("file:///r/docs/policies.md");
   });
 
   it("platform and management resources and state backends point at the environment settings that produce them", () => {

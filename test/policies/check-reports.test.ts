@@ -279,7 +279,10 @@ function toPlan(doc: TerraformJson) {
   return {
     format_version: "1.2",
     planned_values: { root_module: { resources } },
-    resource_changes: resources.map((r) => ({ address: (r as { address: string }).address, change: { actions: ["create"] } })),
+    resource_changes: resources.map((r) => {
+      const { address, mode, type, name, index } = r as { address: string; mode: string; type: string; name: string; index?: string };
+      return { address, mode, type, name, ...(index === undefined ? {} : { index }), change: { actions: ["create"] } };
+    }),
   };
 }
 

@@ -25,13 +25,19 @@ export function securitySeverity(rule: Pick<RuleDescriptor, "pack" | "level" | "
   return rule.pack === "green" ? "2.0" : "4.0";
 }
 
-export function buildSarif(result: CheckResult, version: string): sarif.Log {
+/** Where the catalog is read, for rules' `helpUri` (an absolute URI, as SARIF requires). */
+export interface SarifOptions {
+  /** Absolute URI of docs/policies.md; each rule links to its section (`#<rule-id>`). @default - no helpUri */
+  readonly catalogUri?: string;
+}
+
+export function buildSarif(result: CheckResult, version: string, options: SarifOptions = {}): sarif.Log {
   const rules: sarif.ReportingDescriptor[] = result.rules.map((r) => ({
     id: r.id,
     shortDescription: { text: r.description },
     fullDescription: { text: `${r.description} ${r.explanation === r.description ? "" : r.explanation}`.trim() },
-    // The rule's section of the catalog, relative to the repository root (where the SARIF's paths start).
-    helpUri: `${CATALOG_PATH}#${r.id}`,
+    // The rule's section of the catalog (docs/policies.md has a heading per rule).
+    ...(options.catalogUri === undefined ? {} : { helpUri: `${options.catalogUri}#${r.id}` }),
     help: { text: `See ${CATALOG_PATH}#${r.id}.`, markdown: `See [${CATALOG_PATH}](${CATALOG_PATH}#${r.id}).` },
     defaultConfiguration: r.level === "disabled" ? { enabled: false, level: "none" } : { level: r.level === "mandatory" ? "error" : "warning" },
     properties: {
@@ -103,6 +109,6 @@ export function buildSarif(result: CheckResult, version: string): sarif.Log {
   };
 }
 
-export function renderSarif(result: CheckResult, version: string): string {
-  return `${JSON.stringify(buildSarif(result, version), null, 2)}\n`;
+export function renderSarif(result: CheckResult, version: string, options: SarifOptions = {}): string {
+  return `${JSON.stringify(buildSarif(result, version, options), null, 2)}\n`;
 }
