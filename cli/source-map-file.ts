@@ -129,8 +129,8 @@ export interface BlockRef {
  * (and workload), else, for platform and management resources and state backends, the
  * environment setting that produced its block ({@link blockCandidates}), else the environment file.
  */
-export function sourceOf(sources: SourcesFile, instanceKey: string | undefined, block?: BlockRef): SourceLocation {
-  const fallback = () => (block === undefined ? sources.environment : settingOf(sources, block));
+export function sourceOf(sources: SourcesFile, instanceKey: string | undefined, block?: BlockRef | (() => SourceLocation)): SourceLocation {
+  const fallback = () => (block === undefined ? sources.environment : typeof block === "function" ? block() : blockSource(sources, block));
   if (instanceKey === undefined) return fallback();
   const [consumer] = instanceKey.split("->");
   const [agencyId, workload] = (consumer ?? "").split("/");
@@ -141,7 +141,7 @@ export function sourceOf(sources: SourcesFile, instanceKey: string | undefined, 
 }
 
 /** The first setting of {@link blockCandidates} that the environment file writes, else the file itself. */
-function settingOf(sources: SourcesFile, block: BlockRef): SourceLocation {
+export function blockSource(sources: SourcesFile, block: BlockRef): SourceLocation {
   const settings = sources.settings;
   if (settings === undefined) return sources.environment;
   for (const candidate of blockCandidates(block)) {

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { displayPath, UserError } from "../../environments/diagnostics";
-import { SOURCES_FILE, sourceOf, type SourcesFile } from "../../cli/source-map-file";
+import { blockSource, SOURCES_FILE, type SourceLocation, sourceOf, type SourcesFile } from "../../cli/source-map-file";
 import { expandDocument, type SourceLookup, type TerraformJsonDocument } from "./expand";
 import { manifestProblems, planProblems, terraformDocumentProblems } from "./input-shape";
 import { type JsonProblem, jsonProblemsError } from "./json-locations";
@@ -35,7 +35,18 @@ export interface LoadedResources {
 /** A lookup from for_each keys to the YAML that produced them. */
 export function sourceLookup(sources: SourcesFile | undefined): SourceLookup {
   if (sources === undefined) return () => undefined;
-  return (key, block) => sourceOf(sources, typeof key === "string" ? key : undefined, block);
+  // Resources no agency produced are located by their block, the same for all its instances: once per block.
+  const byBlock = new Map<string, SourceLocation>();
+  return (key, block) =>
+    sourceOf(sources, typeof key === "string" ? key : undefined, () => {
+      const id = `${block.stack}\u0000${block.type}\u0000${block.name}`;
+      let at = byBlock.get(id);
+      if (at === undefined) {
+        at = blockSource(sources, block);
+        byBlock.set(id, at);
+      }
+      return at;
+    });
 }
 
 /** Terraform JSON documents by stack name. */
