@@ -13,7 +13,7 @@ export const PLACEHOLDER_PREFIX = "TODO";
 
 /** Whether a value is (still) an onboarding placeholder: a string starting with `TODO`. */
 export function isPlaceholder(value: unknown): value is string {
-  return typeof value === "string" && /^\s*TODO\b/i.test(value);
+  return typeof value === "string" && /^\s*TODO\b/.test(value);
 }
 
 /** One placeholder left in an agency file. */

@@ -318,6 +318,20 @@ describe("SARIF and locations", () => {
     }
   });
 
+  it("a state-backend finding of a folder without sources.json is located at its backend block in cdk.tf.json", async () => {
+    const dir = path.join(tmp, "backend-only");
+    fs.mkdirSync(path.join(dir, "stacks", "one"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify({ stacks: { one: { synthesizedStackPath: "stacks/one/cdk.tf.json" } } }));
+    const doc = path.join(dir, "stacks", "one", "cdk.tf.json");
+    fs.writeFileSync(doc, '{\n  "terraform": {\n    "backend": {\n      "s3": {"endpoints": {"s3": "https://s3.amazonaws.com"}, "bucket": "b"}\n    }\n  }\n}\n');
+    const { code, report } = await check([dir, "--env", "national"], "sarif");
+    expect(code).toBe(1);
+    const results = (JSON.parse(report) as sarif.Log).runs[0]!.results!;
+    expect(results.map((r) => [r.ruleId, r.locations?.[0]?.physicalLocation])).toEqual([
+      ["endpoints-in-country", { artifactLocation: { uri: displayPath(doc) }, region: { startLine: 4, startColumn: 7 } }],
+    ]);
+  });
+
   it("helpUri is absolute: GOVCLOUD_DOCS_URL, else the catalog at the commit in GitHub or GitLab CI, else the file", () => {
     expect(catalogUri("/r", { GOVCLOUD_DOCS_URL: "https://docs.example/policies.md", GITHUB_SHA: "x" })).toBe("https://docs.example/policies.md");
     expect(catalogUri("/r", { GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "o/govcloud", GITHUB_SHA: "abc" })).toBe("https://github.com/o/govcloud/blob/abc/docs/policies.md");
