@@ -9,17 +9,19 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
+import fc from "fast-check";
 import type * as sarif from "sarif";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { catalogUri, runCheck } from "../../cli/check";
 import { EXIT_CODES, reportFailure } from "../../cli/failure";
 import { createProgram } from "../../cli/main";
 import { terminalProgress } from "../../cli/progress";
-import { displayPath } from "../../environments/diagnostics";
+import { displayPath, UserError } from "../../environments/diagnostics";
 import { runChecks } from "../../policies/engine/check";
 import { findingFingerprint, messageKey } from "../../policies/engine/fingerprint";
 import { loadSynthFolder } from "../../policies/engine/load";
 import { PACKS } from "../../policies/packs";
+import { renderJunit, renderText } from "../../policies/engine/reporters";
 import { cli } from "../support/cli";
 import { REPO_ROOT, tempDir } from "../support/synth";
 
@@ -198,6 +200,33 @@ describe("bad input exits 2 at a location", () => {
     expect(stderr).not.toMatch(/internal error|rule-crashed/);
   });
 
+  it("a plan with any field replaced by any JSON value is judged, or rejected as bad input: never a crash or a crashed rule", async () => {
+    const base = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "test", "estate", "fixtures", "plan-replace-tenant-namespace.json"), "utf8")) as unknown;
+    const paths: (string | number)[][] = [];
+    const walk = (v: unknown, at: (string | number)[]) => {
+      if (at.length > 0) paths.push(at);
+      if (typeof v === "object" && v !== null) for (const [k, c] of Object.entries(v)) walk(c, [...at, Array.isArray(v) ? Number(k) : k]);
+    };
+    walk(base, []);
+    const file = path.join(tmp, "mutated.plan.json");
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...paths), fc.jsonValue({ maxDepth: 2 }), async (at, value) => {
+        const mutated = structuredClone(base) as Record<string | number, unknown>;
+        let parent = mutated;
+        for (const step of at.slice(0, -1)) parent = parent[step] as Record<string | number, unknown>;
+        parent[at[at.length - 1] as string | number] = value;
+        fs.writeFileSync(file, JSON.stringify(mutated));
+        try {
+          const result = await runChecks({ repoRoot: REPO_ROOT, packs: PACKS, inputs: [{ kind: "plan", file }], environment: "national" });
+          expect(result.findings.filter((f) => f.rule === "rule-crashed").map((f) => f.message)).toEqual([]);
+        } catch (error) {
+          expect(error, `${at.join("/")} = ${JSON.stringify(value)}`).toBeInstanceOf(UserError);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("malformed folders: the manifest and each stack document at the bad field", async () => {
     const dir = path.join(tmp, "malformed");
     fs.mkdirSync(path.join(dir, "stacks", "one"), { recursive: true });
@@ -366,6 +395,20 @@ describe("SARIF and locations", () => {
     const result = cli("addresses", "--env", envFile);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${displayPath(list)}:3:1: platform-north helm_release.gone: this resource would be destroyed`);
+  });
+});
+
+describe("rules not run", () => {
+  it("are listed by the text report and skipped in JUnit, with the reason", async () => {
+    const file = path.join(tmp, "no-settings.plan.json");
+    fs.writeFileSync(file, plan([]));
+    const result = await runChecks({ repoRoot: REPO_ROOT, packs: PACKS, inputs: [{ kind: "plan", file }] });
+    expect(result.notRun.map((n) => n.rule)).toEqual(["images-from-in-country-registries-pinned", "endpoints-in-country"]);
+    expect(result.exitCode).toBe(0);
+    const text = renderText(result);
+    expect(text).toContain("\nNot run (2):\n  images-from-in-country-registries-pinned [kubernetes-security]: needs configuration 'allowedRegistries'");
+    const junit = renderJunit(result);
+    expect(junit).toMatch(/<testcase classname="data-residency" name="endpoints-in-country">\s*<skipped message="not run: needs configuration 'allowedDomains'/);
   });
 });
 
