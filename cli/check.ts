@@ -24,6 +24,7 @@ import { displayPath, UserError } from "../environments/diagnostics";
 import { loadEnvironmentConfig, type LoadedAgency, resolveEnvironmentFile } from "../environments";
 import type { CheckResult } from "../policies/engine/check";
 import { type FingerprintSubject, findingFingerprint } from "../policies/engine/fingerprint";
+import { type JsonProblem, jsonProblemsError, jsonType } from "../policies/engine/json-locations";
 import { lazyImport } from "../policies/engine/lazy";
 import { agencyOption, namesAgency, resolveAgency } from "./agency-filter";
 import { addExitCodesHelp, reportFailure } from "./failure";
@@ -214,23 +215,25 @@ function isInside(dir: string, file: string): boolean {
  * ones included.
  */
 function readBaseline(file: string): Set<string> {
-  const at = (pointer: string, message: string) => new UserError([{ file: displayPath(file), line: 1, col: 1, path: pointer, message }]);
+  let text: string;
   let report: unknown;
   try {
-    report = JSON.parse(fs.readFileSync(file, "utf8"));
+    text = fs.readFileSync(file, "utf8");
+    report = JSON.parse(text);
   } catch (error) {
-    throw at("", `cannot read the baseline report: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UserError([{ file: displayPath(file), line: 1, col: 1, path: "", message: `cannot read the baseline report: ${error instanceof Error ? error.message : String(error)}` }]);
   }
   const findings = (report as { findings?: unknown } | null)?.findings;
-  if (!Array.isArray(findings)) throw at("/findings", "is missing; the baseline must be a report of govcloud check --format json");
+  if (!Array.isArray(findings)) throw jsonProblemsError(file, text, [{ path: ["findings"], message: "is missing; the baseline must be a report of govcloud check --format json" }]);
+  const problems: JsonProblem[] = [];
   const fingerprints = new Set<string>();
   findings.forEach((f: unknown, i) => {
-    const finding = f as Record<string, unknown> | null;
-    for (const key of ["rule", "stack", "address", "message"]) {
-      if (typeof finding?.[key] !== "string") throw at(`/findings/${i}/${key}`, `expected string, got ${finding?.[key] === undefined ? "nothing" : typeof finding?.[key]}`);
-    }
-    fingerprints.add(findingFingerprint(finding as unknown as FingerprintSubject));
+    const finding = (typeof f === "object" && f !== null ? f : {}) as Record<string, unknown>;
+    const bad = ["rule", "stack", "address", "message"].filter((key) => typeof finding[key] !== "string");
+    for (const key of bad) problems.push({ path: ["findings", i, key], message: `expected string, got ${finding[key] === undefined ? "nothing" : jsonType(finding[key])}` });
+    if (bad.length === 0) fingerprints.add(findingFingerprint(finding as unknown as FingerprintSubject));
   });
+  if (problems.length > 0) throw jsonProblemsError(file, text, problems);
   return fingerprints;
 }
 

@@ -311,10 +311,11 @@ describe("--baseline", () => {
 
     // A baseline that is not a report is bad input.
     const notReport = path.join(tmp, "not-a-report.json");
-    fs.writeFileSync(notReport, JSON.stringify({ findings: [{ rule: "x", stack: 1 }] }));
+    fs.writeFileSync(notReport, '{"findings": [{"rule": "x", "stack": 1}]}');
     const bad = await check([before, "--baseline", notReport]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain(`${displayPath(notReport)}:1:1: /findings/0/stack: expected string, got number`);
+    expect(bad.stderr).toContain(`${displayPath(notReport)}:1:29: /findings/0/stack: expected string, got number\n`);
+    expect(bad.stderr).toContain(`${displayPath(notReport)}:1:15: /findings/0/address: expected string, got nothing\n`);
   });
 
   it("a fingerprint is the rule, stack, address and message without locations", () => {
