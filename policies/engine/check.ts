@@ -180,6 +180,7 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
       } else if (input.kind === "folder") {
         const folder = loadSynthFolder(input.dir, input.stacks, prepared?.sources);
         loaded.push(folder);
+        progress(`read ${folder.resources.length} resource instances of ${folder.stacks.length} stack(s) from ${displayPath(input.dir)}`);
         const named = folder.sources?.environment.file;
         if (settingsEnv === undefined && named !== undefined && fs.existsSync(path.resolve(options.repoRoot, named))) {
           settingsEnv = path.resolve(options.repoRoot, named);
@@ -237,6 +238,7 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
       now,
       ...(options.onCrash === undefined ? {} : { onCrash: options.onCrash }),
     });
+    progress(`judged: ${raw.length} finding(s) before suppressions`);
     const { findings, expired } = applySuppressions(raw, settings.suppressions, now);
     const located = locateFindings([...findings, ...expired], loaded);
     const all = options.baseline === undefined ? located : located.filter((f) => !options.baseline?.has(findingFingerprint(f)));

@@ -419,7 +419,11 @@ describe("progress", () => {
     expect(terminalProgress(true)).toBeTypeOf("function");
     const messages: string[] = [];
     await runChecks({ repoRoot: REPO_ROOT, packs: PACKS, inputs: [{ kind: "folder", dir: folder }], onProgress: (m) => messages.push(m) });
-    expect(messages).toEqual([expect.stringMatching(/^judging \d+ resource instances of \d+ stack\(s\) with \d+ rules$/)]);
+    expect(messages).toEqual([
+      expect.stringMatching(new RegExp(`^read \\d+ resource instances of \\d+ stack\\(s\\) from ${displayPath(folder).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`)),
+      expect.stringMatching(/^judging \d+ resource instances of \d+ stack\(s\) with \d+ rules$/),
+      expect.stringMatching(/^judged: \d+ finding\(s\) before suppressions$/),
+    ]);
   });
 });
 
