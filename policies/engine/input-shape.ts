@@ -139,3 +139,31 @@ export function terraformDocumentProblems(doc: unknown): JsonProblem[] {
   }
   return problems;
 }
+
+/** Problems of a sources.json (cli/source-map-file.ts) as far as the engine reads it. */
+export function sourcesProblems(sources: unknown): JsonProblem[] {
+  const problems: JsonProblem[] = [];
+  if (!check(problems, sources, [], "object", true)) return problems;
+  const s = sources as Record<string, unknown>;
+  const location = (value: unknown, at: JsonPath) => {
+    if (!check(problems, value, at, "object", true)) return;
+    const l = value as Record<string, unknown>;
+    check(problems, l.file, [...at, "file"], "string", true);
+    for (const key of ["line", "col"]) {
+      if (!(typeof l[key] === "number" && Number.isInteger(l[key]) && (l[key] as number) >= 1)) problems.push({ path: [...at, key], message: `expected a line or column number, got ${JSON.stringify(l[key])}` });
+    }
+  };
+  location(s.environment, ["environment"]);
+  if (check(problems, s.settings, ["settings"], "object", false)) {
+    for (const [key, value] of Object.entries(s.settings as Record<string, unknown>)) location(value, ["settings", key]);
+  }
+  if (check(problems, s.agencies, ["agencies"], "object", true)) {
+    for (const [id, agency] of Object.entries(s.agencies as Record<string, unknown>)) {
+      location(agency, ["agencies", id]);
+      if (isObject(agency) && check(problems, agency.workloads, ["agencies", id, "workloads"], "object", true)) {
+        for (const [name, w] of Object.entries(agency.workloads as Record<string, unknown>)) location(w, ["agencies", id, "workloads", name]);
+      }
+    }
+  }
+  return problems;
+}

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { displayPath, UserError } from "../../environments/diagnostics";
 import { blockSource, SOURCES_FILE, type SourceLocation, sourceOf, type SourcesFile } from "../../cli/source-map-file";
 import { expandDocument, type SourceLookup, type TerraformJsonDocument } from "./expand";
-import { manifestProblems, planProblems, terraformDocumentProblems } from "./input-shape";
+import { manifestProblems, planProblems, sourcesProblems, terraformDocumentProblems } from "./input-shape";
 import { type JsonProblem, jsonProblemsError } from "./json-locations";
 import { blockTree, normaliseBlocks } from "./provider-blocks";
 import { PolicyResource } from "./resource";
@@ -65,7 +65,7 @@ export function loadDocuments(docs: Readonly<Record<string, TerraformJsonDocumen
  */
 export function loadSynthFolder(dir: string, only?: readonly string[], knownSources?: SourcesFile): LoadedResources {
   const sourcesFile = path.join(dir, SOURCES_FILE);
-  const sources = knownSources ?? (fs.existsSync(sourcesFile) ? (readJson(sourcesFile) as SourcesFile) : undefined);
+  const sources = knownSources ?? (fs.existsSync(sourcesFile) ? (readJson(sourcesFile, "file not found", sourcesProblems) as SourcesFile) : undefined);
   const docs: Record<string, TerraformJsonDocument> = {};
   const files = new Map<string, string>();
   const problems: Error[] = [];

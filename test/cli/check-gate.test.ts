@@ -237,6 +237,12 @@ describe("bad input exits 2 at a location", () => {
     const doc = displayPath(path.join(dir, "stacks", "one", "cdk.tf.json"));
     expect(bad.stderr).toContain(`${doc}:3:5: /resource/kubernetes_namespace_v1: expected object, got string\n`);
     expect(bad.stderr).toContain(`${doc}:4:33: /resource/kubernetes_pod_v1/p/count: expected a whole number or an expression string, got -1\n`);
+    fs.writeFileSync(path.join(dir, "sources.json"), JSON.stringify({ version: 1, environment: { file: "e.yaml", line: 1, col: 1 }, agencies: { a: { file: "a.yaml", line: 0, col: 1 } } }));
+    const sources = await check([dir]);
+    expect(sources.code).toBe(2);
+    expect(sources.stderr).toContain(`${displayPath(path.join(dir, "sources.json"))}:1:96: /agencies/a/line: expected a line or column number, got 0\n`);
+    expect(sources.stderr).toContain(`${displayPath(path.join(dir, "sources.json"))}:1:75: /agencies/a/workloads: is missing; expected object\n`);
+    fs.rmSync(path.join(dir, "sources.json"));
     fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify({ stacks: { one: "stacks/one" } }));
     const manifest = await check([dir]);
     expect(manifest.code).toBe(2);
