@@ -4,7 +4,7 @@
  * energy and the program KPIs. Exit code 0: a report, not a gate.
  */
 import { Command, Option } from "commander";
-import writeFileAtomic from "write-file-atomic";
+import { outputOption, writeOutputFileSync } from "./output-file";
 import { estatePageModel, renderEstatePage } from "./estate-page";
 import { loadEstate } from "./load-estate";
 import { asOfOption, kpiReport } from "./report-kpis";
@@ -21,12 +21,12 @@ export function estateReportCommand(repoRoot: string, onExit: (code: number) => 
     .description("The estate as one self-contained HTML page (no script, font or image fetched): regions, clusters and capacity, backup replication, stacks in deploy order, agencies, energy and the KPI table.")
     .addOption(new Option("-e, --env <name>", "environment name, or the path of an environment .yaml file").default("national"))
     .addOption(new Option("-f, --format <format>", "output format").choices(["html"]).default("html"))
-    .addOption(new Option("-o, --output <file>", "write the page to this file (atomically) instead of standard output"))
+    .addOption(outputOption("write the page to this file (atomically) instead of standard output"))
     .addOption(asOfOption())
     .action((opts: { env: string; format: "html"; output?: string; asOf?: Date }) => {
       const text = estatePage(repoRoot, opts.env, opts.asOf);
       if (opts.output === undefined) process.stdout.write(text);
-      else writeFileAtomic.sync(opts.output, text);
+      else writeOutputFileSync(opts.output, text);
       onExit(0);
     });
 }

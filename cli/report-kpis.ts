@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import writeFileAtomic from "write-file-atomic";
+import { outputOption, writeOutputFileSync } from "./output-file";
 import type { ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
 import { loadAdministrativeUnits } from "../environments/administrative-units";
 import { todayInVietnam } from "../estate/green-targets";
@@ -134,7 +134,7 @@ export function kpisReportCommand(repoRoot: string, onExit: (code: number) => vo
     .description("The Digital Government Program's KPIs (docs/kpis.md): approvals, open data, AI, cross-region backup, green labels, in-country endpoints, onboarding, regions' PUE, renewables and capacity. Exit 0 whatever the values.")
     .addOption(new Option("-e, --env <name>", "environment name, or the path of an environment .yaml file").default("national"))
     .addOption(new Option("-f, --format <format>", "output format").choices(["md", "json", "html"]).default("md"))
-    .addOption(new Option("-o, --output <file>", "write the report to this file (atomically) instead of standard output"))
+    .addOption(outputOption())
     .addOption(asOfOption())
     .action((opts: { env: string; format: KpiReportFormat; output?: string; asOf?: Date }) => {
       const loaded = loadEstate(repoRoot, opts.env);
@@ -144,7 +144,7 @@ export function kpisReportCommand(repoRoot: string, onExit: (code: number) => vo
       else if (opts.format === "md") text = renderKpiMarkdown(report);
       else text = renderEstatePage(estatePageModel(loaded, report), { only: "kpis" });
       if (opts.output === undefined) process.stdout.write(text);
-      else writeFileAtomic.sync(opts.output, text);
+      else writeOutputFileSync(opts.output, text);
       onExit(0);
     });
 }
