@@ -12,7 +12,6 @@
  */
 import * as path from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import writeFileAtomic from "write-file-atomic";
 import type { Agency } from "../environments/agency-schema";
 import { tenantNamespace } from "../estate/tenant-model";
 import { estimateEnergy } from "../estate/energy";
@@ -22,6 +21,7 @@ import type { Finding } from "../policies/engine/types";
 import { lazyImport } from "../policies/engine/lazy";
 import { namesAgency, resolveAgency } from "./agency-filter";
 import { reportFailure } from "./failure";
+import { outputOption, writeOutputFile } from "./output-file";
 import { loadEstate } from "./load-estate";
 import { agencyBackupCoverage, backupCoverage, type NamespaceCoverage } from "./report-backups";
 import { agencyEnergy } from "./report-energy";
@@ -358,7 +358,7 @@ export function agencyCommand(repoRoot: string, onExit: (code: number) => void =
     .argument("<id>", "agency id (the name of its file)")
     .addOption(new Option("-e, --env <name>", "environment name, or the path of an environment .yaml file").default(DEFAULT_ENV))
     .addOption(new Option("-f, --format <format>", "output format").choices(["md", "json"]).default("md"))
-    .addOption(new Option("-o, --output <file>", "write the view to this file (atomically) instead of standard output"))
+    .addOption(outputOption("write the view to this file (atomically) instead of standard output"))
     .addOption(new Option("--no-findings", "skip the policy check (which synthesizes the environment)"))
     .addOption(new Option("--as-of <date>", "judge review dates as of this day, YYYY-MM-DD (default: today in Vietnam)").argParser(parseDay))
     .action(async (id: string, opts: AgencyCommandOptions) => {
@@ -366,7 +366,7 @@ export function agencyCommand(repoRoot: string, onExit: (code: number) => void =
         const view = await agencyView(repoRoot, opts.env, id, { findings: opts.findings, ...(opts.asOf === undefined ? {} : { now: opts.asOf }) });
         const text = opts.format === "json" ? renderAgencyJson(view) : renderAgencyMarkdown(view);
         if (opts.output === undefined) process.stdout.write(text);
-        else await writeFileAtomic(path.resolve(opts.output), text);
+        else await writeOutputFile(opts.output, text);
         onExit(0);
       } catch (error) {
         onExit(reportFailure(error, "nothing was written"));

@@ -251,7 +251,7 @@ describe("bad input exits 2 at a location", () => {
 
   it("unusable --output paths, for every command that has --output, with a plain message", () => {
     const withOutput = commandsOf(createProgram()).filter((c) => c.command.options.some((o) => o.long === "--output"));
-    expect(withOutput.map((c) => c.path.join(" "))).toEqual(expect.arrayContaining(["check", "report backups", "report energy", "report kpis", "report estate"]));
+    expect(withOutput.map((c) => c.path.join(" "))).toEqual(expect.arrayContaining(["check", "report backups", "report energy", "report kpis", "report estate", "agency"]));
     const file = path.join(tmp, "a-file");
     fs.writeFileSync(file, "");
     const cases: [string, string][] = [
