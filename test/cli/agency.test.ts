@@ -116,7 +116,7 @@ describe("--agency filters", () => {
     }
   });
 
-  it.each([["report", "energy"], ["report", "backups"]])("%s %s: an unknown agency is bad input with the closest id", (...command) => {
+  it.each([["report", "energy"], ["report", "backups"], ["report", "kpis"], ["report", "estate"]])("%s %s: an unknown agency is bad input with the closest id", (...command) => {
     const result = cli(...command, "--agency", "thanh-pho-ha-nol");
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/no agency 'thanh-pho-ha-nol' \(--agency\) in environment national; did you mean 'thanh-pho-ha-noi'\?/);
