@@ -11,6 +11,7 @@ import { closestId, namesAgency } from "../../cli/agency-filter";
 import type { BackupCoverage } from "../../cli/report-backups";
 import { runCheck } from "../../cli/check";
 import type { EnergyEstimate } from "../../estate/energy";
+import { REPORT_SUBCOMMANDS } from "../../cli/report";
 import { cli } from "../support/cli";
 import { REPO_ROOT, tempDir } from "../support/synth";
 
@@ -114,6 +115,12 @@ describe("--agency filters", () => {
       expect(coverage.namespaces.length, id).toBeGreaterThan(0);
       expect(coverage.namespaces.every((n) => n.agencyId === id), id).toBe(true);
     }
+  });
+
+  it("every report subcommand takes --agency", () => {
+    const names = REPORT_SUBCOMMANDS.map((make) => make(REPO_ROOT, () => undefined)).map((c) => [c.name(), c.options.some((o) => o.long === "--agency")]);
+    expect(names).toEqual(REPORT_SUBCOMMANDS.map((_m, i) => [names[i]![0], true]));
+    expect(names.map((n) => n[0]).sort()).toEqual(["backups", "energy", "estate", "kpis"]);
   });
 
   it.each([["report", "energy"], ["report", "backups"], ["report", "kpis"], ["report", "estate"]])("%s %s: an unknown agency is bad input with the closest id", (...command) => {
