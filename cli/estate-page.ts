@@ -13,7 +13,6 @@
  */
 import type { Agency } from "../environments/agency-schema";
 import { backupPartners } from "../estate/backup-topology";
-import { estimateEnergy, type RegionEstimate } from "../estate/energy";
 import type { KpiReport, RegionFigures } from "../estate/kpis";
 import { planStacks, type StackEntry } from "../stacks/stack-plan";
 import type { LoadedEstate } from "./load-estate";
@@ -34,9 +33,9 @@ export interface RegionModel {
   readonly site: string;
   readonly kubernetesVersion: string;
   readonly pools: readonly PoolModel[];
+  /** Capacity, site KPIs and the site's energy and carbon (with the agency's share under `--agency`). */
   readonly figures: RegionFigures;
-  readonly energy?: RegionEstimate;
-  /** Agencies whose home is the region, by level. */
+  /** Agencies whose home is the region, by level (only the report's agency under `--agency`). */
   readonly agencies: Readonly<Record<Agency["level"], readonly string[]>>;
 }
 
@@ -52,6 +51,8 @@ export interface ReplicationModel {
 export interface EstatePageModel {
   readonly environment: string;
   readonly displayName: string;
+  /** Set when the page is one agency's (`--agency`). */
+  readonly agency?: string;
   readonly asOf: string;
   readonly topology?: string;
   readonly regions: readonly RegionModel[];
@@ -62,12 +63,16 @@ export interface EstatePageModel {
 
 const LEVELS: readonly Agency["level"][] = ["central", "provincial", "commune"];
 
-/** What the page shows, from the loaded estate and its KPI report. */
+/**
+ * What the page shows, from the loaded estate and its KPI report. A report of one agency
+ * (`--agency`) gives that agency's page: the sites, clusters and stacks as they are (they are
+ * shared), its KPIs, its agency row, its namespaces' replication, and its share of each site.
+ */
 export function estatePageModel(loaded: LoadedEstate, report: KpiReport): EstatePageModel {
   const { config, estate } = loaded;
   const env = estate.environment;
-  const agencies = config.agencies.map((a) => a.value);
-  const energy = estimateEnergy(env, agencies, estate.placement.workloads);
+  const all = config.agencies.map((a) => a.value);
+  const agencies = report.agency === undefined ? all : all.filter((a) => a.id === report.agency);
   const regionIds = Object.keys(env.regions);
   const regions = regionIds.map((id): RegionModel => {
     const region = env.regions[id]!;
@@ -79,16 +84,16 @@ export function estatePageModel(loaded: LoadedEstate, report: KpiReport): Estate
       kubernetesVersion: region.cluster.kubernetesVersion,
       pools: Object.entries(region.cluster.nodePools).map(([name, p]) => ({ name, role: p.role, count: p.count, cpu: p.cpu, memoryGiB: p.memoryGiB, gpus: p.gpus })),
       figures: report.regions.find((r) => r.regionId === id)!,
-      ...(energy.regions.find((r) => r.regionId === id) === undefined ? {} : { energy: energy.regions.find((r) => r.regionId === id)! }),
       agencies: Object.fromEntries(LEVELS.map((level) => [level, home.filter((a) => a.level === level).map((a) => a.id).sort()])) as unknown as RegionModel["agencies"],
     };
   });
-  const coverage = backupCoverage(estate, agencies);
+  const coverage = backupCoverage(estate, all);
+  const namespaces = coverage.namespaces.filter((n) => report.agency === undefined || n.agencyId === report.agency);
   const replication: ReplicationModel[] = [];
   if (env.backup !== undefined) {
     for (const from of regionIds) {
       for (const to of backupPartners(env.backup.topology, regionIds, from)) {
-        const rpos = coverage.namespaces.filter((n) => n.regionId === from && n.copyRegions.includes(to) && n.rpoHours !== undefined).map((n) => n.rpoHours as number);
+        const rpos = namespaces.filter((n) => n.regionId === from && n.copyRegions.includes(to) && n.rpoHours !== undefined).map((n) => n.rpoHours as number);
         replication.push({ from, to, namespaces: rpos.length, rpoHours: rpos.length === 0 ? [0, 0] : [Math.min(...rpos), Math.max(...rpos)] });
       }
     }
@@ -96,6 +101,7 @@ export function estatePageModel(loaded: LoadedEstate, report: KpiReport): Estate
   return {
     environment: env.name,
     displayName: env.displayName ?? env.name,
+    ...(report.agency === undefined ? {} : { agency: report.agency }),
     asOf: report.asOf,
     ...(env.backup === undefined ? {} : { topology: env.backup.topology }),
     regions,
@@ -129,7 +135,7 @@ th { background: var(--panel); }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .status-met { color: var(--ok); font-weight: 600; }
 .status-not-met { color: var(--bad); font-weight: 600; }
-.status-no-data { color: var(--na); font-weight: 600; }
+.status-no-data, .status-not-applicable { color: var(--na); font-weight: 600; }
 figure { margin: 0; }
 figcaption { color: var(--muted); font-size: .85rem; }
 svg.topology { width: 100%; height: auto; display: block; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); }
@@ -154,7 +160,7 @@ ol.stacks { columns: 2; font-size: .9rem; }
   table, figure, .levels section { break-inside: avoid; }
   svg.topology { border: none; }
   ol.stacks { columns: 3; }
-  .status-met, .status-not-met, .status-no-data { color: #000; }
+  .status-met, .status-not-met, .status-no-data, .status-not-applicable { color: #000; }
 }
 `.trim();
 
@@ -165,7 +171,8 @@ export interface RenderOptions {
 
 /** The page. Deterministic: the same model gives the same bytes. */
 export function renderEstatePage(model: EstatePageModel, options: RenderOptions = {}): string {
-  const title = options.only === "kpis" ? `Program KPIs: ${model.environment}` : `Estate: ${model.environment}`;
+  const of = model.agency === undefined ? model.environment : `${model.environment}, agency ${model.agency}`;
+  const title = options.only === "kpis" ? `Program KPIs: ${of}` : `Estate: ${of}`;
   const body =
     options.only === "kpis"
       ? [kpiSection(model.report), regionKpiSection(model.report)]
@@ -362,17 +369,32 @@ function agenciesSection(model: EstatePageModel): string {
 }
 
 function energySection(model: EstatePageModel): string {
+  const share = model.agency;
   const rows = model.regions.map((r) => {
-    const e = r.energy;
-    if (e === undefined) return `<tr><th scope="row">${esc(r.id)}</th><td colspan="6">no estimate</td></tr>`;
-    return `<tr><th scope="row">${esc(r.id)}</th><td class="n">${e.pue.toFixed(2)}</td><td class="n">${pct(e.renewableShare)}</td><td class="n">${num(e.facilityKWh)}</td><td class="n">${num(e.locationTCO2e, 2)}</td><td class="n">${num(e.marketTCO2e, 2)}</td><td class="n">${num(e.embodiedTCO2e, 2)}</td></tr>`;
+    const { site, siteKpis } = r.figures;
+    const part = (kWh: number) => `<td class="n">${num(kWh)}<br><small>${site.facilityKWh > 0 ? pct(kWh / site.facilityKWh) : "—"}</small></td>`;
+    const agency = r.figures.agencyShare;
+    return [
+      `<tr data-region="${esc(r.id)}"><th scope="row">${esc(r.id)}</th>`,
+      `<td class="n">${siteKpis.pue.toFixed(2)}</td><td class="n">${pct(siteKpis.ref)}</td><td class="n">${siteKpis.cue.toFixed(3)}<br><small>market ${siteKpis.cueMarket.toFixed(3)}</small></td>`,
+      `<td class="n">${num(site.facilityKWh)}</td>${part(site.allocated.facilityKWh)}${part(site.platform.facilityKWh)}${part(site.idle.facilityKWh)}`,
+      `<td class="n">${num(site.locationTCO2e, 1)}</td><td class="n">${num(site.marketTCO2e, 1)}</td><td class="n">${num(site.embodiedTCO2e, 1)}</td>`,
+      agency === undefined ? "" : `<td class="n">${num(agency.facilityKWh)}<br><small>${num(agency.marketTCO2e, 2)} tCO2e</small></td>`,
+      "</tr>",
+    ].join("");
+  });
+  const declared = model.regions.flatMap((r) => {
+    const k = r.figures.siteKpis;
+    const extra = [k.erf === undefined ? undefined : `ERF ${k.erf.toFixed(2)}`, k.wue === undefined ? undefined : `WUE ${k.wue.toFixed(2)} L/kWh (${num((k.waterLitres ?? 0) / 1000)} m³/yr)`].filter((e) => e !== undefined);
+    return extra.length === 0 ? [] : [`${esc(r.id)}: ${extra.map((e) => esc(e)).join(", ")}`];
   });
   return [
     '<section aria-labelledby="h-energy">',
     '<h2 id="h-energy">Energy and carbon per region</h2>',
-    "<p>Estimated yearly figures from what agencies declare (<code>govcloud report energy</code>, docs/energy-and-placement.md); Kepler measures the running platform.</p>",
-    '<table id="energy"><thead><tr><th scope="col">region</th><th scope="col">PUE</th><th scope="col">renewable</th><th scope="col">facility kWh/yr</th><th scope="col">location tCO2e/yr</th><th scope="col">market tCO2e/yr</th><th scope="col">embodied tCO2e/yr</th></tr></thead>',
+    "<p>Estimated yearly figures of each whole site from its node inventory: every declared machine, all year, split into the agencies' shares (allocated), the platform (control planes, system pools, node agents, disks, network) and capacity nobody reserved (idle); percentages are of the site (<code>govcloud report energy</code>, docs/energy-and-placement.md). Kepler measures the running platform.</p>",
+    `<table id="energy"><thead><tr><th scope="col">region</th><th scope="col">PUE</th><th scope="col">REF (renewable)</th><th scope="col">CUE kgCO2e/kWh</th><th scope="col">site facility kWh/yr</th><th scope="col">allocated</th><th scope="col">platform</th><th scope="col">idle</th><th scope="col">location tCO2e/yr</th><th scope="col">market tCO2e/yr</th><th scope="col">embodied tCO2e/yr</th>${share === undefined ? "" : `<th scope="col">${esc(share)} kWh/yr</th>`}</tr></thead>`,
     `<tbody>${rows.join("")}</tbody></table>`,
+    declared.length === 0 ? "<p>ERF and WUE: not declared by any region.</p>" : `<p>Declared: ${declared.join("; ")}.</p>`,
     "</section>",
   ].join("\n");
 }
@@ -393,14 +415,18 @@ function kpiSection(report: KpiReport): string {
 }
 
 function regionKpiSection(report: KpiReport): string {
-  const rows = report.regions.map(
-    (r) =>
-      `<tr><th scope="row">${esc(r.regionId)}</th><td class="n">${r.pue.toFixed(2)}</td><td class="n">≤ ${r.maxPue.toFixed(2)}</td><td class="status-${r.pueStatus}">${r.pueStatus}</td><td class="n">${pct(r.renewableShare)}</td><td class="n">≥ ${pct(r.minRenewableShare)}</td><td class="status-${r.renewableStatus}">${r.renewableStatus}${r.exemptUntil === undefined ? "" : ` (exempt until ${esc(r.exemptUntil)})`}</td></tr>`,
+  const standing = (status: string) => (status === "meets" ? "met" : "not-met");
+  const rows = report.regions.flatMap((r) =>
+    r.siteKpis.targets.map((t, i) => {
+      const value = t.kpi === "PUE" ? r.siteKpis.pue.toFixed(2) : t.kpi === "REF" ? pct(r.siteKpis.ref) : t.kpi === "CUE" ? r.siteKpis.cue.toFixed(3) : t.kpi === "ERF" ? (r.siteKpis.erf?.toFixed(2) ?? "not declared") : (r.siteKpis.wue?.toFixed(2) ?? "not declared");
+      return `<tr>${i === 0 ? `<th scope="rowgroup" rowspan="${r.siteKpis.targets.length}">${esc(r.regionId)}</th>` : ""}<td>${t.kpi}</td><td class="n">${value}</td><td class="n">${esc(t.target.replace("<=", "≤").replace(">=", "≥"))}</td><td class="status-${standing(t.status)}">${esc(t.status)}</td></tr>`;
+    }),
   );
   return [
     '<section aria-labelledby="h-green">',
     '<h2 id="h-green">Green targets per region</h2>',
-    '<table id="green-targets"><thead><tr><th scope="col">region</th><th scope="col">PUE</th><th scope="col">target</th><th scope="col">status</th><th scope="col">renewable share</th><th scope="col">target</th><th scope="col">status</th></tr></thead>',
+    "<p>The sites' ISO/IEC 30134 KPIs against <code>green.targets</code>: PUE and REF always, ERF, WUE and CUE where a target is declared.</p>",
+    '<table id="green-targets"><thead><tr><th scope="col">region</th><th scope="col">KPI</th><th scope="col">site value</th><th scope="col">target</th><th scope="col">status</th></tr></thead>',
     `<tbody>${rows.join("")}</tbody></table>`,
     "</section>",
   ].join("\n");

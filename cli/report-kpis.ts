@@ -21,6 +21,7 @@ import type * as GreenLabelRule from "../policies/green/objects-carry-green-labe
 import type * as EngineLoad from "../policies/engine/load";
 import { estatePageModel, renderEstatePage } from "./estate-page";
 import { backupCoverage } from "./report-backups";
+import { agencyOption, namesAgency, resolveAgency } from "./agency-filter";
 import { type LoadedEstate, loadEstate } from "./load-estate";
 import { synthesisCode } from "./synthesis-code";
 
@@ -29,11 +30,17 @@ export type KpiReportFormat = "md" | "json" | "html";
 export interface KpiReportOptions {
   /** The day approvals are judged by. @default today in Vietnam */
   readonly now?: Date;
+  /**
+   * One agency's KPIs (`--agency <id>`); an unknown id is bad input with the closest id.
+   * @default the whole estate
+   */
+  readonly agency?: string;
 }
 
 /** The KPIs of a loaded estate (synthesizes it into a scratch folder for the green-label KPI). */
 export function kpiReport(repoRoot: string, loaded: LoadedEstate, options: KpiReportOptions = {}): KpiReport {
   const { config, estate } = loaded;
+  const agency = options.agency === undefined ? undefined : resolveAgency(config, options.agency);
   const agencies = config.agencies.map((a) => a.value);
   const coverage = backupCoverage(estate, agencies);
   return measureKpis({
@@ -42,8 +49,10 @@ export function kpiReport(repoRoot: string, loaded: LoadedEstate, options: KpiRe
     units: loadAdministrativeUnits(repoRoot).value,
     today: todayInVietnam(options.now),
     tenantStacks: estate.tenantStacks,
+    placements: estate.placement.workloads,
     backups: coverage.namespaces,
-    objects: labelledObjects(estate),
+    objects: labelledObjects(estate, agency === undefined ? undefined : (resource) => namesAgency({ message: "", ...resource }, agency)),
+    ...(agency === undefined ? {} : { agency: agency.value.id }),
   });
 }
 
@@ -52,7 +61,10 @@ export function kpiReport(repoRoot: string, loaded: LoadedEstate, options: KpiRe
  * objects and Helm releases), and those it reports, judged exactly as the rule does in
  * `govcloud check` (its default configuration).
  */
-export function labelledObjects(estate: Estate): LabelledObjects {
+export function labelledObjects(
+  estate: Estate,
+  only?: (resource: { readonly address: string; readonly key?: string | number; readonly source?: { readonly file: string } }) => boolean,
+): LabelledObjects {
   // Loaded when the report runs, so that the other commands do not pay for the policy code.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const greenLabelRule = (require("../policies/green/objects-carry-green-labels") as typeof GreenLabelRule).default;
@@ -69,7 +81,7 @@ export function labelledObjects(estate: Estate): LabelledObjects {
     const unlabelled: string[] = [];
     for (const resource of resources) {
       const judged = resource.type === "helm_release" || (resource.type.startsWith("kubernetes_") && !UNLABELLED_RESOURCE_TYPES.has(resource.type));
-      if (!judged) continue;
+      if (!judged || (only !== undefined && !only(resource))) continue;
       total++;
       let lacking = false;
       const args = { type: resource.type, props: resource.props, name: resource.name, urn: resource.urn, getConfig: () => config };
@@ -88,18 +100,23 @@ function ruleDefaults(rule: typeof GreenLabelRule.default): Record<string, unkno
   return Object.fromEntries(Object.entries(properties).map(([key, schema]) => [key, schema.default]));
 }
 
+/** The report as JSON, numbers rounded to 6 decimals so that the output is stable. */
 export function renderKpiJson(report: KpiReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${JSON.stringify(report, (_key, value: unknown) => (typeof value === "number" ? Math.round(value * 1e6) / 1e6 : value), 2)}\n`;
 }
 
 const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)}%`);
+const kWh = (n: number) => Math.round(n).toLocaleString("en-US");
+const tonnes = (n: number) => n.toFixed(2);
 
 /** The report as Markdown. */
 export function renderKpiMarkdown(report: KpiReport): string {
   const lines = [
-    `# Program KPIs: ${report.environment}`,
+    `# Program KPIs: ${report.environment}${report.agency === undefined ? "" : `, agency ${report.agency}`}`,
     "",
-    `As of ${report.asOf} (Vietnam). Definitions, sources and targets: docs/kpis.md.`,
+    `As of ${report.asOf} (Vietnam). Definitions, sources and targets: docs/kpis.md.${
+      report.agency === undefined ? "" : " One agency's KPIs: the country- and region-wide ones are not applicable; the regions are the whole sites, with the agency's share."
+    }`,
     "",
     "| KPI | value | numerator | denominator | target | status |",
     "|---|---:|---:|---:|---:|---|",
@@ -107,11 +124,24 @@ export function renderKpiMarkdown(report: KpiReport): string {
     "",
     "## Regions",
     "",
-    "| region | PUE (target ≤) | renewable (target ≥) | CPU quotas / limit | memory GiB / limit | GPUs / limit | capacity |",
-    "|---|---|---|---|---|---|---|",
+    "Site KPIs (ISO/IEC 30134) of each site, from its whole node inventory (docs/energy-and-placement.md).",
+    "",
+    "| region | PUE (target ≤) | REF, renewable (target ≥) | CUE kgCO2e/kWh (market) | ERF | WUE L/kWh | targets | CPU quotas / limit | memory GiB / limit | GPUs / limit | capacity |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
     ...report.regions.map(
       (r) =>
-        `| ${r.regionId} | ${r.pue.toFixed(2)} (${r.maxPue.toFixed(2)}) ${r.pueStatus} | ${pct(r.renewableShare)} (${pct(r.minRenewableShare)}) ${r.renewableStatus}${r.exemptUntil === undefined ? "" : `, exempt until ${r.exemptUntil}`} | ${r.capacity.used.cpu} / ${r.capacity.limit.cpu} | ${r.capacity.used.memoryGiB} / ${r.capacity.limit.memoryGiB} | ${r.capacity.used.gpus} / ${r.capacity.limit.gpus} | ${r.capacityStatus} |`,
+        `| ${r.regionId} | ${r.pue.toFixed(2)} (${r.maxPue.toFixed(2)}) ${r.pueStatus} | ${pct(r.renewableShare)} (${pct(r.minRenewableShare)}) ${r.renewableStatus}${r.exemptUntil === undefined ? "" : `, exempt until ${r.exemptUntil}`} | ${r.siteKpis.cue.toFixed(3)} (${r.siteKpis.cueMarket.toFixed(3)}) | ${r.siteKpis.erf === undefined ? "not declared" : r.siteKpis.erf.toFixed(2)} | ${r.siteKpis.wue === undefined ? "not declared" : r.siteKpis.wue.toFixed(2)} | ${r.siteKpis.targets.map((t) => `${t.kpi} ${t.target}: ${t.status}`).join("; ")} | ${r.capacity.used.cpu} / ${r.capacity.limit.cpu} | ${r.capacity.used.memoryGiB} / ${r.capacity.limit.memoryGiB} | ${r.capacity.used.gpus} / ${r.capacity.limit.gpus} | ${r.capacityStatus} |`,
+    ),
+    "",
+    "## Energy and carbon per site",
+    "",
+    `Yearly, the whole site (every declared machine, all year) split into the agencies' shares, the platform and idle capacity.${report.agency === undefined ? "" : ` The last columns are ${report.agency}'s share.`}`,
+    "",
+    `| region | facility kWh/yr | allocated | platform | idle | idle floor kWh/yr | location tCO2e/yr | market tCO2e/yr | embodied tCO2e/yr |${report.agency === undefined ? "" : " agency kWh/yr | agency market tCO2e/yr |"}`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|---:|${report.agency === undefined ? "" : "---:|---:|"}`,
+    ...report.regions.map(
+      (r) =>
+        `| ${r.regionId} | ${kWh(r.site.facilityKWh)} | ${kWh(r.site.allocated.facilityKWh)} | ${kWh(r.site.platform.facilityKWh)} | ${kWh(r.site.idle.facilityKWh)} | ${kWh(r.site.idleFloorFacilityKWh)} | ${tonnes(r.site.locationTCO2e)} | ${tonnes(r.site.marketTCO2e)} | ${tonnes(r.site.embodiedTCO2e)} |${r.agencyShare === undefined ? "" : ` ${kWh(r.agencyShare.facilityKWh)} | ${tonnes(r.agencyShare.marketTCO2e)} |`}`,
     ),
     "",
     "## Gaps",
@@ -131,14 +161,15 @@ export function renderKpiMarkdown(report: KpiReport): string {
 /** `report kpis`; always exit code 0 (a report, not a gate). */
 export function kpisReportCommand(repoRoot: string, onExit: (code: number) => void): Command {
   return new Command("kpis")
-    .description("The Digital Government Program's KPIs (docs/kpis.md): approvals, open data, AI, cross-region backup, green labels, in-country endpoints, onboarding, regions' PUE, renewables and capacity. Exit 0 whatever the values.")
+    .description("The Digital Government Program's KPIs (docs/kpis.md): approvals, open data, AI, cross-region backup, green labels, in-country endpoints, onboarding, regions' site KPIs (PUE, REF, CUE, ERF, WUE), site energy split into allocated, platform and idle, and capacity. Exit 0 whatever the values.")
     .addOption(new Option("-e, --env <name>", "environment name, or the path of an environment .yaml file").default("national"))
     .addOption(new Option("-f, --format <format>", "output format").choices(["md", "json", "html"]).default("md"))
     .addOption(outputOption())
     .addOption(asOfOption())
-    .action((opts: { env: string; format: KpiReportFormat; output?: string; asOf?: Date }) => {
+    .addOption(agencyOption("the KPIs (country- and region-wide ones become not-applicable)"))
+    .action((opts: { env: string; format: KpiReportFormat; output?: string; asOf?: Date; agency?: string }) => {
       const loaded = loadEstate(repoRoot, opts.env);
-      const report = kpiReport(repoRoot, loaded, opts.asOf === undefined ? {} : { now: opts.asOf });
+      const report = kpiReport(repoRoot, loaded, { ...(opts.asOf === undefined ? {} : { now: opts.asOf }), ...(opts.agency === undefined ? {} : { agency: opts.agency }) });
       let text: string;
       if (opts.format === "json") text = renderKpiJson(report);
       else if (opts.format === "md") text = renderKpiMarkdown(report);

@@ -4,8 +4,8 @@
  *
  *   govcloud report backups [--env <name>] [--format md|json] [--output <file>] [--agency <id>]   exit 1 when a tenant namespace is not covered
  *   govcloud report energy  [--env <name>] [--format md|json] [--output <file>] [--agency <id>]
- *   govcloud report kpis    [--env <name>] [--format md|json|html] [--output <file>] [--as-of <day>]   exit 0 whatever the values
- *   govcloud report estate  [--env <name>] [--format html] [--output <file>] [--as-of <day>]
+ *   govcloud report kpis    [--env <name>] [--format md|json|html] [--output <file>] [--as-of <day>] [--agency <id>]   exit 0 whatever the values
+ *   govcloud report estate  [--env <name>] [--format html] [--output <file>] [--as-of <day>] [--agency <id>]
  *
  * Every subject takes `--agency <id>` through cli/agency-filter.ts (`agencyOption`,
  * `resolveAgency`): one agency's share of the report, an unknown id bad input with the closest.

@@ -9,15 +9,20 @@ import type { AdministrativeUnits } from "../environments/administrative-units";
 import type { Agency } from "../environments/agency-schema";
 import { hostOf, isAllowedHost, type Environment } from "../environments/schema";
 import { regionUsage, type RegionCapacity } from "./capacity";
+import { estimateEnergy, type EnergyFigures, type RegionEstimate, type SiteKpis } from "./energy";
 import { tenantDemands, type TenantStackPlan } from "./estate";
+import type { WorkloadPlacement } from "./placement";
 
-/** How a KPI stands against its target. */
-export type KpiStatus = "met" | "not-met" | "no-data";
+/**
+ * How a KPI stands against its target. `not-applicable`: the KPI is region- or country-wide and
+ * the report is one agency's (`--agency`).
+ */
+export type KpiStatus = "met" | "not-met" | "no-data" | "not-applicable";
 
 export interface Kpi {
   readonly id: KpiId;
   readonly title: string;
-  /** numerator / denominator, rounded to 4 decimals; null when the denominator is 0. */
+  /** numerator / denominator, rounded to 4 decimals; null when the denominator is 0 or the KPI is not applicable. */
   readonly value: number | null;
   readonly numerator: number;
   readonly denominator: number;
@@ -54,6 +59,8 @@ export type KpiId = (typeof KPI_DEFINITIONS)[number]["id"];
 
 /** One tenant namespace's backups, as `govcloud report backups` reads them from the tenant stacks. */
 export interface NamespaceBackup {
+  /** The agency whose tenant the namespace is (used by `--agency`). */
+  readonly agencyId?: string;
   readonly namespace: string;
   readonly regionId: string;
   readonly rpoHours?: number;
@@ -74,8 +81,19 @@ export interface KpiInputs {
   readonly environment: Environment;
   readonly agencies: readonly Agency[];
   readonly units: AdministrativeUnits;
-  /** The day approvals are judged by, `YYYY-MM-DD` (Vietnam). */
+  /** The day approvals and green exemptions are judged by, `YYYY-MM-DD` (Vietnam). */
   readonly today: string;
+  /**
+   * Where every workload runs (Placement.workloads of the estate), for the site energy model;
+   * a workload without an entry runs in its home region. @default every workload at home
+   */
+  readonly placements?: ReadonlyMap<string, WorkloadPlacement>;
+  /**
+   * One agency's KPIs (`--agency`): its systems, whether it has open data and AI, its tenant
+   * namespaces, its endpoints; `objects` must then be its objects. The country- and region-wide
+   * KPIs are `not-applicable`. @default the whole estate
+   */
+  readonly agency?: string;
   /** The estate's tenant stacks: their tenants' quotas are the capacity used. */
   readonly tenantStacks: readonly Pick<TenantStackPlan, "regionId" | "tenants">[];
   /** Every tenant namespace's backups. */
@@ -84,18 +102,42 @@ export interface KpiInputs {
   readonly objects?: LabelledObjects;
 }
 
-/** One region against the green targets and its declared capacity. */
+/** A site's yearly energy and carbon from its whole inventory (estate/energy.ts), split three ways. */
+export interface SiteEnergy extends EnergyFigures {
+  /** The agencies' shares, the platform (control planes, system pools, node agents, disks, network) and idle capacity. */
+  readonly allocated: EnergyFigures;
+  readonly platform: EnergyFigures;
+  readonly idle: EnergyFigures;
+  /** Facility energy of every declared machine at idle, all year, kWh. */
+  readonly idleFloorFacilityKWh: number;
+  /** What the site figures leave out because the environment does not declare it. */
+  readonly notCounted: readonly string[];
+}
+
+/** One region's site figures against the green targets, and its declared capacity. */
 export interface RegionFigures {
   readonly regionId: string;
   readonly displayName: string;
+  /** The site's PUE (ISO/IEC 30134-2), as the energy model uses it: its facility over its IT energy. */
   readonly pue: number;
   readonly maxPue: number;
   readonly pueStatus: KpiStatus;
+  /** The site's renewable energy factor, REF (ISO/IEC 30134-3). */
   readonly renewableShare: number;
   readonly minRenewableShare: number;
   readonly renewableStatus: KpiStatus;
   /** The latest unexpired green exemption's end day, when the region has one. */
   readonly exemptUntil?: string;
+  /**
+   * The site's ISO/IEC 30134 KPIs: PUE, REF, CUE (location- and market-based), ERF and WUE where
+   * the region declares them, each green target with the region's standing (`meets`, `misses`,
+   * `exempt until ...`).
+   */
+  readonly siteKpis: SiteKpis;
+  /** The whole site's energy and carbon, split into allocated, platform and idle. */
+  readonly site: SiteEnergy;
+  /** With `--agency`: the agency's share of this site (part of `site.allocated`). */
+  readonly agencyShare?: EnergyFigures;
   /** Tenant-facing pools' capacity, with overcommit, and the tenants' quotas. */
   readonly capacity: { readonly declared: RegionCapacity; readonly limit: RegionCapacity; readonly used: RegionCapacity };
   readonly capacityStatus: KpiStatus;
@@ -103,6 +145,8 @@ export interface RegionFigures {
 
 export interface KpiReport {
   readonly environment: string;
+  /** Set when the report is one agency's (`--agency`). */
+  readonly agency?: string;
   readonly asOf: string;
   readonly kpis: readonly Kpi[];
   readonly regions: readonly RegionFigures[];
@@ -120,12 +164,17 @@ export function isPlaceholderDecision(decision: string): boolean {
 
 /** Every KPI of the estate. */
 export function measureKpis(input: KpiInputs): KpiReport {
-  const { environment: env, agencies, today } = input;
+  const { environment: env, today } = input;
+  const one = input.agency;
+  const agencies = one === undefined ? input.agencies : input.agencies.filter((a) => a.id === one);
+  if (one !== undefined && agencies.length === 0) throw new Error(`internal: no agency ${one}`);
   const kpis: Kpi[] = [];
-  const add = (id: KpiId, counted: readonly { readonly name: string; readonly ok: boolean }[] | undefined) => {
+  const add = (id: KpiId, counted: readonly { readonly name: string; readonly ok: boolean }[] | undefined | "not-applicable") => {
     const definition = KPI_DEFINITIONS.find((d) => d.id === id) as KpiDefinition;
     kpis.push(kpi(definition, counted));
   };
+  /** A country- or region-wide KPI: not one agency's. */
+  const estateWide = <T>(counted: T): T | "not-applicable" => (one === undefined ? counted : "not-applicable");
 
   // Systems: approved, not a placeholder, review not past.
   const overdue: string[] = [];
@@ -150,7 +199,7 @@ export function measureKpis(input: KpiInputs): KpiReport {
 
   add(
     "namespaces-backed-up-cross-region",
-    input.backups.map((b) => {
+    input.backups.filter((b) => one === undefined || b.agencyId === one).map((b) => {
       const elsewhere = b.copyRegions.some((r) => r !== b.regionId);
       const inTime = b.rpoHours !== undefined && b.intervalHours !== undefined && b.intervalHours <= b.rpoHours;
       const why = !elsewhere ? "no copy in another region" : !inTime ? `backups every ${b.intervalHours ?? "?"} h, RPO ${b.rpoHours ?? "?"} h` : "";
@@ -170,7 +219,10 @@ export function measureKpis(input: KpiInputs): KpiReport {
 
   add(
     "endpoints-in-country",
-    configuredEndpoints(env, agencies).map((e) => ({ name: `${e.what}: ${e.host}`, ok: isAllowedHost(e.host, env.sovereignty.allowedDomains) })),
+    configuredEndpoints(env, agencies)
+      // One agency's endpoints are its workloads' images and models; the platform's are the estate's.
+      .filter((e) => one === undefined || e.what.startsWith(`${one}.`))
+      .map((e) => ({ name: `${e.what}: ${e.host}`, ok: isAllowedHost(e.host, env.sovereignty.allowedDomains) })),
   );
 
   const units = (level: Agency["level"], total: number) => {
@@ -182,22 +234,24 @@ export function measureKpis(input: KpiInputs): KpiReport {
       ...Array.from({ length: missing }, () => ({ name: "", ok: false })),
     ];
   };
-  add("provinces-onboarded", units("provincial", input.units.provincial));
-  add("communes-onboarded", units("commune", input.units.commune));
+  add("provinces-onboarded", estateWide(units("provincial", input.units.provincial)));
+  add("communes-onboarded", estateWide(units("commune", input.units.commune)));
 
   const regions = regionFigures(input);
-  add("regions-meeting-pue-target", regions.map((r) => ({ name: `${r.regionId} (PUE ${r.pue} > ${r.maxPue})`, ok: r.pueStatus === "met" })));
+  const exempt = (r: RegionFigures) => (r.exemptUntil === undefined ? "" : `, exempt until ${r.exemptUntil}`);
+  add("regions-meeting-pue-target", estateWide(regions.map((r) => ({ name: `${r.regionId} (PUE ${r.pue} > ${r.maxPue}${exempt(r)})`, ok: r.pueStatus === "met" }))));
   add(
     "regions-meeting-renewable-target",
-    regions.map((r) => ({ name: `${r.regionId} (renewable ${percent(r.renewableShare)} < ${percent(r.minRenewableShare)})`, ok: r.renewableStatus === "met" })),
+    estateWide(regions.map((r) => ({ name: `${r.regionId} (renewable ${percent(r.renewableShare)} < ${percent(r.minRenewableShare)}${exempt(r)})`, ok: r.renewableStatus === "met" }))),
   );
-  add("regions-within-capacity", regions.map((r) => ({ name: `${r.regionId} (quotas over capacity)`, ok: r.capacityStatus === "met" })));
+  add("regions-within-capacity", estateWide(regions.map((r) => ({ name: `${r.regionId} (quotas over capacity)`, ok: r.capacityStatus === "met" }))));
 
-  return { environment: env.name, asOf: today, kpis, regions, overdue: overdue.sort() };
+  return { environment: env.name, ...(one === undefined ? {} : { agency: one }), asOf: today, kpis, regions, overdue: overdue.sort() };
 }
 
-function kpi(definition: KpiDefinition, counted: readonly { readonly name: string; readonly ok: boolean }[] | undefined): Kpi {
+function kpi(definition: KpiDefinition, counted: readonly { readonly name: string; readonly ok: boolean }[] | undefined | "not-applicable"): Kpi {
   const { id, title, target } = definition;
+  if (counted === "not-applicable") return { id: id as KpiId, title, value: null, numerator: 0, denominator: 0, target, status: "not-applicable", gaps: [] };
   if (counted === undefined) return { id: id as KpiId, title, value: null, numerator: 0, denominator: 0, target, status: "no-data", gaps: [] };
   const numerator = counted.filter((c) => c.ok).length;
   const denominator = counted.length;
@@ -207,14 +261,20 @@ function kpi(definition: KpiDefinition, counted: readonly { readonly name: strin
   return { id: id as KpiId, title, value, numerator, denominator, target, status, gaps };
 }
 
-/** Each region's PUE, renewable share and capacity against the environment's targets. */
-export function regionFigures(input: Pick<KpiInputs, "environment" | "tenantStacks" | "today">): RegionFigures[] {
+/**
+ * Each region's site figures from its whole inventory (estate/energy.ts: PUE, REF, CUE, ERF and
+ * WUE, energy and carbon split into allocated, platform and idle) against the green targets, and
+ * its tenants' quotas against its capacity. With `agency`, each site also gets the agency's share.
+ */
+export function regionFigures(input: Pick<KpiInputs, "environment" | "agencies" | "tenantStacks" | "today" | "placements" | "agency">): RegionFigures[] {
   const env = input.environment;
   const { maxPue, minRenewableShare } = env.green.targets;
+  const energy = estimateEnergy(env, input.agencies, input.placements ?? new Map(), input.today);
   return Object.keys(env.regions)
     .sort()
     .map((regionId) => {
       const region = env.regions[regionId]!;
+      const site = energy.regions.find((r) => r.regionId === regionId) as RegionEstimate;
       const demands = input.tenantStacks.filter((s) => s.regionId === regionId).flatMap((s) => s.tenants.flatMap((t) => tenantDemands(t)));
       const usage = regionUsage(env, regionId, demands);
       const exemptUntil = env.green.exemptions
@@ -223,20 +283,51 @@ export function regionFigures(input: Pick<KpiInputs, "environment" | "tenantStac
         .sort()
         .at(-1);
       const fits = (["cpu", "memoryGiB", "gpus"] as const).every((r) => usage.used[r] <= usage.limits[r] + 1e-9);
+      // Met only when the site meets the target itself: an exemption is shown, not counted as met.
+      const meets = (kpi: "PUE" | "REF") => (site.kpis.targets.find((t) => t.kpi === kpi)?.status === "meets" ? "met" : "not-met");
+      const own = input.agency === undefined ? undefined : sumFigures(energy.workloads.filter((w) => w.agencyId === input.agency && w.regionId === regionId));
       return {
         regionId,
         displayName: region.displayName,
-        pue: region.energy.pue,
+        pue: site.kpis.pue,
         maxPue,
-        pueStatus: region.energy.pue <= maxPue + 1e-9 ? "met" : "not-met",
-        renewableShare: region.energy.renewableShare,
+        pueStatus: meets("PUE"),
+        renewableShare: site.kpis.ref,
         minRenewableShare,
-        renewableStatus: region.energy.renewableShare >= minRenewableShare - 1e-9 ? "met" : "not-met",
+        renewableStatus: meets("REF"),
         ...(exemptUntil === undefined ? {} : { exemptUntil }),
+        siteKpis: site.kpis,
+        site: {
+          ...figuresOf(site),
+          allocated: figuresOf(site.allocated),
+          platform: figuresOf(site.platform),
+          idle: figuresOf(site.idle),
+          idleFloorFacilityKWh: site.idleFloorFacilityKWh,
+          notCounted: site.notCounted,
+        },
+        ...(own === undefined ? {} : { agencyShare: own }),
         capacity: { declared: usage.capacity, limit: usage.limits, used: roundCapacity(usage.used) },
         capacityStatus: fits ? "met" : "not-met",
       } satisfies RegionFigures;
     });
+}
+
+/** Just the yearly figures of an estimate (no split, no region fields). */
+function figuresOf(f: EnergyFigures): EnergyFigures {
+  return {
+    itKWh: f.itKWh,
+    facilityKWh: f.facilityKWh,
+    locationTCO2e: f.locationTCO2e,
+    marketTCO2e: f.marketTCO2e,
+    embodiedTCO2e: f.embodiedTCO2e,
+    upperBoundFacilityKWh: f.upperBoundFacilityKWh,
+  };
+}
+
+function sumFigures(items: readonly EnergyFigures[]): EnergyFigures {
+  const total = { itKWh: 0, facilityKWh: 0, locationTCO2e: 0, marketTCO2e: 0, embodiedTCO2e: 0, upperBoundFacilityKWh: 0 };
+  for (const item of items) for (const key of Object.keys(total) as (keyof EnergyFigures)[]) total[key] += item[key];
+  return total;
 }
 
 /** One configured endpoint, registry or bucket host. */

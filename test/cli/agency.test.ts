@@ -11,6 +11,7 @@ import { closestId, namesAgency } from "../../cli/agency-filter";
 import type { BackupCoverage } from "../../cli/report-backups";
 import { runCheck } from "../../cli/check";
 import type { EnergyEstimate } from "../../estate/energy";
+import { REPORT_SUBCOMMANDS } from "../../cli/report";
 import { cli } from "../support/cli";
 import { REPO_ROOT, tempDir } from "../support/synth";
 
@@ -116,7 +117,13 @@ describe("--agency filters", () => {
     }
   });
 
-  it.each([["report", "energy"], ["report", "backups"]])("%s %s: an unknown agency is bad input with the closest id", (...command) => {
+  it("every report subcommand takes --agency", () => {
+    const names = REPORT_SUBCOMMANDS.map((make) => make(REPO_ROOT, () => undefined)).map((c) => [c.name(), c.options.some((o) => o.long === "--agency")]);
+    expect(names).toEqual(REPORT_SUBCOMMANDS.map((_m, i) => [names[i]![0], true]));
+    expect(names.map((n) => n[0]).sort()).toEqual(["backups", "energy", "estate", "kpis"]);
+  });
+
+  it.each([["report", "energy"], ["report", "backups"], ["report", "kpis"], ["report", "estate"]])("%s %s: an unknown agency is bad input with the closest id", (...command) => {
     const result = cli(...command, "--agency", "thanh-pho-ha-nol");
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/no agency 'thanh-pho-ha-nol' \(--agency\) in environment national; did you mean 'thanh-pho-ha-noi'\?/);

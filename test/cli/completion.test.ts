@@ -30,7 +30,11 @@ describe("completion scripts", () => {
   const { commands, flags } = everything(program);
 
   it("walk the whole program: its commands, the report subcommands, and this command", () => {
-    expect(commands).toEqual(expect.arrayContaining(["synth", "onboard", "check", "agency", "completion", "report", "report energy", "report backups"]));
+    expect(commands).toEqual(
+      expect.arrayContaining(["synth", "validate", "schemas", "onboard", "addresses", "check", "agency", "completion", "report", "report energy", "report backups", "report kpis", "report estate"]),
+    );
+    // Every report subcommand, and so every completion of it, offers --agency.
+    for (const command of commands.filter((c) => c.startsWith("report ") && c !== "report help")) expect(flags.get(command), command).toContain("--agency");
     expect(commands).not.toContain("cdktf-app"); // hidden
     expect(completionTree(program).map((n) => n.path.join(" "))).toEqual(["", ...commands.filter((c) => c.split(" ").at(-1) !== "help")]);
   });

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import puppeteer, { type Browser } from "puppeteer-core";
+import type { EnergyEstimate } from "../../estate/energy";
 import { KPI_DEFINITIONS } from "../../estate/kpis";
 import { estatePage } from "../../cli/report-estate";
 import { cli } from "../support/cli";
@@ -61,6 +62,36 @@ describe("govcloud report estate", () => {
     expect(html).toMatch(/<desc id="topology-desc">[^<]*north[^<]*central[^<]*south/);
     for (const id of ["node-pools", "capacity", "replication", "agencies", "energy", "kpis", "green-targets"]) expect(html).toContain(`<table id="${id}">`);
     expect(html).toContain("@media print");
+  });
+
+  it("shows each site's energy and carbon from its inventory, split into allocated, platform and idle, and its ISO/IEC 30134 KPIs", () => {
+    const energy = JSON.parse(cli("report", "energy", "--env", "national", "--format", "json").stdout) as EnergyEstimate;
+    const table = /<table id="energy">[\s\S]*?<\/table>/.exec(html)?.[0] ?? "";
+    for (const header of ["site facility kWh/yr", "allocated", "platform", "idle", "CUE kgCO2e/kWh"]) expect(table).toContain(`>${header}</th>`);
+    for (const site of energy.regions) {
+      const row = new RegExp(`<tr data-region="${site.regionId}">(.*?)</tr>`).exec(table)?.[1] ?? "";
+      const facility = (n: number) => Math.round(n).toLocaleString("en-US");
+      for (const kWh of [site.facilityKWh, site.allocated.facilityKWh, site.platform.facilityKWh, site.idle.facilityKWh]) expect(row, site.regionId).toContain(`>${facility(kWh)}<`);
+      expect(row).toContain(`>${site.kpis.cue.toFixed(3)}<`);
+    }
+    const targets = /<table id="green-targets">[\s\S]*?<\/table>/.exec(html)?.[0] ?? "";
+    expect([...targets.matchAll(/<td>(PUE|REF|ERF|WUE|CUE)<\/td>/g)].length).toBe(energy.regions.reduce((n, r) => n + r.kpis.targets.length, 0));
+  });
+
+  it("--agency: the agency's page, its KPIs, its row and its share of each site; an unknown id is bad input", () => {
+    const file = path.join(dir, "estate-bo-y-te.html");
+    const result = cli("report", "estate", "--as-of", "2026-12-03", "--agency", "bo-y-te", "--output", file);
+    expect(result).toMatchObject({ code: 0, stdout: "", stderr: "" });
+    const page = fs.readFileSync(file, "utf8");
+    expect(page).toContain("<title>Estate: national, agency bo-y-te</title>");
+    expect(page).toContain('<th scope="col">bo-y-te kWh/yr</th>');
+    expect(page).toMatch(/data-kpi="provinces-onboarded">.*?class="status-not-applicable">not-applicable</);
+    const agencies = /<div class="levels">[\s\S]*?<\/div>/.exec(page)?.[0] ?? "";
+    expect(agencies).toContain("bo-y-te");
+    expect(agencies).not.toContain("bo-tai-chinh");
+    const unknown = cli("report", "estate", "--agency", "bo-y-tee");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/did you mean 'bo-y-te'\?/);
   });
 
   describe("in Chromium", () => {

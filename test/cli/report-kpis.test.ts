@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
+import type { EnergyEstimate } from "../../estate/energy";
 import { KPI_DEFINITIONS, type KpiReport } from "../../estate/kpis";
 import { cli } from "../support/cli";
 import { REPO_ROOT, tempDir } from "../support/synth";
@@ -40,7 +41,8 @@ function report(format: string, ...extra: string[]): string {
 }
 
 describe("govcloud report kpis", () => {
-  const kpis = (JSON.parse(report("json")) as KpiReport).kpis;
+  const full = JSON.parse(report("json")) as KpiReport;
+  const kpis = full.kpis;
   const byId = new Map(kpis.map((k) => [k.id as string, k]));
   const counts = (id: string) => [byId.get(id)?.numerator, byId.get(id)?.denominator];
 
@@ -120,7 +122,7 @@ describe("govcloud report kpis", () => {
   });
 
   it("gives the regions against the green targets and their capacity", () => {
-    const regions = (JSON.parse(report("json")) as KpiReport).regions;
+    const regions = full.regions;
     expect(regions.map((r) => r.regionId)).toEqual(Object.keys(env.regions).sort());
     for (const r of regions) {
       expect(r.capacity.used.cpu).toBeGreaterThan(0);
@@ -129,9 +131,38 @@ describe("govcloud report kpis", () => {
     }
   });
 
+  it("uses the energy model's site figures per region: the same as report energy, split into allocated, platform and idle", () => {
+    const regions = full.regions;
+    const energy = cli("report", "energy", "--env", "national", "--format", "json");
+    expect(energy.code, energy.stderr).toBe(0);
+    const sites = (JSON.parse(energy.stdout) as EnergyEstimate).regions;
+    const raw = env.regions as Record<string, { energy: { pue: number; renewableShare: number; gridIntensityGCO2ePerKWh: number } }>;
+    for (const r of regions) {
+      const site = sites.find((s) => s.regionId === r.regionId);
+      expect(site, r.regionId).toBeDefined();
+      // Whole-site figures, the same numbers as report energy's (both rounded to 6 decimals).
+      for (const key of ["itKWh", "facilityKWh", "locationTCO2e", "marketTCO2e", "embodiedTCO2e"] as const) {
+        expect(r.site[key], `${r.regionId} ${key}`).toBeCloseTo(site![key], 5);
+        expect(r.site.allocated[key] + r.site.platform[key] + r.site.idle[key], `${r.regionId} parts of ${key}`).toBeCloseTo(r.site[key], 3);
+      }
+      expect(r.site.facilityKWh).toBeGreaterThanOrEqual(r.site.idleFloorFacilityKWh - 1e-6);
+      expect(r.site.idle.facilityKWh).toBeGreaterThan(0);
+      expect(r.siteKpis).toEqual(site!.kpis);
+      // The KPIs are the site's, from the environment file: PUE, REF and the derived CUE.
+      const declared = raw[r.regionId]!.energy;
+      expect([r.pue, r.renewableShare]).toEqual([declared.pue, declared.renewableShare]);
+      expect(r.siteKpis.cue).toBeCloseTo((declared.pue * declared.gridIntensityGCO2ePerKWh) / 1000, 6);
+      expect(r.pueStatus).toBe(r.siteKpis.targets.find((t) => t.kpi === "PUE")?.status === "meets" ? "met" : "not-met");
+      expect(r.renewableStatus).toBe(r.siteKpis.targets.find((t) => t.kpi === "REF")?.status === "meets" ? "met" : "not-met");
+      expect(r.agencyShare).toBeUndefined();
+    }
+  });
+
   it("writes Markdown and HTML too, and the same bytes twice", () => {
     const md = report("md");
     for (const d of KPI_DEFINITIONS) expect(md).toContain(`\`${d.id}\``);
+    expect(md).toContain("| region | facility kWh/yr | allocated | platform | idle |");
+    expect(md).toMatch(/CUE kgCO2e\/kWh/);
     const html = report("html");
     expect(html).toContain('<table id="kpis">');
     expect(report("json")).toBe(report("json"));
@@ -142,6 +173,54 @@ describe("govcloud report kpis", () => {
     const result = cli("report", "kpis", "--env", "national", "--format", "json", "--as-of", AS_OF);
     expect(result.code).toBe(0);
     expect(process.exitCode ?? 0).toBe(0);
+  });
+
+  describe("--agency", () => {
+    const id = "bo-y-te";
+    const own = agencies.find((a) => a.id === id)!;
+    const one = JSON.parse(report("json", "--agency", id)) as KpiReport;
+    const mine = new Map(one.kpis.map((k) => [k.id as string, k]));
+    const counted = (kpi: string) => [mine.get(kpi)?.numerator, mine.get(kpi)?.denominator];
+
+    it("gives every KPI id, over the agency alone, counted from its file", () => {
+      expect(one.agency).toBe(id);
+      expect(one.kpis.map((k) => k.id)).toEqual(KPI_DEFINITIONS.map((d) => d.id));
+      const systems = Object.values(own.systems);
+      expect(counted("systems-approved")).toEqual([systems.filter((s) => s.approval !== undefined && !/TODO/i.test(s.approval.decision) && s.approval.reviewDue >= AS_OF).length, systems.length]);
+      const has = (template: string) => (Object.values(own.workloads ?? {}).some((w) => w.template === template) ? 1 : 0);
+      expect(counted("open-data-agencies")).toEqual([has("open-data-api"), 1]);
+      expect(counted("ai-agencies")).toEqual([has("ai-inference"), 1]);
+      // Its home and DR tenants.
+      expect(mine.get("namespaces-backed-up-cross-region")?.denominator).toBe(2);
+      const workloads = Object.values(own.workloads ?? {});
+      expect(mine.get("endpoints-in-country")?.denominator).toBe(workloads.length + workloads.filter((w) => w.model !== undefined).length);
+      const objects = mine.get("objects-green-labelled");
+      expect(objects?.denominator).toBeGreaterThan(0);
+      expect(objects?.denominator).toBeLessThan(byId.get("objects-green-labelled")!.denominator);
+    });
+
+    it("marks the country- and region-wide KPIs not applicable", () => {
+      const wide = ["provinces-onboarded", "communes-onboarded", "regions-meeting-pue-target", "regions-meeting-renewable-target", "regions-within-capacity"];
+      for (const k of one.kpis) {
+        if (wide.includes(k.id)) expect(k, k.id).toMatchObject({ value: null, numerator: 0, denominator: 0, status: "not-applicable", gaps: [] });
+        else expect(k.status, k.id).not.toBe("not-applicable");
+      }
+    });
+
+    it("keeps the whole sites and adds the agency's share of each, which is part of the allocated share", () => {
+      const all = full.regions;
+      const energy = JSON.parse(cli("report", "energy", "--env", "national", "--format", "json", "--agency", id).stdout) as EnergyEstimate;
+      for (const r of one.regions) {
+        expect(r.site).toEqual(all.find((a) => a.regionId === r.regionId)?.site);
+        expect(r.agencyShare!.facilityKWh).toBeLessThanOrEqual(r.site.allocated.facilityKWh + 1e-6);
+        const there = energy.workloads.filter((w) => w.regionId === r.regionId).reduce((n, w) => n + w.facilityKWh, 0);
+        expect(r.agencyShare!.facilityKWh, r.regionId).toBeCloseTo(there, 3);
+      }
+      expect(one.regions.reduce((n, r) => n + r.agencyShare!.facilityKWh, 0)).toBeCloseTo(energy.total.facilityKWh, 3);
+      const md = cli("report", "kpis", "--format", "md", "--as-of", AS_OF, "--agency", id);
+      expect(md.stdout).toMatch(/^# Program KPIs: national, agency bo-y-te\n/);
+      expect(md.stdout).toContain("| agency kWh/yr | agency market tCO2e/yr |");
+    });
   });
 
   it("rejects a malformed --as-of day", () => {

@@ -81,4 +81,43 @@ describe("measureKpis", () => {
     expect(kpi(input, "provinces-onboarded")).toMatchObject({ numerator: 2, denominator: 34 });
     expect(kpi(input, "communes-onboarded")).toMatchObject({ numerator: 0, denominator: 3321, value: 0 });
   });
+
+  it("with an agency, counts its systems, workloads, namespaces and endpoints only, and the estate-wide KPIs are not applicable", () => {
+    const mine = sampleAgency({ app: WORKLOAD_SAMPLES.worker });
+    const other = sampleAgency({}, { id: "bo-y-te" });
+    const input = inputs({
+      agencies: [mine, other],
+      agency: mine.id,
+      backups: [
+        { agencyId: mine.id, namespace: "tenant-bo-tai-chinh", regionId: "north", rpoHours: 12, intervalHours: 12, copyRegions: ["north", "south"] },
+        { agencyId: other.id, namespace: "tenant-bo-y-te", regionId: "north", rpoHours: 12, intervalHours: 12, copyRegions: ["north"] },
+      ],
+    });
+    const report = measureKpis(input);
+    expect(report.agency).toBe(mine.id);
+    expect(kpi(input, "systems-approved")?.denominator).toBe(Object.keys(mine.systems).length);
+    expect(kpi(input, "open-data-agencies")?.denominator).toBe(1);
+    expect(kpi(input, "namespaces-backed-up-cross-region")).toMatchObject({ numerator: 1, denominator: 1 });
+    expect(kpi(input, "endpoints-in-country")).toMatchObject({ numerator: 1, denominator: 1 });
+    for (const id of ["provinces-onboarded", "communes-onboarded", "regions-meeting-pue-target", "regions-meeting-renewable-target", "regions-within-capacity"]) {
+      expect(kpi(input, id), id).toMatchObject({ status: "not-applicable", value: null, denominator: 0 });
+    }
+    // The sites stay whole; the agency's share is part of what is allocated.
+    for (const r of report.regions) expect(r.agencyShare!.facilityKWh).toBeLessThanOrEqual(r.site.allocated.facilityKWh + 1e-9);
+    expect(report.regions.reduce((n, r) => n + r.agencyShare!.facilityKWh, 0)).toBeGreaterThan(0);
+  });
+
+  it("judges a region by its site KPIs: an exempt region is shown with its exemption, not counted as meeting the target", () => {
+    const region = Object.keys(NATIONAL.regions).sort()[0]!;
+    const environment = {
+      ...NATIONAL,
+      regions: { ...NATIONAL.regions, [region]: { ...NATIONAL.regions[region]!, energy: { ...NATIONAL.regions[region]!.energy, pue: 1.9 } } },
+      green: { ...NATIONAL.green, exemptions: [{ region, expires: "2027-01-01", approvedBy: "test", reason: "test" }] },
+    } as typeof NATIONAL;
+    const report = measureKpis(inputs({ environment }));
+    const figures = report.regions.find((r) => r.regionId === region)!;
+    expect(figures).toMatchObject({ pue: 1.9, pueStatus: "not-met", exemptUntil: "2027-01-01" });
+    expect(figures.siteKpis.targets.find((t) => t.kpi === "PUE")?.status).toMatch(/^exempt until 2027-01-01/);
+    expect(kpi(inputs({ environment }), "regions-meeting-pue-target")?.gaps).toEqual([`${region} (PUE 1.9 > ${NATIONAL.green.targets.maxPue}, exempt until 2027-01-01)`]);
+  });
 });
