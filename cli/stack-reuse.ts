@@ -2,7 +2,7 @@
  * Re-synthesis rebuilds only the stacks whose inputs changed. Each stack gets a fingerprint of
  * everything it is built from: the code that builds stacks, the environment, and its own part
  * of the estate (a tenant stack's agencies and what their tenants are built from, a platform
- * stack's backup plan). Stacks whose
+ * or backup stack's backup plan). Stacks whose
  * fingerprint matches the previous output's are linked from it instead of synthesized again.
  * Editing one agency therefore rebuilds its home and disaster-recovery tenant stacks and the
  * platform stacks whose backup plans it touches, nothing else. A stack's fingerprint depends on
@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { stableJson } from "../constructs/stable-json";
 import type { Estate } from "../estate/estate";
 import { digest } from "../estate/digest";
-import { MANAGEMENT_STACK, platformStackName } from "../stacks/stack-plan";
+import { backupStackName, MANAGEMENT_STACK, platformStackName } from "../stacks/stack-plan";
 import { STACK_FILES } from "./working-files";
 
 export const FINGERPRINTS_FILE = "stack-fingerprints.json";
@@ -44,7 +44,9 @@ export function stackFingerprints(estate: Estate, code: string, stateRoot?: stri
   const fingerprints = new Map<string, string>();
   fingerprints.set(MANAGEMENT_STACK, env);
   for (const regionId of Object.keys(estate.environment.regions)) {
-    fingerprints.set(platformStackName(regionId), digest(env, estate.backup?.regions.get(regionId)));
+    const backup = estate.backup?.regions.get(regionId);
+    fingerprints.set(platformStackName(regionId), digest(env, backup));
+    if (backup !== undefined) fingerprints.set(backupStackName(regionId), digest(env, "backup", backup.locations, backup.snapshotLocations));
   }
   for (const plan of estate.tenantStacks) {
     // The stack's blocks are its tenants' blocks merged in order; each tenant's digest covers what

@@ -12,8 +12,9 @@ export interface BackupLocationsProps {
    */
   readonly snapshotLocations?: readonly SnapshotLocation[];
   /**
-   * What must exist first: the Velero release, which brings the CRDs (and so, on a new cluster,
-   * must be applied before these can even be planned; see docs/backup.md).
+   * What must exist first, in the same stack. Never the Velero release that brings the CRDs:
+   * on a new cluster these could not even be planned before it is applied, so they live in a
+   * stack applied after it (stacks/backup-stack.ts, docs/backup.md).
    * @default []
    */
   readonly dependsOn?: ITerraformDependable[];

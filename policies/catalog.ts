@@ -142,7 +142,7 @@ const HOW_TO = [
   "StatefulSets, DaemonSets, Jobs, CronJobs, Pods and `kubernetes_manifest` objects of those kinds.",
   "",
   "A `StackValidationPolicy` sees one stack at a time, or with `scope: \"check\"` every resource of every input at",
-  "once (a tenant namespace in a tenant stack, its backup locations in the platform stack); it reports a finding",
+  "once (a tenant namespace in a tenant stack, its backup locations in the backup stack); it reports a finding",
   "at a resource by its `urn`. `checkContext(args)` (policies/lib/check-context.ts) gives it the plan a stack was",
   "read from (its `resource_changes` included: instances a plan destroys can be reported at their address) and",
   "the day of the check (`--as-of`). Rule settings that come from the environment, including the agencies'",

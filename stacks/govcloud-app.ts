@@ -5,7 +5,8 @@ import { sortedEntries } from "../constructs/labels";
 import { ManagementStack } from "./management-stack";
 import { PlatformStack } from "./platform-stack";
 import { withoutTokenStackTraces } from "./stack-traces";
-import { platformStackName } from "./stack-plan";
+import { backupStackName, platformStackName } from "./stack-plan";
+import { BackupStack } from "./backup-stack";
 import { TenantStack } from "./tenant-stack";
 
 export interface GovcloudAppOptions {
@@ -30,8 +31,9 @@ export type AppEstate = Pick<Estate, "environment" | "tenantStacks" | "backup"> 
 
 /**
  * Builds the cdktf app of one environment, in deploy order: the management stack (Cluster API
- * objects of every regional cluster), one platform stack per region after it, and the tenant
- * stacks of each region after that region's platform stack.
+ * objects of every regional cluster), one platform stack per region after it, one backup stack
+ * per region after its platform stack (with a backup plan), and the tenant stacks of each region
+ * after that region's platform and backup stacks.
  */
 export function buildApp(estate: AppEstate, options: GovcloudAppOptions): App {
   const env = estate.environment;
@@ -54,11 +56,23 @@ export function buildApp(estate: AppEstate, options: GovcloudAppOptions): App {
     if (management !== undefined) platform.addDependency(management);
     platforms.set(regionId, platform);
   }
+  const backups = new Map<string, TerraformStack>();
+  for (const [regionId] of sortedEntries(env.regions)) {
+    const name = backupStackName(regionId);
+    const backup = estate.backup?.regions.get(regionId);
+    if (backup === undefined || !wanted(name)) continue;
+    const stack = new BackupStack(app, name, { environment: env, regionId, backend: backend(name), backup });
+    const platform = platforms.get(regionId);
+    if (platform !== undefined) stack.addDependency(platform);
+    backups.set(regionId, stack);
+  }
   for (const plan of estate.tenantStacks) {
     if (!wanted(plan.name)) continue;
     const tenants = new TenantStack(app, plan.name, { environment: env, plan, backend: backend(plan.name), ...(options.instanceTexts === undefined ? {} : { instanceTexts: options.instanceTexts }) });
     const platform = platforms.get(plan.regionId);
     if (platform !== undefined) tenants.addDependency(platform);
+    const backup = backups.get(plan.regionId);
+    if (backup !== undefined) tenants.addDependency(backup);
   }
   return app;
 }

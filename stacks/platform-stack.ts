@@ -3,7 +3,6 @@ import type { Construct } from "constructs";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import type { Environment } from "../environments/schema";
-import { BackupLocations } from "../constructs/backup-locations";
 import { ClusterBaseline } from "../constructs/cluster-baseline";
 import { GreenLabelsAspect } from "../constructs/green-labels-aspect";
 import { regionGreenLabels } from "../estate/green-labels";
@@ -22,7 +21,8 @@ export interface PlatformStackProps {
   readonly regionId: string;
   readonly backend: StateBackendContext;
   /**
-   * The region's backup locations and restore drill (estate/backup.ts).
+   * The region's restore drill (estate/backup.ts); its backup locations are in the region's
+   * backup stack (stacks/backup-stack.ts).
    * @default - none (the environment has no `backup` section)
    */
   readonly backup?: RegionBackup;
@@ -37,7 +37,6 @@ export class PlatformStack extends TerraformStack {
   public readonly baseline: ClusterBaseline;
   public readonly tenantRoles: TenantClusterRoles;
   public readonly addOns: PlatformAddOns;
-  public readonly backupLocations?: BackupLocations;
   public readonly restoreDrill?: RestoreDrill;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
@@ -76,21 +75,17 @@ export class PlatformStack extends TerraformStack {
     });
 
     if (props.backup !== undefined) {
-      // Velero's release brings the CRDs the locations and the drill's Restores need.
+      // Velero's release brings the CRDs of the Backups and Restores the drill works with. Its
+      // backup locations are in the backup stack, applied after this one: no resource here is of
+      // a CRD that a release of this stack installs (a new cluster could not plan it).
       const velero = this.addOns.addOns.get("velero")?.release;
-      const afterVelero = velero === undefined ? [] : [velero];
-      this.backupLocations = new BackupLocations(this, "backup-locations", {
-        locations: props.backup.locations,
-        snapshotLocations: props.backup.snapshotLocations,
-        dependsOn: afterVelero,
-      });
       this.restoreDrill = new RestoreDrill(this, "restore-drill", {
         environment: env.name,
         regionId: props.regionId,
         plan: props.backup.drill,
         labels,
         placement: systemPlacement(region.cluster),
-        dependsOn: [...afterVelero, ...this.backupLocations.storageLocations.values()],
+        dependsOn: velero === undefined ? [] : [velero],
       });
     }
   }

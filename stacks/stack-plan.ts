@@ -17,9 +17,25 @@ export function platformStackName(regionId: string): string {
   return `platform-${regionId}`;
 }
 
+/** The backup stack of a region: its Velero locations, after its platform stack. */
+export function backupStackName(regionId: string): string {
+  return `backup-${regionId}`;
+}
+
 export const MANAGEMENT_STACK = "management";
 
-/** Every stack of the estate, management first, then platforms, then tenants, each sorted. */
+/**
+ * What a region's tenant stacks are applied after: its platform stack, and its backup stack
+ * when the environment has backups (their Schedules name its locations).
+ */
+export function tenantDependencies(estate: Pick<Estate, "backup">, regionId: string): string[] {
+  return estate.backup?.regions.has(regionId) ? [backupStackName(regionId), platformStackName(regionId)] : [platformStackName(regionId)];
+}
+
+/**
+ * Every stack of the estate: management first, then platforms, then backups (regions with a
+ * backup plan), then tenants, each sorted.
+ */
 export function planStacks(estate: Estate): StackEntry[] {
   const env = estate.environment;
   const hasManagement = env.infrastructure.provider !== "existing";
@@ -28,8 +44,11 @@ export function planStacks(estate: Estate): StackEntry[] {
   for (const regionId of Object.keys(env.regions).sort()) {
     stacks.push({ name: platformStackName(regionId), dependencies: hasManagement ? [MANAGEMENT_STACK] : [] });
   }
+  for (const regionId of Object.keys(env.regions).sort()) {
+    if (estate.backup?.regions.has(regionId)) stacks.push({ name: backupStackName(regionId), dependencies: [platformStackName(regionId)] });
+  }
   for (const plan of estate.tenantStacks) {
-    stacks.push({ name: plan.name, dependencies: [platformStackName(plan.regionId)], resources: plan.resources });
+    stacks.push({ name: plan.name, dependencies: tenantDependencies(estate, plan.regionId), resources: plan.resources });
   }
   return stacks;
 }

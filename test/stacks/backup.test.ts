@@ -29,7 +29,7 @@ beforeAll(() => {
   stacks = readStacks(out);
 });
 
-const regionOfStack = (stack: string) => /^(?:platform|tenants)-([a-z0-9-]+?)(?:-\d{3})?$/.exec(stack)?.[1] as string;
+const regionOfStack = (stack: string) => /^(?:platform|backup|tenants)-([a-z0-9-]+?)(?:-\d{3})?$/.exec(stack)?.[1] as string;
 const manifestsOf = (doc: TerraformJson) => manifestInstances(doc).map((m) => ({ ...m, manifest: m.manifest as Manifest }));
 
 /** Region id whose object storage an s3Url points at. */
@@ -52,7 +52,7 @@ describe("national backups, every tenant namespace", () => {
       if (!stack.startsWith("tenants-")) continue;
       const region = regionOfStack(stack);
       const locations = new Map(
-        manifestsOf(stacks.get(`platform-${region}`)!)
+        manifestsOf(stacks.get(`backup-${region}`)!)
           .filter((m) => m.manifest.kind === "BackupStorageLocation")
           .map((m) => [m.manifest.metadata.name, m.manifest.spec]),
       );

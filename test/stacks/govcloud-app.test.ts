@@ -15,22 +15,31 @@ describe("national", () => {
     manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
   });
 
-  it("has one management stack, one platform stack per region and tenant stacks per region", () => {
+  it("has one management stack, one platform and one backup stack per region and tenant stacks per region", () => {
     const names = [...stacks.keys()].sort();
-    expect(names.filter((n) => !n.startsWith("tenants-"))).toEqual(["management", "platform-central", "platform-north", "platform-south"]);
+    expect(names.filter((n) => !n.startsWith("tenants-"))).toEqual([
+      "backup-central",
+      "backup-north",
+      "backup-south",
+      "management",
+      "platform-central",
+      "platform-north",
+      "platform-south",
+    ]);
     for (const region of ["north", "central", "south"]) {
       expect(names.filter((n) => n.startsWith(`tenants-${region}-`)).length, region).toBeGreaterThan(0);
     }
   });
 
-  it("deploys management, then each region's platform, then that region's tenants", () => {
+  it("deploys management, then each region's platform, then its backup locations, then that region's tenants", () => {
     expect(manifest.stacks.management?.dependencies).toEqual([]);
     for (const region of ["north", "central", "south"]) {
       expect(manifest.stacks[`platform-${region}`]?.dependencies).toEqual(["management"]);
+      expect(manifest.stacks[`backup-${region}`]?.dependencies).toEqual([`platform-${region}`]);
     }
     for (const [name, stack] of Object.entries(manifest.stacks)) {
       const region = /^tenants-([a-z0-9-]+)-\d{3}$/.exec(name)?.[1];
-      if (region !== undefined) expect(stack.dependencies, name).toEqual([`platform-${region}`]);
+      if (region !== undefined) expect(stack.dependencies, name).toEqual([`backup-${region}`, `platform-${region}`]);
     }
   });
 
@@ -39,6 +48,8 @@ describe("national", () => {
       const provider = stacks.get(`platform-${region}`)?.provider as Record<string, Array<Record<string, unknown>>>;
       expect(provider.kubernetes?.[0]).toEqual({ config_context: `govcloud-${region}` });
       expect(provider.helm?.[0]).toEqual({ kubernetes: { config_context: `govcloud-${region}` } });
+      const backup = stacks.get(`backup-${region}`)?.provider as Record<string, Array<Record<string, unknown>>>;
+      expect(backup).toEqual({ kubernetes: [{ config_context: `govcloud-${region}` }] });
     }
     const management = stacks.get("management")?.provider as Record<string, Array<Record<string, unknown>>>;
     expect(management.kubernetes?.[0]).toEqual({ config_context: "govcloud-management" });
@@ -94,6 +105,6 @@ describe("synthesis on two threads", () => {
 describe("dev", () => {
   it("has no management stack, because its clusters already exist", () => {
     const { outdir } = synthesize({ repoRoot: REPO_ROOT, environment: "dev", out: path.join(out, "dev") });
-    expect([...readStacks(outdir).keys()].sort()).toEqual(["platform-north", "platform-south"]);
+    expect([...readStacks(outdir).keys()].sort()).toEqual(["backup-north", "backup-south", "platform-north", "platform-south"]);
   });
 });

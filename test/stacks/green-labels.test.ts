@@ -131,7 +131,7 @@ function labelledObjects(stack: string, doc: TerraformJson): Labelled[] {
 }
 
 function regionOf(stack: string): string {
-  const match = /^(?:platform|tenants)-([a-z0-9-]+?)(?:-\d{3})?$/.exec(stack);
+  const match = /^(?:platform|backup|tenants)-([a-z0-9-]+?)(?:-\d{3})?$/.exec(stack);
   return match?.[1] ?? "north"; // the management stack: managementCluster.region
 }
 

@@ -68,13 +68,13 @@ describe("re-synthesis", () => {
     synthesize({ repoRoot: REPO_ROOT, environment: env, out, policyGate: true, onProgress });
     expect(messages).toEqual([
       "read 8 agency files and planned 3 tenant stack(s)",
-      "synthesizing 7 of 7 stacks",
-      "synthesized 7 of 7 stacks",
-      "waiting for the policy checks of 7 stack(s) (run on the second thread as they were written)",
+      "synthesizing 10 of 10 stacks",
+      "synthesized 10 of 10 stacks",
+      "waiting for the policy checks of 10 stack(s) (run on the second thread as they were written)",
     ]);
     messages.length = 0;
     synthesize({ repoRoot: REPO_ROOT, environment: env, out, onProgress });
-    expect(messages).toEqual(["read 8 agency files and planned 3 tenant stack(s)", "synthesizing 0 of 7 stacks (7 unchanged, linked from the previous output)"]);
+    expect(messages).toEqual(["read 8 agency files and planned 3 tenant stack(s)", "synthesizing 0 of 10 stacks (10 unchanged, linked from the previous output)"]);
   });
 
   it("rebuilds only the stacks an edited agency lives in, and writes what a full synthesis writes", () => {
@@ -113,7 +113,7 @@ describe("a synth session", () => {
     const session = new SynthSession();
     try {
       const run = () => synthesize({ repoRoot: REPO_ROOT, environment: env, out, policyGate: true }, session);
-      expect(run().rebuilt).toHaveLength(7);
+      expect(run().rebuilt).toHaveLength(10);
 
       // 1. An agency's quota: its home (north) and disaster-recovery (central) stacks.
       const hoanKiem = path.join(agencies, "phuong-hoan-kiem.yaml");
@@ -161,7 +161,7 @@ describe("a synth session", () => {
       // 7. The environment: a region's renewable share is in the green labels of every instance
       //    there, so nothing written before may be reused.
       fs.writeFileSync(env, fs.readFileSync(env, "utf8").replace("renewableShare: 0.30", "renewableShare: 0.35"));
-      expect(run().rebuilt).toHaveLength(7);
+      expect(run().rebuilt).toHaveLength(10);
       expectSameAsFullSynthesis(env, out, "environment");
 
       // 8. And an agency again, after the environment changed.

@@ -1,0 +1,50 @@
+import { Aspects, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import type { Environment } from "../environments/schema";
+import { BackupLocations } from "../constructs/backup-locations";
+import { GreenLabelsAspect } from "../constructs/green-labels-aspect";
+import { regionGreenLabels } from "../estate/green-labels";
+import type { RegionBackup } from "../estate/backup";
+import { addStateBackend, type StateBackendContext } from "./state-backend";
+import { writeWithStableJson } from "./stable-json-output";
+
+export interface BackupStackProps {
+  readonly environment: Environment;
+  /** Region id, a key of `environment.regions`. */
+  readonly regionId: string;
+  readonly backend: StateBackendContext;
+  /** The region's backup locations (estate/backup.ts). */
+  readonly backup: RegionBackup;
+}
+
+/**
+ * Where one region's Velero keeps its backups: the BackupStorageLocations and
+ * VolumeSnapshotLocations, applied to the region's cluster after its platform stack.
+ *
+ * They are custom resources of the CRDs that the platform stack's Velero release installs, and
+ * `kubernetes_manifest` needs a resource's CRD to exist when it plans
+ * (hashicorp/terraform-provider-kubernetes#1367). In the platform stack itself, a new cluster's
+ * first plan would fail; in a stack of their own, applied after the platform stack, the CRDs are
+ * always there. (The Velero chart can create locations from its values, but without the labels
+ * the policy packs read and without `prevent_destroy`.)
+ */
+export class BackupStack extends TerraformStack {
+  public readonly locations: BackupLocations;
+
+  constructor(scope: Construct, id: string, props: BackupStackProps) {
+    super(scope, id);
+    writeWithStableJson(this);
+    const env = props.environment;
+    const region = env.regions[props.regionId];
+    if (region === undefined) throw new Error(`internal: unknown region '${props.regionId}'`);
+    addStateBackend(this, env.stateBackend, props.backend);
+    Aspects.of(this).add(new GreenLabelsAspect({ labels: regionGreenLabels(props.regionId, region) }));
+    // The kubeconfig file comes from KUBE_CONFIG_PATH at plan time, never from the output.
+    new KubernetesProvider(this, "kubernetes", { configContext: region.kubeContext });
+    this.locations = new BackupLocations(this, "backup-locations", {
+      locations: props.backup.locations,
+      snapshotLocations: props.backup.snapshotLocations,
+    });
+  }
+}
