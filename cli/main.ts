@@ -19,6 +19,9 @@ import { agencyCommand } from "./agency";
 import { completionCommand } from "./completion";
 import { diffCommand, renderChanges } from "./diff";
 import { checkCommand } from "./check";
+import { pipelineCommand } from "./pipeline";
+import { planReportCommand } from "./plan-report";
+import { preflightCommand } from "./preflight";
 import { reportCommand } from "./report";
 import { addExitCodesHelp, reportFailure } from "./failure";
 import { type SynthResult, synthesize } from "./synth";
@@ -152,6 +155,9 @@ export function createProgram(): Command {
   program.addCommand(reportCommand(REPO_ROOT));
   program.addCommand(agencyCommand(REPO_ROOT));
   program.addCommand(completionCommand());
+  program.addCommand(pipelineCommand(REPO_ROOT));
+  program.addCommand(planReportCommand());
+  program.addCommand(preflightCommand(REPO_ROOT));
   throwingCommanderErrors(program);
   return addExitCodesHelp(program);
 }
