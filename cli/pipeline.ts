@@ -92,7 +92,7 @@ export function buildPipeline(repoRoot: string, opts: PipelineOptions): Pipeline
     files.set(childPath(region), header(`, the child pipeline of region ${region}`) + YAML.stringify(child, YAML_OPTIONS));
   }
   if (output !== undefined) files.set(output, main);
-  const counts = [...rendered.jobCounts].map(([which, n]) => (which === "main" ? `${n} jobs in the main pipeline` : `${n} in ${which}'s`)).join(", ");
+  const counts = [`${rendered.jobCounts.get("main") ?? 0} jobs in the main pipeline`, ...[...rendered.jobCounts].filter(([which]) => which !== "main").map(([region, n]) => `${n} in ${region}'s`)].join(", ");
   return {
     files,
     ...(output === undefined ? { stdout: main } : {}),

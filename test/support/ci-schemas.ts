@@ -17,7 +17,7 @@ const compiled = new Map<string, ValidateFunction>();
 function validator(file: string): ValidateFunction {
   let validate = compiled.get(file);
   if (validate === undefined) {
-    validate = new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(fs.readFileSync(path.join(ciSchemasDir(), file), "utf8")) as object);
+    validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(JSON.parse(fs.readFileSync(path.join(ciSchemasDir(), file), "utf8")) as object);
     compiled.set(file, validate);
   }
   return validate;
