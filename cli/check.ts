@@ -39,6 +39,8 @@ export interface CheckCommandOptions {
   readonly env?: string;
   readonly format: ReportFormat;
   readonly output?: string;
+  /** Also write the report as SARIF to this file (`--sarif`), from the same check. */
+  readonly sarif?: string;
   readonly policyConfig?: string;
   readonly catalog?: boolean;
   /** Judge suppression expiry as of this day (`--as-of`); default today. */
@@ -71,6 +73,7 @@ export function checkCommand(repoRoot: string, onExit: (code: number) => void = 
       )
       .addOption(new Option("-f, --format <format>", "report format").choices(FORMATS).default("text"))
       .addOption(outputOption())
+      .addOption(new Option("--sarif <file>", "also write the findings as SARIF to this file (atomically): one check, two reports (CI: JUnit for the pipeline, SARIF for code review)"))
       .addOption(new Option("--baseline <report.json>", "an earlier JSON report (--format json): report only findings that are not in it"))
       .addOption(new Option("-q, --quiet", "no progress on the terminal"))
       .addOption(new Option("--policy-config <file>", "rule configuration and levels as Pulumi policy-pack config JSON: { \"<rule>\": \"advisory\" | { ... } }"))
@@ -134,6 +137,7 @@ export async function executeCheck(repoRoot: string, inputs: readonly string[], 
     for (const skipped of result.notRun) process.stderr.write(`govcloud check: warning: rule ${skipped.rule} not run: ${skipped.reason}\n`);
     if (result.baselined > 0) process.stderr.write(`govcloud check: ${result.baselined} finding(s) already in the baseline ${displayPath(opts.baseline ?? "")} not reported\n`);
     const report = reporters.render(opts.format, result, packageVersion(repoRoot), { catalogUri: catalogUri(repoRoot) });
+    if (opts.sarif !== undefined) await writeFileAtomic(path.resolve(opts.sarif), reporters.render("sarif", result, packageVersion(repoRoot), { catalogUri: catalogUri(repoRoot) }));
     if (opts.output === undefined) {
       process.stdout.write(report);
     } else {

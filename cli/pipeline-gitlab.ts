@@ -137,11 +137,10 @@ function templates(options: GitlabOptions): Record<string, unknown> {
         "$TF show -json plan.tfplan > plan.json",
         'cd "$CI_PROJECT_DIR"',
         `$GOVCLOUD plan-report "${dir}/plan.json" --output "${dir}/plan-report.json"`,
-        // For code review (findings at the YAML lines that caused them); the gate is the next line.
-        `$GOVCLOUD check "${dir}/plan.json" --env "$GOVCLOUD_ENV" --format sarif --output "${dir}/check.sarif" || echo "govcloud check found problems; see check.junit.xml"`,
         // The policy gate: a mandatory violation (exit 1) or a bad plan (exit 2) fails this job,
-        // and the stack's apply, which needs it, never starts.
-        `$GOVCLOUD check "${dir}/plan.json" --env "$GOVCLOUD_ENV" --format junit --output "${dir}/check.junit.xml"`,
+        // and the stack's apply, which needs it, never starts. JUnit for the pipeline's test
+        // report, SARIF (findings at the YAML lines that caused them) for code review.
+        `$GOVCLOUD check "${dir}/plan.json" --env "$GOVCLOUD_ENV" --format junit --output "${dir}/check.junit.xml" --sarif "${dir}/check.sarif"`,
       ],
     },
     ".govcloud-apply": {
