@@ -2,7 +2,7 @@
  * Velero backups as they will be deployed: which Schedules select each tenant namespace, how
  * often they run, and in which region each one's storage location keeps the backups. Read from
  * the resources of every stack at once: Schedules are in the tenant stacks, their
- * BackupStorageLocations in the platform stack of the same cluster.
+ * BackupStorageLocations in the backup stack of the same cluster.
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { cronMaxGapMinutes } from "../../estate/backup";
