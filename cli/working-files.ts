@@ -75,6 +75,7 @@ function isDirectory(p: string): boolean {
 
 /** The committed provider lock file of a stack's kind: `<env folder>/<env>/provider-locks/<kind>.terraform.lock.hcl`. */
 export function committedProviderLock(environmentPath: string, stack: string): string {
+  // backup-<region> stacks take the tenant stacks' file: both have the kubernetes provider only.
   const kind = stack === "management" ? "management" : stack.startsWith("platform-") ? "platform" : "tenants";
   return path.join(path.dirname(environmentPath), path.basename(environmentPath).replace(/\.ya?ml$/, ""), "provider-locks", `${kind}.terraform.lock.hcl`);
 }
