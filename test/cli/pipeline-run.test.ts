@@ -55,6 +55,11 @@ beforeAll(async () => {
   project = path.join(root, "project");
   const bin = path.join(root, "bin");
   fs.mkdirSync(project);
+  // The checkout: CI runs in the repository, whose environments/ folder is the project root that
+  // local state lives under (state/<env>/); here, a copy of national's files.
+  fs.mkdirSync(path.join(project, "environments"));
+  fs.copyFileSync(path.join(REPO_ROOT, "environments", "national.yaml"), path.join(project, "environments", "national.yaml"));
+  fs.cpSync(path.join(REPO_ROOT, "environments", "national"), path.join(project, "environments", "national"), { recursive: true });
   fs.mkdirSync(bin);
   fs.writeFileSync(path.join(bin, "terraform"), FAKE_TERRAFORM, { mode: 0o755 });
   // npm ci installs the CLI in CI; here it is already installed in the repository.
@@ -68,7 +73,14 @@ beforeAll(async () => {
   const results = await runPipeline(config, {
     projectDir: project,
     env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`, HOME: root, FAKE_TF_LOG: log, FAKE_TF_DIR: root, FAKE_TF_DESTROY_STACK: "backup-north" },
-    variables: { CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main", CI_PIPELINE_ID: "1", GOVCLOUD: `node ${path.join(REPO_ROOT, "bin", "govcloud.cjs")}` },
+    variables: {
+      CI_COMMIT_BRANCH: "main",
+      CI_DEFAULT_BRANCH: "main",
+      CI_PIPELINE_ID: "1",
+      GOVCLOUD: `node ${path.join(REPO_ROOT, "bin", "govcloud.cjs")}`,
+      // The same environment, at its place in the checkout above.
+      GOVCLOUD_ENV: "environments/national.yaml",
+    },
     playManual: true,
   });
   runs = new Map(results.map((r) => [r.name, r]));
