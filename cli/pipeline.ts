@@ -12,6 +12,7 @@ import { renderAtlantis } from "./pipeline-atlantis";
 import { type Engine, GITLAB_MAX_JOBS, GITLAB_MAX_NEEDS, renderGitlab } from "./pipeline-gitlab";
 import { pipelineStacks } from "./pipeline-stacks";
 import { writeOutputs } from "./pipeline-output";
+import { outputOption } from "./output-file";
 
 /** Plain YAML: no anchors for repeated objects, no folded lines. */
 const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
@@ -121,7 +122,7 @@ export function pipelineCommand(repoRoot: string): Command {
     .description("Write the GitLab CI or Atlantis configuration that plans, policy-checks and applies every stack in dependency order.")
     .addOption(new Option("-e, --env <name>", "environment name, or the path of an environment .yaml file").default("national"))
     .addOption(new Option("-f, --format <format>", "CI engine").choices(PIPELINE_FORMATS).makeOptionMandatory())
-    .addOption(new Option("-o, --output <file>", "write the configuration to this file (atomically) instead of standard output"))
+    .addOption(outputOption("write the configuration to this file (atomically) instead of standard output"))
     .addOption(new Option("--engine <engine>", "the CLI the jobs run").choices(ENGINES).default("terraform"))
     .addOption(new Option("--out <dir>", "the synthesized folder the jobs use, inside the repository").default("cdktf.out"))
     .addOption(

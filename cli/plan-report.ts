@@ -8,6 +8,7 @@ import { Command } from "commander";
 import * as path from "node:path";
 import { displayPath, UserError } from "../environments/diagnostics";
 import { writeOutputs } from "./pipeline-output";
+import { outputOption } from "./output-file";
 
 export interface PlanSummary {
   readonly create: number;
@@ -26,7 +27,7 @@ export function planReportCommand(): Command {
   return new Command("plan-report")
     .description("Summarize a `terraform show -json` plan for GitLab's merge request widget (artifacts:reports:terraform).")
     .argument("<plan.json>", "output of `terraform show -json <plan>` (or `tofu show -json`)")
-    .option("-o, --output <file>", "write the summary to this file (atomically) instead of standard output")
+    .addOption(outputOption("write the summary to this file (atomically) instead of standard output"))
     .action((file: string, opts: { output?: string }) => {
       let plan: unknown;
       try {

@@ -149,7 +149,7 @@ describe("govcloud pipeline --format gitlab", () => {
     expect(split.stderr).toMatch(/--output: .*is outside the repository; child pipelines are included from the repository/);
     const missing = cli("pipeline", "--env", "dev", "--format", "atlantis", "--output", path.join(outside, "no", "such", "atlantis.yaml"));
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/atlantis\.yaml:1:1: --output: folder .* does not exist/);
+    expect(missing.stderr).toMatch(/--output.*folder .* does not exist/);
     expect(fs.readdirSync(outside)).toEqual([]);
   });
 });
