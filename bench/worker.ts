@@ -17,7 +17,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { stableJson } from "../constructs/stable-json";
+import { stableJson } from "../core/stable-json";
 import { loadEstate } from "../cli/load-estate";
 import { run } from "../cli/main";
 import { summarize, synthesize, SynthSession } from "../cli/synth";
@@ -52,7 +52,7 @@ function addCpu(file: string): void {
 }
 
 if (mode === "warm-up") {
-  // Loading this file compiled every module of the synthesis into bin/register.cjs's cache, as
+  // Loading this file compiled every module of the synthesis into core/register.cjs's cache, as
   // any earlier govcloud command would have: the measured runs start warm, as a user's do.
   process.exit(0);
 }

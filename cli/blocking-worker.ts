@@ -3,7 +3,7 @@
  * function while work runs on the second core. The main thread blocks in `Atomics.wait` and takes
  * the answer with `receiveMessageOnPort`; the worker answers on a port of its own and signals.
  *
- * Worker entries are `.cjs` files next to their `.ts` module that register bin/register.cjs and require it
+ * Worker entries are `.cjs` files next to their `.ts` module that register core/register.cjs and require it
  * (see second-thread-worker.cjs); the module calls `serveBlocking(handler)`.
  */
 import * as path from "node:path";

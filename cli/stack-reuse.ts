@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { stableJson } from "../constructs/stable-json";
+import { stableJson } from "../core/stable-json";
 import type { Estate } from "../estate/estate";
 import { digest } from "../estate/digest";
 import { MANAGEMENT_STACK, platformStackName } from "../stacks/stack-plan";
@@ -21,7 +21,7 @@ import { STACK_FILES } from "./working-files";
 export const FINGERPRINTS_FILE = "stack-fingerprints.json";
 
 /** Source folders whose code decides what a stack contains. */
-const CODE_FOLDERS = ["constructs", "environments", "estate", "stacks"];
+const CODE_FOLDERS = ["constructs", "core", "environments", "estate", "stacks"];
 
 /** A fingerprint of the code that builds stacks and of the dependencies it runs on. */
 export function codeFingerprint(repoRoot: string): string {

@@ -33,7 +33,7 @@ import type { Agency, Workload } from "../environments/agency-schema";
 import type { Diagnostic } from "../environments/diagnostics";
 import type { EstateMemo } from "./estate-memo";
 import type { Backup, DataClassificationName, Environment, SecretKeyRef } from "../environments/schema";
-import { LABEL_PREFIX, ownershipLabels, sortedEntries } from "../constructs/labels";
+import { LABEL_PREFIX, ownershipLabels, sortedEntries } from "./labels";
 import { ADD_ON_REQUIREMENTS } from "./add-ons";
 import { backupPartners, backupSources } from "./backup-topology";
 import type { KubernetesObject } from "./kubernetes-object";

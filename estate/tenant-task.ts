@@ -7,7 +7,7 @@
  */
 import type { Agency } from "../environments/agency-schema";
 import type { Environment } from "../environments/schema";
-import { ownershipLabels } from "../constructs/labels";
+import { ownershipLabels } from "./labels";
 import { addBackupScheduleInstances } from "./backup";
 import { digest } from "./digest";
 import type { EstateMemo } from "./estate-memo";

@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import type { Workload, WorkloadTemplate } from "../environments/agency-schema";
 import { hostOf } from "../environments/schema";
-import { LABEL_PREFIX, sortedEntries } from "../constructs/labels";
+import { LABEL_PREFIX, sortedEntries } from "./labels";
 import { millicores } from "./tenant-baseline-instances";
 import {
   type Blocks,

@@ -3,7 +3,7 @@ import type { Construct } from "constructs";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { Environment } from "../environments/schema";
 import { regionalClusterObjects } from "../estate/cluster-api";
-import { ownershipLabels, sortedEntries } from "../constructs/labels";
+import { ownershipLabels, sortedEntries } from "../estate/labels";
 import { GreenLabelsAspect } from "../constructs/green-labels-aspect";
 import { PlatformNamespace } from "../constructs/platform-namespace";
 import { managementRegionId, regionGreenLabels } from "../estate/green-labels";

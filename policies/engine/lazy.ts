@@ -1,6 +1,6 @@
 /**
  * Loads a TypeScript module on first use, from an absolute path without extension: through
- * `require` where a CommonJS hook for `.ts` is registered (bin/register.cjs, which the tests
+ * `require` where a CommonJS hook for `.ts` is registered (core/register.cjs, which the tests
  * register too), through `import()` elsewhere. Used for what only some runs need: the rules and
  * @pulumi/policy, cdktf.
  */

@@ -1,4 +1,4 @@
-/** How the platform marks tenant (agency) objects; see constructs/labels.ts. */
+/** How the platform marks tenant (agency) objects; see estate/labels.ts. */
 import type { PolicyResource } from "@pulumi/policy";
 import { block, isObject } from "./values";
 
@@ -22,7 +22,7 @@ export function labelsOf(metadata: Readonly<Record<string, unknown>> | undefined
   return isObject(metadata?.labels) ? metadata.labels : {};
 }
 
-/** Label on every object govcloud creates in a regional cluster: the region id (constructs/labels.ts). */
+/** Label on every object govcloud creates in a regional cluster: the region id (estate/labels.ts). */
 export const REGION_LABEL = "govcloud.gov.vn/region";
 /** Label on tenant namespaces and Schedules: the agency's data classification. */
 export const CLASSIFICATION_LABEL = "govcloud.gov.vn/data-classification";

@@ -7,7 +7,7 @@ import { Kyverno } from "../../constructs/add-ons/kyverno";
 import { Monitoring } from "../../constructs/add-ons/monitoring";
 import { Velero } from "../../constructs/add-ons/velero";
 import { ClusterBaseline } from "../../constructs/cluster-baseline";
-import { ownershipLabels } from "../../constructs/labels";
+import { ownershipLabels } from "../../estate/labels";
 import { PlatformAddOns } from "../../constructs/platform-add-ons";
 import { loadEnvironment } from "../../environments";
 import { AddOnOverrideSchema, type Environment } from "../../environments/schema";
