@@ -31,6 +31,7 @@ import {
 } from "yaml";
 import type { z } from "zod";
 import { UserError, displayPath, formatPath, type Diagnostic, type SourcePosition } from "./diagnostics";
+import { isPlainObject } from "../core/plain-object";
 
 /** Resource limits for one kind of file. */
 export interface YamlLimits {
@@ -774,10 +775,6 @@ function lengthOf(value: unknown): number | undefined {
 
 function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, " ");
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): { found: boolean; value: unknown } {

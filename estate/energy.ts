@@ -46,6 +46,7 @@ import { carbonUsageEffectiveness, todayInVietnam } from "./green-targets";
 import { effectiveIntensity, type WorkloadPlacement } from "./placement";
 import { cronRunsPerYear } from "./cron";
 import { nodeRole } from "./workload-instances";
+import { compare } from "../core/compare";
 
 export const HOURS_PER_YEAR = 8760;
 
@@ -630,8 +631,4 @@ function regionOf(env: Environment, regionId: string): Region {
   const region = env.regions[regionId];
   if (region === undefined) throw new Error(`internal: unknown region ${regionId}`);
   return region;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -4,7 +4,8 @@
  * merged in order, and the `set` blocks, whose names are Helm paths.
  */
 import { parseDocument } from "yaml";
-import { deepMerge, isPlainObject, type Values } from "../../estate/deep-merge";
+import { deepMerge, type Values } from "../../estate/deep-merge";
+import { isPlainObject } from "../../core/plain-object";
 import { blocks } from "./values";
 
 export interface ReleaseValues {
