@@ -413,7 +413,10 @@ function shortTag(tag: string): string {
 
 /** The JS property name a scalar key becomes (with `stringKeys`, the text as written). */
 function keyString(key: Scalar): string {
-  return key.value === null || key.value === undefined ? "" : String(key.value);
+  const value: unknown = key.value;
+  if (typeof value === "string") return value;
+  // Scalars hold nothing but these; null (an empty key) is "".
+  return typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" ? String(value) : "";
 }
 
 /** Turns one of yaml's errors or warnings into a diagnostic, or drops it when we already said it better. */
@@ -764,7 +767,7 @@ function showValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? "" : "s"}`;
   if (typeof value === "object") return "a mapping";
-  return String(value);
+  return typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" ? String(value) : typeof value;
 }
 
 function lengthOf(value: unknown): number | undefined {

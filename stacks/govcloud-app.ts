@@ -1,4 +1,4 @@
-import { App, TerraformStack } from "cdktf";
+import { App, type TerraformStack } from "cdktf";
 import type { Estate } from "../estate/estate";
 import type { InstanceTextCache } from "../constructs/instance-text-cache";
 import { sortedEntries } from "../core/compare";

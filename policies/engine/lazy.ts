@@ -5,6 +5,7 @@
  * @pulumi/policy, cdktf.
  */
 export async function lazyImport<T>(absolutePath: string): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time, through the .ts hook
   if (typeof require === "function" && ".ts" in require.extensions) return require(absolutePath) as T;
   return (await import(absolutePath)) as T;
 }
