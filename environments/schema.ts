@@ -6,8 +6,8 @@
  * generated from it (`npm run schemas`) and kept in sync by a test.
  */
 import { z } from "zod";
-import { cronProblem } from "../estate/cron";
-import { CCF, DEFAULT_POWER } from "../estate/energy-coefficients";
+import { cronProblem } from "../core/cron";
+import { CCF, DEFAULT_POWER } from "./energy-coefficients";
 
 // ---------------------------------------------------------------------------------------------
 // Reusable field types
@@ -53,7 +53,7 @@ export const OciUrl = z
   .regex(/^oci:\/\/[a-z0-9.-]+(:\d{1,5})?(\/[a-z0-9._/-]*)?$/, "must be an oci:// URL such as oci://registry.hn.govcloud.gov.vn/charts");
 
 /**
- * A five-field cron schedule as Kubernetes CronJobs take it (estate/cron.ts has the grammar):
+ * A five-field cron schedule as Kubernetes CronJobs take it (core/cron.ts has the grammar):
  * the field count is a pattern (it is in the JSON Schema too), the fields' values are checked
  * by the cron module.
  */

@@ -133,8 +133,8 @@ export function backupCron(seed: string, intervalHours: number, shift = 0): stri
   return `${minute} ${offset}-23/${intervalHours} * * *`;
 }
 
-/** The longest gap of a daily schedule, from the one cron module (estate/cron.ts). */
-export { cronMaxGapMinutes } from "./cron";
+/** The longest gap of a daily schedule, from the one cron module (core/cron.ts). */
+export { cronMaxGapMinutes } from "../core/cron";
 
 /** Velero's duration format for a number of days. */
 export function veleroDays(days: number): string {
