@@ -114,23 +114,23 @@ function veleroKind(manifest: unknown): string | undefined {
 
 /** `apiVersion/kind` of a manifest (`v1/Namespace`, `apps/v1/StatefulSet`). */
 function manifestKind(manifest: unknown): string | undefined {
-  if (!isObject(manifest) || typeof manifest.apiVersion !== "string" || typeof manifest.kind !== "string") return undefined;
+  if (!isPlainObject(manifest) || typeof manifest.apiVersion !== "string" || typeof manifest.kind !== "string") return undefined;
   return `${manifest.apiVersion}/${manifest.kind}`;
 }
 
 /** A `kubernetes_stateful_set(_v1)` body (plan values: blocks as lists) with a volume_claim_template. */
 function hasClaimTemplates(values: unknown): boolean {
-  if (!isObject(values)) return false;
+  if (!isPlainObject(values)) return false;
   const specs = Array.isArray(values.spec) ? values.spec : [values.spec];
-  return specs.some((spec) => isObject(spec) && nonEmpty(spec.volume_claim_template));
+  return specs.some((spec) => isPlainObject(spec) && nonEmpty(spec.volume_claim_template));
 }
 
 function hasManifestClaimTemplates(manifest: unknown): boolean {
-  return isObject(manifest) && isObject(manifest.spec) && nonEmpty(manifest.spec.volumeClaimTemplates);
+  return isPlainObject(manifest) && isPlainObject(manifest.spec) && nonEmpty(manifest.spec.volumeClaimTemplates);
 }
 
 function nonEmpty(value: unknown): boolean {
-  return Array.isArray(value) ? value.length > 0 : isObject(value);
+  return Array.isArray(value) ? value.length > 0 : isPlainObject(value);
 }
 
 /** Blocks (`<type>.<name>`) of a synthesized cdk.tf.json that carry `lifecycle.prevent_destroy`. */
