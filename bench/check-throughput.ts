@@ -1,7 +1,7 @@
 /**
  * Throughput of `govcloud check` on 100,000 resource instances (target: 5 s on 2 cores).
  *
- *   node -r ./bin/register.cjs bench/check-throughput.ts [cdktf.out folder] [instances]
+ *   node -r ./core/register.cjs bench/check-throughput.ts [cdktf.out folder] [instances]
  *
  * Takes a synthesized folder (default: cdktf.out; run `npm run synth` first) and grows every
  * for_each map in it, copying each instance under new agency keys, until the folder holds the

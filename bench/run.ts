@@ -40,7 +40,7 @@ interface Measurement {
 }
 
 function runWorker(args: string[]): { output: unknown } {
-  const output = execFileSync(process.execPath, ["-r", path.join(REPO_ROOT, "bin", "register.cjs"), path.join(REPO_ROOT, "bench", "worker.ts"), ...args], {
+  const output = execFileSync(process.execPath, ["-r", path.join(REPO_ROOT, "core", "register.cjs"), path.join(REPO_ROOT, "bench", "worker.ts"), ...args], {
     encoding: "utf8",
     env: { ...process.env, CHECKPOINT_DISABLE: "1" },
   });
@@ -96,7 +96,7 @@ function identical(a: string, b: string): boolean {
 
 function main(): void {
   fs.rmSync(WORK, { recursive: true, force: true });
-  execFileSync(process.execPath, ["-r", path.join(REPO_ROOT, "bin", "register.cjs"), path.join(REPO_ROOT, "bench", "worker.ts"), "warm-up"]);
+  execFileSync(process.execPath, ["-r", path.join(REPO_ROOT, "core", "register.cjs"), path.join(REPO_ROOT, "bench", "worker.ts"), "warm-up"]);
   const rows: string[] = [];
   const header =
     "| case | resources | output | govcloud synth (median) | process wall | peak memory | direct-JSON baseline | baseline memory | ratio |";
@@ -143,7 +143,7 @@ function main(): void {
   // Policy checks over 100,000 resource instances, grown from the 1,000-agency estate's output.
   const throughput = execFileSync(
     process.execPath,
-    ["-r", path.join(REPO_ROOT, "bin", "register.cjs"), path.join(REPO_ROOT, "bench", "check-throughput.ts"), path.join(WORK, "estate-1000", "cdktf.out"), "100000"],
+    ["-r", path.join(REPO_ROOT, "core", "register.cjs"), path.join(REPO_ROOT, "bench", "check-throughput.ts"), path.join(WORK, "estate-1000", "cdktf.out"), "100000"],
     { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } },
   ).trim();
   const checkMs = Number(/read \+ expand \+ evaluate:\s+(\d+) ms/.exec(throughput)?.[1] ?? Number.NaN);
@@ -192,7 +192,7 @@ function main(): void {
     "  command sees it. The command also runs the policy gate, on a thread of its own as stacks are",
     "  written; its throughput is measured by `bench/check-throughput.ts`.",
     "- *direct-JSON baseline*: load and validate the same configuration and build the same estate,",
-    "  then write byte-identical documents with the same serializer (constructs/stable-json.ts) and no",
+    "  then write byte-identical documents with the same serializer (core/stable-json.ts) and no",
     "  construct tree. It is the floor any generator pays; the ratio is what the construct layer costs",
     "  on top of it. The bench checks that both outputs are identical byte for byte.",
     "- *re-synthesis*: after one agency file changes, into the previous output (only stacks whose",

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { Option } from "commander";
 import { agenciesDir, type EnvironmentConfig, type LoadedAgency } from "../environments";
 import { displayPath, UserError } from "../environments/diagnostics";
-import { levenshtein } from "../environments/loader";
+import { levenshtein } from "../environments/schema-issues";
 
 /** The `--agency <id>` option, the same on every command. */
 export function agencyOption(what = "the report"): Option {

@@ -219,7 +219,17 @@ async function agencyFindings(repoRoot: string, environment: string, agency: Par
     lazyImport<typeof import("../policies/packs")>(path.join(__dirname, "..", "policies", "packs", "index")),
     lazyImport<typeof import("../policies/engine/check")>(path.join(__dirname, "..", "policies", "engine", "check")),
   ]);
-  const result = await runChecks({ repoRoot, packs: PACKS, inputs: [{ kind: "environment", name: environment }], now });
+  const result = await runChecks({
+    repoRoot,
+    packs: PACKS,
+    inputs: [{ kind: "environment", name: environment }],
+    now,
+    synthesize: async (name, out) => {
+      // Loaded lazily, as `govcloud check` does: synthesis pulls in cdktf.
+      const { synthesize } = await lazyImport<typeof import("./synth")>(path.join(__dirname, "synth"));
+      synthesize({ repoRoot, environment: name, out, frozenLock: true });
+    },
+  });
   return result.findings
     .filter((f) => namesAgency(f, agency))
     .map((f) => ({

@@ -3,7 +3,7 @@
  * function while work runs on the second core. The main thread blocks in `Atomics.wait` and takes
  * the answer with `receiveMessageOnPort`; the worker answers on a port of its own and signals.
  *
- * Worker entries are `.cjs` files next to their `.ts` module that register bin/register.cjs and require it
+ * Worker entries are `.cjs` files next to their `.ts` module that register core/register.cjs and require it
  * (see second-thread-worker.cjs); the module calls `serveBlocking(handler)`.
  */
 import * as path from "node:path";
@@ -62,18 +62,28 @@ export class BlockingWorker<Request, Result> {
 export function serveBlocking<Request, Result>(handler: (request: Request) => Result | Promise<Result>): void {
   const done = new Int32Array(workerData.signal as SharedArrayBuffer);
   const port = workerData.port as MessagePort;
-  port.on("message", async (request: Request) => {
+  // Never rejects: the other thread waits for the signal, so every request must end in one.
+  const respond = async (request: Request): Promise<void> => {
     let answer: Answer<Result>;
     try {
       answer = { ok: true, value: await handler(request) };
     } catch (error) {
-      answer =
-        error instanceof UserError
-          ? { ok: false, diagnostics: error.diagnostics }
-          : { ok: false, message: error instanceof Error ? error.message : String(error), ...(error instanceof Error && error.stack ? { stack: error.stack } : {}) };
+      answer = failure(error);
     }
-    port.postMessage(answer);
+    try {
+      port.postMessage(answer);
+    } catch (error) {
+      // An answer that cannot be copied to the other thread (a function, a class instance).
+      port.postMessage(failure(error));
+    }
     Atomics.store(done, 0, 1);
     Atomics.notify(done, 0);
-  });
+  };
+  port.on("message", (request: Request) => void respond(request));
+}
+
+function failure<Result>(error: unknown): Answer<Result> {
+  return error instanceof UserError
+    ? { ok: false, diagnostics: error.diagnostics }
+    : { ok: false, message: error instanceof Error ? error.message : String(error), ...(error instanceof Error && error.stack ? { stack: error.stack } : {}) };
 }

@@ -132,6 +132,11 @@ export async function executeCheck(repoRoot: string, inputs: readonly string[], 
       ...(baseline === undefined ? {} : { baseline }),
       ...(onProgress === undefined ? {} : { onProgress }),
       ...(process.env.GOVCLOUD_DEBUG ? { onCrash: (rule: string, at: string, error: unknown) => debugCrash(rule, at, error) } : {}),
+      synthesize: async (environment, out, onProgress) => {
+        // Loaded lazily: synthesis pulls in cdktf, which the other inputs do not need.
+        const { synthesize } = await lazyImport<typeof import("./synth")>(path.join(__dirname, "synth"));
+        synthesize({ repoRoot, environment, out, frozenLock: true, ...(onProgress === undefined ? {} : { onProgress: (message: string) => onProgress(message) }) });
+      },
     });
     const result = agency === undefined ? all : onlyAgencyFindings(all, agency);
     for (const skipped of result.notRun) process.stderr.write(`govcloud check: warning: rule ${skipped.rule} not run: ${skipped.reason}\n`);

@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
+import { version } from "../package.json";
 import writeFileAtomic from "write-file-atomic";
 import { displayPath, formatDiagnostic, formatPath, UserError } from "../environments/diagnostics";
 import { type LoadedAgency, listEnvironments } from "../environments";
@@ -39,7 +40,7 @@ export function createProgram(): Command {
   const program = new Command("govcloud")
     .description("Infrastructure-as-code for the national government cloud: synthesize, validate and check.")
     .showHelpAfterError("(run with --help for usage)")
-    .version(require("../package.json").version as string)
+    .version(version)
     .exitOverride();
 
   program

@@ -18,6 +18,7 @@ import {
 import type { RegionCapacity } from "../estate/capacity";
 import { defaultLevel, QUOTA_HEADROOM, sizeQuota } from "../estate/onboarding";
 import { doc, fieldSchema, objectShape, templateSchema } from "./onboard-schema-doc";
+import { isPlainObject } from "../core/plain-object";
 
 const DEFAULT_ENV = "national";
 
@@ -356,9 +357,6 @@ function scalar(value: unknown): string {
 const UNSAFE_IN_YAML = /[\p{Cc}\u2028\u2029\ufeff]|\p{Cs}/u;
 const UNSAFE_IN_YAML_ALL = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Text fit for a comment line: no line breaks or control characters. */
 function oneLine(text: string): string {

@@ -8,7 +8,7 @@ import { LoadCache } from "../environments/load-cache";
 import type { Environment } from "../environments/schema";
 import { type PreparedEnvironment, prepareSettings, runChecks } from "../policies/engine/check";
 import { PACKS } from "../policies/packs";
-import type { SourcesFile } from "./source-map-file";
+import type { SourcesFile } from "../environments/source-map-file";
 import { serveBlocking } from "./blocking-worker";
 
 /**

@@ -9,7 +9,7 @@ import { type EnvironmentConfig, toPortable, toPortableAgency } from "../environ
 import { type Diagnostic, UserError } from "../environments/diagnostics";
 import { BlockingWorker } from "./blocking-worker";
 import type { GateFinding, GateRequest, PrepareRequest } from "./policy-gate-worker";
-import type { SourcesFile } from "./source-map-file";
+import type { SourcesFile } from "../environments/source-map-file";
 
 export class PolicyGate {
   private readonly worker = new BlockingWorker<PrepareRequest | GateRequest, GateFinding[]>(path.join(__dirname, "policy-gate-worker.cjs"));

@@ -21,7 +21,7 @@ import type { Estate } from "../estate/estate";
 import { tenantNamespace } from "../estate/tenant-model";
 import type { LoadCache } from "../environments/load-cache";
 import { lockFilePath } from "../environments/tenant-stack-lock";
-import type { ShardLock } from "../estate/tenant-shards";
+import type { ShardLock } from "../environments/tenant-stack-lock";
 import { addressesFilePath, readCommittedAddresses } from "./addresses";
 import { manifestStacks } from "./changes";
 

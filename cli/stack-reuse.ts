@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { stableJson } from "../constructs/stable-json";
+import { stableJson } from "../core/stable-json";
 import type { Estate } from "../estate/estate";
 import { digest } from "../estate/digest";
 import { backupStackName, MANAGEMENT_STACK, platformStackName } from "../stacks/stack-plan";
@@ -20,20 +20,41 @@ import { STACK_FILES } from "./working-files";
 
 export const FINGERPRINTS_FILE = "stack-fingerprints.json";
 
-/** Source folders whose code decides what a stack contains. */
-const CODE_FOLDERS = ["constructs", "environments", "estate", "stacks"];
+/**
+ * The modules that decide what synthesis writes: the command's synthesis (reading and validating
+ * the environment, building the estate, the caches of a watch session, the output folder) and the
+ * synthesis code it loads lazily (stacks and constructs). Everything they load, directly or not,
+ * is fingerprinted. Worker threads run the same modules from their own entries.
+ */
+const SYNTHESIS_ENTRIES = ["./synth", "../stacks/govcloud-app"];
+
+/**
+ * The repository's source files that the synthesis entries load, found by walking the module
+ * graph Node built (not a list of folders): loads them first if needed (the synthesis code loads
+ * once per process anyway). Dependencies under node_modules are covered by package-lock.json.
+ */
+export function synthesisCodeFiles(repoRoot: string): string[] {
+  const root = path.resolve(repoRoot) + path.sep;
+  const files = new Set<string>();
+  const visit = (module: NodeJS.Module | undefined): void => {
+    if (module === undefined || files.has(module.filename)) return;
+    if (!module.filename.startsWith(root) || module.filename.includes(`${path.sep}node_modules${path.sep}`)) return;
+    files.add(module.filename);
+    for (const child of module.children) visit(child);
+  };
+  for (const entry of SYNTHESIS_ENTRIES) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the entry into Node's module graph, which is then walked
+    require(entry);
+    visit(require.cache[require.resolve(entry)]);
+  }
+  return [...files].sort();
+}
 
 /** A fingerprint of the code that builds stacks and of the dependencies it runs on. */
 export function codeFingerprint(repoRoot: string): string {
   const h = createHash("sha256");
-  const files: string[] = [];
-  for (const folder of CODE_FOLDERS) {
-    for (const entry of fs.readdirSync(path.join(repoRoot, folder), { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && entry.name.endsWith(".ts")) files.push(path.join(entry.parentPath, entry.name));
-    }
-  }
-  files.push(path.join(repoRoot, "package-lock.json"));
-  for (const file of files.sort()) h.update(path.relative(repoRoot, file)).update("\0").update(fs.readFileSync(file)).update("\0");
+  const files = [...synthesisCodeFiles(repoRoot), path.join(repoRoot, "package-lock.json")];
+  for (const file of files) h.update(path.relative(repoRoot, file)).update("\0").update(fs.readFileSync(file)).update("\0");
   return h.digest("hex");
 }
 

@@ -6,7 +6,7 @@ import {
   type NetworkPolicyV1SpecIngressFrom,
 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import type { ClusterAddresses } from "../estate/add-ons";
-import { LABEL_PREFIX } from "./labels";
+import { LABEL_PREFIX } from "../estate/labels";
 
 /**
  * Who is on the other side of an allowed connection. Add-ons name peers by role; the policy

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { PriorityClassV1 } from "@cdktf/provider-kubernetes/lib/priority-class-v1";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 import type { Platform } from "../environments/schema";
-import { sortedEntries } from "./labels";
+import { sortedEntries } from "../core/compare";
 import { PlatformNamespace } from "./platform-namespace";
 
 export interface ClusterBaselineProps {

@@ -26,7 +26,7 @@ import {
 import type { IConstruct } from "constructs";
 import type { InstanceValues } from "../estate/tenant-model";
 import type { InstanceTextCache } from "./instance-text-cache";
-import { StableJsonText, TerraformLiteral, terraformLiteral } from "./stable-json";
+import { StableJsonText, TerraformLiteral, terraformLiteral } from "../core/stable-json";
 
 /**
  * A change to the values of every instance of one for_each resource, applied when the stack is

@@ -3,7 +3,7 @@
  * CLI creates the cache before it loads the synthesis code).
  */
 import type { InstanceValues } from "../estate/tenant-model";
-import type { StableJsonText } from "./stable-json";
+import type { StableJsonText } from "../core/stable-json";
 
 /**
  * The written text of instances from earlier syntheses, for long-running processes

@@ -20,7 +20,7 @@ import { dashboardSpecs } from "../estate/grafana-dashboards";
 import { prometheusRules } from "../estate/monitoring-rules";
 import { Velero, type VeleroProps } from "./add-ons/velero";
 import type { HelmAddOn } from "./helm-add-on";
-import { ownershipLabels } from "./labels";
+import { ownershipLabels } from "../estate/labels";
 
 /** An add-on class: a construct on HelmAddOn with its network allow rules as static data. */
 interface AddOnClass {

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { DefaultDenyNetworkPolicy } from "./default-deny-network-policy";
-import { podSecurityLabels } from "./labels";
+import { podSecurityLabels } from "../estate/labels";
 
 export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
 

@@ -7,7 +7,8 @@ import * as path from "node:path";
 import { type Diagnostic, displayPath, UserError } from "./diagnostics";
 import { type Agency, AgencySchema } from "./agency-schema";
 import type { LoadCache } from "./load-cache";
-import { type Loaded, loadYamlFile, type SourceTree, TreeSourceMap, type YamlLimits } from "./loader";
+import { type Loaded, loadYamlFile, type YamlLimits } from "./loader";
+import { type SourceTree, TreeSourceMap } from "./source-map";
 import { type Environment, EnvironmentSchema } from "./schema";
 
 /** Environment files are written by platform engineers: a few aliases are fine, bombs are not. */

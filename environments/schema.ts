@@ -6,11 +6,8 @@
  * generated from it (`npm run schemas`) and kept in sync by a test.
  */
 import { z } from "zod";
-import { addOnProblems, type AddOnSettings, installedAddOns } from "../estate/add-ons";
-import { maxCopyRegions } from "../estate/backup-topology";
-import { cronProblem } from "../estate/cron";
-import { CCF, DEFAULT_POWER } from "../estate/energy-coefficients";
-import { greenTargetProblems, todayInVietnam } from "../estate/green-targets";
+import { cronProblem } from "../core/cron";
+import { CCF, DEFAULT_POWER } from "./energy-coefficients";
 
 // ---------------------------------------------------------------------------------------------
 // Reusable field types
@@ -56,7 +53,7 @@ export const OciUrl = z
   .regex(/^oci:\/\/[a-z0-9.-]+(:\d{1,5})?(\/[a-z0-9._/-]*)?$/, "must be an oci:// URL such as oci://registry.hn.govcloud.gov.vn/charts");
 
 /**
- * A five-field cron schedule as Kubernetes CronJobs take it (estate/cron.ts has the grammar):
+ * A five-field cron schedule as Kubernetes CronJobs take it (core/cron.ts has the grammar):
  * the field count is a pattern (it is in the JSON Schema too), the fields' values are checked
  * by the cron module.
  */
@@ -407,8 +404,8 @@ export const PlatformSchema = z
         });
       }
     }
-    // Unknown add-on names, add-ons without their namespace, credentials in values: estate/add-ons.ts.
-    for (const problem of addOnProblems(platform)) ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message });
+    // Unknown add-on names, add-ons without their namespace, credentials in values: the estate
+    // checks them on the validated environment (estate/environment-checks.ts).
   });
 
 // ---------------------------------------------------------------------------------------------
@@ -636,86 +633,6 @@ export const BackupSchema = z.strictObject({
   restoreDrills: RestoreDrillSchema,
 });
 
-/** Problems of the backup section that need the rest of the environment; paths from the root. */
-function backupProblems(env: {
-  readonly sovereignty: { readonly allowedDomains: readonly string[] };
-  readonly platform: Pick<AddOnSettings, "namespaces" | "addOns"> & { readonly storageClasses: Readonly<Record<string, unknown>> };
-  readonly regions: Readonly<Record<string, { readonly objectStorage: { readonly endpoint: string } }>>;
-  readonly backup?: z.infer<typeof BackupSchema>;
-}): { path: PropertyKey[]; message: string }[] {
-  const backup = env.backup;
-  if (backup === undefined) return [];
-  const problems: { path: PropertyKey[]; message: string }[] = [];
-  const regionIds = Object.keys(env.regions).sort();
-  if (!installedAddOns(env.platform).includes("velero")) {
-    problems.push({
-      path: ["backup"],
-      message: "needs the velero add-on: declare platform.namespaces.velero (privileged, for the node-agent) and do not disable platform.addOns.velero",
-    });
-  }
-  for (const id of Object.keys(backup.regions)) {
-    if (!(id in env.regions)) {
-      problems.push({ path: ["backup", "regions", id], message: `names no region of this environment; regions: ${regionIds.join(", ")}` });
-    }
-  }
-  for (const id of regionIds.filter((r) => !(r in backup.regions))) {
-    problems.push({
-      path: ["backup", "regions"],
-      message: `has no entry for region '${id}': every region backs up to its own object storage, so it needs a bucket and a credentials reference`,
-    });
-  }
-  const longest = Math.max(...Object.values(backup.retentionDays));
-  const longestClass = DATA_CLASSIFICATIONS.find((c) => backup.retentionDays[c] === longest);
-  const stores = new Map<string, string>();
-  for (const [id, settings] of Object.entries(backup.regions)) {
-    const lock = settings.objectLock;
-    const lockHost = hostOf(lock.endpoint);
-    if (!isAllowedHost(lockHost, env.sovereignty.allowedDomains)) {
-      problems.push({
-        path: ["backup", "regions", id, "objectLock", "endpoint"],
-        message: `[endpoints-in-country] object-lock replication target host '${lockHost}' is not in Vietnam: backups of region '${id}' would be copied abroad; it must be one of, or below one of, sovereignty.allowedDomains (${env.sovereignty.allowedDomains.join(", ")})`,
-      });
-    }
-    if (lock.retentionDays < longest) {
-      problems.push({
-        path: ["backup", "regions", id, "objectLock", "retentionDays"],
-        message: `is ${lock.retentionDays} days, shorter than the longest backup retention (${longestClass}: ${longest} days in backup.retentionDays): locked copies would expire while Velero still counts on them`,
-      });
-    }
-    const endpoint = env.regions[id]?.objectStorage.endpoint;
-    if (endpoint !== undefined) {
-      const store = `${hostOf(endpoint)}/${settings.bucket}/${settings.prefix}`;
-      const other = stores.get(store);
-      if (other !== undefined) {
-        problems.push({ path: ["backup", "regions", id, "bucket"], message: `is the same store as region '${other}' (${store}): each region needs its own bucket or prefix` });
-      }
-      stores.set(store, id);
-      if (hostOf(endpoint) === lockHost && settings.bucket === lock.bucket) {
-        problems.push({ path: ["backup", "regions", id, "objectLock", "bucket"], message: "is the backup bucket itself: the object-locked copy must be a separate bucket" });
-      }
-    }
-    for (const [i, storageClass] of (settings.volumeSnapshots?.storageClasses ?? []).entries()) {
-      if (!(storageClass in env.platform.storageClasses)) {
-        problems.push({
-          path: ["backup", "regions", id, "volumeSnapshots", "storageClasses", i],
-          message: `names no StorageClass of platform.storageClasses (${Object.keys(env.platform.storageClasses).sort().join(", ") || "none"})`,
-        });
-      }
-    }
-  }
-  const most = maxCopyRegions(backup.topology, regionIds);
-  for (const classification of DATA_CLASSIFICATIONS) {
-    const needed = backup.minCopyRegions[classification];
-    if (needed > most) {
-      problems.push({
-        path: ["backup", "topology"],
-        message: `'${backup.topology}' over ${regionIds.length} region(s) (${regionIds.join(", ")}) gives copies in at most ${most} region(s), but ${classification} data needs ${needed} (backup.minCopyRegions.${classification}): ${most === 1 ? "a single-region copy is lost with the region; add a region" : "use full-mesh or add regions"}`,
-      });
-    }
-  }
-  return problems;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Green targets: PUE and renewable share per region, with dated exemptions (docs/energy-and-placement.md)
 // ---------------------------------------------------------------------------------------------
@@ -835,8 +752,7 @@ export const EnvironmentSchema = z
       check(hostOf(env.stateBackend.endpoint), ["stateBackend", "endpoint"], "state backend");
     }
     if (env.auditLog !== undefined) check(hostOf(env.auditLog.endpoint), ["auditLog", "endpoint"], "audit log store");
-    for (const problem of backupProblems(env)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
-    for (const problem of greenTargetProblems(env, todayInVietnam())) ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message });
+    // Add-ons, backup and green targets need the estate's knowledge: estate/environment-checks.ts.
     const management = env.managementCluster.region;
     if (management !== undefined && !(management in env.regions)) {
       ctx.addIssue({

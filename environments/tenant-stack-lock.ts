@@ -11,9 +11,13 @@ import { z } from "zod";
 import { AgencyId } from "./agency-schema";
 import type { LoadCache } from "./load-cache";
 import { loadYamlFile } from "./loader";
-import type { ShardLock } from "../estate/tenant-shards";
 
 export const LOCK_FILE = "tenant-stacks.lock.yaml";
+
+/** The recorded assignment: agency id -> stack number (the same number in every region). */
+export interface ShardLock {
+  readonly agencies: Readonly<Record<string, number>>;
+}
 
 const LockSchema = z.strictObject({
   version: z.literal(1),

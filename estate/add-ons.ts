@@ -4,7 +4,7 @@
  * unknown add-on names, and the constructs under constructs/add-ons/ render it.
  */
 import type { Cluster, Infrastructure, NodePool } from "../environments/schema";
-import { isPlainObject } from "./deep-merge";
+import { isPlainObject } from "../core/plain-object";
 
 /** Every platform add-on, by the name used in `platform.addOns` and as the Helm release name. */
 export const ADD_ON_NAMES = ["cert-manager", "ingress-nginx", "kepler", "kyverno", "monitoring", "velero"] as const;

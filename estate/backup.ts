@@ -33,7 +33,8 @@ import type { Agency, Workload } from "../environments/agency-schema";
 import type { Diagnostic } from "../environments/diagnostics";
 import type { EstateMemo } from "./estate-memo";
 import type { Backup, DataClassificationName, Environment, SecretKeyRef } from "../environments/schema";
-import { LABEL_PREFIX, ownershipLabels, sortedEntries } from "../constructs/labels";
+import { LABEL_PREFIX, ownershipLabels } from "./labels";
+import { sortedEntries } from "../core/compare";
 import { ADD_ON_REQUIREMENTS } from "./add-ons";
 import { backupPartners, backupSources } from "./backup-topology";
 import type { KubernetesObject } from "./kubernetes-object";
@@ -132,8 +133,8 @@ export function backupCron(seed: string, intervalHours: number, shift = 0): stri
   return `${minute} ${offset}-23/${intervalHours} * * *`;
 }
 
-/** The longest gap of a daily schedule, from the one cron module (estate/cron.ts). */
-export { cronMaxGapMinutes } from "./cron";
+/** The longest gap of a daily schedule, from the one cron module (core/cron.ts). */
+export { cronMaxGapMinutes } from "../core/cron";
 
 /** Velero's duration format for a number of days. */
 export function veleroDays(days: number): string {

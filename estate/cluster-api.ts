@@ -8,7 +8,8 @@
  */
 import { stringify } from "yaml";
 import type { AuditLog, Infrastructure, NodePool, OpenStackInfrastructure, Region } from "../environments/schema";
-import { LABELS, ownershipLabels, sortedEntries } from "../constructs/labels";
+import { LABELS, ownershipLabels } from "./labels";
+import { sortedEntries } from "../core/compare";
 import { type KubernetesObject, refTo } from "./kubernetes-object";
 
 const CAPI = "cluster.x-k8s.io/v1beta2";

@@ -4,16 +4,10 @@
  * Pure functions over plain data (what YAML and JSON produce). Inputs are never mutated and the
  * result shares no object or array with them, so a caller may freeze or change it freely.
  */
+import { isPlainObject } from "../core/plain-object";
 
 /** Helm values: a YAML mapping. */
 export type Values = Record<string, unknown>;
-
-/** True for `{...}` objects (object literals, parsed YAML/JSON, null-prototype maps), not arrays or class instances. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
 
 /**
  * `override` merged over `base`, the way Helm merges a values file over a chart's values:

@@ -4,7 +4,7 @@
  * workloads' requests and limits, replicas, GPUs and volumes, the node pools' power models and
  * embodied emissions, and each region's PUE, grid intensity and renewable share. Pure;
  * docs/energy-and-placement.md has the model with its sources and a worked example, and
- * `govcloud report energy` prints it. The coefficients are in estate/energy-coefficients.ts.
+ * `govcloud report energy` prints it. The coefficients are in environments/energy-coefficients.ts.
  *
  * **The site.** Every powered machine counts, all year. A machine of a pool draws
  *
@@ -41,11 +41,12 @@
 import type { Agency, Workload } from "../environments/agency-schema";
 import type { Environment, NodePool, PowerModel, EmbodiedEmissions, Region } from "../environments/schema";
 import { NODE_AGENTS, installedAddOns } from "./add-ons";
-import { CCF } from "./energy-coefficients";
+import { CCF } from "../environments/energy-coefficients";
 import { carbonUsageEffectiveness, todayInVietnam } from "./green-targets";
 import { effectiveIntensity, type WorkloadPlacement } from "./placement";
-import { cronRunsPerYear } from "./cron";
+import { cronRunsPerYear } from "../core/cron";
 import { nodeRole } from "./workload-instances";
+import { compare } from "../core/compare";
 
 export const HOURS_PER_YEAR = 8760;
 
@@ -615,8 +616,8 @@ export function poolFor(region: Pick<Region, "cluster">, role: NodePool["role"])
   return chosen;
 }
 
-/** How many times a cron schedule fires in a year, from the one cron module (estate/cron.ts). */
-export { cronRunsPerYear } from "./cron";
+/** How many times a cron schedule fires in a year, from the one cron module (core/cron.ts). */
+export { cronRunsPerYear } from "../core/cron";
 
 function sum(items: readonly EnergyFigures[]): EnergyFigures {
   const total = { itKWh: 0, facilityKWh: 0, locationTCO2e: 0, marketTCO2e: 0, embodiedTCO2e: 0, upperBoundFacilityKWh: 0 };
@@ -630,8 +631,4 @@ function regionOf(env: Environment, regionId: string): Region {
   const region = env.regions[regionId];
   if (region === undefined) throw new Error(`internal: unknown region ${regionId}`);
   return region;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -8,12 +8,14 @@ import type { EstateMemo } from "./estate-memo";
 import { type Diagnostic, formatPath } from "../environments/diagnostics";
 import type { Environment } from "../environments/schema";
 import { checkAgencies } from "./agency-checks";
+import { checkEnvironment } from "./environment-checks";
 import { backupCoverageProblems, type BackupPlan, planBackups } from "./backup";
 import { type CapacityProblem, capacityUnit, checkRegionCapacity, type TenantDemand } from "./capacity";
-import { hasFlexibleWorkload, type Placement, placedIn, placeWorkloads, regionOf, totalDemand } from "./placement";
+import { type Placement, placedIn, placeWorkloads, regionOf, totalDemand } from "./placement";
 import { type DependencyEdge, dependencyEdges } from "./tenant-baseline-instances";
 import type { Blocks, TenantRole } from "./tenant-model";
-import { assignShards, type ShardLock, tenantStackName } from "./tenant-shards";
+import { assignShards, tenantStackName } from "./tenant-shards";
+import type { ShardLock } from "../environments/tenant-stack-lock";
 import { buildTenant, mergeTenants, type Tenant, tenantAgency, type TenantTask } from "./tenant-task";
 
 /** One tenant stack: the tenants of one shard in one region. */
@@ -97,6 +99,9 @@ export interface BuildEstateOptions {
 export function buildEstate(config: EnvironmentConfig, lock: ShardLock, options: BuildEstateOptions = {}): { estate?: Estate; problems: Diagnostic[] } {
   const { memo } = options;
   const env = config.environment.value;
+  // The environment's own cross-checks first: the agency checks assume a consistent environment.
+  const environmentProblems = checkEnvironment(config.environment);
+  if (environmentProblems.length > 0) return { problems: environmentProblems };
   const problems = checkAgencies(config.environment, config.agencies, new Set(Object.keys(lock.agencies)), memo);
   problems.push(...backupCoverageProblems(config));
   // A model of an estate whose files contradict each other would only add noise.
@@ -213,7 +218,7 @@ function tenantTasks(env: Environment, agencies: readonly LoadedAgency[], placem
   const workloads = agencies.map(({ value: agency }) => {
     const names = Object.keys(agency.workloads);
     const regions = names.map((name) => regionOf(placement, agency.id, name));
-    return { names, regions, keyPart: hasFlexibleWorkload(agency) ? regions.join(",") : "home" };
+    return { names, regions };
   });
   const tasks: TenantTask[] = [];
   for (const regionId of Object.keys(env.regions).sort()) {
@@ -224,9 +229,8 @@ function tenantTasks(env: Environment, agencies: readonly LoadedAgency[], placem
       const role: TenantRole | undefined = agency.homeRegion === regionId ? "home" : agency.drRegion === regionId ? "dr" : placed.length > 0 ? "placement" : undefined;
       if (role === undefined) return;
       const agencyEdges = role === "home" ? edgesOf(edges, agency.id) : [];
-      const { names, regions, keyPart } = workloads[index] as (typeof workloads)[number];
-      const key = `tenant ${regionId} ${role} ${keyPart} ${placed.length + agencyEdges.length === 0 ? "" : JSON.stringify([placed, agencyEdges])}`;
-      tasks.push({ regionId, agency, role, placed, edges: agencyEdges, workloads: names.filter((_, i) => regions[i] === regionId).sort(), key });
+      const { names, regions } = workloads[index] as (typeof workloads)[number];
+      tasks.push({ regionId, agency, role, placed, edges: agencyEdges, workloads: names.filter((_, i) => regions[i] === regionId).sort() });
     });
   }
   return tasks;

@@ -2,8 +2,9 @@
  * The environment's green targets: every region's PUE at most `green.targets.maxPue` and its
  * renewable share (REF) at least `green.targets.minRenewableShare`, and, where the environment
  * sets them, its WUE at most `maxWue`, its ERF at least `minErf` and its CUE at most `maxCue`
- * (ISO/IEC 30134), unless the region carries a dated, unexpired exemption. Structural types only: the environment schema calls this while it
- * validates, so a failing region is reported at its own `energy` field.
+ * (ISO/IEC 30134), unless the region carries a dated, unexpired exemption.
+ * The estate checks them on the validated environment (estate/environment-checks.ts), and a
+ * failing region is reported at its own `energy` field.
  */
 
 /** The parts of an environment the targets read. */

@@ -26,6 +26,7 @@ import { workloadFootprint } from "./agency-checks";
 import { regionCapacity } from "./capacity";
 import type { EstateMemo } from "./estate-memo";
 import { nodeRole } from "./workload-instances";
+import { compare } from "../core/compare";
 
 /** CPU cores, GiB of memory and GPUs. */
 export interface Demand {
@@ -221,8 +222,4 @@ function fits(need: Demand, room: Demand): boolean {
 
 function subtract(a: Demand, b: Demand): Demand {
   return { cpu: a.cpu - b.cpu, memoryGiB: a.memoryGiB - b.memoryGiB, gpus: a.gpus - b.gpus };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

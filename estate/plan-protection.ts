@@ -9,6 +9,7 @@
  *
  * Pure: a parsed plan in, findings out, for `govcloud check <plan.json>` to report.
  */
+import { isPlainObject } from "../core/plain-object";
 
 /** A resource change the plan makes that destroys a protected resource. */
 export interface ProtectedDeletion {
@@ -106,30 +107,30 @@ export function protectionOf(type: string, name: string, manifest?: unknown, val
 }
 
 function veleroKind(manifest: unknown): string | undefined {
-  if (!isObject(manifest)) return undefined;
+  if (!isPlainObject(manifest)) return undefined;
   const { apiVersion, kind } = manifest;
   return typeof apiVersion === "string" && apiVersion.startsWith("velero.io/") && typeof kind === "string" && VELERO_KINDS.has(kind) ? kind : undefined;
 }
 
 /** `apiVersion/kind` of a manifest (`v1/Namespace`, `apps/v1/StatefulSet`). */
 function manifestKind(manifest: unknown): string | undefined {
-  if (!isObject(manifest) || typeof manifest.apiVersion !== "string" || typeof manifest.kind !== "string") return undefined;
+  if (!isPlainObject(manifest) || typeof manifest.apiVersion !== "string" || typeof manifest.kind !== "string") return undefined;
   return `${manifest.apiVersion}/${manifest.kind}`;
 }
 
 /** A `kubernetes_stateful_set(_v1)` body (plan values: blocks as lists) with a volume_claim_template. */
 function hasClaimTemplates(values: unknown): boolean {
-  if (!isObject(values)) return false;
+  if (!isPlainObject(values)) return false;
   const specs = Array.isArray(values.spec) ? values.spec : [values.spec];
-  return specs.some((spec) => isObject(spec) && nonEmpty(spec.volume_claim_template));
+  return specs.some((spec) => isPlainObject(spec) && nonEmpty(spec.volume_claim_template));
 }
 
 function hasManifestClaimTemplates(manifest: unknown): boolean {
-  return isObject(manifest) && isObject(manifest.spec) && nonEmpty(manifest.spec.volumeClaimTemplates);
+  return isPlainObject(manifest) && isPlainObject(manifest.spec) && nonEmpty(manifest.spec.volumeClaimTemplates);
 }
 
 function nonEmpty(value: unknown): boolean {
-  return Array.isArray(value) ? value.length > 0 : isObject(value);
+  return Array.isArray(value) ? value.length > 0 : isPlainObject(value);
 }
 
 /** Blocks (`<type>.<name>`) of a synthesized cdk.tf.json that carry `lifecycle.prevent_destroy`. */
@@ -137,8 +138,8 @@ export function preventDestroyBlocks(doc: { readonly resource?: Readonly<Record<
   const blocks = new Set<string>();
   for (const [type, byName] of Object.entries(doc.resource ?? {})) {
     for (const [name, body] of Object.entries(byName)) {
-      const lifecycle = isObject(body) ? body.lifecycle : undefined;
-      if (isObject(lifecycle) && lifecycle.prevent_destroy === true) blocks.add(`${type}.${name}`);
+      const lifecycle = isPlainObject(body) ? body.lifecycle : undefined;
+      if (isPlainObject(lifecycle) && lifecycle.prevent_destroy === true) blocks.add(`${type}.${name}`);
     }
   }
   return blocks;
@@ -152,20 +153,20 @@ export function preventDestroyBlocks(doc: { readonly resource?: Readonly<Record<
  * @throws Error when `plan` is not a plan document (no `resource_changes` list).
  */
 export function protectedDeletions(plan: unknown, options: PlanProtectionOptions = {}): ProtectedDeletion[] {
-  if (!isObject(plan) || (plan.resource_changes !== undefined && !Array.isArray(plan.resource_changes))) {
+  if (!isPlainObject(plan) || (plan.resource_changes !== undefined && !Array.isArray(plan.resource_changes))) {
     throw new Error("not a Terraform plan: expected the output of `terraform show -json <planfile>` with a resource_changes list");
   }
   const changes = (plan.resource_changes ?? []) as unknown[];
   const findings: ProtectedDeletion[] = [];
   for (const entry of changes) {
-    if (!isObject(entry) || entry.mode === "data" || entry.deposed !== undefined) continue;
-    const change = isObject(entry.change) ? entry.change : {};
+    if (!isPlainObject(entry) || entry.mode === "data" || entry.deposed !== undefined) continue;
+    const change = isPlainObject(entry.change) ? entry.change : {};
     const actions = Array.isArray(change.actions) ? change.actions.filter((a): a is string => typeof a === "string") : [];
     if (!actions.includes("delete")) continue;
     const type = typeof entry.type === "string" ? entry.type : "";
     const name = typeof entry.name === "string" ? entry.name : "";
-    const before = isObject(change.before) ? change.before : {};
-    const after = isObject(change.after) ? change.after : {};
+    const before = isPlainObject(change.before) ? change.before : {};
+    const after = isPlainObject(change.after) ? change.after : {};
     const protection =
       protectionOf(type, name, before.manifest ?? after.manifest, Object.keys(before).length > 0 ? before : after) ??
       (options.protectedBlocks?.has(`${type}.${name}`) === true ? "declared lifecycle.prevent_destroy in the configuration" : undefined);
@@ -212,6 +213,3 @@ export function formatAttributePath(path: readonly (string | number)[]): string 
   return path.map((step, i) => (typeof step === "number" ? `[${step}]` : i === 0 ? step : `.${step}`)).join("");
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

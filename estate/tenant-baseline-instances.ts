@@ -3,7 +3,7 @@
  * Admission `restricted`), its quota and limit range, default-deny networking with explicit
  * allows, RoleBindings to the agency's groups and a default service account without a token.
  */
-import { podSecurityLabels } from "../constructs/labels";
+import { podSecurityLabels } from "./labels";
 import { type Blocks, type TenantContext, TENANT_LABELS, addInstance, kubernetesId, servicePort, workloadSelector, tenantNamespace } from "./tenant-model";
 
 /**

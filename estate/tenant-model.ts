@@ -7,7 +7,7 @@
  */
 import type { Agency, Workload } from "../environments/agency-schema";
 import type { Environment, Region } from "../environments/schema";
-import { LABEL_PREFIX, LABELS } from "../constructs/labels";
+import { LABEL_PREFIX, LABELS } from "./labels";
 
 /** JSON-compatible values of one for_each instance. */
 export type InstanceValues = Readonly<Record<string, unknown>>;

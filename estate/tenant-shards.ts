@@ -5,11 +5,7 @@
  * `maxResourcesPerStack` (the rest is room for the agencies already there to grow). Adding,
  * removing or editing one agency therefore never moves another.
  */
-
-/** The recorded assignment: agency id -> stack number (the same number in every region). */
-export interface ShardLock {
-  readonly agencies: Readonly<Record<string, number>>;
-}
+import type { ShardLock } from "../environments/tenant-stack-lock";
 
 export interface ShardDemand {
   readonly agencyId: string;

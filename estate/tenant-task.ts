@@ -7,7 +7,7 @@
  */
 import type { Agency } from "../environments/agency-schema";
 import type { Environment } from "../environments/schema";
-import { ownershipLabels } from "../constructs/labels";
+import { ownershipLabels } from "./labels";
 import { addBackupScheduleInstances } from "./backup";
 import { digest } from "./digest";
 import type { EstateMemo } from "./estate-memo";
@@ -27,11 +27,6 @@ export interface TenantTask {
   readonly edges: readonly DependencyEdge[];
   /** The agency's workloads that run in this region, sorted. */
   readonly workloads: readonly string[];
-  /**
-   * Everything the blocks depend on besides the environment and the agency (region, role,
-   * placement, edges): the memo key of the blocks, and with the agency their digest.
-   */
-  readonly key: string;
 }
 
 /** A built tenant: its blocks, their instance count, and a digest of what they are built from. */
@@ -46,16 +41,27 @@ export function tenantId(task: Pick<TenantTask, "regionId" | "agency">): string 
   return `${task.regionId}/${task.agency.id}`;
 }
 
+/**
+ * A digest of everything a tenant's blocks are built from besides the environment and the
+ * agency: every other field of its task, whatever fields the task has (nothing lists them by
+ * hand). The agency is digested apart: the same object serves several tasks, and its text is
+ * computed once (estate/digest.ts).
+ */
+export function taskKey(task: TenantTask): string {
+  const { agency: _agency, ...inputs } = task;
+  return digest(inputs);
+}
+
 /** Builds one tenant; with a memo, only when its inputs changed since the memo last saw them. */
 export function buildTenant(env: Environment, task: TenantTask, memo?: EstateMemo): Tenant {
+  const key = taskKey(task);
   const build = (): Tenant => {
     const blocks = tenantBlocks(env, task);
-    // The blocks are a function of the agency and the key (and of the environment and the code,
-    // which every stack's fingerprint includes): digesting those is digesting the blocks, at a
-    // fiftieth of the bytes.
-    return { blocks, count: countInstances(blocks), digest: digest(task.agency, task.key) };
+    // The blocks are a function of the task (and of the environment and the code, which every
+    // stack's fingerprint includes): digesting it is digesting the blocks, at a fiftieth of the bytes.
+    return { blocks, count: countInstances(blocks), digest: digest(task.agency, key) };
   };
-  return memo === undefined ? build() : memo.remember(env, task.agency, task.key, build);
+  return memo === undefined ? build() : memo.remember(env, task.agency, key, build);
 }
 
 function tenantBlocks(env: Environment, task: TenantTask): Blocks {

@@ -9,7 +9,8 @@
 import { createHash } from "node:crypto";
 import type { Workload, WorkloadTemplate } from "../environments/agency-schema";
 import { hostOf } from "../environments/schema";
-import { LABEL_PREFIX, sortedEntries } from "../constructs/labels";
+import { LABEL_PREFIX } from "./labels";
+import { sortedEntries } from "../core/compare";
 import { millicores } from "./tenant-baseline-instances";
 import {
   type Blocks,

@@ -1,7 +1,7 @@
-import { App, TerraformStack } from "cdktf";
+import { App, type TerraformStack } from "cdktf";
 import type { Estate } from "../estate/estate";
 import type { InstanceTextCache } from "../constructs/instance-text-cache";
-import { sortedEntries } from "../constructs/labels";
+import { sortedEntries } from "../core/compare";
 import { ManagementStack } from "./management-stack";
 import { PlatformStack } from "./platform-stack";
 import { withoutTokenStackTraces } from "./stack-traces";

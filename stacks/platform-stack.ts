@@ -6,7 +6,7 @@ import type { Environment } from "../environments/schema";
 import { ClusterBaseline } from "../constructs/cluster-baseline";
 import { GreenLabelsAspect } from "../constructs/green-labels-aspect";
 import { regionGreenLabels } from "../estate/green-labels";
-import { ownershipLabels } from "../constructs/labels";
+import { ownershipLabels } from "../estate/labels";
 import { PlatformAddOns } from "../constructs/platform-add-ons";
 import { RestoreDrill } from "../constructs/restore-drill";
 import { TenantClusterRoles } from "../constructs/tenant-cluster-roles";

@@ -1,5 +1,5 @@
 /**
- * Stacks whose synthesized cdk.tf.json is written with our serializer (constructs/stable-json.ts)
+ * Stacks whose synthesized cdk.tf.json is written with our serializer (core/stable-json.ts)
  * instead of cdktf's json-stable-stringify: the same bytes, in about two thirds of the time.
  * cdktf's synthesizer still does everything else (aspects, validations, annotations, the
  * manifest entry); it is handed an empty document to write, and the real one is written after it.
@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { TerraformStack } from "cdktf";
 import { ForEachDataStack } from "../constructs/for-each";
-import { stableJson } from "../constructs/stable-json";
+import { stableJson } from "../core/stable-json";
 
 export function writeWithStableJson(stack: TerraformStack): void {
   const cdktf = stack.synthesizer;

@@ -11,11 +11,10 @@ import * as path from "node:path";
 import { type EnvironmentConfig, loadEnvironmentConfig, resolveEnvironmentFile } from "../../environments";
 import { displayPath, UserError } from "../../environments/diagnostics";
 import type { LoadCache } from "../../environments/load-cache";
-import { buildSources, type SourcesFile } from "../../cli/source-map-file";
+import { buildSources, type SourcesFile } from "../../environments/source-map-file";
 import { evaluate } from "./evaluate";
 import { findingFingerprint } from "./fingerprint";
 import { locateFindings } from "./locate";
-import { lazyImport } from "./lazy";
 import { loadPlanFile, loadSynthFolder, type LoadedResources } from "./load";
 import type { PolicyResource } from "./resource";
 import { NO_SETTINGS, type PolicySettings, settingsOf } from "./settings";
@@ -65,6 +64,13 @@ export interface CheckOptions {
   /** Settings and sources of `environment`, read beforehand (see prepareSettings). */
   readonly prepared?: PreparedEnvironment;
   readonly onCrash?: (rule: string, address: string, error: unknown) => void;
+  /**
+   * Synthesizes an environment into `outdir`, for `environment` inputs, reporting progress to
+   * `onProgress`. The CLI passes its own synthesis: policies judge what synthesis writes, but
+   * never import the command line.
+   * @default - none: an `environment` input is an internal error
+   */
+  readonly synthesize?: (environment: string, outdir: string, onProgress?: (message: string) => void) => void | Promise<void>;
   /** Progress messages with the time since the check started (the CLI shows them on a terminal). */
   readonly onProgress?: (message: string, elapsedMs: number) => void;
   /**
@@ -163,18 +169,11 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
     const planInputs: string[] = [];
     for (const input of options.inputs) {
       if (input.kind === "environment") {
-        // Loaded lazily: synthesis pulls in cdktf, which the other inputs do not need.
-        const { synthesize } = await lazyImport<typeof import("../../cli/synth")>(path.join(__dirname, "..", "..", "cli", "synth"));
+        if (options.synthesize === undefined) throw new Error("internal: an environment input needs options.synthesize");
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "govcloud-check-"));
         temp.push(dir);
         const out = path.join(dir, "cdktf.out");
-        synthesize({
-          repoRoot: options.repoRoot,
-          environment: input.name,
-          out,
-          frozenLock: true,
-          ...(options.onProgress === undefined ? {} : { onProgress: (message: string) => progress(message) }),
-        });
+        await options.synthesize(input.name, out, options.onProgress === undefined ? undefined : (message: string) => progress(message));
         loaded.push(loadSynthFolder(out));
         progress(`read the synthesized stacks of '${input.name}'`);
       } else if (input.kind === "folder") {

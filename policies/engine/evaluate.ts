@@ -16,6 +16,7 @@ import type {
 import { type PolicyResource, pulumiTypeOf } from "./resource";
 import { vietnamDate } from "./suppressions";
 import type { ActiveRule, Finding, GovcloudStackValidationArgs, RuleExtras } from "./types";
+import { compare } from "../../core/compare";
 
 /** Thrown by `args.notApplicable()`: the rule does not apply, which is not a finding. */
 const NOT_APPLICABLE: unique symbol = Symbol("not applicable");
@@ -199,8 +200,4 @@ export async function evaluate(
       compare(a.stack, b.stack) ||
       compare(a.address, b.address),
   );
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -2,7 +2,7 @@
  * The policy engine's public API. Nothing here loads @pulumi/policy: the packs (which do) are
  * passed in, so that tools which only read resources stay fast.
  *
- *   runChecks({ repoRoot, packs: PACKS, inputs: [{ kind: "environment", name: "national" }] })
+ *   runChecks({ repoRoot, packs: PACKS, inputs: [{ kind: "environment", name: "national" }], synthesize })
  *     -> { findings, rules, resources, stacks, exitCode }
  *   loadSynthFolder(dir) / loadPlanFile(file) / loadPlan(stack, json) / loadDocuments({ stack: doc })
  *     -> PolicyResource[] (one per instance, blocks as arrays); removedByPlan(stack, json): what a plan destroys

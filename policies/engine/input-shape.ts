@@ -140,7 +140,7 @@ export function terraformDocumentProblems(doc: unknown): JsonProblem[] {
   return problems;
 }
 
-/** Problems of a sources.json (cli/source-map-file.ts) as far as the engine reads it. */
+/** Problems of a sources.json (environments/source-map-file.ts) as far as the engine reads it. */
 export function sourcesProblems(sources: unknown): JsonProblem[] {
   const problems: JsonProblem[] = [];
   if (!check(problems, sources, [], "object", true)) return problems;

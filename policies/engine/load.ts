@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { displayPath, UserError } from "../../environments/diagnostics";
-import { blockSource, SOURCES_FILE, type SourceLocation, sourceOf, type SourcesFile } from "../../cli/source-map-file";
+import { blockSource, SOURCES_FILE, type SourceLocation, sourceOf, type SourcesFile } from "../../environments/source-map-file";
 import { expandDocument, type SourceLookup, type TerraformJsonDocument } from "./expand";
 import { manifestProblems, planProblems, sourcesProblems, terraformDocumentProblems } from "./input-shape";
 import { type JsonProblem, jsonProblemsError } from "./json-locations";

@@ -11,6 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isPlainObject } from "../../core/plain-object";
 
 /** Block name -> the blocks nested in it. */
 export interface BlockTree {
@@ -57,10 +58,6 @@ export function normaliseBlocks(body: Readonly<Record<string, unknown>>, tree: B
     }
   }
   return out ?? (body as Record<string, unknown>);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // ---------------------------------------------------------------------------------------------

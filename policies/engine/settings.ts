@@ -6,7 +6,7 @@
  */
 import type { EnvironmentConfig } from "../../environments";
 import { type Diagnostic, displayPath, formatPath, UserError } from "../../environments/diagnostics";
-import type { SourceMap } from "../../environments/loader";
+import type { SourceMap } from "../../environments/source-map";
 import type { Agency } from "../../environments/agency-schema";
 import type { Environment, PolicySuppression } from "../../environments/schema";
 import type { Suppression } from "./suppressions";

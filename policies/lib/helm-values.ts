@@ -4,8 +4,9 @@
  * merged in order, and the `set` blocks, whose names are Helm paths.
  */
 import { parseDocument } from "yaml";
-import { deepMerge, isPlainObject, type Values } from "../../estate/deep-merge";
-import { blocks } from "./values";
+import { deepMerge, type Values } from "../../estate/deep-merge";
+import { isPlainObject } from "../../core/plain-object";
+import { blocks, text } from "./values";
 
 export interface ReleaseValues {
   /** The `values` documents merged in order (later ones win, as Helm merges values files). */
@@ -56,7 +57,7 @@ function readReleaseValues(props: Readonly<Record<string, unknown>>): ReleaseVal
     }
     values = deepMerge(values, parsed);
   });
-  const sets = ["set", "set_list", "set_sensitive"].flatMap((kind) => blocks(props[kind]).map((s) => ({ name: String(s.name ?? ""), value: s.value })));
+  const sets = ["set", "set_list", "set_sensitive"].flatMap((kind) => blocks(props[kind]).map((s) => ({ name: text(s.name), value: s.value })));
   return { values, sets, problems };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import type { Agency } from "../../environments/agency-schema";
+import { compare } from "../../core/compare";
 
 /** One information system of one agency. */
 export interface SystemRecord {
@@ -70,8 +71,4 @@ export function systemsAtLeast(systems: readonly SystemRecord[], level: number):
 /** `ho-so (level 4), du-lieu (level 3)`, for messages. */
 export function describeSystems(systems: readonly SystemRecord[]): string {
   return systems.map((s) => `${s.system} (level ${s.securityLevel})`).join(", ");
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,6 +1,6 @@
-/** How the platform marks tenant (agency) objects; see constructs/labels.ts. */
+/** How the platform marks tenant (agency) objects; see estate/labels.ts. */
 import type { PolicyResource } from "@pulumi/policy";
-import { block, isObject } from "./values";
+import { block, isObject, text } from "./values";
 
 /** Label on every tenant namespace and object: the tenant namespace's name. */
 export const TENANT_LABEL = "govcloud.gov.vn/tenant";
@@ -22,7 +22,7 @@ export function labelsOf(metadata: Readonly<Record<string, unknown>> | undefined
   return isObject(metadata?.labels) ? metadata.labels : {};
 }
 
-/** Label on every object govcloud creates in a regional cluster: the region id (constructs/labels.ts). */
+/** Label on every object govcloud creates in a regional cluster: the region id (estate/labels.ts). */
 export const REGION_LABEL = "govcloud.gov.vn/region";
 /** Label on tenant namespaces and Schedules: the agency's data classification. */
 export const CLASSIFICATION_LABEL = "govcloud.gov.vn/data-classification";
@@ -93,7 +93,7 @@ export function tenantNamespaces(resources: readonly PolicyResource[]): TenantNa
     const metadata = metadataOf(r.type, r.props);
     const labels = labelsOf(metadata);
     if (labels[TENANT_LABEL] === undefined) continue;
-    const name = typeof metadata?.name === "string" ? metadata.name : String(labels[TENANT_LABEL]);
+    const name = typeof metadata?.name === "string" ? metadata.name : text(labels[TENANT_LABEL]);
     const agencyLabel = labels[AGENCY_LABEL];
     const agency = typeof agencyLabel === "string" ? agencyLabel : name.replace(new RegExp(`^${TENANT_NAMESPACE_PREFIX}`), "");
     const annotations = isObject(metadata?.annotations) ? metadata.annotations : {};

@@ -48,6 +48,12 @@ export function strings(value: unknown): readonly string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
+/** A scalar as text: a string as it is, a number or boolean written out, anything else empty. */
+export function text(value: unknown): string {
+  if (typeof value === "string") return value;
+  return typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" ? String(value) : "";
+}
+
 /** A value as it reads in a message. */
 export function show(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : value === undefined ? "unset" : JSON.stringify(value);

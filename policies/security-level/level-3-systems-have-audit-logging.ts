@@ -4,7 +4,7 @@ import { type Environment, isAllowedHost } from "../../environments/schema";
 import { describeSystems, type SystemRecord, SYSTEMS_CONFIG, systemRecords, systemsAtLeast } from "../lib/systems";
 import { kindOf, labelsOf, metadataOf, REGION_LABEL, type TenantNamespace, tenantNamespaces } from "../lib/tenancy";
 import { ruleId } from "../lib/terraform-type";
-import { blocks, hostOfUrl, isObject } from "../lib/values";
+import { blocks, hostOfUrl, isObject, text } from "../lib/values";
 import type { EnvironmentContext, GovcloudStackPolicy } from "../engine/types";
 
 export interface Config {
@@ -29,7 +29,7 @@ function auditProblems(manifest: Readonly<Record<string, unknown>>, allowedDomai
   const apiServer = isObject(cluster.apiServer) ? cluster.apiServer : {};
   const args = apiServerArgs(apiServer);
   const files = new Map(blocks(spec.files).map((f) => [String(f.path), f.content]));
-  const mounts = blocks(apiServer.extraVolumes).map((v) => String(v.mountPath ?? "").replace(/\/+$/, ""));
+  const mounts = blocks(apiServer.extraVolumes).map((v) => text(v.mountPath).replace(/\/+$/, ""));
   const mounted = (file: string) => mounts.some((m) => m !== "" && file.startsWith(`${m}/`));
   const problems: string[] = [];
   const file = (flag: string, what: string): string | undefined => {
@@ -49,7 +49,7 @@ function auditProblems(manifest: Readonly<Record<string, unknown>>, allowedDomai
     let servers: string[] = [];
     try {
       const config = parse(content, { maxAliasCount: 0 }) as unknown;
-      servers = blocks(isObject(config) ? config.clusters : undefined).map((c) => (isObject(c.cluster) ? String(c.cluster.server ?? "") : ""));
+      servers = blocks(isObject(config) ? config.clusters : undefined).map((c) => (isObject(c.cluster) ? text(c.cluster.server) : ""));
     } catch {
       problems.push(`${webhook} is not a readable kubeconfig`);
     }

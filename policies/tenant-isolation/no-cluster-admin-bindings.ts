@@ -1,6 +1,6 @@
 import { type ResourceValidation, validateResourceOfType } from "@pulumi/policy";
 import { ruleId, terraformType } from "../lib/terraform-type";
-import { block, blocks, isObject, show } from "../lib/values";
+import { block, blocks, isObject, show, text } from "../lib/values";
 import type { GovcloudResourcePolicy } from "../engine/types";
 
 /** The ClusterRole that allows everything. */
@@ -22,7 +22,7 @@ function check(kind: "ClusterRoleBinding" | "RoleBinding", roleRef: Readonly<Rec
   const scope = kind === "ClusterRoleBinding" ? "over the whole cluster" : "in its namespace, roles and bindings included";
   for (const s of subjects) {
     if (isSystem(s)) continue;
-    const who = s.kind === "ServiceAccount" ? `service account ${show(s.namespace)}/${show(s.name)}` : `${String(s.kind ?? "subject")} ${show(s.name)}`;
+    const who = s.kind === "ServiceAccount" ? `service account ${show(s.namespace)}/${show(s.name)}` : `${text(s.kind) || "subject"} ${show(s.name)}`;
     report(`the ${kind} gives ${CLUSTER_ADMIN} to ${who}, which can then do anything ${scope}; grant a role that lists what it needs`);
   }
 }

@@ -1,7 +1,7 @@
 import { type ResourceValidation, validateResourceOfType } from "@pulumi/policy";
 import { AGENCY_LABEL, labelsOf, metadataOf, TENANT_LABEL, TENANT_NAMESPACE_PREFIX } from "../lib/tenancy";
 import { ruleId, terraformType } from "../lib/terraform-type";
-import { blocks, isObject } from "../lib/values";
+import { blocks, isObject, text } from "../lib/values";
 import type { GovcloudResourcePolicy } from "../engine/types";
 
 interface Subject {
@@ -13,7 +13,7 @@ interface Subject {
 function check(metadata: Readonly<Record<string, unknown>> | undefined, subjects: readonly Subject[], report: (message: string) => void): void {
   const labels = labelsOf(metadata);
   for (const label of [TENANT_LABEL, AGENCY_LABEL]) {
-    if (labels[label] !== undefined) report(`the ClusterRoleBinding belongs to a tenant (label ${label}=${String(labels[label])}); grant tenants access with RoleBindings in their namespace`);
+    if (labels[label] !== undefined) report(`the ClusterRoleBinding belongs to a tenant (label ${label}=${text(labels[label])}); grant tenants access with RoleBindings in their namespace`);
   }
   for (const s of subjects) {
     if (s.kind === "ServiceAccount" && typeof s.namespace === "string" && s.namespace.startsWith(TENANT_NAMESPACE_PREFIX)) {

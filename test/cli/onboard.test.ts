@@ -391,7 +391,7 @@ describe("govcloud onboard", () => {
 
     it("no image: neither --image nor tenancy.starterImage", () => {
       env = environmentCopy("dev");
-      fs.writeFileSync(env, fs.readFileSync(env, "utf8").replace(/\n  starterImage: .*\n/, "\n  storageClass: local-path\n"));
+      fs.writeFileSync(env, fs.readFileSync(env, "utf8").replace(/\n {2}starterImage: .*\n/, "\n  storageClass: local-path\n"));
       expectOneLineError(cli("onboard", "--env", env, "--agency", "bo-noi-vu", "-t", "worker"), /dev\.yaml:\d+:\d+: tenancy\.starterImage: is not set.*--image/);
     });
 

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readTree, REPO_ROOT, tempDir } from "../support/synth";
 import { cli } from "../support/cli";
 import { PolicyGate } from "../../cli/policy-gate";
-import { buildSources } from "../../cli/source-map-file";
+import { buildSources } from "../../environments/source-map-file";
 import { synthesize } from "../../cli/synth";
 import { loadEnvironmentConfig } from "../../environments";
 import { UserError } from "../../environments/diagnostics";

@@ -44,8 +44,8 @@ describe("working files", () => {
     // An edit of a north agency's quota rebuilds its north stack (and its DR stack in the south).
     const file = path.join(agenciesOf(env), "bo-y-te.yaml");
     const text = fs.readFileSync(file, "utf8");
-    expect(text).toMatch(/\n  cpu: \d+/);
-    fs.writeFileSync(file, text.replace(/\n  cpu: (\d+)/, (_m, n: string) => `\n  cpu: ${Number(n) + 1}`));
+    expect(text).toMatch(/\n {2}cpu: \d+/);
+    fs.writeFileSync(file, text.replace(/\n {2}cpu: (\d+)/, (_m, n: string) => `\n  cpu: ${Number(n) + 1}`));
     const result = synthesize({ repoRoot: REPO_ROOT, environment: env, out, deployable: true });
 
     expect(result.rebuilt).toContain("tenants-north-000");

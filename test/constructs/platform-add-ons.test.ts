@@ -7,12 +7,13 @@ import { Kyverno } from "../../constructs/add-ons/kyverno";
 import { Monitoring } from "../../constructs/add-ons/monitoring";
 import { Velero } from "../../constructs/add-ons/velero";
 import { ClusterBaseline } from "../../constructs/cluster-baseline";
-import { ownershipLabels } from "../../constructs/labels";
+import { ownershipLabels } from "../../estate/labels";
 import { PlatformAddOns } from "../../constructs/platform-add-ons";
 import { loadEnvironment } from "../../environments";
 import { AddOnOverrideSchema, type Environment } from "../../environments/schema";
 import { ADD_ON_NAMES, ADD_ON_REQUIREMENTS, type AddOnName, EVERY_NODE_TOLERATIONS, NODE_ROLE_LABEL, PLATFORM_PRIORITY_CLASS } from "../../estate/add-ons";
-import { isPlainObject, stringsIn } from "../../estate/deep-merge";
+import { stringsIn } from "../../estate/deep-merge";
+import { isPlainObject } from "../../core/plain-object";
 import { REPO_ROOT, resourcesOf, synthConstructs, type TerraformJson } from "../support/synth";
 
 const national = loadEnvironment(REPO_ROOT, "national").value;

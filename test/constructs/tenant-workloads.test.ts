@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Agency, WORKLOAD_TEMPLATES, type WorkloadTemplate } from "../../environments/agency-schema";
-import { ownershipLabels } from "../../constructs/labels";
+import { ownershipLabels } from "../../estate/labels";
 import { TenantWorkloads, WORKLOAD_BLOCKS } from "../../constructs/tenant-workloads";
 import { type Blocks, type TenantContext, TENANT_LABELS, addInstance, tenantNamespace } from "../../estate/tenant-model";
 import { addWorkloadInstances, NODE_ROLE_LABEL, workloadBlock } from "../../estate/workload-instances";

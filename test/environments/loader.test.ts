@@ -6,7 +6,8 @@ import { stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { UserError, displayPath, formatDiagnostic, formatPath } from "../../environments/diagnostics";
-import { loadYamlFile, parseYaml, TreeSourceMap, type YamlLimits } from "../../environments/loader";
+import { loadYamlFile, parseYaml, type YamlLimits } from "../../environments/loader";
+import { TreeSourceMap } from "../../environments/source-map";
 
 // A tiny schema in the shape of our real ones: strict objects, defaults in the schema.
 const Region = z.enum(["north", "central", "south"]);

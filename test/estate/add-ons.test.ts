@@ -10,13 +10,12 @@ const namespaces = {
 };
 const priorityClasses = { "govcloud-platform-critical": { value: 1000000, description: "platform" } };
 
-/** Issues of `platform` as the schema reports them: path below `platform` and message. */
+/** Problems of `platform` (valid for its schema) as the estate reports them: path below `platform` and message. */
 function issues(platform: Record<string, unknown>): string[] {
-  const result = PlatformSchema.safeParse(platform);
-  return result.success ? [] : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  return addOnProblems(PlatformSchema.parse(platform)).map((p) => `${p.path.join(".")}: ${p.message}`);
 }
 
-describe("platform.addOns in the environment schema", () => {
+describe("platform.addOns, checked by the estate", () => {
   it("accepts every known add-on", () => {
     const addOns = Object.fromEntries(ADD_ON_NAMES.filter((n) => n !== "velero" && n !== "kepler").map((n) => [n, {}]));
     expect(issues({ namespaces, priorityClasses, addOns })).toEqual([]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { deepMerge, isPlainObject, sortKeysDeep, stringsIn, type Values } from "../../estate/deep-merge";
+import { deepMerge, sortKeysDeep, stringsIn, type Values } from "../../estate/deep-merge";
+import { isPlainObject } from "../../core/plain-object";
 
 /** Helm-values-like data: nested objects, lists and scalars, no nulls (null means "delete"). */
 const leaf = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.double({ noNaN: true, noDefaultInfinity: true }));

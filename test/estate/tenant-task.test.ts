@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { loadEnvironmentConfig } from "../../environments";
 import { lockFilePath, readShardLock } from "../../environments/tenant-stack-lock";
 import { buildEstate, type Estate, portableTenantStackPlan, type TenantHelper, tenantStackPlan } from "../../estate/estate";
-import { buildTenant, type TenantTask } from "../../estate/tenant-task";
+import { buildTenant, taskKey, type TenantTask } from "../../estate/tenant-task";
 import { REPO_ROOT } from "../support/synth";
 
 const config = loadEnvironmentConfig(REPO_ROOT, "national");
@@ -67,6 +67,24 @@ describe("tenants built elsewhere", () => {
       const copy = structuredClone(portableTenantStackPlan(plan));
       const env = structuredClone(alone.environment);
       expect(tenantStackPlan(copy, (task) => buildTenant(env, task).blocks).blocks).toEqual(plan.blocks);
+    }
+  });
+
+  it("have keys derived from every input: changing any field of any task changes its key", () => {
+    const helper = copyingHelper(1);
+    buildEstate(config, lock, { helper });
+    const all = helper.given;
+    expect(new Set(all.map(taskKey)).size).toBe(new Set(all.map((t) => JSON.stringify({ ...t, agency: undefined }))).size);
+    for (const task of all) {
+      const key = taskKey(task);
+      expect(taskKey(structuredClone(task))).toBe(key);
+      for (const field of Object.keys(task) as (keyof TenantTask)[]) {
+        if (field === "agency") continue;
+        // A value of the same field that differs: another task's, or one with something added.
+        const other = all.find((t) => JSON.stringify(t[field]) !== JSON.stringify(task[field]));
+        const changed = { ...task, [field]: other?.[field] ?? [task[field], "changed"] } as TenantTask;
+        expect(taskKey(changed), `${task.regionId}/${task.agency.id}: ${field}`).not.toBe(key);
+      }
     }
   });
 });

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Agency, WORKLOAD_TEMPLATES, type WorkloadTemplate } from "../../environments/agency-schema";
 import { type Environment } from "../../environments/schema";
-import { ownershipLabels } from "../../constructs/labels";
+import { ownershipLabels } from "../../estate/labels";
 import { type Blocks, type InstanceValues, type TenantContext, TENANT_LABELS, tenantNamespace } from "../../estate/tenant-model";
 import { addWorkloadInstances, CONFIG_HASH_ANNOTATION, NODE_ROLE_LABEL, workloadBlock } from "../../estate/workload-instances";
 import { NATIONAL, SAMPLE_IMAGE, SAMPLE_MODEL, sampleAgency, WORKLOAD_SAMPLES } from "../support/fixtures";

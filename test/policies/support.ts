@@ -339,7 +339,6 @@ export function workloads(kind: PodKind, bad: Partial<PodValues> = {}, body: Rec
  * for kubernetes_manifest, whose spec is camelCase with plain objects, false for the typed
  * resources (snake_case, blocks).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures edit nested JSON freely
 export function podWith(kind: PodKind, change: (spec: Record<string, any>, m: boolean) => void): Record<string, TerraformJsonDocument> {
   const m = kind === "kubernetes_manifest";
   const spec = m ? manifestPodSpec() : typedPodSpec();

@@ -1,7 +1,7 @@
 /**
- * Lets code under test require TypeScript at run time, as the CLI does (bin/register.cjs): the
+ * Lets code under test require TypeScript at run time, as the CLI does (core/register.cjs): the
  * synthesis code is loaded on first use (cli/synthesis-code.ts), outside vitest's own imports.
  */
 import { createRequire } from "node:module";
 
-createRequire(__filename)("../../bin/register.cjs");
+createRequire(__filename)("../../core/register.cjs");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Kyverno } from "../../../constructs/add-ons/kyverno";
-import { isPlainObject } from "../../../estate/deep-merge";
+import { isPlainObject } from "../../../core/plain-object";
 import { synthConstructs } from "../../support/synth";
 
 const registries = { images: "registry.central.govcloud.gov.vn", charts: "oci://registry.central.govcloud.gov.vn/charts" };

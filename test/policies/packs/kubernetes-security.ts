@@ -242,7 +242,6 @@ interface PodCase {
 
 const onB = (...messages: string[]) => (kind: PodKind) => messages.map((m) => `${at(kind, "b")}: ${m}`);
 const onBoth = (...messages: string[]) => (kind: PodKind) => (["a", "b"] as const).flatMap((x) => messages.map((m) => `${at(kind, x)}: ${m}`));
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures edit nested JSON freely
 const container = (spec: Record<string, any>, m: boolean): Record<string, any> => (m ? spec.containers[0] : spec.container[0]);
 
 const POD_CASES: readonly PodCase[] = [

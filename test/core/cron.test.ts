@@ -1,12 +1,12 @@
 /**
- * The one cron module (estate/cron.ts): runs per year for the energy estimate, the longest gap
+ * The one cron module (core/cron.ts): runs per year for the energy estimate, the longest gap
  * for the backup RPO check, and the grammar Kubernetes CronJobs accept, with the messages the
  * schemas report at `file:line:col`.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { backupCron } from "../../estate/backup";
-import { cronMaxGapMinutes, cronProblem, cronRunsPerYear } from "../../estate/cron";
+import { cronMaxGapMinutes, cronProblem, cronRunsPerYear } from "../../core/cron";
 
 describe("cronRunsPerYear", () => {
   it.each([

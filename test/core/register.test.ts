@@ -1,5 +1,5 @@
 /**
- * bin/register.cjs, how the CLI and its worker threads run our TypeScript: a relative import
+ * core/register.cjs, how the CLI and its worker threads run our TypeScript: a relative import
  * means the `.ts` file, as for the type checker, and an edited file is never served stale from
  * the compile cache.
  */
@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT, tempDir } from "../support/synth";
 
-const REGISTER = path.join(REPO_ROOT, "bin", "register.cjs");
+const REGISTER = path.join(REPO_ROOT, "core", "register.cjs");
 
 function run(file: string): string {
   return execFileSync(process.execPath, ["-r", REGISTER, "-e", `console.log(JSON.stringify(require(${JSON.stringify(file)}).value))`], {
@@ -17,7 +17,7 @@ function run(file: string): string {
   }).trim();
 }
 
-describe("bin/register.cjs", () => {
+describe("core/register.cjs", () => {
   it("resolves a relative import to the .ts file before a .json or .js file of the same name", () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, "main.ts"), 'import { value as inner } from "./data";\nexport const value: string = `main+${inner}`;\n');

@@ -5,7 +5,7 @@
 import * as fc from "fast-check";
 import stringify from "json-stable-stringify";
 import { describe, expect, it } from "vitest";
-import { stableJson, StableJsonText, TerraformLiteral, terraformLiteral } from "../../constructs/stable-json";
+import { stableJson, StableJsonText, TerraformLiteral, terraformLiteral } from "../../core/stable-json";
 
 const reference = (value: unknown) => stringify(value, { space: 2 }) as string;
 

@@ -7,9 +7,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { stableJson, StableJsonText } from "../constructs/stable-json";
-import type { EnvironmentConfig, LoadedAgency } from "../environments";
-import { displayPath, formatPath } from "../environments/diagnostics";
+import { stableJson, StableJsonText } from "../core/stable-json";
+import type { EnvironmentConfig, LoadedAgency } from "./index";
+import { displayPath, formatPath } from "./diagnostics";
 
 export const SOURCES_FILE = "sources.json";
 

@@ -41,8 +41,3 @@ export function podSecurityLabels(level: string, kubernetesVersion: string): Rec
   labels["pod-security.kubernetes.io/warn"] = "restricted";
   return labels;
 }
-
-/** Sorted entries of a record: iteration order of config maps never leaks into the output. */
-export function sortedEntries<T>(record: Readonly<Record<string, T>>): [string, T][] {
-  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}

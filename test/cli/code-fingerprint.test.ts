@@ -1,0 +1,42 @@
+/**
+ * The code fingerprint of stack reuse covers the code synthesis actually loads, found in Node's
+ * module graph, not a list of folders: a module that synthesis reaches but the fingerprint missed
+ * would let an edited build reuse stale stacks.
+ */
+import * as path from "node:path";
+import { buildSync } from "esbuild";
+import { describe, expect, it } from "vitest";
+import { codeFingerprint, synthesisCodeFiles } from "../../cli/stack-reuse";
+import { REPO_ROOT } from "../support/synth";
+
+describe("codeFingerprint", () => {
+  const files = synthesisCodeFiles(REPO_ROOT).map((f) => path.relative(REPO_ROOT, f));
+
+  it("covers every repository module that the synthesis entries can load, as esbuild follows them", () => {
+    const { metafile } = buildSync({
+      absWorkingDir: REPO_ROOT,
+      entryPoints: ["cli/synth.ts", "stacks/govcloud-app.ts"],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: "node",
+      packages: "external",
+      logLevel: "silent",
+      outdir: "unused",
+    });
+    const reachable = Object.keys(metafile.inputs).filter((f) => f.endsWith(".ts") && !f.startsWith("node_modules/"));
+    expect(reachable.length).toBeGreaterThan(50);
+    expect(reachable.filter((f) => !files.includes(f))).toEqual([]);
+  });
+
+  it("covers nothing but repository source: no tests, no dependencies", () => {
+    for (const file of files) {
+      expect(file).toMatch(/^(cli|constructs|core|environments|estate|stacks)\/.+\.ts$/);
+    }
+  });
+
+  it("is the same every time it is computed", () => {
+    expect(codeFingerprint(REPO_ROOT)).toBe(codeFingerprint(REPO_ROOT));
+    expect(codeFingerprint(REPO_ROOT)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
