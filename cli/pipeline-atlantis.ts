@@ -56,5 +56,5 @@ export function renderAtlantis(stacks: readonly PipelineStack[], options: Atlant
 }
 
 function shellQuote(value: string): string {
-  return /^[A-Za-z0-9._\/-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+  return /^[A-Za-z0-9._/-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
 }
