@@ -1,9 +1,12 @@
 /**
- * `npm run bench`: synthesizes generated environments of growing size and compares each with a
- * baseline that writes the identical JSON directly, measured side by side in the same run.
+ * `npm run bench`: synthesizes generated environments of growing size with the `govcloud synth`
+ * command as users run it, and compares each with the floor (YAML parsed, the same documents
+ * written with JSON.stringify) and with a baseline that writes the identical JSON directly, all
+ * measured side by side in the same run. BENCH_SIZES=estate-3400 (a comma-separated list of case
+ * names) runs only those cases; BENCH_RUNS=1 one run of each.
  * Prints a table and writes bench/RESULTS.md. Performance is measured here, never in tests.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -27,8 +30,15 @@ const SIZES: BenchSize[] = [
   { name: "estate-3400", regions: 3, poolsPerRegion: 3, agencies: 3400 },
 ];
 
-/** Targets for the national estate of 3,400 agencies. */
-const TARGETS = { seconds: 10, memoryMiB: 1024, ratio: 10, resynthSeconds: 1 };
+/** Only these cases (BENCH_SIZES=estate-3400 for the national estate alone). @default every case */
+const ONLY = process.env.BENCH_SIZES?.split(",").map((s) => s.trim()).filter((s) => s !== "");
+const CASES = ONLY === undefined || ONLY.length === 0 ? SIZES : SIZES.filter((s) => ONLY.includes(s.name));
+
+/** Targets for the national estate of 3,400 agencies (issue 16), as ratios to the floor. */
+const TARGETS = { commandRatio: 3, resynthRatio: 0.7, watchSeconds: 1, memoryMiB: 1024, checkSeconds: 5 };
+
+/** The persistent cache of the bench's commands (GOVCLOUD_CACHE_DIR), emptied for every cold run. */
+const CACHE = path.join(WORK, "cache");
 
 interface Measurement {
   ms: number;
@@ -51,6 +61,35 @@ function measure(args: string[]): Measurement {
   return runWorker(args).output as Measurement;
 }
 
+/** One `govcloud synth` command as users run it. */
+interface CommandRun {
+  /** Wall time of the whole process, as the shell sees it. */
+  ms: number;
+  /** Peak resident memory of the process (all its threads), from /usr/bin/time; NaN without it. */
+  maxRssMiB: number;
+}
+
+const TIME = "/usr/bin/time";
+
+/**
+ * `node bin/govcloud.cjs synth --env <env> --out <out> --quiet` in a new process: policy gate on,
+ * progress off (--quiet), the persistent cache in CACHE (emptied first for a cold run).
+ */
+function command(envFile: string, out: string, cache: "cold" | "warm"): CommandRun {
+  if (cache === "cold") fs.rmSync(CACHE, { recursive: true, force: true });
+  const args = [path.join(REPO_ROOT, "bin", "govcloud.cjs"), "synth", "--env", envFile, "--out", out, "--quiet"];
+  const withTime = fs.existsSync(TIME);
+  const started = performance.now();
+  const result = spawnSync(withTime ? TIME : process.execPath, withTime ? ["-f", "maxrss-kib %M", process.execPath, ...args] : args, {
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", GOVCLOUD_CACHE_DIR: CACHE },
+  });
+  const ms = performance.now() - started;
+  if (result.status !== 0) throw new Error(`govcloud synth exited with ${String(result.status)}: ${result.stderr}`);
+  const rss = /maxrss-kib (\d+)/.exec(result.stderr ?? "");
+  return { ms, maxRssMiB: rss === null ? Number.NaN : Number(rss[1]) / 1024 };
+}
+
 /** A `synth --watch` session: its first run, then one run per edited agency. */
 interface WatchMeasurement {
   firstMs: number;
@@ -62,6 +101,11 @@ interface WatchMeasurement {
 /** Agencies edited one after another in the watch session: ministries, provinces and communes of every region. */
 const WATCH_EDITS = ["xa-01000", "bo-03", "tinh-10", "xa-02000", "xa-00500", "tinh-30", "xa-03000"];
 
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
 /** Median by time of several runs; memory is the largest seen. */
 function median(runs: Measurement[]): Measurement {
   const sorted = [...runs].sort((a, b) => a.ms - b.ms);
@@ -69,17 +113,12 @@ function median(runs: Measurement[]): Measurement {
   return { ...mid, maxRssMiB: Math.max(...runs.map((r) => r.maxRssMiB)) };
 }
 
-/** The process wall of every run, fastest first. */
-function spread(runs: Measurement[]): string {
-  if (runs.length < 2) return "one run";
-  const all = runs.map((r) => r.processMs / 1000).sort((a, b) => a - b);
-  return `${runs.length} runs: ${all.map((t) => `${t.toFixed(2)} s`).join(", ")}`;
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
 }
 
-function watchSummary(w: WatchMeasurement): string {
-  const sorted = [...w.editsMs].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)] as number;
-  return `${(median / 1000).toFixed(2)} s median, ${((sorted[sorted.length - 1] as number) / 1000).toFixed(2)} s slowest of ${sorted.length} edits`;
+function all(values: readonly number[]): string {
+  return values.length < 2 ? "one run" : `${values.length} runs: ${[...values].sort((a, b) => a - b).map(seconds).join(", ")}`;
 }
 
 function identical(a: string, b: string): boolean {
@@ -94,83 +133,129 @@ function identical(a: string, b: string): boolean {
   return files.every((f) => fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f))));
 }
 
+interface National {
+  floorMs: number;
+  floors: number[];
+  baselineMs: number;
+  commandMs: number;
+  commands: number[];
+  commandRssMiB: number;
+  warmMs: number;
+  resynth: CommandRun;
+  watch: WatchMeasurement;
+}
+
 function main(): void {
   fs.rmSync(WORK, { recursive: true, force: true });
   execFileSync(process.execPath, ["-r", path.join(REPO_ROOT, "core", "register.cjs"), path.join(REPO_ROOT, "bench", "worker.ts"), "warm-up"]);
+  const loadAtStart = os.loadavg();
   const rows: string[] = [];
   const header =
-    "| case | resources | output | govcloud synth (median) | process wall | peak memory | direct-JSON baseline | baseline memory | ratio |";
-  const rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|";
+    "| case | resources | output | floor | direct-JSON baseline | `govcloud synth` (median) | ÷ floor | ÷ baseline | peak memory | synthesize() without gate | ÷ baseline |";
+  const rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
   process.stdout.write(`${header}\n${rule}\n`);
-  let national: { g: Measurement; runs: Measurement[]; b: Measurement; command: Measurement; resynth: Measurement; watch: WatchMeasurement } | undefined;
-  for (const size of SIZES) {
+  let national: National | undefined;
+  let throughputFolder: string | undefined;
+  for (const size of CASES) {
     const envFile = writeEnvironment(REPO_ROOT, path.join(WORK, "environments"), size);
     const govcloud: Measurement[] = [];
     const baseline: Measurement[] = [];
+    const floor: Measurement[] = [];
+    const commands: CommandRun[] = [];
     const out = path.join(WORK, size.name, "cdktf.out");
     const baseOut = path.join(WORK, size.name, "baseline.out");
-    // Alternate the two so that machine noise hits both alike.
+    const floorOut = path.join(WORK, size.name, "floor.out");
+    const commandOut = path.join(WORK, size.name, "command.out");
+    // Alternate the cases so that machine noise hits all of them alike.
     for (let i = 0; i < runsFor(size); i++) {
       // A fresh folder each time: into the previous output, unchanged stacks would be reused.
       fs.rmSync(out, { recursive: true, force: true });
       govcloud.push(measure(["govcloud", envFile, out]));
       baseline.push(measure(["baseline", envFile, baseOut, out]));
+      floor.push(measure(["floor", envFile, floorOut, out]));
+      fs.rmSync(commandOut, { recursive: true, force: true });
+      commands.push(command(envFile, commandOut, "cold"));
     }
     if (!identical(out, baseOut)) throw new Error(`${size.name}: baseline output differs from govcloud's`);
+    if (!identical(out, commandOut)) throw new Error(`${size.name}: the command's output differs from synthesize()'s`);
     const g = median(govcloud);
     const b = median(baseline);
+    const f = median(floor);
+    const c = medianOf(commands.map((r) => r.ms));
+    const cRss = Math.max(...commands.map((r) => r.maxRssMiB));
     const label = size.agencies > 0 ? `${size.name} (${size.agencies} agencies)` : `${size.name} (${size.regions} regions × ${size.poolsPerRegion} pools)`;
-    const row = `| ${label} | ${g.resources} | ${(g.bytes / 1024 / 1024).toFixed(1)} MiB | ${(g.ms / 1000).toFixed(2)} s | ${(g.processMs / 1000).toFixed(2)} s | ${g.maxRssMiB.toFixed(0)} MiB | ${(b.ms / 1000).toFixed(2)} s | ${b.maxRssMiB.toFixed(0)} MiB | ${(g.ms / b.ms).toFixed(1)}× |`;
+    const row =
+      `| ${label} | ${g.resources} | ${(g.bytes / 1024 / 1024).toFixed(1)} MiB | ${seconds(f.ms)} | ${seconds(b.ms)} | ${seconds(c)} | ` +
+      `${(c / f.ms).toFixed(1)}× | ${(c / b.ms).toFixed(1)}× | ${cRss.toFixed(0)} MiB | ${seconds(g.processMs)} | ${(g.ms / b.ms).toFixed(1)}× |`;
     rows.push(row);
     process.stdout.write(`${row}\n`);
+    if (size.agencies === 1000 || throughputFolder === undefined) throughputFolder = out;
     if (size.agencies === 3400) {
-      // The command as users run it: the same synthesis, with the policy gate on its own thread.
-      const commandOut = path.join(WORK, size.name, "command.out");
-      const command = measure(["command", envFile, commandOut]);
-      if (!identical(out, commandOut)) throw new Error(`${size.name}: the command's output differs from synthesize()'s`);
-      process.stdout.write(`govcloud synth command (policy gate included): ${(command.processMs / 1000).toFixed(2)} s, ${command.maxRssMiB.toFixed(0)} MiB\n`);
-      // Edit one agency, then synthesize again into the same folder: only changed stacks rebuild.
+      // The same command into a fresh folder with the cache the last run left: what a CI job
+      // that keeps node_modules/.cache (and not the output) pays.
+      fs.rmSync(commandOut, { recursive: true, force: true });
+      const warm = command(envFile, commandOut, "warm");
+      // Edit one agency, then run the command again into the same folder, in a new process:
+      // only changed stacks are rebuilt and checked.
       const agencyFile = (id: string) => path.join(path.dirname(envFile), size.name, "agencies", `${id}.yaml`);
       fs.writeFileSync(agencyFile("xa-01000"), fs.readFileSync(agencyFile("xa-01000"), "utf8").replace("cpu: 2\n", "cpu: 3\n"));
-      const resynth = measure(["govcloud", envFile, out]);
-      // Then the same folder in a watch session: a series of edits, each synthesized in turn.
-      const watch = runWorker(["watch", envFile, out, ...WATCH_EDITS.map(agencyFile)]).output as WatchMeasurement;
-      national = { g, runs: govcloud, b, command, resynth, watch };
-      const ms = watch.editsMs.map((t) => `${Math.round(t)} ms`).join(", ");
-      process.stdout.write(`re-synthesis, new process: ${(resynth.processMs / 1000).toFixed(2)} s; watch session: ${ms}\n`);
+      const resynth = command(envFile, commandOut, "warm");
+      // Then a watch session in that folder: a series of edits, each synthesized and checked in turn.
+      const watch = runWorker(["watch", envFile, commandOut, ...WATCH_EDITS.map(agencyFile)]).output as WatchMeasurement;
+      national = {
+        floorMs: f.ms,
+        floors: floor.map((r) => r.ms),
+        baselineMs: b.ms,
+        commandMs: c,
+        commands: commands.map((r) => r.ms),
+        commandRssMiB: cRss,
+        warmMs: warm.ms,
+        resynth,
+        watch,
+      };
+      process.stdout.write(
+        `warm cache, fresh folder: ${seconds(warm.ms)}; re-synthesis, new process: ${seconds(resynth.ms)}; watch session: ${watch.editsMs.map((t) => `${Math.round(t)} ms`).join(", ")}\n`,
+      );
     }
   }
   // Policy checks over 100,000 resource instances, grown from the 1,000-agency estate's output.
-  const throughput = execFileSync(
-    process.execPath,
-    ["-r", path.join(REPO_ROOT, "core", "register.cjs"), path.join(REPO_ROOT, "bench", "check-throughput.ts"), path.join(WORK, "estate-1000", "cdktf.out"), "100000"],
-    { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } },
-  ).trim();
+  const throughput =
+    throughputFolder === undefined
+      ? ""
+      : execFileSync(
+          process.execPath,
+          ["-r", path.join(REPO_ROOT, "core", "register.cjs"), path.join(REPO_ROOT, "bench", "check-throughput.ts"), throughputFolder, "100000"],
+          { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } },
+        ).trim();
   const checkMs = Number(/read \+ expand \+ evaluate:\s+(\d+) ms/.exec(throughput)?.[1] ?? Number.NaN);
   process.stdout.write(`\n${throughput}\n`);
+  const loadAtEnd = os.loadavg();
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(", ");
   const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
+  const n = national;
   const targets =
-    national === undefined
+    n === undefined
       ? []
       : [
           "## National estate (3,400 agencies) against the targets",
           "",
-          "| target | measured | |",
-          "|---|---:|---|",
-          `| full synthesis ≤ ${TARGETS.seconds} s wall | ${(national.g.processMs / 1000).toFixed(2)} s (process), ${(national.g.ms / 1000).toFixed(2)} s (in-process); ${spread(national.runs)} | ${verdict(national.g.processMs / 1000 <= TARGETS.seconds)} |`,
-          `| peak memory ≤ ${TARGETS.memoryMiB} MiB | ${national.g.maxRssMiB.toFixed(0)} MiB | ${verdict(national.g.maxRssMiB <= TARGETS.memoryMiB)} |`,
-          `| ≤ ${TARGETS.ratio}× the direct-JSON baseline | ${(national.g.ms / national.b.ms).toFixed(1)}× | ${verdict(national.g.ms / national.b.ms <= TARGETS.ratio)} |`,
-          `| re-synthesis after editing one agency ≤ ${TARGETS.resynthSeconds} s (\`govcloud synth --watch\`, every edit) | ${watchSummary(national.watch)} | ${verdict(Math.max(...national.watch.editsMs) / 1000 <= TARGETS.resynthSeconds)} |`,
-          `| re-synthesis after editing one agency ≤ ${TARGETS.resynthSeconds} s (new \`govcloud synth\` process) | ${(national.resynth.processMs / 1000).toFixed(2)} s | ${verdict(national.resynth.processMs / 1000 <= TARGETS.resynthSeconds)} |`,
+          `The floor in this run: ${seconds(n.floorMs)} (median; ${all(n.floors)}).`,
           "",
-          `The \`govcloud synth\` command as users run it, policy gate included (on a thread of its own, which then has the second core;` +
-            ` synthesis stays on one): ${(national.command.processMs / 1000).toFixed(2)} s and ${national.command.maxRssMiB.toFixed(0)} MiB at its peak (one run).`,
+          "| target | measured | ratio to the floor | |",
+          "|---|---:|---:|---|",
+          `| \`govcloud synth\` (new process, policy gate on, cold cache) ≤ ${TARGETS.commandRatio}× the floor | ${seconds(n.commandMs)} (${all(n.commands)}) | ${(n.commandMs / n.floorMs).toFixed(2)}× | ${verdict(n.commandMs / n.floorMs <= TARGETS.commandRatio)} |`,
+          `| new-process re-synthesis after one agency edit ≤ ${TARGETS.resynthRatio}× the floor | ${seconds(n.resynth.ms)} | ${(n.resynth.ms / n.floorMs).toFixed(2)}× | ${verdict(n.resynth.ms / n.floorMs <= TARGETS.resynthRatio)} |`,
+          `| watch session ≤ ${TARGETS.watchSeconds} s per edit | ${seconds(medianOf(n.watch.editsMs))} median, ${seconds(Math.max(...n.watch.editsMs))} slowest of ${n.watch.editsMs.length} edits | ${(medianOf(n.watch.editsMs) / n.floorMs).toFixed(2)}× (median) | ${verdict(Math.max(...n.watch.editsMs) / 1000 <= TARGETS.watchSeconds)} |`,
+          `| peak memory ≤ ${TARGETS.memoryMiB} MiB (the command, all threads) | ${n.commandRssMiB.toFixed(0)} MiB | | ${verdict(n.commandRssMiB <= TARGETS.memoryMiB)} |`,
           "",
-          `Watch session: the first run (all ${national.g.resources} resources, policy gate included) took ${(national.watch.firstMs / 1000).toFixed(2)} s` +
-            ` and ${national.watch.maxRssMiB.toFixed(0)} MiB at its peak; then each edit (one more CPU in the quota of ${WATCH_EDITS.join(", ")}, in turn)` +
-            ` rebuilt ${[...new Set(national.watch.rebuilt)].join(" or ")} stacks and passed them through the policy gate:` +
-            ` ${national.watch.editsMs.map((t) => `${Math.round(t)} ms`).join(", ")}.`,
+          `Also measured: the command into a fresh output folder with a warm cache (unchanged agency files; every stack built and checked): ${seconds(n.warmMs)} (${(n.warmMs / n.floorMs).toFixed(2)}× the floor);` +
+            ` the re-synthesis's peak memory: ${n.resynth.maxRssMiB.toFixed(0)} MiB; the command against the direct-JSON baseline (${seconds(n.baselineMs)}): ${(n.commandMs / n.baselineMs).toFixed(2)}×.`,
+          "",
+          `Watch session: the first run (policy gate included, into the command's output) took ${seconds(n.watch.firstMs)}` +
+            ` and ${n.watch.maxRssMiB.toFixed(0)} MiB at its peak; then each edit (one more CPU in the quota of ${WATCH_EDITS.join(", ")}, in turn)` +
+            ` rebuilt ${[...new Set(n.watch.rebuilt)].join(" or ")} stacks and passed them through the policy gate:` +
+            ` ${n.watch.editsMs.map((t) => `${Math.round(t)} ms`).join(", ")}.`,
           "",
         ];
   const results = [
@@ -179,27 +264,32 @@ function main(): void {
     "Written by `npm run bench`; every number below was measured in the run that wrote this file.",
     "",
     `- Machine: ${machine}`,
-    `- Date: ${new Date().toISOString().slice(0, 10)}`,
-    "- Runs per case: five of each for 3,400 agencies, one for 1,000, three for the others, alternated;",
+    `- Date: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; load average (1, 5, 15 min) ${load(loadAtStart)} at the start, ${load(loadAtEnd)} at the end`,
+    `- Cases: ${CASES.map((s) => s.name).join(", ")}${ONLY === undefined ? "" : " (BENCH_SIZES)"}; runs per case: ${CASES.map((s) => runsFor(s)).join(", ")}${process.env.BENCH_RUNS === undefined ? "" : " (BENCH_RUNS)"}, the cases alternated;`,
     "  the median time and the largest peak memory are shown.",
-    "- *govcloud synth*: load and validate the environment and its agencies, build the estate, build",
-    "  the cdktf apps and synthesize (sixteen stacks per app), swap the output folder in",
-    "  (`synthesize()`, the code behind `govcloud synth`), in a fresh process. Estates of 200 agencies",
-    "  or more use a second thread, which reads half of the agency files, builds half of the tenants",
-    "  and synthesizes their stacks (cli/threads.ts; in the command, the policy gate's thread has the",
-    "  second core instead). *process wall* runs from the start of that process to the end",
-    "  of synthesis: start-up (Node, compiling our TypeScript, cdktf) included, as a user running the",
-    "  command sees it. The command also runs the policy gate, on a thread of its own as stacks are",
-    "  written; its throughput is measured by `bench/check-throughput.ts`.",
-    "- *direct-JSON baseline*: load and validate the same configuration and build the same estate,",
-    "  then write byte-identical documents with the same serializer (core/stable-json.ts) and no",
-    "  construct tree. It is the floor any generator pays; the ratio is what the construct layer costs",
-    "  on top of it. The bench checks that both outputs are identical byte for byte.",
-    "- *re-synthesis*: after one agency file changes, into the previous output (only stacks whose",
-    "  inputs changed are rebuilt; the others are hard-linked). Measured in a `govcloud synth --watch`",
+    "- *floor*: what any generator of these files pays, in one thread: parse the environment and every",
+    "  agency YAML file with the `yaml` package (no validation), then serialize the same stack",
+    "  documents that govcloud synthesized for this estate with `JSON.stringify` (two-space",
+    "  indentation) and write them (the documents are read from govcloud's output before the clock",
+    "  starts). It is measured in the same run as everything else, and every other case is given as",
+    "  a ratio to it.",
+    "- *`govcloud synth`*: the command exactly as users run it, in a new process:",
+    "  `node bin/govcloud.cjs synth --env <generated env> --out <empty folder> --quiet` (policy gate",
+    "  on, progress off), timed from outside the process (start-up, compiling our TypeScript, cdktf,",
+    "  the policy packs: everything); peak memory by `/usr/bin/time` (all threads). Its persistent",
+    "  cache (`GOVCLOUD_CACHE_DIR`, by default `node_modules/.cache/govcloud`) is emptied before each",
+    "  of these runs: cold. The bench checks that its output is byte-identical to `synthesize()`'s.",
+    "- *direct-JSON baseline* (the earlier baseline, kept as a second column): load and validate the",
+    "  same configuration and build the same estate with govcloud's own code, then write",
+    "  byte-identical documents with the same serializer (core/stable-json.ts) and no construct",
+    "  tree, in a new process. The bench checks that both outputs are identical byte for byte.",
+    "  *synthesize() without gate*: `synthesize()` in a new process (process wall), no policy gate, as",
+    "  the earlier tables measured it; its ratio is to the baseline.",
+    "- *re-synthesis*: after one agency file changes, the command again into the previous output, in",
+    "  a new process (only stacks whose inputs changed are rebuilt and checked; the others are",
+    "  hard-linked, unchanged agency files come from the cache); and in a `govcloud synth --watch`",
     "  session (cli/watch.ts: start-up, unchanged files and the policy packs are paid for once; the",
-    "  policy gate checks each rebuilt stack), and as a new process running `synthesize()` (process",
-    "  wall, as above).",
+    "  policy gate checks each rebuilt stack).",
     "- Generated estates: 17 ministries, 34 provinces, then communes (../shared/facts/vietnam.md),",
     "  each with a web service and a scheduled job; ministries and provinces add an open-data API and",
     "  a worker, ministries a stateful service. Resources count Terraform resource instances.",
@@ -209,14 +299,18 @@ function main(): void {
     ...rows,
     "",
     ...targets,
-    "## Policy check throughput (`bench/check-throughput.ts`)",
-    "",
-    `Checking 100,000 resource instances with every rule of every pack: ${(checkMs / 1000).toFixed(2)} s (target ≤ 5 s: ${verdict(checkMs <= 5000)}).`,
-    "",
-    "```",
-    throughput,
-    "```",
-    "",
+    ...(throughput === ""
+      ? []
+      : [
+          "## Policy check throughput (`bench/check-throughput.ts`)",
+          "",
+          `Checking 100,000 resource instances with every rule of every pack: ${(checkMs / 1000).toFixed(2)} s (target ≤ ${TARGETS.checkSeconds} s: ${verdict(checkMs <= TARGETS.checkSeconds * 1000)}).`,
+          "",
+          "```",
+          throughput,
+          "```",
+          "",
+        ]),
   ].join("\n");
   fs.writeFileSync(path.join(REPO_ROOT, "bench", "RESULTS.md"), results);
   process.stdout.write(`\n${targets.join("\n")}\nwrote bench/RESULTS.md\n`);
