@@ -12,7 +12,8 @@ export default defineConfig({
     isolate: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // A test may never reach the network or leave files behind.
-    env: { CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1" },
+    // A test may never reach the network or leave files behind (the persistent cache is off,
+    // except in the tests of the cache, which give it a temporary folder).
+    env: { CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", GOVCLOUD_CACHE_DIR: "off" },
   },
 });

@@ -2,10 +2,11 @@
  * Configuration files -> validated estate, for every command that needs one. Throws a UserError
  * with every problem of every file.
  */
-import { loadEnvironmentConfig, type EnvironmentConfig } from "../environments";
+import { loadEnvironmentConfig, resolveEnvironmentFile, type EnvironmentConfig } from "../environments";
 import { displayPath, UserError } from "../environments/diagnostics";
 import { lockFilePath, readShardLock, renderShardLock } from "../environments/tenant-stack-lock";
 import type { LoadCache } from "../environments/load-cache";
+import { withAgencyFileCache } from "./agency-file-cache";
 import { parallelAgencyLoader } from "./parallel-load";
 import { checkRemovals, checkRenamedRegions, type PreviousState, previousState } from "./removals";
 import type { SecondThread } from "./second-thread";
@@ -45,7 +46,8 @@ export interface LoadEstateOptions {
 export function loadEstate(repoRoot: string, environment: string, options: LoadEstateOptions = {}): LoadedEstate {
   const config = loadEnvironmentConfig(repoRoot, environment, {
     cache: options.files,
-    loadAgencies: parallelAgencyLoader(minFilesForTwoThreads(), options.secondThread),
+    // Unchanged agency files come from the persistent cache; the others are read on one or two threads.
+    loadAgencies: withAgencyFileCache(repoRoot, resolveEnvironmentFile(repoRoot, environment), parallelAgencyLoader(minFilesForTwoThreads(), options.secondThread)),
   });
   const lockPath = lockFilePath(config.environmentPath);
   const lock = readShardLock(lockPath, options.files);

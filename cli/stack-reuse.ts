@@ -58,6 +58,21 @@ export function codeFingerprint(repoRoot: string): string {
   return h.digest("hex");
 }
 
+const fingerprints = new Map<string, string>();
+
+/**
+ * The code fingerprint, computed once per process: a process runs the code it loaded when it
+ * started, whatever happens to the files later.
+ */
+export function cachedCodeFingerprint(repoRoot: string): string {
+  let fingerprint = fingerprints.get(repoRoot);
+  if (fingerprint === undefined) {
+    fingerprint = codeFingerprint(repoRoot);
+    fingerprints.set(repoRoot, fingerprint);
+  }
+  return fingerprint;
+}
+
 /** Stack name -> fingerprint of its inputs. */
 export function stackFingerprints(estate: Estate, code: string, stateRoot?: string): Map<string, string> {
   // Where the output is deployed from decides its local state paths.

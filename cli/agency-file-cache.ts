@@ -1,0 +1,104 @@
+/**
+ * Validated agency files kept between processes (cli/persistent-cache.ts): a new `govcloud synth`
+ * after one agency edit parses and validates that file alone. Parsing and validating YAML is most
+ * of what loading a national estate costs (3,400 files).
+ *
+ * One cache entry per environment holds, for each agency file, the SHA-256 of its bytes (and of
+ * the name it is shown under in diagnostics) and its validated value with its source tree. The
+ * entry's key is the code fingerprint (cli/stack-reuse.ts): a change to the loader, the schemas
+ * or a dependency makes every file a miss. A file is served from the cache only when its bytes
+ * hash the same; only files that passed validation are stored, so every error is found again,
+ * with its file:line:col, by the loader itself.
+ */
+import { createHash } from "node:crypto";
+import * as path from "node:path";
+import { AGENCY_LIMITS, type AgencyFilesLoader, fromPortableAgency, type LoadedAgency, type PortableAgency, toPortableAgency } from "../environments";
+import { displayPath, UserError } from "../environments/diagnostics";
+import { readYamlBytes } from "../environments/loader";
+import { cacheDir, cacheFileName, readCacheEntry, writeCacheEntry } from "./persistent-cache";
+import { cachedCodeFingerprint } from "./stack-reuse";
+
+const KIND = "agencies";
+
+interface Stored {
+  /** Agency file (absolute) -> [content hash, validated agency]. */
+  readonly files: Map<string, readonly [string, PortableAgency]>;
+}
+
+/** What the last load did with the cache, for tests and the bench. */
+export interface AgencyCacheStats {
+  readonly hits: number;
+  readonly misses: number;
+  readonly written: boolean;
+}
+
+let lastStats: AgencyCacheStats = { hits: 0, misses: 0, written: false };
+
+export function lastAgencyCacheStats(): AgencyCacheStats {
+  return lastStats;
+}
+
+/** The cache file of an environment's agency files; undefined when the cache is off. */
+export function agencyCacheFile(repoRoot: string, environmentPath: string): string | undefined {
+  const dir = cacheDir(repoRoot);
+  return dir === undefined ? undefined : path.join(dir, cacheFileName(KIND, path.resolve(environmentPath)));
+}
+
+/** The agency files stored for an environment (absolute path -> content hash), for tests. */
+export function storedAgencyFiles(repoRoot: string, environmentPath: string): Map<string, string> | undefined {
+  const file = agencyCacheFile(repoRoot, environmentPath);
+  const stored = file === undefined ? undefined : readCacheEntry<Stored>(file, KIND, cachedCodeFingerprint(repoRoot));
+  return stored === undefined ? undefined : new Map([...stored.files].map(([name, [hash]]) => [name, hash]));
+}
+
+/**
+ * `load` with the persistent cache of `environmentPath`'s agency files in front of it (or `load`
+ * itself when the cache is off). Results are the same, in the same order, as `load`'s own.
+ */
+export function withAgencyFileCache(repoRoot: string, environmentPath: string, load: AgencyFilesLoader): AgencyFilesLoader {
+  const file = agencyCacheFile(repoRoot, environmentPath);
+  if (file === undefined) return load;
+  return (files) => {
+    const key = cachedCodeFingerprint(repoRoot);
+    const stored = readCacheEntry<Stored>(file, KIND, key);
+    const previous = stored?.files instanceof Map ? stored.files : new Map<string, readonly [string, PortableAgency]>();
+    const results: (LoadedAgency | UserError)[] = new Array(files.length);
+    const misses: { index: number; hash: string | undefined }[] = [];
+    const next = new Map<string, readonly [string, PortableAgency]>();
+    for (const [index, agencyFile] of files.entries()) {
+      const hash = contentHash(agencyFile);
+      const entry = previous.get(path.resolve(agencyFile));
+      if (hash !== undefined && entry !== undefined && entry[0] === hash) {
+        const result = fromPortableAgency(entry[1]);
+        results[index] = result instanceof UserError ? result : { ...result, path: agencyFile };
+        next.set(path.resolve(agencyFile), entry);
+      } else {
+        misses.push({ index, hash });
+      }
+    }
+    const loaded = misses.length === 0 ? [] : load(misses.map((m) => files[m.index] as string));
+    for (const [i, miss] of misses.entries()) {
+      const agencyFile = files[miss.index] as string;
+      const result = loaded[i] as LoadedAgency | UserError;
+      results[miss.index] = result;
+      // Stored only when valid, and only when the file read the same before and after loading
+      // (an edit while it was loaded is left for the next run to see).
+      if (result instanceof UserError || miss.hash === undefined || contentHash(agencyFile) !== miss.hash) continue;
+      next.set(path.resolve(agencyFile), [miss.hash, toPortableAgency(result, agencyFile)]);
+    }
+    const changed = misses.length > 0 || next.size !== previous.size || stored === undefined;
+    const written = changed && next.size > 0 ? writeCacheEntry(file, KIND, key, { files: next } satisfies Stored) : false;
+    lastStats = { hits: files.length - misses.length, misses: misses.length, written };
+    return results;
+  };
+}
+
+/** SHA-256 of the name shown in diagnostics and of the file's bytes; undefined when it cannot be read as an agency file. */
+function contentHash(file: string): string | undefined {
+  try {
+    const bytes = readYamlBytes(file, AGENCY_LIMITS);
+    return createHash("sha256").update(displayPath(file)).update("\0").update(bytes).digest("hex");
+  } catch {
+    return undefined;
+  }
+}
