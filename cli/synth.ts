@@ -17,6 +17,7 @@ import { planStacks, renderManifest } from "../stacks/stack-plan";
 import { loadEstate } from "./load-estate";
 import { replaceDirectory } from "./output-directory";
 import { adoptStacks, StackQueue } from "./parallel-synth";
+import { GateCache } from "./gate-cache";
 import { PolicyGate } from "./policy-gate";
 import { SecondThread } from "./second-thread";
 import { codeFingerprint, copyStacks, reusableStacks, stackFingerprints, writeFingerprints } from "./stack-reuse";
@@ -204,7 +205,13 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     const fingerprints = stackFingerprints(loaded.estate, code, stateRoot);
     const reused = reusableStacks(outdir, fingerprints);
     const rebuilt = plan.map((s) => s.name).filter((name) => !reused.has(name));
-    const gated = session === undefined ? undefined : session.unchecked(fingerprints);
+    // Stacks the gate need not see again: passed in this session, or by an earlier process
+    // (with the same fingerprint, policy code and settings: cli/gate-cache.ts).
+    const gateCache = options.policyGate ? GateCache.open(options.repoRoot, loaded.config) : undefined;
+    const gated =
+      session === undefined && gateCache === undefined
+        ? undefined
+        : (session?.unchecked(fingerprints) ?? [...fingerprints.keys()]).filter((name) => gateCache?.passed.has(fingerprints.get(name) as string) !== true);
     let removedStacksKept: readonly string[] = [];
     let changes: StackChanges[] | undefined;
     progress(`synthesizing ${rebuilt.length} of ${plan.length} stacks${reused.size > 0 ? ` (${reused.size} unchanged, linked from the previous output)` : ""}`);
@@ -219,6 +226,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
         const stacks = names.filter((name) => toCheck.has(name));
         if (gate !== undefined && stacks.length > 0) gate.submit({ repoRoot: options.repoRoot, dir: temp, environment: loaded.config.environmentPath, stacks });
       };
+      gateCache?.noteUse(toCheck.size, plan.length - toCheck.size);
       submit([...reused]);
       // With a second thread, both take tenant stacks from one queue; the main thread first
       // builds the others (platform, management).
@@ -254,6 +262,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
         gate.verdict(loaded.config.environmentPath);
         session?.recordPassed(fingerprints, [...toCheck]);
       }
+      gateCache?.record(plan.map((s) => fingerprints.get(s.name) as string));
       const hadOutput = fs.existsSync(path.join(outdir, "manifest.json"));
       if (hadOutput && rebuilt.length > 0) progress("comparing the rebuilt stacks with the previous output");
       changes = hadOutput ? outputChanges(outdir, temp, reused) : undefined;
