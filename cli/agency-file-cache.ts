@@ -3,7 +3,7 @@
  * after one agency edit parses and validates that file alone. Parsing and validating YAML is most
  * of what loading a national estate costs (3,400 files).
  *
- * One cache entry per environment holds, for each agency file, the SHA-256 of its bytes (and of
+ * Sixteen cache entries (shards) per environment hold, for each agency file, the SHA-256 of its bytes (and of
  * the name it is shown under in diagnostics) and its validated value with its source tree. The
  * entry's key is the code fingerprint (cli/stack-reuse.ts): a change to the loader, the schemas
  * or a dependency makes every file a miss. A file is served from the cache only when its bytes
@@ -38,17 +38,36 @@ export function lastAgencyCacheStats(): AgencyCacheStats {
   return lastStats;
 }
 
-/** The cache file of an environment's agency files; undefined when the cache is off. */
-export function agencyCacheFile(repoRoot: string, environmentPath: string): string | undefined {
+/**
+ * Entries per environment: an edit rewrites one of them, not the whole estate's (3,400 files
+ * with their source trees). A file's shard comes from its path.
+ */
+const SHARDS = 16;
+
+function shardOf(agencyFile: string): number {
+  return createHash("sha256").update(path.resolve(agencyFile)).digest()[0]! % SHARDS;
+}
+
+/** The cache files of an environment's agency files (one per shard); undefined when the cache is off. */
+export function agencyCacheFiles(repoRoot: string, environmentPath: string): string[] | undefined {
   const dir = cacheDir(repoRoot);
-  return dir === undefined ? undefined : path.join(dir, cacheFileName(KIND, path.resolve(environmentPath)));
+  if (dir === undefined) return undefined;
+  const base = cacheFileName(KIND, path.resolve(environmentPath)).replace(/\.bin$/, "");
+  return Array.from({ length: SHARDS }, (_, shard) => path.join(dir, `${base}-${String(shard).padStart(2, "0")}.bin`));
+}
+
+function readShard(file: string, key: string): Map<string, readonly [string, PortableAgency]> | undefined {
+  const stored = readCacheEntry<Stored>(file, KIND, key);
+  return stored?.files instanceof Map ? stored.files : undefined;
 }
 
 /** The agency files stored for an environment (absolute path -> content hash), for tests. */
-export function storedAgencyFiles(repoRoot: string, environmentPath: string): Map<string, string> | undefined {
-  const file = agencyCacheFile(repoRoot, environmentPath);
-  const stored = file === undefined ? undefined : readCacheEntry<Stored>(file, KIND, cachedCodeFingerprint(repoRoot));
-  return stored === undefined ? undefined : new Map([...stored.files].map(([name, [hash]]) => [name, hash]));
+export function storedAgencyFiles(repoRoot: string, environmentPath: string): Map<string, string> {
+  const stored = new Map<string, string>();
+  for (const file of agencyCacheFiles(repoRoot, environmentPath) ?? []) {
+    for (const [name, [hash]] of readShard(file, cachedCodeFingerprint(repoRoot)) ?? []) stored.set(name, hash);
+  }
+  return stored;
 }
 
 /**
@@ -56,24 +75,35 @@ export function storedAgencyFiles(repoRoot: string, environmentPath: string): Ma
  * itself when the cache is off). Results are the same, in the same order, as `load`'s own.
  */
 export function withAgencyFileCache(repoRoot: string, environmentPath: string, load: AgencyFilesLoader): AgencyFilesLoader {
-  const file = agencyCacheFile(repoRoot, environmentPath);
-  if (file === undefined) return load;
+  const shardFiles = agencyCacheFiles(repoRoot, environmentPath);
+  if (shardFiles === undefined) return load;
   return (files) => {
     const key = cachedCodeFingerprint(repoRoot);
-    const stored = readCacheEntry<Stored>(file, KIND, key);
-    const previous = stored?.files instanceof Map ? stored.files : new Map<string, readonly [string, PortableAgency]>();
+    // Shards are read when first needed; a missing or damaged one holds nothing.
+    const previous = new Map<number, Map<string, readonly [string, PortableAgency]>>();
+    const shard = (n: number) => {
+      let entries = previous.get(n);
+      if (entries === undefined) {
+        entries = readShard(shardFiles[n] as string, key) ?? new Map();
+        previous.set(n, entries);
+      }
+      return entries;
+    };
+    const next = Array.from({ length: SHARDS }, () => new Map<string, readonly [string, PortableAgency]>());
+    const changed = new Set<number>();
     const results: (LoadedAgency | UserError)[] = new Array(files.length);
-    const misses: { index: number; hash: string | undefined }[] = [];
-    const next = new Map<string, readonly [string, PortableAgency]>();
+    const misses: { index: number; shard: number; hash: string | undefined }[] = [];
     for (const [index, agencyFile] of files.entries()) {
+      const n = shardOf(agencyFile);
       const hash = contentHash(agencyFile);
-      const entry = previous.get(path.resolve(agencyFile));
+      const entry = shard(n).get(path.resolve(agencyFile));
       if (hash !== undefined && entry !== undefined && entry[0] === hash) {
         const result = fromPortableAgency(entry[1]);
         results[index] = result instanceof UserError ? result : { ...result, path: agencyFile };
-        next.set(path.resolve(agencyFile), entry);
+        next[n]!.set(path.resolve(agencyFile), entry);
       } else {
-        misses.push({ index, hash });
+        misses.push({ index, shard: n, hash });
+        changed.add(n);
       }
     }
     const loaded = misses.length === 0 ? [] : load(misses.map((m) => files[m.index] as string));
@@ -84,10 +114,14 @@ export function withAgencyFileCache(repoRoot: string, environmentPath: string, l
       // Stored only when valid, and only when the file read the same before and after loading
       // (an edit while it was loaded is left for the next run to see).
       if (result instanceof UserError || miss.hash === undefined || contentHash(agencyFile) !== miss.hash) continue;
-      next.set(path.resolve(agencyFile), [miss.hash, toPortableAgency(result, agencyFile)]);
+      next[miss.shard]!.set(path.resolve(agencyFile), [miss.hash, toPortableAgency(result, agencyFile)]);
     }
-    const changed = misses.length > 0 || next.size !== previous.size || stored === undefined;
-    const written = changed && next.size > 0 ? writeCacheEntry(file, KIND, key, { files: next } satisfies Stored) : false;
+    // Shards that lost files (removed agencies) are rewritten too.
+    for (const [n, entries] of previous) if (entries.size !== next[n]!.size) changed.add(n);
+    let written = false;
+    for (const n of [...changed].sort((a, b) => a - b)) {
+      written = writeCacheEntry(shardFiles[n] as string, KIND, key, { files: next[n]! } satisfies Stored) || written;
+    }
     lastStats = { hits: files.length - misses.length, misses: misses.length, written };
     return results;
   };

@@ -6,8 +6,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agencyCacheFile, lastAgencyCacheStats, storedAgencyFiles } from "../../cli/agency-file-cache";
+import { agencyCacheFiles, lastAgencyCacheStats, storedAgencyFiles } from "../../cli/agency-file-cache";
 import { readCacheEntry, writeCacheEntry } from "../../cli/persistent-cache";
+import { cachedCodeFingerprint } from "../../cli/stack-reuse";
 import { synthesize } from "../../cli/synth";
 import { UserError } from "../../environments/diagnostics";
 import { readTree, REPO_ROOT, tempDir } from "../support/synth";
@@ -58,31 +59,59 @@ describe("persistent agency file cache", () => {
     expectSameTree("cold", "uncached");
   });
 
-  it("ignores a truncated, garbled or foreign cache file, and rewrites it", () => {
-    const file = agencyCacheFile(REPO_ROOT, env) as string;
-    const good = fs.readFileSync(file);
-    const header = good.indexOf(10);
+  it("gives the same bytes whichever threads loaded the files it holds (GOVCLOUD_THREADS)", () => {
+    const threads = process.env.GOVCLOUD_THREADS;
+    try {
+      for (const file of agencyCacheFiles(REPO_ROOT, env) ?? []) fs.rmSync(file, { force: true });
+      process.env.GOVCLOUD_THREADS = "2";
+      synth("two-threads-cold");
+      expect(lastAgencyCacheStats()).toEqual({ hits: 0, misses: count, written: true });
+      process.env.GOVCLOUD_THREADS = "1";
+      synth("one-thread-warm");
+      expect(lastAgencyCacheStats()).toEqual({ hits: count, misses: 0, written: false });
+    } finally {
+      if (threads === undefined) delete process.env.GOVCLOUD_THREADS;
+      else process.env.GOVCLOUD_THREADS = threads;
+    }
+    expectSameTree("cold", "two-threads-cold");
+    expectSameTree("cold", "one-thread-warm");
+  });
+
+  it("ignores truncated, garbled or foreign cache files, and rewrites them", () => {
+    const files = (agencyCacheFiles(REPO_ROOT, env) ?? []).filter((f) => fs.existsSync(f));
+    expect(files.length).toBeGreaterThan(0);
+    const good = new Map(files.map((f) => [f, fs.readFileSync(f)]));
     const damages: [string, (b: Buffer) => Buffer][] = [
       ["truncated body", (b) => b.subarray(0, Math.floor(b.length / 2))],
-      ["truncated header", (b) => b.subarray(0, header - 3)],
+      ["truncated header", (b) => b.subarray(0, b.indexOf(10) - 3)],
       ["empty", () => Buffer.alloc(0)],
-      ["one byte of the body changed", (b) => Buffer.from(b).fill(b[header + 40] === 0x41 ? 0x42 : 0x41, header + 40, header + 41)],
-      ["one byte of the checksum changed", (b) => Buffer.from(b).fill(b[header - 1] === 0x30 ? 0x31 : 0x30, header - 1, header)],
+      ["one byte of the body changed", (b) => Buffer.from(b).fill(b[b.indexOf(10) + 40] === 0x41 ? 0x42 : 0x41, b.indexOf(10) + 40, b.indexOf(10) + 41)],
+      ["one byte of the checksum changed", (b) => Buffer.from(b).fill(b[b.indexOf(10) - 1] === 0x30 ? 0x31 : 0x30, b.indexOf(10) - 1, b.indexOf(10))],
       ["garbage", () => Buffer.from("govcloud-cache 1 agencies x 3 abc\nxyz")],
     ];
     for (const [name, damage] of damages) {
-      fs.writeFileSync(file, damage(good));
-      synth(`damaged-${name.replaceAll(" ", "-")}`);
+      for (const [file, bytes] of good) fs.writeFileSync(file, damage(bytes));
+      expect(storedAgencyFiles(REPO_ROOT, env).size, name).toBe(0);
+      const out = `damaged-${name.replaceAll(" ", "-")}`;
+      synth(out);
       expect(lastAgencyCacheStats(), name).toEqual({ hits: 0, misses: count, written: true });
-      expectSameTree("cold", `damaged-${name.replaceAll(" ", "-")}`);
-      expect(storedAgencyFiles(REPO_ROOT, env)?.size, name).toBe(count);
+      expectSameTree("cold", out);
+      expect(storedAgencyFiles(REPO_ROOT, env).size, name).toBe(count);
+      for (const file of good.keys()) expect(readCacheEntry(file, "agencies", cachedCodeFingerprint(REPO_ROOT)), `${name}: ${file} rewritten`).toBeDefined();
     }
-    // An entry made under another code fingerprint (another version of govcloud) is not used.
-    const stored = storedAgencyFiles(REPO_ROOT, env);
-    expect(stored?.size).toBe(count);
-    const value = readCacheEntry<unknown>(file, "agencies", "another-code-fingerprint");
-    expect(value).toBeUndefined();
-    writeCacheEntry(file, "agencies", "another-code-fingerprint", { files: new Map() });
+    // One damaged shard: only its files are read again.
+    const [one, bytes] = [...good][0] as [string, Buffer];
+    fs.writeFileSync(one, bytes.subarray(0, bytes.length - 1));
+    const inShard = count - storedAgencyFiles(REPO_ROOT, env).size;
+    expect(inShard).toBeGreaterThan(0);
+    synth("one-shard");
+    expect(lastAgencyCacheStats()).toEqual({ hits: count - inShard, misses: inShard, written: true });
+    expectSameTree("cold", "one-shard");
+    // Entries made under another code fingerprint (another version of govcloud) are not used.
+    for (const file of good.keys()) {
+      expect(readCacheEntry<unknown>(file, "agencies", "another-code-fingerprint")).toBeUndefined();
+      writeCacheEntry(file, "agencies", "another-code-fingerprint", { files: new Map() });
+    }
     synth("foreign");
     expect(lastAgencyCacheStats()).toEqual({ hits: 0, misses: count, written: true });
     expectSameTree("cold", "foreign");
@@ -106,13 +135,13 @@ describe("persistent agency file cache", () => {
       const diagnostics = (error as UserError).diagnostics;
       expect(diagnostics.some((d) => d.file.endsWith(name) && d.line === line && d.col === 1 && /unknownField/.test(`${d.path} ${d.message}`))).toBe(true);
       expect(lastAgencyCacheStats()).toMatchObject({ hits: count - 1, misses: 1 });
-      expect(storedAgencyFiles(REPO_ROOT, env)?.has(agency)).toBe(false);
+      expect(storedAgencyFiles(REPO_ROOT, env).has(agency)).toBe(false);
     }
     expect(fs.existsSync(path.join(root, "invalid"))).toBe(false);
     fs.writeFileSync(agency, original);
     synth("restored");
     expect(lastAgencyCacheStats()).toEqual({ hits: count - 1, misses: 1, written: true });
-    expect(storedAgencyFiles(REPO_ROOT, env)?.has(agency)).toBe(true);
+    expect(storedAgencyFiles(REPO_ROOT, env).has(agency)).toBe(true);
     expectSameTree("cold", "restored");
   });
 });
