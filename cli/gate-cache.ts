@@ -4,15 +4,18 @@
  * national tenant stacks that did not change.
  *
  * A stack's fingerprint (cli/stack-reuse.ts) names everything its content is built from, code
- * included. Whether it passes depends besides only on the policy code and on the environment's
- * policy settings: its `policy:` section (inside the environment's value), the agencies'
- * suppressions, and the day (suppressions expire, approvals fall due). The entry's key names all
- * of them, so any change there checks every stack again. Only a gate that passed is recorded.
+ * included. Whether it passes depends besides on the policy code, on the environment's policy
+ * settings (its `policy:` section, inside the environment's value; the agencies' suppressions),
+ * on the day (suppressions expire, approvals fall due), and on the agencies that rules take as
+ * configuration. The entry's key names the first three, so any change there checks every stack
+ * again; each stack is recorded with its fingerprint and its agencies. Only a gate that passed is
+ * recorded.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EnvironmentConfig } from "../environments";
+import type { Estate } from "../estate/estate";
 import { digest } from "../estate/digest";
 import { vietnamDate } from "../policies/engine/suppressions";
 import { cacheDir, cacheFileName, readCacheEntry, writeCacheEntry } from "./persistent-cache";
@@ -55,20 +58,47 @@ export class GateCache {
   private constructor(
     private readonly file: string,
     private readonly key: string,
-    /** Fingerprints of stacks that passed under this key. */
-    public readonly passed: ReadonlySet<string>,
+    /** Stack name -> what its verdict depends on besides the entry's key. */
+    private readonly stackKeys: ReadonlyMap<string, string>,
+    /** Stack keys that passed under this key. */
+    private readonly passed: ReadonlySet<string>,
   ) {}
 
-  /** The record for `config` today; undefined when the cache is off. */
-  public static open(repoRoot: string, config: EnvironmentConfig, now = new Date()): GateCache | undefined {
+  /**
+   * The record for `config` today; undefined when the cache is off. A stack's verdict depends on
+   * its fingerprint and on the agencies that rules are given as configuration (a placeholder left
+   * in a contact's name changes no resource): a tenant stack's own agencies, or every agency for
+   * the other stacks.
+   */
+  public static open(repoRoot: string, config: EnvironmentConfig, estate: Estate, fingerprints: ReadonlyMap<string, string>, now = new Date()): GateCache | undefined {
     const dir = cacheDir(repoRoot);
     if (dir === undefined) return undefined;
     const suppressions = config.agencies.filter((a) => a.value.suppressions.length > 0).map((a) => [a.value.id, a.value.suppressions]);
     const key = digest(policyFingerprint(repoRoot), vietnamDate(now), config.environment.value, suppressions);
     const file = path.join(dir, cacheFileName(KIND, path.resolve(config.environmentPath)));
+    const byId = new Map(config.agencies.map((a) => [a.value.id, a.value]));
+    const tenantAgencies = new Map(estate.tenantStacks.map((plan) => [plan.name, plan.agencies]));
+    let everyAgency: string | undefined;
+    const stackKeys = new Map<string, string>();
+    for (const [name, fingerprint] of fingerprints) {
+      const ids = tenantAgencies.get(name);
+      if (ids === undefined) everyAgency ??= digest(...config.agencies.map((a) => a.value));
+      stackKeys.set(name, ids === undefined ? digest(fingerprint, everyAgency as string) : digest(fingerprint, ...ids.map((id) => byId.get(id) ?? id)));
+    }
     const stored = readCacheEntry<unknown>(file, KIND, key);
     const passed = Array.isArray(stored) && stored.every((f) => typeof f === "string") ? new Set(stored as string[]) : new Set<string>();
-    return new GateCache(file, key, passed);
+    return new GateCache(file, key, stackKeys, passed);
+  }
+
+  /** Whether stack `name` passed before, as it is now. */
+  public hasPassed(name: string): boolean {
+    const stackKey = this.stackKeys.get(name);
+    return stackKey !== undefined && this.passed.has(stackKey);
+  }
+
+  /** Stacks that passed before, as they are now. */
+  public passedCount(): number {
+    return [...this.stackKeys.keys()].filter((name) => this.hasPassed(name)).length;
   }
 
   /** Notes how many stacks the gate checks and how many it leaves out (lastGateCacheUse). */
@@ -76,10 +106,10 @@ export class GateCache {
     lastUse = { checked, passedBefore };
   }
 
-  /** Records that the stacks of these fingerprints passed (all stacks of the output, after a gate that passed). */
-  public record(fingerprints: Iterable<string>): void {
-    const all = [...new Set(fingerprints)].sort();
-    if (all.length === this.passed.size && all.every((f) => this.passed.has(f))) return;
+  /** Records that every stack passed (after a gate that passed). */
+  public recordAllPassed(): void {
+    const all = [...new Set(this.stackKeys.values())].sort();
+    if (all.length === this.passed.size && all.every((k) => this.passed.has(k))) return;
     writeCacheEntry(this.file, KIND, this.key, all);
   }
 }

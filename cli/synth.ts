@@ -206,11 +206,11 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     const rebuilt = plan.map((s) => s.name).filter((name) => !reused.has(name));
     // Stacks the gate need not see again: passed in this session, or by an earlier process
     // (with the same fingerprint, policy code and settings: cli/gate-cache.ts).
-    const gateCache = options.policyGate ? GateCache.open(options.repoRoot, loaded.config) : undefined;
+    const gateCache = options.policyGate ? GateCache.open(options.repoRoot, loaded.config, loaded.estate, fingerprints) : undefined;
     const gated =
       session === undefined && gateCache === undefined
         ? undefined
-        : (session?.unchecked(fingerprints) ?? [...fingerprints.keys()]).filter((name) => gateCache?.passed.has(fingerprints.get(name) as string) !== true);
+        : (session?.unchecked(fingerprints) ?? [...fingerprints.keys()]).filter((name) => gateCache?.hasPassed(name) !== true);
     let removedStacksKept: readonly string[] = [];
     let changes: StackChanges[] | undefined;
     progress(`synthesizing ${rebuilt.length} of ${plan.length} stacks${reused.size > 0 ? ` (${reused.size} unchanged, linked from the previous output)` : ""}`);
@@ -261,7 +261,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
         gate.verdict(loaded.config.environmentPath);
         session?.recordPassed(fingerprints, [...toCheck]);
       }
-      gateCache?.record(plan.map((s) => fingerprints.get(s.name) as string));
+      gateCache?.recordAllPassed();
       const hadOutput = fs.existsSync(path.join(outdir, "manifest.json"));
       if (hadOutput && rebuilt.length > 0) progress("comparing the rebuilt stacks with the previous output");
       changes = hadOutput ? outputChanges(outdir, temp, reused) : undefined;
