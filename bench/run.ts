@@ -217,8 +217,9 @@ function main(): void {
       const agencyFile = (id: string) => path.join(path.dirname(envFile), size.name, "agencies", `${id}.yaml`);
       fs.writeFileSync(agencyFile("xa-01000"), fs.readFileSync(agencyFile("xa-01000"), "utf8").replace("cpu: 2\n", "cpu: 3\n"));
       const resynth = command(envFile, commandOut, "warm");
-      // Then a watch session in that folder: a series of edits, each synthesized and checked in turn.
-      const watch = runWorker(["watch", envFile, commandOut, ...WATCH_EDITS.map(agencyFile)], "on").output as WatchMeasurement;
+      // Then a watch session in synthesize()'s folder (not deployable, as the session is): a
+      // series of edits, each synthesized and checked in turn.
+      const watch = runWorker(["watch", envFile, out, ...WATCH_EDITS.map(agencyFile)], "on").output as WatchMeasurement;
       national = {
         floorMs: f.ms,
         floors: floor.map((r) => r.ms),
@@ -269,7 +270,7 @@ function main(): void {
           `Also measured: the command into a fresh output folder with a warm cache (unchanged agency files; every stack built and checked): ${seconds(n.warmMs)} (${(n.warmMs / n.floorMs).toFixed(2)}× the floor);` +
             ` the re-synthesis's peak memory: ${n.resynth.maxRssMiB.toFixed(0)} MiB; the command against the direct-JSON baseline (${seconds(n.baselineMs)}): ${(n.commandMs / n.baselineMs).toFixed(2)}×.`,
           "",
-          `Watch session: the first run (policy gate included, into the command's output) took ${seconds(n.watch.firstMs)}` +
+          `Watch session: the first run (policy gate included, into synthesize()'s output) took ${seconds(n.watch.firstMs)}` +
             ` and ${n.watch.maxRssMiB.toFixed(0)} MiB at its peak; then each edit (one more CPU in the quota of ${WATCH_EDITS.join(", ")}, in turn)` +
             ` rebuilt ${[...new Set(n.watch.rebuilt)].join(" or ")} stacks and passed them through the policy gate:` +
             ` ${n.watch.editsMs.map((t) => `${Math.round(t)} ms`).join(", ")}.`,
