@@ -52,13 +52,13 @@ function readDocuments(dir: string): Map<string, unknown> {
 /** One more CPU in an agency's quota: an edit that changes its tenants and nothing else. */
 function addCpu(file: string): void {
   const text = fs.readFileSync(file, "utf8");
-  const edited = text.replace(/^(  cpu: )(\d+)$/m, (_m, key: string, n: string) => `${key}${Number(n) + 1}`);
+  const edited = text.replace(/^( {2}cpu: )(\d+)$/m, (_m, key: string, n: string) => `${key}${Number(n) + 1}`);
   if (edited === text) throw new Error(`${file}: no quota cpu line to edit`);
   fs.writeFileSync(file, edited);
 }
 
 if (mode === "warm-up") {
-  // Loading this file compiled every module of the synthesis into bin/register.cjs's cache, as
+  // Loading this file compiled every module of the synthesis into core/register.cjs's cache, as
   // any earlier govcloud command would have: the measured runs start warm, as a user's do.
   process.exit(0);
 }
