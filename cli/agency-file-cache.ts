@@ -5,20 +5,52 @@
  *
  * Sixteen cache entries (shards) per environment hold, for each agency file, the SHA-256 of its bytes (and of
  * the name it is shown under in diagnostics) and its validated value with its source tree. The
- * entry's key is the code fingerprint (cli/stack-reuse.ts): a change to the loader, the schemas
- * or a dependency makes every file a miss. A file is served from the cache only when its bytes
+ * entry's key is a fingerprint of the loader's code as loaded (environments/ and what it imports,
+ * as cli/stack-reuse.ts does for the synthesis code) and of package-lock.json: a change to the
+ * loader, the schemas or a dependency makes every file a miss. A file is served from the cache only when its bytes
  * hash the same; only files that passed validation are stored, so every error is found again,
  * with its file:line:col, by the loader itself.
  */
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { AGENCY_LIMITS, type AgencyFilesLoader, fromPortableAgency, type LoadedAgency, type PortableAgency, toPortableAgency } from "../environments";
 import { displayPath, UserError } from "../environments/diagnostics";
 import { readYamlBytes } from "../environments/loader";
 import { cacheDir, cacheFileName, readCacheEntry, writeCacheEntry } from "./persistent-cache";
-import { cachedCodeFingerprint } from "./stack-reuse";
 
 const KIND = "agencies";
+
+const loaderFingerprints = new Map<string, string>();
+
+/**
+ * The files of the loader's module graph (environments/index.ts and what it imports, outside
+ * node_modules) and package-lock.json, hashed once per process. Not the synthesis code's
+ * fingerprint, which loads cdktf: commands that only read the estate do not need it.
+ */
+export function loaderFingerprint(repoRoot: string): string {
+  const known = loaderFingerprints.get(repoRoot);
+  if (known !== undefined) return known;
+  const root = `${path.resolve(repoRoot)}${path.sep}`;
+  const files = new Set<string>();
+  const visit = (module: NodeJS.Module | undefined): void => {
+    if (module === undefined || files.has(module.filename)) return;
+    if (!module.filename.startsWith(root) || module.filename.includes(`${path.sep}node_modules${path.sep}`)) return;
+    files.add(module.filename);
+    for (const child of module.children) visit(child);
+  };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- makes sure the loader is in Node's module graph, which is then walked
+  require("../environments");
+  visit(require.cache[require.resolve("../environments")]);
+  if (files.size === 0) throw new Error("internal: the loader's modules are not loaded");
+  const h = createHash("sha256");
+  for (const file of [...files, path.join(repoRoot, "package-lock.json")].sort()) {
+    h.update(path.relative(repoRoot, file)).update("\0").update(fs.readFileSync(file)).update("\0");
+  }
+  const fingerprint = h.digest("hex");
+  loaderFingerprints.set(repoRoot, fingerprint);
+  return fingerprint;
+}
 
 interface Stored {
   /** Agency file (absolute) -> [content hash, validated agency]. */
@@ -65,7 +97,7 @@ function readShard(file: string, key: string): Map<string, readonly [string, Por
 export function storedAgencyFiles(repoRoot: string, environmentPath: string): Map<string, string> {
   const stored = new Map<string, string>();
   for (const file of agencyCacheFiles(repoRoot, environmentPath) ?? []) {
-    for (const [name, [hash]] of readShard(file, cachedCodeFingerprint(repoRoot)) ?? []) stored.set(name, hash);
+    for (const [name, [hash]] of readShard(file, loaderFingerprint(repoRoot)) ?? []) stored.set(name, hash);
   }
   return stored;
 }
@@ -78,7 +110,7 @@ export function withAgencyFileCache(repoRoot: string, environmentPath: string, l
   const shardFiles = agencyCacheFiles(repoRoot, environmentPath);
   if (shardFiles === undefined) return load;
   return (files) => {
-    const key = cachedCodeFingerprint(repoRoot);
+    const key = loaderFingerprint(repoRoot);
     // Shards are read when first needed; a missing or damaged one holds nothing.
     const previous = new Map<number, Map<string, readonly [string, PortableAgency]>>();
     const shard = (n: number) => {

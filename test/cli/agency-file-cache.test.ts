@@ -6,9 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agencyCacheFiles, lastAgencyCacheStats, storedAgencyFiles } from "../../cli/agency-file-cache";
+import { agencyCacheFiles, lastAgencyCacheStats, loaderFingerprint, storedAgencyFiles } from "../../cli/agency-file-cache";
 import { readCacheEntry, writeCacheEntry } from "../../cli/persistent-cache";
-import { cachedCodeFingerprint } from "../../cli/stack-reuse";
 import { synthesize } from "../../cli/synth";
 import { UserError } from "../../environments/diagnostics";
 import { readTree, REPO_ROOT, tempDir } from "../support/synth";
@@ -97,7 +96,7 @@ describe("persistent agency file cache", () => {
       expect(lastAgencyCacheStats(), name).toEqual({ hits: 0, misses: count, written: true });
       expectSameTree("cold", out);
       expect(storedAgencyFiles(REPO_ROOT, env).size, name).toBe(count);
-      for (const file of good.keys()) expect(readCacheEntry(file, "agencies", cachedCodeFingerprint(REPO_ROOT)), `${name}: ${file} rewritten`).toBeDefined();
+      for (const file of good.keys()) expect(readCacheEntry(file, "agencies", loaderFingerprint(REPO_ROOT)), `${name}: ${file} rewritten`).toBeDefined();
     }
     // One damaged shard: only its files are read again.
     const [one, bytes] = [...good][0] as [string, Buffer];
