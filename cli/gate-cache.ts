@@ -17,11 +17,19 @@ import * as path from "node:path";
 import type { EnvironmentConfig } from "../environments";
 import type { Estate } from "../estate/estate";
 import { digest } from "../estate/digest";
-import { vietnamDate } from "../policies/engine/suppressions";
 import { cacheDir, cacheFileName, readCacheEntry, writeCacheEntry } from "./persistent-cache";
 import { cachedCodeFingerprint } from "./stack-reuse";
 
 const KIND = "gate";
+
+/**
+ * The day in Vietnam (UTC+7, no daylight saving), which policies judge dates by
+ * (policies/engine/suppressions.ts). Not imported from there: this module is loaded with the
+ * synthesis code, whose fingerprint covers no policy code.
+ */
+function vietnamDay(now: Date): string {
+  return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+}
 
 /** Code besides the stacks' own that decides a verdict: the rules, the engine, the gate. */
 const POLICY_CODE = ["policies", "cli/policy-gate.ts", "cli/policy-gate-worker.ts"];
@@ -74,7 +82,7 @@ export class GateCache {
     const dir = cacheDir(repoRoot);
     if (dir === undefined) return undefined;
     const suppressions = config.agencies.filter((a) => a.value.suppressions.length > 0).map((a) => [a.value.id, a.value.suppressions]);
-    const key = digest(policyFingerprint(repoRoot), vietnamDate(now), config.environment.value, suppressions);
+    const key = digest(policyFingerprint(repoRoot), vietnamDay(now), config.environment.value, suppressions);
     const file = path.join(dir, cacheFileName(KIND, path.resolve(config.environmentPath)));
     const byId = new Map(config.agencies.map((a) => [a.value.id, a.value]));
     const tenantAgencies = new Map(estate.tenantStacks.map((plan) => [plan.name, plan.agencies]));
