@@ -51,6 +51,8 @@ export function previousState(environmentPath: string, environment: string, prev
   const regions = new Set<string>();
   const pools = new Set<string>();
   try {
+    // Another environment's output (cdktf.out last written from national, say) says nothing about this one.
+    if (!synthesizedFrom(previousOutdir, environmentPath)) throw new Error("another environment's output");
     const stacks = manifestStacks(previousOutdir);
     const lines = [...stacks.keys()].map((name) => `${name} -`);
     const management = stacks.get("management");
@@ -70,6 +72,13 @@ export function previousState(environmentPath: string, environment: string, prev
 
 const TENANT_STACK = /^tenants-([a-z0-9-]+)-\d{3}$/;
 const INSTANCE_KEY = /\["(.*)"\]$/;
+/** Whether the output folder's sources.json says it was synthesized from an environment file of this name. */
+function synthesizedFrom(outdir: string, environmentPath: string): boolean {
+  const sources = JSON.parse(fs.readFileSync(path.join(outdir, "sources.json"), "utf8")) as { environment?: { file?: unknown } };
+  const file = sources.environment?.file;
+  return typeof file === "string" && path.basename(file) === path.basename(environmentPath);
+}
+
 const MACHINE_DEPLOYMENT = /^kubernetes_manifest\.cluster-([a-z0-9-]+)_machine-deployment-(.+)_[0-9A-F]{8}$/;
 const PLATFORM_STACK = /^platform-([a-z0-9-]+)$/;
 
