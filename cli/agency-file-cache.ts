@@ -12,11 +12,11 @@
  * with its file:line:col, by the loader itself.
  */
 import { createHash } from "node:crypto";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { AGENCY_LIMITS, type AgencyFilesLoader, fromPortableAgency, type LoadedAgency, type PortableAgency, toPortableAgency } from "../environments";
 import { displayPath, UserError } from "../environments/diagnostics";
 import { readYamlBytes } from "../environments/loader";
+import { fingerprintFiles, loadedCodeFiles } from "./code-fingerprint";
 import { cacheDir, cacheFileName, readCacheEntry, writeCacheEntry } from "./persistent-cache";
 
 const KIND = "agencies";
@@ -31,23 +31,7 @@ const loaderFingerprints = new Map<string, string>();
 export function loaderFingerprint(repoRoot: string): string {
   const known = loaderFingerprints.get(repoRoot);
   if (known !== undefined) return known;
-  const root = `${path.resolve(repoRoot)}${path.sep}`;
-  const files = new Set<string>();
-  const visit = (module: NodeJS.Module | undefined): void => {
-    if (module === undefined || files.has(module.filename)) return;
-    if (!module.filename.startsWith(root) || module.filename.includes(`${path.sep}node_modules${path.sep}`)) return;
-    files.add(module.filename);
-    for (const child of module.children) visit(child);
-  };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- makes sure the loader is in Node's module graph, which is then walked
-  require("../environments");
-  visit(require.cache[require.resolve("../environments")]);
-  if (files.size === 0) throw new Error("internal: the loader's modules are not loaded");
-  const h = createHash("sha256");
-  for (const file of [...files, path.join(repoRoot, "package-lock.json")].sort()) {
-    h.update(path.relative(repoRoot, file)).update("\0").update(fs.readFileSync(file)).update("\0");
-  }
-  const fingerprint = h.digest("hex");
+  const fingerprint = fingerprintFiles(repoRoot, loadedCodeFiles(repoRoot, ["../environments"]));
   loaderFingerprints.set(repoRoot, fingerprint);
   return fingerprint;
 }

@@ -9,13 +9,13 @@
  * what is built, not on which files changed, so a change that reaches another agency's tenant
  * (a dependency, a placement) rebuilds that tenant's stack too.
  */
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stableJson } from "../core/stable-json";
 import type { Estate } from "../estate/estate";
 import { digest } from "../estate/digest";
 import { backupStackName, MANAGEMENT_STACK, platformStackName } from "../stacks/stack-plan";
+import { fingerprintFiles, loadedCodeFiles } from "./code-fingerprint";
 import { STACK_FILES } from "./working-files";
 
 export const FINGERPRINTS_FILE = "stack-fingerprints.json";
@@ -34,28 +34,12 @@ const SYNTHESIS_ENTRIES = ["./synth", "../stacks/govcloud-app"];
  * once per process anyway). Dependencies under node_modules are covered by package-lock.json.
  */
 export function synthesisCodeFiles(repoRoot: string): string[] {
-  const root = path.resolve(repoRoot) + path.sep;
-  const files = new Set<string>();
-  const visit = (module: NodeJS.Module | undefined): void => {
-    if (module === undefined || files.has(module.filename)) return;
-    if (!module.filename.startsWith(root) || module.filename.includes(`${path.sep}node_modules${path.sep}`)) return;
-    files.add(module.filename);
-    for (const child of module.children) visit(child);
-  };
-  for (const entry of SYNTHESIS_ENTRIES) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the entry into Node's module graph, which is then walked
-    require(entry);
-    visit(require.cache[require.resolve(entry)]);
-  }
-  return [...files].sort();
+  return loadedCodeFiles(repoRoot, SYNTHESIS_ENTRIES);
 }
 
 /** A fingerprint of the code that builds stacks and of the dependencies it runs on. */
 export function codeFingerprint(repoRoot: string): string {
-  const h = createHash("sha256");
-  const files = [...synthesisCodeFiles(repoRoot), path.join(repoRoot, "package-lock.json")];
-  for (const file of files) h.update(path.relative(repoRoot, file)).update("\0").update(fs.readFileSync(file)).update("\0");
-  return h.digest("hex");
+  return fingerprintFiles(repoRoot, synthesisCodeFiles(repoRoot));
 }
 
 const fingerprints = new Map<string, string>();
