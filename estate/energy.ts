@@ -268,14 +268,7 @@ export function estimateWorkload(env: Environment, regionId: string, agencyId: s
 }
 
 /** What a workload reserves on its pool, and its energy before any overcommit scaling. */
-interface WorkloadParts {
-  readonly agencyId: string;
-  readonly workload: string;
-  readonly template: Workload["template"];
-  readonly regionId: string;
-  readonly pool: string;
-  readonly replicas: number;
-  readonly hoursPerYear: number;
+interface WorkloadParts extends Pick<WorkloadEstimate, "agencyId" | "workload" | "template" | "regionId" | "pool" | "replicas" | "hoursPerYear"> {
   /** Reserved capacity averaged over the year: requests × replicas × hours / 8760. */
   readonly reserved: { readonly cpu: number; readonly memoryGiB: number; readonly gpus: number };
   /** Machines' worth of embodied emissions it reserves, averaged over the year. */

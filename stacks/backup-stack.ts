@@ -1,13 +1,10 @@
-import { Aspects, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { Environment } from "../environments/schema";
 import { BackupLocations } from "../constructs/backup-locations";
-import { GreenLabelsAspect } from "../constructs/green-labels-aspect";
-import { regionGreenLabels } from "../estate/green-labels";
 import type { RegionBackup } from "../estate/backup";
-import { addStateBackend, type StateBackendContext } from "./state-backend";
-import { writeWithStableJson } from "./stable-json-output";
+import { startRegionalStack } from "./regional-stack";
+import type { StateBackendContext } from "./state-backend";
 
 export interface BackupStackProps {
   readonly environment: Environment;
@@ -34,14 +31,7 @@ export class BackupStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: BackupStackProps) {
     super(scope, id);
-    writeWithStableJson(this);
-    const env = props.environment;
-    const region = env.regions[props.regionId];
-    if (region === undefined) throw new Error(`internal: unknown region '${props.regionId}'`);
-    addStateBackend(this, env.stateBackend, props.backend);
-    Aspects.of(this).add(new GreenLabelsAspect({ labels: regionGreenLabels(props.regionId, region) }));
-    // The kubeconfig file comes from KUBE_CONFIG_PATH at plan time, never from the output.
-    new KubernetesProvider(this, "kubernetes", { configContext: region.kubeContext });
+    startRegionalStack(this, props);
     this.locations = new BackupLocations(this, "backup-locations", {
       locations: props.backup.locations,
       snapshotLocations: props.backup.snapshotLocations,

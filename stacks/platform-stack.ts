@@ -1,19 +1,16 @@
-import { Aspects, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import type { Environment } from "../environments/schema";
 import { ClusterBaseline } from "../constructs/cluster-baseline";
-import { GreenLabelsAspect } from "../constructs/green-labels-aspect";
-import { regionGreenLabels } from "../estate/green-labels";
 import { ownershipLabels } from "../estate/labels";
 import { PlatformAddOns } from "../constructs/platform-add-ons";
 import { RestoreDrill } from "../constructs/restore-drill";
 import { TenantClusterRoles } from "../constructs/tenant-cluster-roles";
 import { PLATFORM_PRIORITY_CLASS, systemPlacement } from "../estate/add-ons";
 import type { RegionBackup } from "../estate/backup";
-import { addStateBackend, type StateBackendContext } from "./state-backend";
-import { writeWithStableJson } from "./stable-json-output";
+import { startRegionalStack } from "./regional-stack";
+import type { StateBackendContext } from "./state-backend";
 
 export interface PlatformStackProps {
   readonly environment: Environment;
@@ -41,15 +38,8 @@ export class PlatformStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
-    writeWithStableJson(this);
     const env = props.environment;
-    const region = env.regions[props.regionId];
-    if (region === undefined) throw new Error(`internal: unknown region '${props.regionId}'`);
-    addStateBackend(this, env.stateBackend, props.backend);
-    Aspects.of(this).add(new GreenLabelsAspect({ labels: regionGreenLabels(props.regionId, region) }));
-
-    // The kubeconfig file comes from KUBE_CONFIG_PATH at plan time, never from the output.
-    new KubernetesProvider(this, "kubernetes", { configContext: region.kubeContext });
+    const region = startRegionalStack(this, props);
     new HelmProvider(this, "helm", { kubernetes: { configContext: region.kubeContext } });
 
     const labels = ownershipLabels(env.name, props.regionId);
