@@ -8,8 +8,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { displayPath, UserError } from "../environments/diagnostics";
-import { outputChanges, renderChanges } from "./changes";
-import { synthesize } from "./synth";
+import { outputChanges, renderChanges } from "../engine";
+import { synthesize } from "../engine";
 
 export { renderChanges };
 

@@ -6,9 +6,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parallelAgencyLoader } from "../../cli/parallel-load";
-import { SecondThread } from "../../cli/second-thread";
-import { agenciesDir, environmentFile, fromPortableAgency, type LoadedAgency, loadAgencyFiles } from "../../environments";
+import { parallelAgencyLoader } from "../../engine/parallel-load";
+import { SecondThread } from "../../engine/second-thread";
+import { agenciesDir, environmentFile, type LoadedAgency, loadAgencyFiles } from "../../environments";
+import { fromPortableAgency } from "../../engine/portable";
 import { UserError } from "../../environments/diagnostics";
 import { REPO_ROOT, tempDir } from "../support/synth";
 

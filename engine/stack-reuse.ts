@@ -13,9 +13,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stableJson } from "../core/stable-json";
 import type { Estate } from "../estate/estate";
-import { digest } from "../estate/digest";
+import { digest } from "./digest";
 import { backupStackName, MANAGEMENT_STACK, platformStackName } from "../stacks/stack-plan";
 import { fingerprintFiles, loadedCodeFiles } from "./code-fingerprint";
+import { stackShape, tenantDigest } from "./tenant-keys";
 import { STACK_FILES } from "./working-files";
 
 export const FINGERPRINTS_FILE = "stack-fingerprints.json";
@@ -70,9 +71,9 @@ export function stackFingerprints(estate: Estate, code: string, stateRoot?: stri
   }
   for (const plan of estate.tenantStacks) {
     // The stack's blocks are its tenants' blocks merged in order; each tenant's digest covers what
-    // its blocks are built from (estate/estate.ts).
-    const { name, regionId, shard, agencies, renames, resources } = plan;
-    fingerprints.set(name, digest(env, { name, regionId, shard, agencies, renames, resources }, plan.tenantDigests));
+    // its blocks are built from (engine/tenant-keys.ts). Every other field of the plan counts as it is.
+    const { tenants, ...fields } = stackShape(plan);
+    fingerprints.set(plan.name, digest(env, fields, tenants.map(tenantDigest)));
   }
   return fingerprints;
 }

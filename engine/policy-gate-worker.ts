@@ -3,8 +3,9 @@
  * the main thread synthesizes, then checks the staged output.
  */
 import * as path from "node:path";
-import { type EnvironmentConfig, fromPortable, fromPortableAgency, type LoadedAgency, type PortableAgency, type PortableLoaded } from "../environments";
-import { LoadCache } from "../environments/load-cache";
+import type { EnvironmentConfig, LoadedAgency } from "../environments";
+import { fromPortable, fromPortableAgency, type PortableAgency, type PortableLoaded } from "./portable";
+import { LoadCache } from "./load-cache";
 import type { Environment } from "../environments/schema";
 import { type PreparedEnvironment, prepareSettings, runChecks } from "../policies/engine/check";
 import { PACKS } from "../policies/packs";

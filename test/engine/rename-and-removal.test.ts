@@ -6,9 +6,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compareAddresses, listAddresses } from "../../cli/addresses";
-import { manifestStacks, parseInstances, scanInstances, stackChanges } from "../../cli/changes";
-import { synthesize } from "../../cli/synth";
+import { compareAddresses, listAddresses } from "../../engine/resource-addresses";
+import { manifestStacks, parseInstances, scanInstances, stackChanges } from "../../engine/changes";
+import { synthesize } from "../../engine/synth";
 import { readStacks, readTree, REPO_ROOT, tempDir, type TerraformJson } from "../support/synth";
 import { cli } from "../support/cli";
 import { agenciesOf, copyEnvironment } from "../support/estate-copy";

@@ -7,7 +7,7 @@
  * byte for byte instead.
  */
 import * as fs from "node:fs";
-import { UserError } from "./diagnostics";
+import { UserError } from "../environments/diagnostics";
 
 /** A file modified less than this before it was cached is compared by content, not by stamp. */
 const RACY_MS = 2000;

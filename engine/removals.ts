@@ -19,10 +19,10 @@ import { agenciesDir, type EnvironmentConfig, type LoadedAgency } from "../envir
 import { type Diagnostic, displayPath } from "../environments/diagnostics";
 import type { Estate } from "../estate/estate";
 import { tenantNamespace } from "../estate/tenant-model";
-import type { LoadCache } from "../environments/load-cache";
+import type { LoadCache } from "./load-cache";
 import { lockFilePath } from "../environments/tenant-stack-lock";
 import type { ShardLock } from "../environments/tenant-stack-lock";
-import { addressesFilePath, readCommittedAddresses } from "./addresses";
+import { addressesFilePath, readCommittedAddresses } from "./resource-addresses";
 import { manifestStacks } from "./changes";
 
 /** What was there before: agencies with what they had, regions and node pools. */

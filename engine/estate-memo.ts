@@ -1,18 +1,23 @@
-import type { Agency } from "../environments/agency-schema";
-import type { Environment } from "../environments/schema";
-
 /**
  * Per-agency results of earlier builds, for long-running processes (`govcloud synth --watch`):
- * an agency's tenant blocks and backups are rebuilt only when their inputs changed. Their inputs
- * are the environment and the agency (the same objects while their files are unchanged, see
- * environments/load-cache.ts) and a key naming everything else they depend on (region, role,
- * placement, dependency edges). A tenant stack's merged blocks are kept while its tenants' blocks
- * are the same objects.
+ * an agency's tenant blocks, checks, placements and backups are rebuilt only when their inputs
+ * changed. Their inputs are the environment and the agency (the same objects while their files
+ * are unchanged, see engine/load-cache.ts) and a key derived from everything else they depend
+ * on: a tenant's task (taskKey), a step's name and inputs (estate/agency-step.ts). A tenant
+ * stack's merged blocks are kept while its tenants' blocks are the same objects.
  */
+import type { Agency } from "../environments/agency-schema";
+import type { Environment } from "../environments/schema";
+import type { AgencyStep } from "../estate/agency-step";
+import { digest } from "./digest";
+
 export class EstateMemo {
   private environment: Environment | undefined;
   private byAgency = new WeakMap<Agency, Map<string, unknown>>();
   private readonly merged = new Map<string, { readonly parts: readonly object[]; readonly value: unknown }>();
+
+  /** The strategy for buildEstate's per-agency steps: remembered by step name and a digest of the inputs. */
+  public readonly agencyStep: AgencyStep = (environment, agency, step, inputs, compute) => this.remember(environment, agency, `${step} ${digest(inputs)}`, compute);
 
   public remember<T>(environment: Environment, agency: Agency, key: string, build: () => T): T {
     this.use(environment);

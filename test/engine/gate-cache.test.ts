@@ -6,10 +6,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GateCache, lastGateCacheUse } from "../../cli/gate-cache";
-import { loadEstate } from "../../cli/load-estate";
-import { cachedCodeFingerprint, stackFingerprints } from "../../cli/stack-reuse";
-import { synthesize } from "../../cli/synth";
+import { GateCache, lastGateCacheUse } from "../../engine/gate-cache";
+import { loadEstate } from "../../engine/load-estate";
+import { cachedCodeFingerprint, stackFingerprints } from "../../engine/stack-reuse";
+import { synthesize } from "../../engine/synth";
 import { UserError } from "../../environments/diagnostics";
 import { readTree, REPO_ROOT, tempDir } from "../support/synth";
 

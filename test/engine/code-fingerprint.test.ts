@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import { buildSync } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { codeFingerprint, synthesisCodeFiles } from "../../cli/stack-reuse";
+import { codeFingerprint, synthesisCodeFiles } from "../../engine/stack-reuse";
 import { REPO_ROOT } from "../support/synth";
 
 describe("codeFingerprint", () => {

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { previousState } from "../../cli/removals";
+import { previousState } from "../../engine/removals";
 import { tempDir } from "../support/synth";
 
 /** An output folder with region `central`'s platform stack and one node pool, from `envFile`. */

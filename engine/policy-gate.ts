@@ -5,7 +5,8 @@
  * and the resource, exit code 2.
  */
 import * as path from "node:path";
-import { type EnvironmentConfig, toPortable, toPortableAgency } from "../environments";
+import type { EnvironmentConfig } from "../environments";
+import { toPortable, toPortableAgency } from "./portable";
 import { type Diagnostic, UserError } from "../environments/diagnostics";
 import { BlockingWorker } from "./blocking-worker";
 import type { GateFinding, GateRequest, PrepareRequest } from "./policy-gate-worker";

@@ -1,9 +1,9 @@
 /**
- * Stacks that passed the policy gate, kept between processes (cli/persistent-cache.ts): a new
+ * Stacks that passed the policy gate, kept between processes (engine/persistent-cache.ts): a new
  * `govcloud synth` after one agency edit checks the stacks it rebuilt, not the 190 MB of
  * national tenant stacks that did not change.
  *
- * A stack's fingerprint (cli/stack-reuse.ts) names everything its content is built from, code
+ * A stack's fingerprint (engine/stack-reuse.ts) names everything its content is built from, code
  * included. Whether it passes depends besides on the policy code, on the environment's policy
  * settings (its `policy:` section, inside the environment's value; the agencies' suppressions),
  * on the day (suppressions expire, approvals fall due), and on the agencies that rules take as
@@ -11,14 +11,13 @@
  * again; each stack is recorded with its fingerprint and its agencies. Only a gate that passed is
  * recorded.
  */
-import { createHash } from "node:crypto";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EnvironmentConfig } from "../environments";
 import type { Estate } from "../estate/estate";
-import { digest } from "../estate/digest";
+import { digest } from "./digest";
 import { cacheDir, cacheFileName, readCacheEntry, writeCacheEntry } from "./persistent-cache";
 import { cachedCodeFingerprint } from "./stack-reuse";
+import { fingerprintFiles, importedCodeFiles } from "./code-fingerprint";
 
 const KIND = "gate";
 
@@ -31,27 +30,13 @@ function vietnamDay(now: Date): string {
   return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
 }
 
-/** Code besides the stacks' own that decides a verdict: the rules, the engine, the gate. */
-const POLICY_CODE = ["policies", "cli/policy-gate.ts", "cli/policy-gate-worker.ts"];
+/** The gate thread's entry: what it loads (rules, policy engine, gate) decides a verdict besides the stacks' own code. */
+const GATE_ENTRY = path.join(__dirname, "policy-gate-worker.cjs");
 
 let policyCode: string | undefined;
 
 function policyFingerprint(repoRoot: string): string {
-  if (policyCode !== undefined) return policyCode;
-  const files: string[] = [];
-  for (const entry of POLICY_CODE) {
-    const full = path.join(repoRoot, entry);
-    if (fs.statSync(full).isDirectory()) {
-      for (const e of fs.readdirSync(full, { recursive: true, withFileTypes: true })) {
-        if (e.isFile() && (e.name.endsWith(".ts") || e.name.endsWith(".json"))) files.push(path.join(e.parentPath, e.name));
-      }
-    } else {
-      files.push(full);
-    }
-  }
-  const h = createHash("sha256").update(cachedCodeFingerprint(repoRoot));
-  for (const file of files.sort()) h.update(path.relative(repoRoot, file)).update("\0").update(fs.readFileSync(file)).update("\0");
-  policyCode = h.digest("hex");
+  policyCode ??= digest(cachedCodeFingerprint(repoRoot), fingerprintFiles(repoRoot, importedCodeFiles(repoRoot, [GATE_ENTRY])));
   return policyCode;
 }
 

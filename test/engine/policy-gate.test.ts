@@ -8,9 +8,9 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readTree, REPO_ROOT, tempDir } from "../support/synth";
 import { cli } from "../support/cli";
-import { PolicyGate } from "../../cli/policy-gate";
+import { PolicyGate } from "../../engine/policy-gate";
 import { buildSources } from "../../environments/source-map-file";
-import { synthesize } from "../../cli/synth";
+import { synthesize } from "../../engine/synth";
 import { loadEnvironmentConfig } from "../../environments";
 import { UserError } from "../../environments/diagnostics";
 

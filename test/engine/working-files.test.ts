@@ -5,8 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { synthesize } from "../../cli/synth";
-import { carryOverWorkingFiles, undoCarryOver } from "../../cli/working-files";
+import { synthesize } from "../../engine/synth";
+import { carryOverWorkingFiles, undoCarryOver } from "../../engine/working-files";
 import { REPO_ROOT, tempDir } from "../support/synth";
 import { agenciesOf, copyEnvironment } from "../support/estate-copy";
 

@@ -5,7 +5,7 @@
  */
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { StackQueue } from "../../cli/parallel-synth";
+import { StackQueue } from "../../engine/parallel-synth";
 
 describe("StackQueue", () => {
   it("hands out every stack exactly once, whatever the order of takes", () => {

@@ -6,9 +6,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agencyCacheFiles, lastAgencyCacheStats, loaderFingerprint, storedAgencyFiles } from "../../cli/agency-file-cache";
-import { readCacheEntry, writeCacheEntry } from "../../cli/persistent-cache";
-import { synthesize } from "../../cli/synth";
+import { agencyCacheFiles, lastAgencyCacheStats, loaderFingerprint, storedAgencyFiles } from "../../engine/agency-file-cache";
+import { readCacheEntry, writeCacheEntry } from "../../engine/persistent-cache";
+import { synthesize } from "../../engine/synth";
 import { UserError } from "../../environments/diagnostics";
 import { readTree, REPO_ROOT, tempDir } from "../support/synth";
 

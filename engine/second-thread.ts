@@ -7,13 +7,15 @@
  * its start-up is paid once.
  */
 import * as path from "node:path";
-import type { PortableAgency } from "../environments";
+import type { PortableAgency } from "./portable";
 import type { Environment } from "../environments/schema";
-import { type Estate, portableTenantStackPlan, type PortableTenantStackPlan, type TenantHelper } from "../estate/estate";
+import type { Estate, TenantStackShape } from "../estate/estate";
 import type { TenantTask } from "../estate/tenant-task";
 import { BlockingWorker } from "./blocking-worker";
 import type { StackQueue } from "./parallel-synth";
 import { synthesisCode } from "./synthesis-code";
+import { stackShape } from "./tenant-keys";
+import type { TenantHelper } from "./tenant-builders";
 
 export interface LoadJob {
   readonly kind: "load";
@@ -44,7 +46,7 @@ export interface SynthJob {
   /** From a stack folder to the project root, for local state (stacks/govcloud-app.ts). */
   readonly stateRoot?: string;
   /** The plans of only the tenant stacks this thread may take, without their blocks. */
-  readonly plans: readonly PortableTenantStackPlan[];
+  readonly plans: readonly TenantStackShape[];
   readonly stacks: readonly string[];
   readonly queue: SharedArrayBuffer;
   readonly lowest: number;
@@ -107,7 +109,7 @@ export class SecondThread {
   public startSynthesis(estate: Estate & { readonly stateRoot?: string }, queue: StackQueue, outdir: string): void {
     this.settleLoading();
     const reach = new Set(queue.workerReach());
-    const plans = estate.tenantStacks.filter((s) => reach.has(s.name)).map(portableTenantStackPlan);
+    const plans = estate.tenantStacks.filter((s) => reach.has(s.name)).map(stackShape);
     this.worker.send({ kind: "synth", environment: estate.environment, ...(estate.stateRoot === undefined ? {} : { stateRoot: estate.stateRoot }), plans, stacks: queue.stacks, queue: queue.buffer, lowest: queue.lowest, outdir });
   }
 

@@ -5,14 +5,15 @@
 import { loadEnvironmentConfig, resolveEnvironmentFile, type EnvironmentConfig } from "../environments";
 import { displayPath, UserError } from "../environments/diagnostics";
 import { lockFilePath, readShardLock, renderShardLock } from "../environments/tenant-stack-lock";
-import type { LoadCache } from "../environments/load-cache";
+import type { LoadCache } from "./load-cache";
 import { withAgencyFileCache } from "./agency-file-cache";
 import { parallelAgencyLoader } from "./parallel-load";
 import { checkRemovals, checkRenamedRegions, type PreviousState, previousState } from "./removals";
 import type { SecondThread } from "./second-thread";
 import { minFilesForTwoThreads } from "./threads";
 import { buildEstate, type Estate } from "../estate/estate";
-import type { EstateMemo } from "../estate/estate-memo";
+import type { EstateMemo } from "./estate-memo";
+import { lazyTenants, rememberedTenants, sharedTenants } from "./tenant-builders";
 
 export interface LoadedEstate {
   readonly config: EnvironmentConfig;
@@ -55,9 +56,10 @@ export function loadEstate(repoRoot: string, environment: string, options: LoadE
     options.removals === undefined ? undefined : previousState(config.environmentPath, config.environment.value.name, options.removals.previousOutdir, lock, options.files);
   const removals = options.removals === undefined ? { problems: [], retired: [] } : checkRemovals(config, previous, options.removals);
   const built = buildEstate(config, lock, {
-    ...(options.memo === undefined ? {} : { memo: options.memo }),
-    // The thread that read half of the files builds half of the tenants, for the stacks it will synthesize.
-    ...(options.secondThread === undefined ? {} : { helper: options.secondThread.tenantHelper() }),
+    // A watch session remembers tenants; else the thread that read half of the files builds half
+    // of the tenants, for the stacks it will synthesize. Stacks are merged when synthesized.
+    tenants: options.memo !== undefined ? rememberedTenants(options.memo) : options.secondThread !== undefined ? sharedTenants(options.secondThread.tenantHelper()) : lazyTenants,
+    ...(options.memo === undefined ? {} : { agencyStep: options.memo.agencyStep }),
   });
   const estate = built.estate;
   // Removals first: deleting a file also breaks what referred to it, and what it destroys matters most.

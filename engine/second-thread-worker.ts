@@ -4,11 +4,13 @@
  * estate, builds the tenants it is sent and keeps them, and takes tenant stacks from the back of
  * the shared queue.
  */
-import { loadAgencyFile, toPortableAgency, type PortableAgency } from "../environments";
+import { loadAgencyFile } from "../environments";
+import { toPortableAgency, type PortableAgency } from "./portable";
 import { UserError } from "../environments/diagnostics";
 import type { Environment } from "../environments/schema";
-import { tenantStackPlan } from "../estate/estate";
 import { buildTenant, type Tenant, tenantId, type TenantTask } from "../estate/tenant-task";
+import { lazyTenantStack } from "./tenant-builders";
+import { tenantDigest } from "./tenant-keys";
 import { serveBlocking } from "./blocking-worker";
 import { StackQueue } from "./parallel-synth";
 import { loadSynthesisCodeStepwise, synthesisCode } from "./synthesis-code";
@@ -32,7 +34,7 @@ function buildTenants(job: TenantJob): TenantAnswer {
   return job.tasks.map((task) => {
     const tenant = buildTenant(job.environment, task);
     built.set(tenantId(task), tenant);
-    return [tenant.count, tenant.digest] as const;
+    return [tenant.count, tenantDigest(task)] as const;
   });
 }
 
@@ -62,7 +64,7 @@ function synthesize(job: SynthJob): string[] {
   const env: Environment = job.environment;
   // Tenants this thread did not build are built from their tasks.
   const blocksOf = (task: TenantTask) => (built.get(tenantId(task)) ?? buildTenant(env, task)).blocks;
-  const estate = { environment: env, tenantStacks: job.plans.map((plan) => tenantStackPlan(plan, blocksOf)), ...(job.stateRoot === undefined ? {} : { stateRoot: job.stateRoot }) };
+  const estate = { environment: env, tenantStacks: job.plans.map((plan) => lazyTenantStack(plan, blocksOf)), ...(job.stateRoot === undefined ? {} : { stateRoot: job.stateRoot }) };
   const queue = new StackQueue(job.stacks, job.queue, job.lowest);
   const written: string[] = [];
   try {

@@ -4,14 +4,10 @@
  * main thread and a worker thread take chunks of them from one shared counter until none are
  * left. The worker starts while the main thread already reads, and takes less or more work as
  * its start-up allows. Its results cross as plain data (the value and its source tree) and are
- * the same as the main thread's would be (test/cli/parallel-load.test.ts).
+ * the same as the main thread's would be (test/engine/parallel-load.test.ts).
  */
-import {
-  type AgencyFilesLoader,
-  fromPortableAgency,
-  loadAgencyFile,
-  type LoadedAgency,
-} from "../environments";
+import { type AgencyFilesLoader, loadAgencyFile, type LoadedAgency } from "../environments";
+import { fromPortableAgency } from "./portable";
 import { UserError } from "../environments/diagnostics";
 import { SecondThread } from "./second-thread";
 

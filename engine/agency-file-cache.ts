@@ -13,7 +13,8 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { AGENCY_LIMITS, type AgencyFilesLoader, fromPortableAgency, type LoadedAgency, type PortableAgency, toPortableAgency } from "../environments";
+import { AGENCY_LIMITS, type AgencyFilesLoader, type LoadedAgency } from "../environments";
+import { fromPortableAgency, type PortableAgency, toPortableAgency } from "./portable";
 import { displayPath, UserError } from "../environments/diagnostics";
 import { readYamlBytes } from "../environments/loader";
 import { fingerprintFiles, loadedCodeFiles } from "./code-fingerprint";

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../environments/diagnostics";
-import { LoadCache } from "../../environments/load-cache";
+import { LoadCache } from "../../engine/load-cache";
 import { tempDir } from "../support/synth";
 
 const root = tempDir();
