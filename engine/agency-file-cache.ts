@@ -1,12 +1,12 @@
 /**
- * Validated agency files kept between processes (cli/persistent-cache.ts): a new `govcloud synth`
+ * Validated agency files kept between processes (engine/persistent-cache.ts): a new `govcloud synth`
  * after one agency edit parses and validates that file alone. Parsing and validating YAML is most
  * of what loading a national estate costs (3,400 files).
  *
  * Sixteen cache entries (shards) per environment hold, for each agency file, the SHA-256 of its bytes (and of
  * the name it is shown under in diagnostics) and its validated value with its source tree. The
  * entry's key is a fingerprint of the loader's code as loaded (environments/ and what it imports,
- * as cli/stack-reuse.ts does for the synthesis code) and of package-lock.json: a change to the
+ * as engine/stack-reuse.ts does for the synthesis code) and of package-lock.json: a change to the
  * loader, the schemas or a dependency makes every file a miss. A file is served from the cache only when its bytes
  * hash the same; only files that passed validation are stored, so every error is found again,
  * with its file:line:col, by the loader itself.

@@ -37,7 +37,7 @@ export interface LoadEstateOptions {
   /** A second thread to read agency files and build tenants with, kept by the caller for later work. */
   readonly secondThread?: SecondThread;
   /**
-   * Refuse removals of agencies, regions and node pools (cli/removals.ts), comparing with the
+   * Refuse removals of agencies, regions and node pools (engine/removals.ts), comparing with the
    * committed addresses, else with the output in `previousOutdir`.
    * @default - no removal check
    */

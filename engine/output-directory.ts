@@ -1,6 +1,6 @@
 /**
  * Writing a whole output folder so that a failure never leaves it half-written: build into a
- * temporary sibling, carry the previous folder's working files into it (cli/working-files.ts),
+ * temporary sibling, carry the previous folder's working files into it (engine/working-files.ts),
  * then swap it in with renames on the same file system.
  */
 import * as fs from "node:fs";

@@ -15,7 +15,7 @@ import { SecondThread } from "./second-thread";
 const CHUNK = 32;
 
 /**
- * An AgencyFilesLoader that uses a second thread for `minFiles` files or more (cli/threads.ts
+ * An AgencyFilesLoader that uses a second thread for `minFiles` files or more (engine/threads.ts
  * decides how many): `thread` when the caller has one (a synthesis that goes on to use it),
  * else one started for this call and stopped after it.
  */

@@ -1,6 +1,6 @@
 /**
- * Synthesis on both cores, for large estates (cli/threads.ts). A national estate has about a
- * hundred tenant stacks. The second thread (cli/second-thread.ts) has read half of the agency
+ * Synthesis on both cores, for large estates (engine/threads.ts). A national estate has about a
+ * hundred tenant stacks. The second thread (engine/second-thread.ts) has read half of the agency
  * files and loaded the synthesis code by then; both threads take tenant stacks from one queue
  * until it is empty, the main thread from the front after the platform stacks, the worker from
  * the back. So neither waits for the other whatever their speeds, and the worker is sent the

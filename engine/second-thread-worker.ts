@@ -1,5 +1,5 @@
 /**
- * The second thread (cli/second-thread.ts): reads its share of the agency files, then, when it
+ * The second thread (engine/second-thread.ts): reads its share of the agency files, then, when it
  * is to synthesize too, loads cdktf and the provider bindings while the main thread checks the
  * estate, builds the tenants it is sent and keeps them, and takes tenant stacks from the back of
  * the shared queue.

@@ -1,9 +1,9 @@
 /**
- * The second thread of a large estate (cli/threads.ts decides when there is one): it reads half
- * of the agency files (cli/parallel-load.ts). For a synthesis without the policy gate it then
+ * The second thread of a large estate (engine/threads.ts decides when there is one): it reads half
+ * of the agency files (engine/parallel-load.ts). For a synthesis without the policy gate it then
  * loads the synthesis code while the main thread checks the estate, builds the last half of the
  * tenants and keeps them (estate/tenant-task.ts), and synthesizes tenant stacks from the shared
- * queue (cli/parallel-synth.ts), from the back, where its tenants are. One thread for all of it:
+ * queue (engine/parallel-synth.ts), from the back, where its tenants are. One thread for all of it:
  * its start-up is paid once.
  */
 import * as path from "node:path";

@@ -101,7 +101,7 @@ export function reusableStacks(previousOutdir: string, fingerprints: ReadonlyMap
  * synthesized file, the output is replaced as a whole, so the previous output stays intact
  * whatever happens next. Where links are not possible (another file system, no permission) they
  * are copied. Working files (`.terraform/`, plans) are not synthesized: they are carried over
- * when the output is swapped in (cli/working-files.ts).
+ * when the output is swapped in (engine/working-files.ts).
  */
 export function copyStacks(previousOutdir: string, outdir: string, names: Iterable<string>): void {
   for (const name of names) {

@@ -36,14 +36,14 @@ export interface SynthOptions {
   /**
    * Whether the output will be deployed from where it is written: its local state paths then
    * reach the project's state folder from there, and an output folder from which they cannot is
-   * refused (cli/state-location.ts). Otherwise (scratch output that is only read) the paths are
+   * refused (engine/state-location.ts). Otherwise (scratch output that is only read) the paths are
    * those of the default output folder, `<project root>/cdktf.out`.
    * @default false
    */
   readonly deployable?: boolean;
   /**
    * Regions (`<region>`) and node pools (`<region>/<pool>`) whose removal is intended; any other
-   * removal of one is refused (cli/removals.ts).
+   * removal of one is refused (engine/removals.ts).
    * @default - none
    */
   readonly allowRemoval?: readonly string[];
@@ -79,7 +79,7 @@ export interface SynthResult {
   readonly rebuilt: readonly string[];
   /**
    * Stacks no longer synthesized whose folders stay in `stacks/` for their working files
-   * (cli/working-files.ts).
+   * (engine/working-files.ts).
    */
   readonly removedStacksKept: readonly string[];
   /** What changed against the previous output, per stack; undefined when there was none. */
@@ -186,7 +186,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       frozenLock: options.frozenLock,
       ...(session === undefined ? {} : { files: session.files, memo: session.estate }),
       ...(secondThread === undefined ? {} : { secondThread }),
-      // Nothing that holds data disappears by deleting a file (cli/removals.ts).
+      // Nothing that holds data disappears by deleting a file (engine/removals.ts).
       removals: { previousOutdir: path.resolve(options.out), ...(options.allowRemoval === undefined ? {} : { allowRemoval: options.allowRemoval }) },
     });
     const sources = buildSources(loaded.config, options.repoRoot);
@@ -205,7 +205,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     const reused = reusableStacks(outdir, fingerprints);
     const rebuilt = plan.map((s) => s.name).filter((name) => !reused.has(name));
     // Stacks the gate need not see again: passed in this session, or by an earlier process
-    // (with the same fingerprint, policy code and settings: cli/gate-cache.ts).
+    // (with the same fingerprint, policy code and settings: engine/gate-cache.ts).
     const gateCache = options.policyGate ? GateCache.open(options.repoRoot, loaded.config, loaded.estate, fingerprints) : undefined;
     const gated =
       session === undefined && gateCache === undefined

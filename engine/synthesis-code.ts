@@ -3,7 +3,7 @@
  * second, so commands load it when first needed. On two threads, `govcloud synth` loads it while
  * the other thread is busy: the main thread while the worker starts and reads the first files
  * (it then reads more of them), the worker while the main thread checks the estate
- * (cli/second-thread.ts).
+ * (engine/second-thread.ts).
  */
 import type * as GovcloudApp from "../stacks/govcloud-app";
 

@@ -2,7 +2,7 @@
  * How many threads a command uses, from GOVCLOUD_THREADS:
  * - unset: a second thread for large estates (at least {@link MIN_AGENCIES_FOR_TWO_THREADS}
  *   agency files): it reads half of the agency files, and a fresh synthesis without the policy
- *   gate shares the tenants and their stacks with it (cli/second-thread.ts). With the gate
+ *   gate shares the tenants and their stacks with it (engine/second-thread.ts). With the gate
  *   (`govcloud synth`), the gate's thread has the second core: a third thread made the 3,400-agency command slower (15.5 s against
  *   14.4 s) and raised its peak memory from 658 to 917 MiB. A watch session's runs after the
  *   first use one (an edit rebuilds two stacks; starting a thread for them costs more than it

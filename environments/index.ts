@@ -101,7 +101,7 @@ export interface EnvironmentConfig {
   readonly agencies: readonly LoadedAgency[];
   /**
    * Agencies whose files say they are retired (`retired:`): they get no tenants, and their
-   * removal from the committed files is allowed (cli/removals.ts). Sorted by file name.
+   * removal from the committed files is allowed (engine/removals.ts). Sorted by file name.
    * @default - none
    */
   readonly retired?: readonly LoadedAgency[];
@@ -110,7 +110,7 @@ export interface EnvironmentConfig {
 /**
  * Loads agency files, each on its own: returns, in order, each file's value or the UserError it
  * failed with. The default reads them one after the other; a large estate's are spread over two
- * threads (cli/parallel-load.ts). Whoever loads them, the results are the same.
+ * threads (engine/parallel-load.ts). Whoever loads them, the results are the same.
  */
 export type AgencyFilesLoader = (files: readonly string[]) => (LoadedAgency | UserError)[];
 

@@ -1,5 +1,5 @@
 /**
- * The persistent cache of validated agency files (cli/agency-file-cache.ts): a warm run writes the
+ * The persistent cache of validated agency files (engine/agency-file-cache.ts): a warm run writes the
  * same bytes as a cold one, a damaged cache file is never trusted and is rebuilt, and a file that
  * fails validation is never stored (its errors keep their file:line:col).
  */

@@ -15,7 +15,7 @@ describe("codeFingerprint", () => {
   it("covers every repository module that the synthesis entries can load, as esbuild follows them", () => {
     const { metafile } = buildSync({
       absWorkingDir: REPO_ROOT,
-      entryPoints: ["cli/synth.ts", "stacks/govcloud-app.ts"],
+      entryPoints: ["engine/synth.ts", "stacks/govcloud-app.ts"],
       bundle: true,
       write: false,
       metafile: true,

@@ -1,5 +1,5 @@
 /**
- * Stacks that passed the policy gate, kept between processes (cli/gate-cache.ts): a later run
+ * Stacks that passed the policy gate, kept between processes (engine/gate-cache.ts): a later run
  * checks only stacks whose fingerprint has not passed under the same policy code, settings and
  * day; a gate that fails records nothing; a damaged record is ignored.
  */

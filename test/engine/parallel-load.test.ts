@@ -1,5 +1,5 @@
 /**
- * Agency files read on two threads (cli/parallel-load.ts) give what reading them on one gives:
+ * Agency files read on two threads (engine/parallel-load.ts) give what reading them on one gives:
  * the same values, the same errors, and source maps that locate every field at the same place,
  * although the worker's results cross the thread boundary as plain data.
  */

@@ -1,5 +1,5 @@
 /**
- * The queue two synthesis threads share (cli/parallel-synth.ts): however their takes interleave,
+ * The queue two synthesis threads share (engine/parallel-synth.ts): however their takes interleave,
  * every stack is taken exactly once, the main thread's from the front in plan order, the
  * worker's from the back and never below the part it was sent.
  */
