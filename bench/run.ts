@@ -192,7 +192,7 @@ function main(): void {
       commands.push(command(envFile, commandOut, "cold"));
     }
     if (!identical(out, baseOut)) throw new Error(`${size.name}: baseline output differs from govcloud's`);
-    // The command writes deployable output (state paths of its own folder: cli/state-location.ts),
+    // The command writes deployable output (state paths of its own folder: engine/state-location.ts),
     // so it is compared with synthesize()'s by its files, not byte for byte.
     if (!sameFiles(out, commandOut)) throw new Error(`${size.name}: the command wrote other files than synthesize()`);
     const g = median(govcloud);
@@ -308,7 +308,7 @@ function main(): void {
     "- *re-synthesis*: after one agency file changes, the command again into the previous output, in",
     "  a new process (only stacks whose inputs changed are rebuilt and checked; the others are",
     "  hard-linked, unchanged agency files come from the cache); and in a `govcloud synth --watch`",
-    "  session (cli/watch.ts: start-up, unchanged files and the policy packs are paid for once; the",
+    "  session (engine/watch.ts: start-up, unchanged files and the policy packs are paid for once; the",
     "  policy gate checks each rebuilt stack).",
     "- Generated estates: 17 ministries, 34 provinces, then communes (../shared/facts/vietnam.md),",
     "  each with a web service and a scheduled job; ministries and provinces add an open-data API and",

@@ -24,9 +24,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
 import { stableJson } from "../core/stable-json";
-import { loadEstate } from "../cli/load-estate";
+import { loadEstate } from "../engine";
 import { run } from "../cli/main";
-import { summarize, synthesize, SynthSession } from "../cli/synth";
+import { summarize, synthesize, SynthSession } from "../engine";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 const [mode, envFile, outdir, reference] = process.argv.slice(2) as [string, string, string, string | undefined];

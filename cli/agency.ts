@@ -22,7 +22,7 @@ import { lazyImport } from "../policies/engine/lazy";
 import { namesAgency, resolveAgency } from "./agency-filter";
 import { reportFailure } from "./failure";
 import { outputOption, writeOutputFile } from "./output-file";
-import { loadEstate } from "./load-estate";
+import { loadEstate } from "../engine";
 import { agencyBackupCoverage, backupCoverage, type NamespaceCoverage } from "./report-backups";
 import { agencyEnergy } from "./report-energy";
 
@@ -226,7 +226,7 @@ async function agencyFindings(repoRoot: string, environment: string, agency: Par
     now,
     synthesize: async (name, out) => {
       // Loaded lazily, as `govcloud check` does: synthesis pulls in cdktf.
-      const { synthesize } = await lazyImport<typeof import("./synth")>(path.join(__dirname, "synth"));
+      const { synthesize } = await lazyImport<typeof import("../engine")>(path.join(__dirname, "..", "engine", "index"));
       synthesize({ repoRoot, environment: name, out, frozenLock: true });
     },
   });

@@ -134,7 +134,7 @@ export async function executeCheck(repoRoot: string, inputs: readonly string[], 
       ...(process.env.GOVCLOUD_DEBUG ? { onCrash: (rule: string, at: string, error: unknown) => debugCrash(rule, at, error) } : {}),
       synthesize: async (environment, out, onProgress) => {
         // Loaded lazily: synthesis pulls in cdktf, which the other inputs do not need.
-        const { synthesize } = await lazyImport<typeof import("./synth")>(path.join(__dirname, "synth"));
+        const { synthesize } = await lazyImport<typeof import("../engine")>(path.join(__dirname, "..", "engine", "index"));
         synthesize({ repoRoot, environment, out, frozenLock: true, ...(onProgress === undefined ? {} : { onProgress: (message: string) => onProgress(message) }) });
       },
     });

@@ -1,15 +1,14 @@
 /**
  * `govcloud diff`: what a synth would change against an output folder (default `cdktf.out`),
  * per stack, destroys first, without touching it. The environment is synthesized into a scratch
- * folder; the removal checks of synth apply (cli/removals.ts).
+ * folder; the removal checks of synth apply (engine/removals.ts).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { displayPath, UserError } from "../environments/diagnostics";
-import { outputChanges, renderChanges } from "./changes";
-import { synthesize } from "./synth";
+import { outputChanges, renderChanges, synthesize } from "../engine";
 
 export { renderChanges };
 

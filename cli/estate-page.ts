@@ -15,7 +15,7 @@ import type { Agency } from "../environments/agency-schema";
 import { backupPartners } from "../estate/backup-topology";
 import type { KpiReport, RegionFigures } from "../estate/kpis";
 import { planStacks, type StackEntry } from "../stacks/stack-plan";
-import type { LoadedEstate } from "./load-estate";
+import type { LoadedEstate } from "../engine";
 import { backupCoverage } from "./report-backups";
 
 export interface PoolModel {

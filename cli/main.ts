@@ -13,7 +13,7 @@ import { type LoadedAgency, listEnvironments } from "../environments";
 import { agencyPlaceholders } from "../environments/placeholders";
 import { withoutTokenStackTraces } from "../stacks/stack-traces";
 import { JSON_SCHEMAS, renderJsonSchema } from "../environments/json-schema";
-import { loadEstate } from "./load-estate";
+import { loadEstate, stateRootFor, synthesisCode, type SynthResult, synthesize } from "../engine";
 import { onboardCommand } from "./onboard";
 import { addressesCommand } from "./addresses";
 import { agencyCommand } from "./agency";
@@ -25,9 +25,6 @@ import { planReportCommand } from "./plan-report";
 import { preflightCommand } from "./preflight";
 import { reportCommand } from "./report";
 import { addExitCodesHelp, reportFailure } from "./failure";
-import { type SynthResult, synthesize } from "./synth";
-import { stateRootFor } from "./state-location";
-import { synthesisCode } from "./synthesis-code";
 import { terminalProgress } from "./progress";
 import { watchCommand } from "./watch";
 

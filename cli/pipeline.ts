@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import * as YAML from "yaml";
 import { displayPath, UserError } from "../environments/diagnostics";
-import { loadEstate } from "./load-estate";
+import { loadEstate } from "../engine";
 import { renderAtlantis } from "./pipeline-atlantis";
 import { type Engine, GITLAB_MAX_JOBS, GITLAB_MAX_NEEDS, renderGitlab } from "./pipeline-gitlab";
 import { pipelineStacks } from "./pipeline-stacks";

@@ -12,7 +12,7 @@ import { type BackupLocation, cronMaxGapMinutes, SCHEDULE_BLOCK, tenantBackup } 
 import type { Estate } from "../estate/estate";
 import { BASELINE_BLOCKS } from "../estate/tenant-baseline-instances";
 import type { Agency } from "../environments/agency-schema";
-import { loadEstate } from "./load-estate";
+import { loadEstate } from "../engine";
 import { agencyOption, resolveAgency } from "./agency-filter";
 
 export type BackupReportFormat = "md" | "json";

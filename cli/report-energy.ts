@@ -8,7 +8,7 @@ import { Command, Option } from "commander";
 import { outputOption, writeOutputFileSync } from "./output-file";
 import type { EnergyEstimate, EnergyFigures, SiteFigures } from "../estate/energy";
 import { estimateEnergy } from "../estate/energy";
-import { loadEstate } from "./load-estate";
+import { loadEstate } from "../engine";
 import { agencyOption, resolveAgency } from "./agency-filter";
 
 export type EnergyReportFormat = "md" | "json";

@@ -7,7 +7,7 @@ import { Command, Option } from "commander";
 import { outputOption, writeOutputFileSync } from "./output-file";
 import { estatePageModel, renderEstatePage } from "./estate-page";
 import { agencyOption } from "./agency-filter";
-import { loadEstate } from "./load-estate";
+import { loadEstate } from "../engine";
 import { asOfOption, kpiReport } from "./report-kpis";
 
 /**

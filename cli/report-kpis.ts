@@ -22,8 +22,7 @@ import type * as EngineLoad from "../policies/engine/load";
 import { estatePageModel, renderEstatePage } from "./estate-page";
 import { backupCoverage } from "./report-backups";
 import { agencyOption, namesAgency, resolveAgency } from "./agency-filter";
-import { type LoadedEstate, loadEstate } from "./load-estate";
-import { synthesisCode } from "./synthesis-code";
+import { type LoadedEstate, loadEstate, synthesisCode } from "../engine";
 
 export type KpiReportFormat = "md" | "json" | "html";
 

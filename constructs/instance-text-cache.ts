@@ -10,7 +10,7 @@ import type { StableJsonText } from "../core/stable-json";
  * (`govcloud synth --watch`): when an edit rebuilds a stack, the instances of the agencies that
  * did not change are copied as text instead of escaped, transformed and written again. An
  * instance is the same while its values are the same object (the estate keeps unchanged
- * agencies' instances, estate/estate-memo.ts) in the same resource of the same stack, whose
+ * agencies' instances, engine/estate-memo.ts) in the same resource of the same stack, whose
  * transforms come from the same code and environment. Holds the stacks rebuilt last, at most
  * `maxStacks` of them.
  */

@@ -42,7 +42,7 @@ export class UserError extends Error {
 
   /**
    * `instanceof UserError` holds for a UserError from another copy of this module too: modules
-   * loaded on first use (policies/engine/lazy.ts, cli/synthesis-code.ts) can be a second copy
+   * loaded on first use (policies/engine/lazy.ts, engine/synthesis-code.ts) can be a second copy
    * in the test runner, which loads the others itself.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {

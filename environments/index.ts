@@ -6,9 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Diagnostic, displayPath, UserError } from "./diagnostics";
 import { type Agency, AgencySchema } from "./agency-schema";
-import type { LoadCache } from "./load-cache";
 import { type Loaded, loadYamlFile, type YamlLimits } from "./loader";
-import { type SourceTree, TreeSourceMap } from "./source-map";
 import { type Environment, EnvironmentSchema } from "./schema";
 
 /** Environment files are written by platform engineers: a few aliases are fine, bombs are not. */
@@ -40,7 +38,7 @@ export function environmentFile(repoRoot: string, name: string): string {
  * Loads and validates one environment, by name (`environments/<name>.yaml`) or by the path of a
  * `.yaml` file. Throws a UserError listing every problem, each located at `file:line:col`.
  */
-export function loadEnvironment(repoRoot: string, nameOrFile: string, cache?: LoadCache): Loaded<Environment> {
+export function loadEnvironment(repoRoot: string, nameOrFile: string, cache?: FileCache): Loaded<Environment> {
   const file = resolveEnvironmentFile(repoRoot, nameOrFile);
   const byPath = isPath(nameOrFile);
   const name = byPath ? path.basename(nameOrFile).replace(/\.ya?ml$/, "") : nameOrFile;
@@ -103,7 +101,7 @@ export interface EnvironmentConfig {
   readonly agencies: readonly LoadedAgency[];
   /**
    * Agencies whose files say they are retired (`retired:`): they get no tenants, and their
-   * removal from the committed files is allowed (cli/removals.ts). Sorted by file name.
+   * removal from the committed files is allowed (engine/removals.ts). Sorted by file name.
    * @default - none
    */
   readonly retired?: readonly LoadedAgency[];
@@ -112,7 +110,7 @@ export interface EnvironmentConfig {
 /**
  * Loads agency files, each on its own: returns, in order, each file's value or the UserError it
  * failed with. The default reads them one after the other; a large estate's are spread over two
- * threads (cli/parallel-load.ts). Whoever loads them, the results are the same.
+ * threads (engine/parallel-load.ts). Whoever loads them, the results are the same.
  */
 export type AgencyFilesLoader = (files: readonly string[]) => (LoadedAgency | UserError)[];
 
@@ -132,39 +130,20 @@ export const loadAgencyFiles: AgencyFilesLoader = (files) =>
     }
   });
 
-/** A loaded file as plain data, which can cross to another thread. */
-export interface PortableLoaded<T> {
-  readonly value: T;
-  /** The file as shown in diagnostics. */
-  readonly file: string;
-  readonly tree: SourceTree;
-}
-
-export function toPortable<T>(loaded: Loaded<T>): PortableLoaded<T> {
-  if (!(loaded.source instanceof TreeSourceMap)) throw new Error(`internal: ${loaded.source.file} has no portable source map`);
-  return { value: loaded.value, file: loaded.source.file, tree: loaded.source.tree };
-}
-
-export function fromPortable<T>(portable: PortableLoaded<T>): Loaded<T> {
-  return { value: portable.value, source: new TreeSourceMap(portable.file, portable.tree) };
-}
-
-/** An agency file's load result as plain data, which can cross to another thread. */
-export type PortableAgency = (PortableLoaded<Agency> & { readonly path: string }) | { readonly path: string; readonly diagnostics: readonly Diagnostic[] };
-
-export function toPortableAgency(result: LoadedAgency | UserError, file: string): PortableAgency {
-  if (result instanceof UserError) return { path: file, diagnostics: result.diagnostics };
-  return { ...toPortable(result), path: result.path };
-}
-
-export function fromPortableAgency(portable: PortableAgency): LoadedAgency | UserError {
-  if ("diagnostics" in portable) return new UserError(portable.diagnostics);
-  return { ...fromPortable(portable), path: portable.path };
+/**
+ * Validated files remembered between loads (long-running processes): `load` returns what the
+ * loader returned (or throws the UserError it threw) when the file is unchanged, and `loadAll`
+ * does so for many files, loading those not remembered in one call of `loadMany`. The engine's
+ * LoadCache (engine/load-cache.ts) is one.
+ */
+export interface FileCache {
+  load<T>(file: string, load: () => T): T;
+  loadAll<T>(files: readonly string[], loadMany: (files: readonly string[]) => (T | UserError)[]): (T | UserError)[];
 }
 
 export interface LoadEnvironmentOptions {
   /** Validated files of earlier loads (long-running processes): unchanged files are not read again. */
-  readonly cache?: LoadCache;
+  readonly cache?: FileCache;
   /** How agency files are loaded. @default loadAgencyFiles, one after the other */
   readonly loadAgencies?: AgencyFilesLoader;
 }

@@ -1,6 +1,6 @@
 /**
  * Where each part of a loaded file is written: a document's shape as plain data, which can
- * cross to another thread (cli/parallel-load.ts), and the lookups diagnostics use
+ * cross to another thread (engine/parallel-load.ts), and the lookups diagnostics use
  * (`file:line:col` of a field path, or of its key).
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type ParsedNode, type Scalar } from "yaml";
@@ -28,7 +28,7 @@ export interface SourceMap {
 
 /**
  * A document's shape and where each part is written, as plain data: it can cross to another
- * thread (agency files of a large estate are parsed on two, cli/parallel-load.ts) and is much
+ * thread (agency files of a large estate are parsed on two, engine/parallel-load.ts) and is much
  * smaller than the yaml Document it is taken from. Offsets are UTF-16 offsets into the source.
  */
 export interface SourceTree {

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { z } from "zod";
 import { AgencyId } from "./agency-schema";
-import type { LoadCache } from "./load-cache";
+import type { FileCache } from "./index";
 import { loadYamlFile } from "./loader";
 
 export const LOCK_FILE = "tenant-stacks.lock.yaml";
@@ -32,7 +32,7 @@ export function lockFilePath(environmentPath: string): string {
 const LIMITS = { maxBytes: 4 * 1024 * 1024, maxAliases: 0 };
 
 /** Reads the lock; a missing file is an empty lock (nothing placed yet). */
-export function readShardLock(file: string, cache?: LoadCache): ShardLock {
+export function readShardLock(file: string, cache?: FileCache): ShardLock {
   if (!fs.existsSync(file)) return { agencies: {} };
   const read = (): ShardLock => readGenerated(file) ?? { agencies: loadYamlFile(file, LockSchema, LIMITS).value.agencies };
   return cache === undefined ? read() : cache.load(file, read);

@@ -8,7 +8,7 @@ import { type Diagnostic, formatPath } from "../environments/diagnostics";
 import type { LoadedAgency } from "../environments";
 import type { Loaded } from "../environments/loader";
 import { type Environment, hostOf, isAllowedHost } from "../environments/schema";
-import type { EstateMemo } from "./estate-memo";
+import { type AgencyStep, computeAgencyStep } from "./agency-step";
 import { kubernetesId, servicePort, tenantNamespace } from "./tenant-model";
 import { normalizeName } from "../environments/vietnamese";
 
@@ -37,7 +37,7 @@ export function checkAgencies(
   environment: Loaded<Environment>,
   loadedAgencies: readonly LoadedAgency[],
   established: ReadonlySet<string> = new Set(),
-  memo?: EstateMemo,
+  step: AgencyStep = computeAgencyStep,
 ): Diagnostic[] {
   const env = environment.value;
   const fileIds = new Map(loadedAgencies.map((a) => [a, path.basename(a.path).replace(/\.ya?ml$/, "")]));
@@ -95,7 +95,7 @@ export function checkAgencies(
       ...Object.entries(agency.workloads).flatMap(([name, workload]) => checkWorkloadSources(loaded, name, workload, registries, env)),
       ...checkQuotaCoversWorkloads(loaded),
     ];
-    problems.push(...(memo === undefined ? own() : memo.remember(env, agency, "checks", own)));
+    problems.push(...step(env, agency, "checks", {}, own));
     for (const [name, workload] of Object.entries(agency.workloads)) {
       if ("host" in workload) {
         const other = byHost.get(workload.host);

@@ -31,7 +31,7 @@ import { createHash } from "node:crypto";
 import type { EnvironmentConfig } from "../environments";
 import type { Agency, Workload } from "../environments/agency-schema";
 import type { Diagnostic } from "../environments/diagnostics";
-import type { EstateMemo } from "./estate-memo";
+import { type AgencyStep, computeAgencyStep } from "./agency-step";
 import type { Backup, DataClassificationName, Environment, SecretKeyRef } from "../environments/schema";
 import { LABEL_PREFIX, ownershipLabels } from "./labels";
 import { sortedEntries } from "../core/compare";
@@ -531,13 +531,13 @@ export interface BackupPlan {
  * Each agency's home namespace is drilled in the first region that holds a copy of it besides
  * home (its DR region where the topology allows), else at home from `local`.
  */
-export function planBackups(env: Environment, agencies: readonly Agency[], memo?: EstateMemo, tenants: readonly BackupTenant[] = []): BackupPlan | undefined {
+export function planBackups(env: Environment, agencies: readonly Agency[], step: AgencyStep = computeAgencyStep, tenants: readonly BackupTenant[] = []): BackupPlan | undefined {
   const backup = env.backup;
   if (backup === undefined) return undefined;
   const schedules = new Map<string, MonitoredSchedule[]>();
   for (const tenant of tenants) {
     const build = () => tenantBackup({ environment: env, regionId: tenant.regionId, agency: tenant.agency, role: tenant.role });
-    const plan = memo === undefined ? build() : memo.remember(env, tenant.agency, `backup ${tenant.regionId} ${tenant.role}`, build);
+    const plan = step(env, tenant.agency, "backup", { regionId: tenant.regionId, role: tenant.role }, build);
     if (plan === undefined) continue;
     const list = schedules.get(tenant.regionId) ?? [];
     for (const copy of plan.copies) list.push({ schedule: copy.schedule, namespace: plan.namespace, rpoHours: plan.rpoHours });
@@ -547,7 +547,7 @@ export function planBackups(env: Environment, agencies: readonly Agency[], memo?
   const targets = new Map<string, DrillTarget[]>();
   for (const agency of [...agencies].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const home = () => tenantBackup({ environment: env, regionId: agency.homeRegion, agency, role: "home" });
-    const tenant = memo === undefined ? home() : memo.remember(env, agency, "home-backup", home);
+    const tenant = step(env, agency, "home-backup", {}, home);
     if (tenant === undefined) continue;
     homeTenants.set(agency.id, tenant);
     const copy = tenant.copies.find((c) => c.storeRegion !== agency.homeRegion) ?? tenant.copies[0];

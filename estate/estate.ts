@@ -4,7 +4,7 @@
  * tenant stacks, and collects each stack's for_each instances. Plain data; no cdktf.
  */
 import type { EnvironmentConfig, LoadedAgency } from "../environments";
-import type { EstateMemo } from "./estate-memo";
+import { type AgencyStep, computeAgencyStep } from "./agency-step";
 import { type Diagnostic, formatPath } from "../environments/diagnostics";
 import type { Environment } from "../environments/schema";
 import { checkAgencies } from "./agency-checks";
@@ -13,55 +13,13 @@ import { backupCoverageProblems, type BackupPlan, planBackups } from "./backup";
 import { type CapacityProblem, capacityUnit, checkRegionCapacity, type TenantDemand } from "./capacity";
 import { type Placement, placedIn, placeWorkloads, regionOf, totalDemand } from "./placement";
 import { type DependencyEdge, dependencyEdges } from "./tenant-baseline-instances";
-import type { Blocks, TenantRole } from "./tenant-model";
+import type { TenantRole } from "./tenant-model";
 import { assignShards, tenantStackName } from "./tenant-shards";
 import type { ShardLock } from "../environments/tenant-stack-lock";
-import { buildTenant, mergeTenants, type Tenant, tenantAgency, type TenantTask } from "./tenant-task";
+import { inThreadTenants, type TenantBuilder, type TenantStackPlan } from "./tenant-builder";
+import { tenantAgency, type TenantTask } from "./tenant-task";
 
-/** One tenant stack: the tenants of one shard in one region. */
-export interface TenantStackPlan {
-  readonly name: string;
-  readonly regionId: string;
-  readonly shard: number;
-  /** Agency ids, sorted. */
-  readonly agencies: readonly string[];
-  readonly resources: number;
-  /** Agencies renamed in this stack: new id -> former id (their instances get moved blocks). */
-  readonly renames: ReadonlyMap<string, string>;
-  /** The stack's tenants, in the order their blocks are merged into `blocks`. */
-  readonly tenants: readonly TenantTask[];
-  /** Digests of what the tenants' own blocks are built from, in the order of `tenants` (for fingerprints). */
-  readonly tenantDigests: readonly string[];
-  /**
-   * The for_each instances of the stack: its tenants' blocks, merged on first use (a thread
-   * builds only the stacks it synthesizes; PortableTenantStackPlan is the plan without them).
-   */
-  readonly blocks: Blocks;
-}
-
-/** A tenant stack's plan without its blocks, to copy to another thread. */
-export type PortableTenantStackPlan = Omit<TenantStackPlan, "blocks">;
-
-/** Where a thread gets a tenant's blocks from: those it built, else built again from the task. */
-export type TenantBlocks = (task: TenantTask) => Blocks;
-
-/** A plan whose blocks are merged on first use from `blocksOf` each tenant. */
-export function tenantStackPlan(plan: PortableTenantStackPlan, blocksOf: TenantBlocks, merge: (parts: readonly Blocks[]) => Blocks = mergeTenants): TenantStackPlan {
-  let blocks: Blocks | undefined;
-  return {
-    ...portableTenantStackPlan(plan),
-    get blocks(): Blocks {
-      blocks ??= merge(plan.tenants.map(blocksOf));
-      return blocks;
-    },
-  };
-}
-
-/** The plan as plain data, without its blocks (whose getter it does not call). */
-export function portableTenantStackPlan(plan: PortableTenantStackPlan): PortableTenantStackPlan {
-  const { name, regionId, shard, agencies, resources, renames, tenants, tenantDigests } = plan;
-  return { name, regionId, shard, agencies, resources, renames, tenants, tenantDigests };
-}
+export type { TenantStackPlan, TenantStackShape } from "./tenant-builder";
 
 export interface Estate {
   readonly environment: Environment;
@@ -76,40 +34,31 @@ export interface Estate {
 }
 
 /**
- * Builds tenants on another thread, which keeps their blocks for the stacks it synthesizes and
- * answers with what the estate needs of them here.
+ * How the estate is built, not what: every strategy gives the same estate for the same
+ * configuration (the engine supplies faster ones, engine/tenant-builders.ts).
  */
-export interface TenantHelper {
-  /** The fraction of the tenants (the last ones, in region and agency order) to hand over. */
-  readonly share: number;
-  /** Starts building `tasks` elsewhere and returns at once. */
-  start(env: Environment, tasks: readonly TenantTask[]): void;
-  /** Blocks until they are built; their instance counts and digests, in task order. */
-  finish(): readonly (readonly [count: number, digest: string])[];
-}
-
-export interface BuildEstateOptions {
-  /** Per-agency results of earlier builds (long-running processes). */
-  readonly memo?: EstateMemo;
-  /** Another thread to build a share of the tenants on (not with a memo). */
-  readonly helper?: TenantHelper;
+export interface EstateStrategy {
+  /** How tenants are built. @default inThreadTenants: each in turn, on this thread */
+  readonly tenants?: TenantBuilder;
+  /** How per-agency steps are evaluated. @default computeAgencyStep: every time */
+  readonly agencyStep?: AgencyStep;
 }
 
 /** Builds the estate, or returns every problem that prevents it. */
-export function buildEstate(config: EnvironmentConfig, lock: ShardLock, options: BuildEstateOptions = {}): { estate?: Estate; problems: Diagnostic[] } {
-  const { memo } = options;
+export function buildEstate(config: EnvironmentConfig, lock: ShardLock, strategy: EstateStrategy = {}): { estate?: Estate; problems: Diagnostic[] } {
+  const step = strategy.agencyStep ?? computeAgencyStep;
   const env = config.environment.value;
   // The environment's own cross-checks first: the agency checks assume a consistent environment.
   const environmentProblems = checkEnvironment(config.environment);
   if (environmentProblems.length > 0) return { problems: environmentProblems };
-  const problems = checkAgencies(config.environment, config.agencies, new Set(Object.keys(lock.agencies)), memo);
+  const problems = checkAgencies(config.environment, config.agencies, new Set(Object.keys(lock.agencies)), step);
   problems.push(...backupCoverageProblems(config));
   // A model of an estate whose files contradict each other would only add noise.
   if (problems.length > 0) return { problems };
 
   const agencies = [...config.agencies].sort((a, b) => (a.value.id < b.value.id ? -1 : 1));
   const byId = new Map(agencies.map((a) => [a.value.id, a]));
-  const placement = placeWorkloads(env, agencies.map((a) => a.value), memo);
+  const placement = placeWorkloads(env, agencies.map((a) => a.value), step);
 
   // Every tenant, region by region, and each region's demand on its capacity.
   const tasks = tenantTasks(env, agencies, placement);
@@ -121,24 +70,18 @@ export function buildEstate(config: EnvironmentConfig, lock: ShardLock, options:
     }
   }
 
-  // Build the tenants: the helper's share elsewhere, the rest here, at the same time.
-  const helper = memo === undefined && problems.length === 0 ? options.helper : undefined;
-  const handedOver = helper === undefined ? 0 : Math.floor(tasks.length * helper.share);
-  const here = tasks.slice(0, tasks.length - handedOver);
-  if (helper !== undefined && handedOver > 0) helper.start(env, tasks.slice(here.length));
-  const built = new Map<TenantTask, Tenant>(here.map((task) => [task, buildTenant(env, task, memo)]));
-  const counted = new Map<TenantTask, { readonly count: number; readonly digest: string }>(built);
-  // Planned before waiting for the helper, which may still be building.
-  const backup = planBackups(env, agencies.map((a) => a.value), memo, tasks);
-  if (helper !== undefined && handedOver > 0) {
-    helper.finish().forEach(([count, digest], i) => counted.set(tasks[here.length + i] as TenantTask, { count, digest }));
-  }
-  const countOf = (task: TenantTask) => counted.get(task) as { readonly count: number; readonly digest: string };
+  // Tenants are built even after a capacity problem, to report shard problems too; but only
+  // here: a builder that hands tenants to another thread expects a synthesis to follow.
+  const building = (problems.length === 0 ? (strategy.tenants ?? inThreadTenants) : inThreadTenants).start(env, tasks);
+  // Planned while a builder may still be building elsewhere.
+  const backup = planBackups(env, agencies.map((a) => a.value), step, tasks);
+  const counts = new Map(building.counts().map((count, i) => [tasks[i] as TenantTask, count]));
+  const countOf = (task: TenantTask) => counts.get(task) as number;
 
   const instancesByRegion = new Map<string, Map<string, number>>(); // agency -> region -> instances
   for (const task of tasks) {
     const regions = instancesByRegion.get(task.agency.id) ?? new Map<string, number>();
-    instancesByRegion.set(task.agency.id, regions.set(task.regionId, countOf(task).count));
+    instancesByRegion.set(task.agency.id, regions.set(task.regionId, countOf(task)));
   }
   const shardDemands = agencies.map((loaded) => ({ agencyId: loaded.value.id, instancesByRegion: instancesByRegion.get(loaded.value.id) ?? new Map<string, number>() }));
   // A renamed agency stays in the stack of its former id: state cannot move between stacks.
@@ -168,25 +111,18 @@ export function buildEstate(config: EnvironmentConfig, lock: ShardLock, options:
     stack.tenants.push(task);
     stacks.set(name, stack);
   }
-  // Tenants built elsewhere are built again here only for a stack this thread uses.
-  const blocksOf: TenantBlocks = (task) => (built.get(task) ?? buildTenant(env, task)).blocks;
   const tenantStacks = [...stacks]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, s]) =>
-      tenantStackPlan(
-        {
-          name,
-          regionId: s.regionId,
-          shard: s.shard,
-          agencies: [...s.agencies].sort(),
-          resources: s.tenants.reduce((n, task) => n + countOf(task).count, 0),
-          renames: s.renames,
-          tenants: s.tenants,
-          tenantDigests: s.tenants.map((task) => countOf(task).digest),
-        },
-        blocksOf,
-        memo === undefined ? mergeTenants : (parts) => memo.rememberMerged(env, name, parts, () => mergeTenants(parts)),
-      ),
+      building.stack({
+        name,
+        regionId: s.regionId,
+        shard: s.shard,
+        agencies: [...s.agencies].sort(),
+        resources: s.tenants.reduce((n, task) => n + countOf(task), 0),
+        renames: s.renames,
+        tenants: s.tenants,
+      }),
     );
   return { estate: { environment: env, tenantStacks, lock: shards.lock, placement, ...(backup === undefined ? {} : { backup }) }, problems: [] };
 }

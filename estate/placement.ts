@@ -24,7 +24,7 @@ import type { Agency, Workload } from "../environments/agency-schema";
 import type { EnergyProfile, Environment } from "../environments/schema";
 import { workloadFootprint } from "./agency-checks";
 import { regionCapacity } from "./capacity";
-import type { EstateMemo } from "./estate-memo";
+import { type AgencyStep, computeAgencyStep } from "./agency-step";
 import { nodeRole } from "./workload-instances";
 import { compare } from "../core/compare";
 
@@ -97,7 +97,7 @@ export function allowedRegions(env: Pick<Environment, "regions">, agency: Pick<A
 }
 
 /** Places every workload of every agency. Agencies must have passed the cross-file checks. */
-export function placeWorkloads(env: Environment, agencies: readonly Agency[], memo?: EstateMemo): Placement {
+export function placeWorkloads(env: Environment, agencies: readonly Agency[], step: AgencyStep = computeAgencyStep): Placement {
   const sorted = [...agencies].sort((a, b) => compare(a.id, b.id));
   const remaining = roomAfterQuotas(env, sorted);
   const related = dependencyRelated(sorted);
@@ -106,8 +106,8 @@ export function placeWorkloads(env: Environment, agencies: readonly Agency[], me
 
   for (const agency of sorted) {
     // Most agencies have no flexible workload: everything stays home, whatever the others do.
-    if (memo !== undefined && !hasFlexibleWorkload(agency)) {
-      for (const p of memo.remember(env, agency, "placement", () => homePlacements(agency))) workloads.set(`${agency.id}/${p.workload}`, p);
+    if (!hasFlexibleWorkload(agency)) {
+      for (const p of step(env, agency, "placement", {}, () => homePlacements(agency))) workloads.set(`${agency.id}/${p.workload}`, p);
       continue;
     }
     for (const [name, workload] of Object.entries(agency.workloads).sort(([a], [b]) => compare(a, b))) {

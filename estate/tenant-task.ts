@@ -3,14 +3,12 @@
  * from, as plain data. Building a tenant is most of the time it takes to build a national
  * estate, and tenants are independent, so a second thread can build some of them (and keep
  * them for the stacks it synthesizes) from tasks copied to it; any thread can build any tenant
- * again from its task, with the same result.
+ * again from its task, with the same result. Who builds them is a strategy (estate/tenant-builder.ts).
  */
 import type { Agency } from "../environments/agency-schema";
 import type { Environment } from "../environments/schema";
 import { ownershipLabels } from "./labels";
 import { addBackupScheduleInstances } from "./backup";
-import { digest } from "./digest";
-import type { EstateMemo } from "./estate-memo";
 import { tenantGreenLabels } from "./green-labels";
 import { type Demand, totalDemand, type WorkloadPlacement } from "./placement";
 import { addIngressControllerAllow, addTenantBaselineInstances, type DependencyEdge, isExposed } from "./tenant-baseline-instances";
@@ -29,11 +27,10 @@ export interface TenantTask {
   readonly workloads: readonly string[];
 }
 
-/** A built tenant: its blocks, their instance count, and a digest of what they are built from. */
+/** A built tenant: its blocks and their instance count. */
 export interface Tenant {
   readonly blocks: Blocks;
   readonly count: number;
-  readonly digest: string;
 }
 
 /** The tenant's id in an estate: `<region>/<agency-id>` (an agency has one tenant per region). */
@@ -41,27 +38,10 @@ export function tenantId(task: Pick<TenantTask, "regionId" | "agency">): string 
   return `${task.regionId}/${task.agency.id}`;
 }
 
-/**
- * A digest of everything a tenant's blocks are built from besides the environment and the
- * agency: every other field of its task, whatever fields the task has (nothing lists them by
- * hand). The agency is digested apart: the same object serves several tasks, and its text is
- * computed once (estate/digest.ts).
- */
-export function taskKey(task: TenantTask): string {
-  const { agency: _agency, ...inputs } = task;
-  return digest(inputs);
-}
-
-/** Builds one tenant; with a memo, only when its inputs changed since the memo last saw them. */
-export function buildTenant(env: Environment, task: TenantTask, memo?: EstateMemo): Tenant {
-  const key = taskKey(task);
-  const build = (): Tenant => {
-    const blocks = tenantBlocks(env, task);
-    // The blocks are a function of the task (and of the environment and the code, which every
-    // stack's fingerprint includes): digesting it is digesting the blocks, at a fiftieth of the bytes.
-    return { blocks, count: countInstances(blocks), digest: digest(task.agency, key) };
-  };
-  return memo === undefined ? build() : memo.remember(env, task.agency, key, build);
+/** Builds one tenant: a pure function of the environment and the task. */
+export function buildTenant(env: Environment, task: TenantTask): Tenant {
+  const blocks = tenantBlocks(env, task);
+  return { blocks, count: countInstances(blocks) };
 }
 
 function tenantBlocks(env: Environment, task: TenantTask): Blocks {

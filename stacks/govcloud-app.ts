@@ -25,7 +25,7 @@ export interface GovcloudAppOptions {
 /**
  * What the app is built from: the estate, or the part of it a synthesis thread is sent, and
  * where the output is deployed from (`stateRoot`: from a stack folder to the project root, for
- * local state; see cli/state-location.ts; default: the output is `<root>/cdktf.out`).
+ * local state; see engine/state-location.ts; default: the output is `<root>/cdktf.out`).
  */
 export type AppEstate = Pick<Estate, "environment" | "tenantStacks" | "backup"> & { readonly stateRoot?: string };
 
@@ -42,7 +42,7 @@ export function buildApp(estate: AppEstate, options: GovcloudAppOptions): App {
   const backend = (stackName: string) => ({ environment: env.name, stackName, ...(estate.stateRoot === undefined ? {} : { stateRoot: estate.stateRoot }) });
 
   // Dependencies are declared between stacks that exist in this app; a stack built alone keeps
-  // its dependencies in the manifest through the caller (see cli/synth.ts).
+  // its dependencies in the manifest through the caller (see engine/synth.ts).
   let management: TerraformStack | undefined;
   if (env.infrastructure.provider !== "existing" && wanted("management")) {
     management = new ManagementStack(app, "management", { environment: env, backend: backend("management") });

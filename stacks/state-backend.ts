@@ -3,7 +3,7 @@
  * or an absolute machine path in the output:
  * - local: `<project root>/<directory>/<env>/<stack>.tfstate`, outside the output folder (synth
  *   replaces it), written relative to the stack folder so the bytes do not depend on where the
- *   repository is checked out (cli/state-location.ts decides the relative part);
+ *   repository is checked out (engine/state-location.ts decides the relative part);
  * - pg: the connection string comes from the PG_CONN_STR environment variable at plan time;
  * - kubernetes: a Secret per stack in the management cluster, reached through a kube context;
  * - s3: an in-country S3-compatible bucket, credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.

@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listEnvironments } from "../environments";
-import { synthesize } from "../cli/synth";
+import { synthesize } from "../engine/synth";
 import { crdsDir, loadCrdValidators } from "./support/crd-validation";
 import { manifestInstances } from "./support/manifests";
 import { checkSynthOutput, loadProviderSchemas, providerSchemasDir } from "./support/provider-schema";

@@ -1,10 +1,12 @@
 /**
  * Imports go one way only (docs/architecture.md):
  *
- *   core -> environments -> estate -> constructs -> stacks -> cli -> bin
+ *   core -> environments -> estate -> constructs -> stacks -> engine -> cli -> bin
  *
  * A folder may import its own files and the folders before it. `policies` sits beside that line:
- * it may import core, environments and estate (and its own files); only the CLI imports it.
+ * it may import core, environments and estate (and its own files); only the engine (for the
+ * policy gate's worker) and the CLI import it. The synthesis engine is one module: outside
+ * engine/, only engine/index.ts is imported.
  * `core` is the bottom shelf: small modules with no project imports that every layer may use.
  * The model (core, environments, estate) and the policies never load cdktf.
  *
@@ -22,7 +24,7 @@ import { describe, expect, it } from "vitest";
 const REPO_ROOT = path.resolve(__dirname, "..");
 
 /** The line, bottom first; each layer may import itself and every layer before it. */
-const FLOW = ["core", "environments", "estate", "constructs", "stacks", "cli", "bin"] as const;
+const FLOW = ["core", "environments", "estate", "constructs", "stacks", "engine", "cli", "bin"] as const;
 const POLICIES = "policies";
 type Layer = (typeof FLOW)[number] | typeof POLICIES;
 const LAYERS: readonly Layer[] = [...FLOW, POLICIES];
@@ -31,8 +33,8 @@ const LAYERS: readonly Layer[] = [...FLOW, POLICIES];
 function allowedImports(layer: Layer): ReadonlySet<Layer> {
   if (layer === POLICIES) return new Set<Layer>(["core", "environments", "estate", POLICIES]);
   const below: Layer[] = FLOW.slice(0, FLOW.indexOf(layer) + 1);
-  // The CLI runs the policy gate and `govcloud check`: it is the one layer that loads policies.
-  return new Set<Layer>(FLOW.indexOf(layer) >= FLOW.indexOf("cli") ? [...below, POLICIES] : below);
+  // The engine runs the policy gate, the CLI `govcloud check`: they are the layers that load policies.
+  return new Set<Layer>(FLOW.indexOf(layer) >= FLOW.indexOf("engine") ? [...below, POLICIES] : below);
 }
 const ALLOWED = new Map(LAYERS.map((layer) => [layer, allowedImports(layer)]));
 
@@ -82,6 +84,14 @@ function importsOf(root: string, file: string): Import[] {
   return found;
 }
 
+const ENGINE = "engine";
+
+/** Whether a path names the engine's interface: `engine`, `engine/index` or `engine/index.ts`. */
+function isEngineInterface(root: string, target: string): boolean {
+  const relative = path.relative(path.join(root, ENGINE), target).replace(/\.ts$/, "");
+  return relative === "" || relative === "index";
+}
+
 /** Every import against the flow, as `file: specifier (from -> to)`. */
 function violations(root: string): string[] {
   const out: string[] = [];
@@ -104,6 +114,7 @@ function violations(root: string): string[] {
           continue;
         }
         if (!ALLOWED.get(layer)?.has(to)) out.push(`${shown}: ${specifier} (${layer} -> ${to})`);
+        else if (to === ENGINE && layer !== ENGINE && !isEngineInterface(root, target)) out.push(`${shown}: ${specifier} (outside engine/, only engine/index.ts)`);
       }
     }
   }
@@ -145,6 +156,26 @@ describe("import direction", () => {
         `${shown}: cdktf (estate never loads cdktf)`,
         `${shown}: __dirname/../../cli/f (estate -> cli)`,
       ]);
+      // The CLI may import the engine, through its interface only.
+      fs.rmSync(file);
+      const command = path.join(root, "cli", "probe.ts");
+      fs.mkdirSync(path.dirname(command), { recursive: true });
+      fs.writeFileSync(
+        command,
+        [
+          'import { synthesize } from "../engine";',
+          'import type { SynthOptions } from "../engine/index";',
+          'const e = path.join(__dirname, "..", "engine", "index");',
+          'import { SynthSession } from "../engine/synth";',
+          'const g = path.join(__dirname, "..", "engine", "policy-gate-worker.cjs");',
+          "",
+        ].join("\n"),
+      );
+      const cli = path.relative(root, command);
+      expect(violations(root)).toEqual([
+        `${cli}: ../engine/synth (outside engine/, only engine/index.ts)`,
+        `${cli}: __dirname/../engine/policy-gate-worker.cjs (outside engine/, only engine/index.ts)`,
+      ]);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
@@ -157,8 +188,9 @@ describe("import direction", () => {
       estate: ["core", "environments", "estate"],
       constructs: ["constructs", "core", "environments", "estate"],
       stacks: ["constructs", "core", "environments", "estate", "stacks"],
-      cli: ["cli", "constructs", "core", "environments", "estate", "policies", "stacks"],
-      bin: ["bin", "cli", "constructs", "core", "environments", "estate", "policies", "stacks"],
+      engine: ["constructs", "core", "engine", "environments", "estate", "policies", "stacks"],
+      cli: ["cli", "constructs", "core", "engine", "environments", "estate", "policies", "stacks"],
+      bin: ["bin", "cli", "constructs", "core", "engine", "environments", "estate", "policies", "stacks"],
       policies: ["core", "environments", "estate", "policies"],
     });
   });

@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { type EnvironmentConfig, loadEnvironmentConfig, resolveEnvironmentFile } from "../../environments";
 import { displayPath, UserError } from "../../environments/diagnostics";
-import type { LoadCache } from "../../environments/load-cache";
+import type { FileCache } from "../../environments";
 import { buildSources, type SourcesFile } from "../../environments/source-map-file";
 import { evaluate } from "./evaluate";
 import { findingFingerprint } from "./fingerprint";
@@ -60,7 +60,7 @@ export interface CheckOptions {
   /** "Today", for suppression expiry. */
   readonly now?: Date;
   /** Remembers the environment's validated files between checks of one long-running process. */
-  readonly loadCache?: LoadCache;
+  readonly loadCache?: FileCache;
   /** Settings and sources of `environment`, read beforehand (see prepareSettings). */
   readonly prepared?: PreparedEnvironment;
   readonly onCrash?: (rule: string, address: string, error: unknown) => void;

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { synthesize } from "../../cli/synth";
+import { synthesize } from "../../engine/synth";
 import { buildPipeline, type PipelineOptions } from "../../cli/pipeline";
 import { atlantisErrors, gitlabCiErrors } from "../support/ci-schemas";
 import { cli } from "../support/cli";

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { synthesize } from "../../cli/synth";
+import { synthesize } from "../../engine/synth";
 import { formatAttributePath, preventDestroyBlocks, protectedDeletions, protectionOf } from "../../estate/plan-protection";
 import { readStacks, REPO_ROOT, tempDir } from "../support/synth";
 

@@ -11,7 +11,7 @@ import SARIF_SCHEMA from "@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.js
 import type * as sarif from "sarif";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCheck } from "../../cli/check";
-import { synthesize } from "../../cli/synth";
+import { synthesize } from "../../engine/synth";
 import { loadPlan, loadSynthFolder, type PlanJson } from "../../policies/engine/load";
 import { PACKS } from "../../policies/packs";
 import { type Block, loadProviderSchemas, providerSchemasDir } from "../support/provider-schema";

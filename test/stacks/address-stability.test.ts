@@ -5,8 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { addressesFilePath, compareAddresses, listAddresses, readCommittedAddresses } from "../../cli/addresses";
-import { synthesize } from "../../cli/synth";
+import { addressesFilePath, compareAddresses, listAddresses, readCommittedAddresses } from "../../engine/resource-addresses";
+import { synthesize } from "../../engine/synth";
 import { REPO_ROOT, tempDir } from "../support/synth";
 
 const root = tempDir();

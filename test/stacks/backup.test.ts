@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadEnvironmentConfig } from "../../environments";
 import { type Environment, hostOf, isAllowedHost } from "../../environments/schema";
 import { backupClassification, cronMaxGapMinutes, drillRestore } from "../../estate/backup";
-import { synthesize } from "../../cli/synth";
+import { synthesize } from "../../engine/synth";
 import { DRILL_SCRIPT } from "../../constructs/restore-drill";
 import { crdsDir, loadCrdValidators } from "../support/crd-validation";
 import { manifestInstances } from "../support/manifests";

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { synthesize } from "../../cli/synth";
+import { synthesize } from "../../engine/synth";
 import { EnvironmentSchema } from "../../environments/schema";
 import { imageProblem, imageReferences, loadChart, unknownPaths } from "../support/chart-values";
 import { readStacks, REPO_ROOT, tempDir } from "../support/synth";

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { synthesize } from "../../cli/synth";
+import { synthesize } from "../../engine/synth";
 import { listEnvironments } from "../../environments";
 import { crdsDir } from "../support/crd-validation";
 import { CHART_CRDS, checkDeclaration, PREREQUISITE_GROUPS, releaseCrdGroups, selfInstalledCrdUses } from "../support/chart-crds";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { synthesize } from "../../cli/synth";
+import { synthesize } from "../../engine/synth";
 import { readStacks, readTree, REPO_ROOT, tempDir, type TerraformJson } from "../support/synth";
 
 const out = tempDir();

@@ -7,7 +7,7 @@
 import * as path from "node:path";
 import YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { synthesize } from "../../cli/synth";
+import { synthesize } from "../../engine/synth";
 import { UNLABELLED_RESOURCE_TYPES } from "../../constructs/green-labels-aspect";
 import {
   GREEN_LABELS,

@@ -13,7 +13,7 @@ import YAML from "yaml";
 import { parser } from "@prometheus-io/lezer-promql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listEnvironments } from "../../environments";
-import { synthesize } from "../../cli/synth";
+import { synthesize } from "../../engine/synth";
 import { GRAFANA_DASHBOARD_LABEL } from "../../estate/grafana-dashboards";
 import { METRICS, type PrometheusRuleSpec } from "../../estate/monitoring-rules";
 import { crdsDir, loadCrdValidators } from "../support/crd-validation";

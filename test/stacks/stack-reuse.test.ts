@@ -5,12 +5,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { synthesize, SynthSession } from "../../cli/synth";
-import { watchSynth } from "../../cli/watch";
+import { synthesize, SynthSession } from "../../engine/synth";
+import { watchSynth } from "../../engine/watch";
 import { loadEnvironmentConfig } from "../../environments";
 import { UserError } from "../../environments/diagnostics";
 import { lockFilePath, readShardLock } from "../../environments/tenant-stack-lock";
 import { buildEstate } from "../../estate/estate";
+import { tenantDigest } from "../../engine/tenant-keys";
 import { readTree, REPO_ROOT, tempDir } from "../support/synth";
 
 const root = tempDir();
@@ -30,7 +31,7 @@ describe("tenant digests", () => {
       const { estate } = buildEstate(config, readShardLock(lockFilePath(config.environmentPath)));
       const north = estate?.tenantStacks.find((s) => s.name === "tenants-north-000");
       if (north === undefined) throw new Error("no north stack");
-      return new Map(north.agencies.map((id, i) => [id, north.tenantDigests[i]]));
+      return new Map(north.tenants.map((task) => [task.agency.id, tenantDigest(task)]));
     };
     const before = digests();
     // Hà Nội's portal calls the Ministry of Finance's portal: its egress allow names the port.

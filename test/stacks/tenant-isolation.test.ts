@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { synthesize } from "../../cli/synth";
+import { synthesize } from "../../engine/synth";
 import { WORKLOAD_TEMPLATES } from "../../environments/agency-schema";
 import { readStacks, REPO_ROOT, tempDir, type TerraformJson } from "../support/synth";
 

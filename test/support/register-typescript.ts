@@ -1,6 +1,6 @@
 /**
  * Lets code under test require TypeScript at run time, as the CLI does (core/register.cjs): the
- * synthesis code is loaded on first use (cli/synthesis-code.ts), outside vitest's own imports.
+ * synthesis code is loaded on first use (engine/synthesis-code.ts), outside vitest's own imports.
  */
 import { createRequire } from "node:module";
 

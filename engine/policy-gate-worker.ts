@@ -1,0 +1,75 @@
+/**
+ * The policy gate's thread: loads the packs (and with them @pulumi/policy, about a second) while
+ * the main thread synthesizes, then checks the staged output.
+ */
+import * as path from "node:path";
+import type { EnvironmentConfig, LoadedAgency } from "../environments";
+import { fromPortable, fromPortableAgency, type PortableAgency, type PortableLoaded } from "./portable";
+import { LoadCache } from "./load-cache";
+import type { Environment } from "../environments/schema";
+import { type PreparedEnvironment, prepareSettings, runChecks } from "../policies/engine/check";
+import { PACKS } from "../policies/packs";
+import type { SourcesFile } from "../environments/source-map-file";
+import { serveBlocking } from "./blocking-worker";
+
+/**
+ * Make the environment's policy settings now, for the checks that follow, from what the main
+ * thread has loaded: the environment, the agencies that have suppressions, and the sources.
+ */
+export interface PrepareRequest {
+  readonly kind: "prepare";
+  readonly repoRoot: string;
+  readonly environmentPath: string;
+  readonly environment: PortableLoaded<Environment>;
+  readonly agenciesWithSuppressions: readonly PortableAgency[];
+  readonly sources: SourcesFile;
+}
+
+export interface GateRequest {
+  readonly kind: "check";
+  readonly repoRoot: string;
+  readonly dir: string;
+  readonly environment: string;
+  /** Check only these stacks of `dir`. @default - all */
+  readonly stacks?: readonly string[];
+}
+
+export interface GateFinding {
+  readonly rule: string;
+  readonly stack: string;
+  readonly address: string;
+  readonly message: string;
+  readonly source?: { readonly file: string; readonly line: number; readonly col: number };
+}
+
+// Kept for the life of the thread: synth sends a check for each batch of stacks it writes, and
+// synth --watch requests for every change. Prepared settings serve every check until the next
+// preparation (a check of another environment does not use them). Files are read here only when
+// a preparation failed: the check then reads the environment itself to report the problem.
+const loadCache = new LoadCache();
+let prepared: PreparedEnvironment | undefined;
+
+serveBlocking<PrepareRequest | GateRequest, GateFinding[]>(async (request) => {
+  if (request.kind === "prepare") {
+    prepared = undefined;
+    const config: EnvironmentConfig = {
+      environment: fromPortable(request.environment),
+      environmentPath: request.environmentPath,
+      agencies: request.agenciesWithSuppressions.map((a) => fromPortableAgency(a) as LoadedAgency),
+    };
+    prepared = prepareSettings(config, request.sources, PACKS, request.repoRoot);
+    return [];
+  }
+  const result = await runChecks({
+    // Used only when the preparation failed (the check then reads the environment itself).
+    loadCache,
+    ...(prepared === undefined ? {} : { prepared }),
+    repoRoot: request.repoRoot,
+    packs: PACKS,
+    inputs: [{ kind: "folder", dir: path.resolve(request.dir), ...(request.stacks === undefined ? {} : { stacks: request.stacks }) }],
+    environment: request.environment,
+  });
+  return result.findings
+    .filter((f) => f.level === "mandatory" && f.suppressedBy === undefined)
+    .map((f) => ({ rule: f.rule, stack: f.stack, address: f.address, message: f.message, ...(f.source ? { source: f.source } : {}) }));
+});

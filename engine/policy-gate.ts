@@ -1,0 +1,91 @@
+/**
+ * The policy gate of `govcloud synth`: the staged output is checked against every pack before it
+ * replaces the previous output. Mandatory violations fail synthesis like any other bad input:
+ * one line each, at the agency or environment YAML that produced the resource, naming the rule
+ * and the resource, exit code 2.
+ */
+import * as path from "node:path";
+import type { EnvironmentConfig } from "../environments";
+import { toPortable, toPortableAgency } from "./portable";
+import { type Diagnostic, UserError } from "../environments/diagnostics";
+import { BlockingWorker } from "./blocking-worker";
+import type { GateFinding, GateRequest, PrepareRequest } from "./policy-gate-worker";
+import type { SourcesFile } from "../environments/source-map-file";
+
+export class PolicyGate {
+  private readonly worker = new BlockingWorker<PrepareRequest | GateRequest, GateFinding[]>(path.join(__dirname, "policy-gate-worker.cjs"));
+  private inFlight: "prepare" | "check" | undefined;
+  private findings: GateFinding[] = [];
+
+  /**
+   * Starts making the environment's policy settings on the gate's thread and returns at once;
+   * the checks after it use them. Problems are left for the checks to report.
+   */
+  public prepare(repoRoot: string, config: EnvironmentConfig, sources: SourcesFile): void {
+    this.settle();
+    const request: PrepareRequest = {
+      kind: "prepare",
+      repoRoot,
+      environmentPath: config.environmentPath,
+      environment: toPortable(config.environment),
+      // All that settings are made of besides the environment: a copy of every agency would cost
+      // more than the settings.
+      agenciesWithSuppressions: config.agencies.filter((a) => a.value.suppressions.length > 0).map((a) => toPortableAgency(a, a.path)),
+      sources,
+    };
+    this.worker.send(request);
+    this.inFlight = "prepare";
+  }
+
+  /**
+   * Starts checking stacks of `dir` on the gate's thread and returns at once, so that the caller
+   * can write the next stacks meanwhile. Findings are kept for `verdict()`.
+   */
+  public submit(request: Omit<GateRequest, "kind">): void {
+    this.settle();
+    this.worker.send({ kind: "check", ...request });
+    this.inFlight = "check";
+  }
+
+  /** Waits for every check submitted; throws a UserError listing every unsuppressed mandatory violation. */
+  public verdict(environment: string): void {
+    this.settle();
+    const findings = this.findings;
+    this.findings = [];
+    if (findings.length > 0) throw new UserError(findings.map((f) => toDiagnostic(f, environment)));
+  }
+
+  /** Waits for the request in flight and forgets every finding (after a run that failed on its way). */
+  public discard(): void {
+    try {
+      this.settle();
+    } finally {
+      this.findings = [];
+    }
+  }
+
+  public close(): void {
+    this.worker.close();
+  }
+
+  /** Waits for the request in flight: keeps a check's findings; a failed preparation is left to the checks. */
+  private settle(): void {
+    const inFlight = this.inFlight;
+    this.inFlight = undefined;
+    if (inFlight === "check") {
+      this.findings.push(...this.worker.receive());
+    } else if (inFlight === "prepare") {
+      try {
+        this.worker.receive();
+      } catch {
+        // The checks read the environment again and report its problems.
+      }
+    }
+  }
+}
+
+function toDiagnostic(f: GateFinding, environmentFile: string): Diagnostic {
+  const where = f.source ?? { file: path.relative(process.cwd(), environmentFile) || environmentFile, line: 1, col: 1 };
+  const resource = f.address === "" ? f.stack : `${f.stack}/${f.address}`;
+  return { ...where, path: resource, message: `[${f.rule}] ${f.message}` };
+}

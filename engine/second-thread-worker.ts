@@ -1,0 +1,81 @@
+/**
+ * The second thread (engine/second-thread.ts): reads its share of the agency files, then, when it
+ * is to synthesize too, loads cdktf and the provider bindings while the main thread checks the
+ * estate, builds the tenants it is sent and keeps them, and takes tenant stacks from the back of
+ * the shared queue.
+ */
+import { loadAgencyFile } from "../environments";
+import { toPortableAgency, type PortableAgency } from "./portable";
+import { UserError } from "../environments/diagnostics";
+import type { Environment } from "../environments/schema";
+import { buildTenant, type Tenant, tenantId, type TenantTask } from "../estate/tenant-task";
+import { lazyTenantStack } from "./tenant-builders";
+import { tenantDigest } from "./tenant-keys";
+import { serveBlocking } from "./blocking-worker";
+import { StackQueue } from "./parallel-synth";
+import { loadSynthesisCodeStepwise, synthesisCode } from "./synthesis-code";
+import type { LoadAnswer, LoadJob, SecondThreadRequest, SynthJob, TenantAnswer, TenantJob } from "./second-thread";
+
+/** The tenants this thread built, kept for the stacks it synthesizes. */
+const built = new Map<string, Tenant>();
+
+serveBlocking<SecondThreadRequest, LoadAnswer | TenantAnswer | string[]>((request) => {
+  if (request.kind === "tenants") return buildTenants(request);
+  if (request.kind === "synth") return synthesize(request);
+  const answer = load(request);
+  // After the answer is sent: the main thread now checks the estate, and this core is free
+  // until the tenants job comes.
+  if (request.thenSynthesize) setImmediate(loadSynthesisCodeStepwise);
+  return answer;
+});
+
+function buildTenants(job: TenantJob): TenantAnswer {
+  built.clear();
+  return job.tasks.map((task) => {
+    const tenant = buildTenant(job.environment, task);
+    built.set(tenantId(task), tenant);
+    return [tenant.count, tenantDigest(task)] as const;
+  });
+}
+
+function load(job: LoadJob): LoadAnswer {
+  const counter = new Int32Array(job.next);
+  const answer: (readonly [number, PortableAgency])[] = [];
+  for (;;) {
+    const start = Atomics.add(counter, 0, job.chunk);
+    if (start >= job.files.length) break;
+    for (let index = start; index < Math.min(start + job.chunk, job.files.length); index++) {
+      const file = job.files[index] as string;
+      let result;
+      try {
+        result = loadAgencyFile(file);
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        result = error;
+      }
+      answer.push([index, toPortableAgency(result, file)]);
+    }
+  }
+  return answer;
+}
+
+function synthesize(job: SynthJob): string[] {
+  const { STACKS_PER_CLAIM, synthesizeInBatches } = synthesisCode();
+  const env: Environment = job.environment;
+  // Tenants this thread did not build are built from their tasks.
+  const blocksOf = (task: TenantTask) => (built.get(tenantId(task)) ?? buildTenant(env, task)).blocks;
+  const estate = { environment: env, tenantStacks: job.plans.map((plan) => lazyTenantStack(plan, blocksOf)), ...(job.stateRoot === undefined ? {} : { stateRoot: job.stateRoot }) };
+  const queue = new StackQueue(job.stacks, job.queue, job.lowest);
+  const written: string[] = [];
+  try {
+    synthesizeInBatches(estate, job.outdir, () => queue.takeBack(STACKS_PER_CLAIM), {
+      onBatch: (_done, batch) => {
+        written.push(...batch);
+        queue.countWorkerDone(batch.length);
+      },
+    });
+  } finally {
+    built.clear();
+  }
+  return written;
+}

@@ -1,0 +1,125 @@
+/**
+ * Re-synthesis rebuilds only the stacks whose inputs changed. Each stack gets a fingerprint of
+ * everything it is built from: the code that builds stacks, the environment, and its own part
+ * of the estate (a tenant stack's agencies and what their tenants are built from, a platform
+ * or backup stack's backup plan). Stacks whose
+ * fingerprint matches the previous output's are linked from it instead of synthesized again.
+ * Editing one agency therefore rebuilds its home and disaster-recovery tenant stacks and the
+ * platform stacks whose backup plans it touches, nothing else. A stack's fingerprint depends on
+ * what is built, not on which files changed, so a change that reaches another agency's tenant
+ * (a dependency, a placement) rebuilds that tenant's stack too.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { stableJson } from "../core/stable-json";
+import type { Estate } from "../estate/estate";
+import { digest } from "./digest";
+import { backupStackName, MANAGEMENT_STACK, platformStackName } from "../stacks/stack-plan";
+import { fingerprintFiles, loadedCodeFiles } from "./code-fingerprint";
+import { stackShape, tenantDigest } from "./tenant-keys";
+import { STACK_FILES } from "./working-files";
+
+export const FINGERPRINTS_FILE = "stack-fingerprints.json";
+
+/**
+ * The modules that decide what synthesis writes: the command's synthesis (reading and validating
+ * the environment, building the estate, the caches of a watch session, the output folder) and the
+ * synthesis code it loads lazily (stacks and constructs). Everything they load, directly or not,
+ * is fingerprinted. Worker threads run the same modules from their own entries.
+ */
+const SYNTHESIS_ENTRIES = ["./synth", "../stacks/govcloud-app"];
+
+/**
+ * The repository's source files that the synthesis entries load, found by walking the module
+ * graph Node built (not a list of folders): loads them first if needed (the synthesis code loads
+ * once per process anyway). Dependencies under node_modules are covered by package-lock.json.
+ */
+export function synthesisCodeFiles(repoRoot: string): string[] {
+  return loadedCodeFiles(repoRoot, SYNTHESIS_ENTRIES);
+}
+
+/** A fingerprint of the code that builds stacks and of the dependencies it runs on. */
+export function codeFingerprint(repoRoot: string): string {
+  return fingerprintFiles(repoRoot, synthesisCodeFiles(repoRoot));
+}
+
+const fingerprints = new Map<string, string>();
+
+/**
+ * The code fingerprint, computed once per process: a process runs the code it loaded when it
+ * started, whatever happens to the files later.
+ */
+export function cachedCodeFingerprint(repoRoot: string): string {
+  let fingerprint = fingerprints.get(repoRoot);
+  if (fingerprint === undefined) {
+    fingerprint = codeFingerprint(repoRoot);
+    fingerprints.set(repoRoot, fingerprint);
+  }
+  return fingerprint;
+}
+
+/** Stack name -> fingerprint of its inputs. */
+export function stackFingerprints(estate: Estate, code: string, stateRoot?: string): Map<string, string> {
+  // Where the output is deployed from decides its local state paths.
+  const env = stateRoot === undefined ? digest(code, estate.environment) : digest(code, estate.environment, stateRoot);
+  const fingerprints = new Map<string, string>();
+  fingerprints.set(MANAGEMENT_STACK, env);
+  for (const regionId of Object.keys(estate.environment.regions)) {
+    const backup = estate.backup?.regions.get(regionId);
+    fingerprints.set(platformStackName(regionId), digest(env, backup));
+    if (backup !== undefined) fingerprints.set(backupStackName(regionId), digest(env, "backup", backup.locations, backup.snapshotLocations));
+  }
+  for (const plan of estate.tenantStacks) {
+    // The stack's blocks are its tenants' blocks merged in order; each tenant's digest covers what
+    // its blocks are built from (engine/tenant-keys.ts). Every other field of the plan counts as it is.
+    const { tenants, ...fields } = stackShape(plan);
+    fingerprints.set(plan.name, digest(env, fields, tenants.map(tenantDigest)));
+  }
+  return fingerprints;
+}
+
+/** Stacks of `previousOutdir` that can be reused as they are. */
+export function reusableStacks(previousOutdir: string, fingerprints: ReadonlyMap<string, string>): Set<string> {
+  const file = path.join(previousOutdir, FINGERPRINTS_FILE);
+  if (!fs.existsSync(file)) return new Set();
+  let previous: Record<string, string>;
+  try {
+    previous = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
+  } catch {
+    return new Set();
+  }
+  const reusable = new Set<string>();
+  for (const [name, fingerprint] of fingerprints) {
+    if (previous[name] === fingerprint && fs.existsSync(path.join(previousOutdir, "stacks", name, "cdk.tf.json"))) reusable.add(name);
+  }
+  return reusable;
+}
+
+/**
+ * Puts the synthesized files of reused stacks of the previous output into the new one. Files
+ * are hard-linked (190 MB of national tenant stacks in milliseconds): no one writes into a
+ * synthesized file, the output is replaced as a whole, so the previous output stays intact
+ * whatever happens next. Where links are not possible (another file system, no permission) they
+ * are copied. Working files (`.terraform/`, plans) are not synthesized: they are carried over
+ * when the output is swapped in (engine/working-files.ts).
+ */
+export function copyStacks(previousOutdir: string, outdir: string, names: Iterable<string>): void {
+  for (const name of names) {
+    const to = path.join(outdir, "stacks", name);
+    fs.mkdirSync(to, { recursive: true });
+    for (const file of STACK_FILES) {
+      const source = path.join(previousOutdir, "stacks", name, file);
+      if (!fs.existsSync(source)) continue;
+      try {
+        fs.linkSync(source, path.join(to, file));
+      } catch {
+        fs.copyFileSync(source, path.join(to, file));
+      }
+    }
+  }
+}
+
+export function writeFingerprints(outdir: string, fingerprints: ReadonlyMap<string, string>, stacks: readonly string[]): void {
+  const entries = Object.fromEntries(stacks.map((name) => [name, fingerprints.get(name)]));
+  fs.writeFileSync(path.join(outdir, FINGERPRINTS_FILE), stableJson(entries));
+}

@@ -1,0 +1,49 @@
+/**
+ * How many threads a command uses, from GOVCLOUD_THREADS:
+ * - unset: a second thread for large estates (at least {@link MIN_AGENCIES_FOR_TWO_THREADS}
+ *   agency files): it reads half of the agency files, and a fresh synthesis without the policy
+ *   gate shares the tenants and their stacks with it (engine/second-thread.ts). With the gate
+ *   (`govcloud synth`), the gate's thread has the second core: a third thread made the 3,400-agency command slower (15.5 s against
+ *   14.4 s) and raised its peak memory from 658 to 917 MiB. A watch session's runs after the
+ *   first use one (an edit rebuilds two stacks; starting a thread for them costs more than it
+ *   saves).
+ * - `1`: one thread for everything.
+ * - `2`: a second thread whenever there is work to share, however small the estate.
+ * The policy gate of `govcloud synth` has a thread of its own in every case. Output never depends
+ * on the setting (test/stacks/govcloud-app.test.ts).
+ */
+import * as fs from "node:fs";
+import { agenciesDir, isAgencyFileName, resolveEnvironmentFile } from "../environments";
+
+/** Below this many agency files a second thread costs more than it saves. */
+export const MIN_AGENCIES_FOR_TWO_THREADS = 200;
+
+export type ThreadSetting = "auto" | "one" | "two";
+
+export function threadSetting(): ThreadSetting {
+  const value = process.env.GOVCLOUD_THREADS;
+  return value === "1" ? "one" : value === "2" ? "two" : "auto";
+}
+
+/** The fewest files worth reading on two threads. */
+export function minFilesForTwoThreads(): number {
+  const setting = threadSetting();
+  return setting === "one" ? Number.POSITIVE_INFINITY : setting === "two" ? 1 : MIN_AGENCIES_FOR_TWO_THREADS;
+}
+
+/**
+ * Whether synthesis shares its stacks with a second thread. Decided before the configuration is
+ * read (the thread starts first, so that loading cdktf overlaps with reading), from the number
+ * of agency files.
+ */
+export function synthesizeOnTwoThreads(repoRoot: string, environment: string, situation: { readonly inSession: boolean; readonly policyGate: boolean }): boolean {
+  const setting = threadSetting();
+  if (setting !== "auto") return setting === "two";
+  if (situation.inSession || situation.policyGate) return false;
+  const dir = agenciesDir(resolveEnvironmentFile(repoRoot, environment));
+  try {
+    return fs.readdirSync(dir).filter(isAgencyFileName).length >= MIN_AGENCIES_FOR_TWO_THREADS;
+  } catch {
+    return false; // no agencies folder: loading reports what is wrong
+  }
+}

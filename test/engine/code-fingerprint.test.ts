@@ -1,0 +1,66 @@
+/**
+ * The code fingerprint of stack reuse covers the code synthesis actually loads, found in Node's
+ * module graph, not a list of folders: a module that synthesis reaches but the fingerprint missed
+ * would let an edited build reuse stale stacks.
+ */
+import * as path from "node:path";
+import { buildSync } from "esbuild";
+import { describe, expect, it } from "vitest";
+import { importedCodeFiles } from "../../engine/code-fingerprint";
+import { codeFingerprint, synthesisCodeFiles } from "../../engine/stack-reuse";
+import { REPO_ROOT } from "../support/synth";
+
+describe("codeFingerprint", () => {
+  const files = synthesisCodeFiles(REPO_ROOT).map((f) => path.relative(REPO_ROOT, f));
+
+  it("covers every repository module that the synthesis entries can load, as esbuild follows them", () => {
+    const { metafile } = buildSync({
+      absWorkingDir: REPO_ROOT,
+      entryPoints: ["engine/synth.ts", "stacks/govcloud-app.ts"],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: "node",
+      packages: "external",
+      logLevel: "silent",
+      outdir: "unused",
+    });
+    const reachable = Object.keys(metafile.inputs).filter((f) => f.endsWith(".ts") && !f.startsWith("node_modules/"));
+    expect(reachable.length).toBeGreaterThan(50);
+    expect(reachable.filter((f) => !files.includes(f))).toEqual([]);
+  });
+
+  it("covers nothing but repository source: no tests, no dependencies", () => {
+    for (const file of files) {
+      expect(file).toMatch(/^(cli|constructs|core|engine|environments|estate|stacks)\/.+\.ts$/);
+    }
+  });
+
+  it("is the same every time it is computed", () => {
+    expect(codeFingerprint(REPO_ROOT)).toBe(codeFingerprint(REPO_ROOT));
+    expect(codeFingerprint(REPO_ROOT)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("importedCodeFiles (the policy gate's code, which runs on its own thread)", () => {
+  const files = importedCodeFiles(REPO_ROOT, [path.join(REPO_ROOT, "engine", "policy-gate-worker.cjs")]).map((f) => path.relative(REPO_ROOT, f));
+
+  it("covers every repository module the gate's thread can load, as esbuild follows them", () => {
+    const { metafile } = buildSync({
+      absWorkingDir: REPO_ROOT,
+      entryPoints: ["engine/policy-gate-worker.ts"],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: "node",
+      packages: "external",
+      logLevel: "silent",
+      outdir: "unused",
+    });
+    const reachable = Object.keys(metafile.inputs).filter((f) => f.endsWith(".ts") && !f.startsWith("node_modules/"));
+    expect(reachable.length).toBeGreaterThan(50);
+    expect(reachable.filter((f) => !files.includes(f))).toEqual([]);
+    // The data a rule reads from beside its code (provider blocks) counts too.
+    expect(files).toContain("policies/engine/provider-blocks.json");
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * Agency files read on two threads (engine/parallel-load.ts) give what reading them on one gives:
+ * the same values, the same errors, and source maps that locate every field at the same place,
+ * although the worker's results cross the thread boundary as plain data.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parallelAgencyLoader } from "../../engine/parallel-load";
+import { SecondThread } from "../../engine/second-thread";
+import { agenciesDir, environmentFile, type LoadedAgency, loadAgencyFiles } from "../../environments";
+import { fromPortableAgency } from "../../engine/portable";
+import { UserError } from "../../environments/diagnostics";
+import { REPO_ROOT, tempDir } from "../support/synth";
+
+/** Every field path of a value, and a few that do not exist below each of them. */
+function paths(value: unknown, at: PropertyKey[] = []): PropertyKey[][] {
+  const out: PropertyKey[][] = [at, [...at, "missing"], [...at, 0], [...at, 99]];
+  if (Array.isArray(value)) value.forEach((item, i) => out.push(...paths(item, [...at, i])));
+  else if (value !== null && typeof value === "object") for (const [key, item] of Object.entries(value)) out.push(...paths(item, [...at, key]));
+  return out;
+}
+
+/** What a result shows a user: its value and where each of its fields is, or its errors. */
+function seen(result: LoadedAgency | UserError) {
+  if (result instanceof UserError) return { errors: result.diagnostics };
+  return {
+    path: result.path,
+    value: result.value,
+    places: paths(result.value).map((p) => [result.source.locate(p), result.source.locateKey(p)]),
+  };
+}
+
+describe("agency files on two threads", () => {
+  it("load as they do on one, good and bad files alike, in file order", () => {
+    const dir = tempDir();
+    const national = agenciesDir(environmentFile(REPO_ROOT, "national"));
+    const files = fs.readdirSync(national).map((name) => path.join(national, name));
+    // Enough files that both threads take some (32 at a time), and two that fail.
+    const many: string[] = [];
+    for (let copy = 0; copy < 12; copy++) {
+      for (const file of files) {
+        const target = path.join(dir, `${copy}-${path.basename(file)}`);
+        fs.copyFileSync(file, target);
+        many.push(target);
+      }
+    }
+    fs.writeFileSync(path.join(dir, "broken.yaml"), "id: [unclosed\n");
+    fs.writeFileSync(path.join(dir, "unknown.yaml"), "id: xa-a\nnmae: typo\n");
+    many.push(path.join(dir, "broken.yaml"), path.join(dir, "unknown.yaml"));
+    many.sort();
+
+    const oneThread = loadAgencyFiles(many);
+    const twoThreads = parallelAgencyLoader(1)(many);
+    expect(twoThreads.map(seen)).toEqual(oneThread.map(seen));
+    expect(twoThreads.filter((r) => r instanceof UserError)).toHaveLength(2);
+
+    // However the files were split above, here the worker loads every one of them.
+    const thread = new SecondThread(false);
+    try {
+      thread.startLoading({ files: many, next: new SharedArrayBuffer(4), chunk: 32 });
+      const answer = thread.finishLoading();
+      expect(answer.map(([index]) => index)).toEqual(many.map((_, i) => i));
+      expect(answer.map(([, portable]) => seen(fromPortableAgency(portable)))).toEqual(oneThread.map(seen));
+    } finally {
+      thread.close();
+    }
+  });
+
+  it("stay on one thread below the threshold, with the same results", () => {
+    const national = agenciesDir(environmentFile(REPO_ROOT, "national"));
+    const files = fs.readdirSync(national).map((name) => path.join(national, name)).sort();
+    expect(parallelAgencyLoader(200)(files).map(seen)).toEqual(loadAgencyFiles(files).map(seen));
+  });
+});
