@@ -100,7 +100,8 @@ describe("addWorkloadInstances", () => {
     const a = agency({ app: { ...SAMPLES[template], labels: { team: "thue" } } });
     // The schema already rejects platform keys; the model must not depend on that alone.
     Object.assign(a.workloads.app!.labels, { [TENANT_LABELS.appName]: "spoofed", [TENANT_LABELS.agency]: "other", "app.kubernetes.io/part-of": "spoofed" });
-    const pod = one(instancesOf(a), POD_BLOCK[template], "bo-tai-chinh/app");
+    const blocks = instancesOf(a);
+    const pod = one(blocks, POD_BLOCK[template], "bo-tai-chinh/app");
     const labels = pod.pod_labels as Record<string, string>;
     expect(labels).toMatchObject({
       ...context(a).labels,
@@ -112,7 +113,8 @@ describe("addWorkloadInstances", () => {
       team: "thue",
     });
     expect(labels["app.kubernetes.io/part-of"]).toBe("govcloud");
-    const exposed = template === "web-service" || template === "open-data-api";
+    // Labelled for the ingress controller exactly when an Ingress publishes it.
+    const exposed = [...blocks.keys()].some((block) => block.startsWith("kubernetes_ingress_v1."));
     expect(labels[TENANT_LABELS.ingress]).toBe(exposed ? "true" : undefined);
     // Selectors are exactly the workload selector, so network policies and services agree.
     if ("selector" in pod) expect(pod.selector).toEqual({ [TENANT_LABELS.appName]: "app", [TENANT_LABELS.agency]: "bo-tai-chinh" });
