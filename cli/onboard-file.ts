@@ -15,6 +15,7 @@ import {
   type Workload,
   type WorkloadTemplate,
 } from "../environments/agency-schema";
+import { workloadTemplateOf } from "../environments/workloads";
 import type { RegionCapacity } from "../estate/capacity";
 import { defaultLevel, QUOTA_HEADROOM, sizeQuota } from "../estate/onboarding";
 import { doc, fieldSchema, objectShape, templateSchema } from "./onboard-schema-doc";
@@ -93,18 +94,6 @@ export interface AgencyFileInput {
 const SYSTEM_ID = "main";
 const SYSTEM_SECURITY_LEVEL = 2;
 const REVIEW_AFTER_YEARS = 2;
-/** A required field of scheduled-job; a placeholder to change, not a template default. */
-const PLACEHOLDER_SCHEDULE = "0 2 * * *";
-
-/** What each template is for, as the comment above its workload. */
-const TEMPLATE_PURPOSE: Readonly<Record<WorkloadTemplate, string>> = {
-  "web-service": "A web application behind the platform's HTTPS ingress, autoscaled between minReplicas and maxReplicas",
-  worker: "A long-running background process with no inbound traffic",
-  "scheduled-job": "A job run on a cron schedule",
-  "stateful-service": "A replicated service with one persistent volume per replica (a database, a queue)",
-  "open-data-api": "A public open-data API behind the platform's HTTPS ingress, rate-limited per client",
-  "ai-inference": "A model server on GPU nodes, serving a model from the in-country registry",
-};
 
 /** Comments for workload fields whose schema has no description. */
 const FIELD_COMMENTS: Readonly<Record<string, string>> = {
@@ -262,19 +251,20 @@ function buildWorkloads(input: AgencyFileInput): RenderedWorkload[] {
   const chosen = WORKLOAD_TEMPLATES.filter((t) => input.templates.includes(t));
   const withHost = chosen.filter((t) => "host" in templateSchema(t).shape);
   if (input.host !== undefined && withHost.length !== 1) {
-    throw new Error(`internal error: a host needs exactly one web-service or open-data-api workload, got ${withHost.length}`);
+    throw new Error(`internal error: a host needs exactly one workload with a host, got ${withHost.length}`);
   }
   return chosen.map((template) => {
     const schema = templateSchema(template);
     const shape = schema.shape as Readonly<Record<string, z.ZodType>>;
     const name = template;
+    const placeholders = workloadTemplateOf(template).onboarding.placeholders ?? {};
     // Fields without a default must be written; everything else is the template's default.
     const fill: Readonly<Record<string, () => unknown>> = {
+      ...Object.fromEntries(Object.entries(placeholders).map(([key, p]) => [key, () => p.value])),
       template: () => template,
       system: () => SYSTEM_ID,
       image: () => input.image ?? missing("an image", template),
       host: () => input.host ?? `${name}.${input.id}.${input.publicDomain ?? "gov.vn"}`,
-      schedule: () => PLACEHOLDER_SCHEDULE,
       model: () => input.model ?? missing("a model", template),
     };
     const required: Record<string, unknown> = {};
@@ -294,16 +284,17 @@ function buildWorkloads(input: AgencyFileInput): RenderedWorkload[] {
 }
 
 function renderWorkload(out: string[], w: RenderedWorkload): void {
-  comment(out, 2, TEMPLATE_PURPOSE[w.template]);
+  const { onboarding } = workloadTemplateOf(w.template);
+  comment(out, 2, onboarding.purpose);
   out.push(`  ${w.name}:`);
   for (const [key, value] of Object.entries(w.required)) {
-    const todo = key === "schedule" ? "placeholder: every night at 02:00; set your own" : "";
+    const todo = onboarding.placeholders?.[key]?.note ?? "";
     const extra = key === "template" ? `one of ${WORKLOAD_TEMPLATES.join(", ")}` : "";
     field(out, 4, key, value, doc(fieldSchema(w.shape, key), FIELD_COMMENTS[key] ?? "", todo || extra));
   }
   const entries = Object.entries(w.defaults);
   if (entries.length === 0) return;
-  comment(out, 4, `Defaults of the ${w.template} template (from environments/agency-schema.ts); uncomment to change`);
+  comment(out, 4, `Defaults of the ${w.template} template (from environments/workloads/${w.template}.ts); uncomment to change`);
   const rows: Array<[string, string]> = [];
   for (const [key, value] of entries) {
     const schema = fieldSchema(w.shape, key);

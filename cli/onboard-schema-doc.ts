@@ -4,13 +4,29 @@
  * onboarding text cannot drift from what the loader accepts.
  */
 import { z } from "zod";
-import { WorkloadSchema, type WorkloadTemplate } from "../environments/agency-schema";
+import { WORKLOAD_TEMPLATES, type WorkloadTemplate, workloadTemplateOf } from "../environments/workloads";
 
 /** The schema of one workload template. */
 export function templateSchema(template: WorkloadTemplate) {
-  const schema = WorkloadSchema.options.find((o) => o.shape.template.value === template);
-  if (schema === undefined) throw new Error(`internal error: no schema for template ${template}`);
+  return workloadTemplateOf(template).schema;
+}
+
+/** The templates whose schema has a field (`host`, `model`, `gpus`), in the templates' order. */
+export function templatesWith(field: string): WorkloadTemplate[] {
+  return WORKLOAD_TEMPLATES.filter((t) => field in templateSchema(t).shape);
+}
+
+/** The schema of a text field that templates share, from the first template that has it: what `--host` and `--model` check. */
+export function templateTextField(field: string): z.ZodType<string> {
+  const [first] = templatesWith(field);
+  const schema = first === undefined ? undefined : fieldSchema(templateSchema(first).shape, field);
+  if (!(schema instanceof z.ZodString)) throw new Error(`internal error: no workload template has a text field ${field}`);
   return schema;
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+export function orList(items: readonly string[]): string {
+  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
 }
 
 /**

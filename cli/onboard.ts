@@ -17,12 +17,10 @@ import {
   AgencyId,
   AgencyLevel,
   AgencySchema,
-  AiInferenceSchema,
   DataClassification,
   DpiaRecordSchema,
   PinnedImage,
   WORKLOAD_TEMPLATES,
-  WebServiceSchema,
   type WorkloadTemplate,
 } from "../environments/agency-schema";
 import { displayPath, type Diagnostic, UserError } from "../environments/diagnostics";
@@ -35,12 +33,17 @@ import { buildEstate } from "../estate/estate";
 import { agencyRoom, defaultLevel } from "../estate/onboarding";
 import { renderAgencyFile } from "./onboard-file";
 import { chooseRegions } from "./onboard-regions";
-import { templateSchema } from "./onboard-schema-doc";
+import { orList, templateTextField, templatesWith } from "./onboard-schema-doc";
 
 export { type AgencyFileInput, renderAgencyFile } from "./onboard-file";
 
 const DEFAULT_ENV = "national";
 const MAX_ID_LENGTH = AgencyId.maxLength ?? 50;
+
+/** The templates that `--host`, `--model` and GPUs apply to, read from their schemas. */
+const HOST_TEMPLATES = templatesWith("host");
+const MODEL_TEMPLATES = templatesWith("model");
+const GPU_TEMPLATES = templatesWith("gpus");
 
 interface OnboardOptions {
   readonly env: string;
@@ -99,7 +102,7 @@ export function onboardCommand(repoRoot: string): Command {
     .addOption(
       new Option(
         "--home-region <region>",
-        "default: the parent's home region, else the region serving the --code province (environments/reference/provinces.yaml), else the capital's; the nearest with GPUs for ai-inference",
+        `default: the parent's home region, else the region serving the --code province (environments/reference/provinces.yaml), else the capital's; the nearest with GPUs for ${orList(GPU_TEMPLATES)}`,
       ),
     )
     .addOption(new Option("--dr-region <region>", "default: the nearest other region to the home region"))
@@ -119,8 +122,8 @@ export function onboardCommand(repoRoot: string): Command {
       ),
     )
     .addOption(
-      new Option("--host <fqdn>", "host of the web-service or open-data-api workload (default: <workload>.<id>.<first of tenancy.publicDomains>, e.g. gov.vn)").argParser(
-        checkedBy(WebServiceSchema.shape.host),
+      new Option("--host <fqdn>", `host of the ${orList(HOST_TEMPLATES)} workload (default: <workload>.<id>.<first of tenancy.publicDomains>, e.g. gov.vn)`).argParser(
+        checkedBy(templateTextField("host")),
       ),
     )
     .addOption(
@@ -129,8 +132,8 @@ export function onboardCommand(repoRoot: string): Command {
       ),
     )
     .addOption(
-      new Option("--model <ref>", "model of the ai-inference workload, oci://<registry>/<path>@sha256:<digest>").argParser(
-        checkedBy(AiInferenceSchema.shape.model),
+      new Option("--model <ref>", `model of the ${orList(MODEL_TEMPLATES)} workload, oci://<registry>/<path>@sha256:<digest>`).argParser(
+        checkedBy(templateTextField("model")),
       ),
     )
     .option("--force", "replace an existing agency file")
@@ -155,21 +158,22 @@ export function onboardCommand(repoRoot: string): Command {
     const parent = opts.parent === undefined ? undefined : others.find((a) => a.value.id === opts.parent)?.value;
     const level = opts.level ?? defaultLevel(opts.code, parent);
     if (level === "commune" && opts.parent === undefined) usage("--parent <id> is required for a commune: name its province's agency id");
-    const withHost = templates.filter((t) => "host" in templateSchema(t).shape);
+    const withHost = templates.filter((t) => HOST_TEMPLATES.includes(t));
     if (opts.host !== undefined && withHost.length !== 1) {
       usage(
         withHost.length === 0
-          ? "--host applies to a web-service or open-data-api workload; add --template web-service or --template open-data-api"
+          ? `--host applies to a ${orList(HOST_TEMPLATES)} workload; add ${orList(HOST_TEMPLATES.map((t) => `--template ${t}`))}`
           : `--host is ambiguous with both ${withHost.join(" and ")}; leave it out and edit the hosts in the file`,
       );
     }
-    if (templates.includes("ai-inference") && opts.model === undefined) {
-      usage("--model oci://<registry>/<path>@sha256:<digest> is required with --template ai-inference");
+    const withModel = templates.filter((t) => MODEL_TEMPLATES.includes(t));
+    if (withModel.length > 0 && opts.model === undefined) {
+      usage(`--model oci://<registry>/<path>@sha256:<digest> is required with ${orList(withModel.map((t) => `--template ${t}`))}`);
     }
-    if (opts.model !== undefined && !templates.includes("ai-inference")) usage("--model applies only with --template ai-inference");
+    if (opts.model !== undefined && withModel.length === 0) usage(`--model applies only with ${orList(MODEL_TEMPLATES.map((t) => `--template ${t}`))}`);
     const dpia = dpiaOf(opts, usage);
 
-    const needsGpus = templates.some((t) => "gpus" in templateSchema(t).shape);
+    const needsGpus = templates.some((t) => GPU_TEMPLATES.includes(t));
     const regions = chooseRegions(environment, opts, { ...(opts.code === undefined ? {} : { code: opts.code }), ...(parent === undefined ? {} : { parent }), needsGpus }, usage);
 
     const image = opts.image ?? env.tenancy.starterImage;

@@ -3,6 +3,7 @@
  * manifest.json (stacks/stack-plan.ts), with what each stack is (its kind and region), how deep
  * it is in the dependency graph, and whether it holds data, so that its apply waits for a person.
  */
+import { descriptorOf } from "../environments/workloads";
 import type { Estate } from "../estate/estate";
 import { backupStackName, MANAGEMENT_STACK, planStacks, platformStackName } from "../stacks/stack-plan";
 
@@ -33,7 +34,7 @@ export function pipelineStacks(estate: Estate): PipelineStack[] {
   }
   for (const plan of estate.tenantStacks) {
     const stateful = [
-      ...new Set(plan.tenants.filter((t) => Object.values(t.agency.workloads).some((w) => w.template === "stateful-service")).map((t) => t.agency.id)),
+      ...new Set(plan.tenants.filter((t) => Object.values(t.agency.workloads).some((w) => descriptorOf(w).traits.holdsData)).map((t) => t.agency.id)),
     ].sort();
     kinds.set(plan.name, {
       kind: "tenants",

@@ -15,8 +15,16 @@ import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { StatefulSetV1 } from "@cdktf/provider-kubernetes/lib/stateful-set-v1";
 import type { WorkloadTemplate } from "../environments/agency-schema";
+import {
+  POD_OWNER_KINDS,
+  type PodRendering,
+  WORKLOAD_KINDS,
+  WORKLOAD_TEMPLATE_ENTRIES,
+  type WorkloadKind,
+  type WorkloadRendering,
+} from "../environments/workloads";
 import type { Blocks } from "../estate/tenant-model";
-import { type WorkloadKind, workloadBlock } from "../estate/workload-instances";
+import { workloadBlock } from "../estate/workload-instances";
 import { forEachResource } from "./for-each";
 
 export interface TenantWorkloadsProps {
@@ -38,42 +46,39 @@ type Renderer = (scope: Construct, id: string, it: MapTerraformIterator, depends
 /** What a block waits for; undefined rather than empty, so that no `depends_on: []` is written. */
 type Dependencies = ITerraformDependable[] | undefined;
 
-/**
- * Every block this construct owns, per template and kind: the one table from block name to
- * renderer. The templates' bodies differ only where their structure must (probes, GPUs, volumes).
- */
-const TEMPLATES: { readonly [T in WorkloadTemplate]: Readonly<Partial<Record<WorkloadKind, Renderer>>> } = {
-  "web-service": publicHttpService(),
-  worker: { serviceAccount, configMap, deployment: deployment({ probe: "exec", replicas: true }), disruptionBudget },
-  "scheduled-job": { serviceAccount, configMap, cronJob },
-  "stateful-service": {
-    serviceAccount,
-    configMap,
-    volumeClaim,
-    statefulSet,
-    service: service({ headless: true, portName: "tcp" }),
-    disruptionBudget,
-  },
-  // The same resources as a web service; its rate limits and read-only methods are instance data.
-  "open-data-api": publicHttpService(),
-  "ai-inference": {
-    serviceAccount,
-    configMap,
-    deployment: deployment({ probe: "http", replicas: true, gpu: true }),
-    service: service({ headless: false, portName: "http" }),
-  },
+/** How each kind is rendered, from the options a template's descriptor gives it. */
+const KIND_RENDERERS: { readonly [K in WorkloadKind]: (options: NonNullable<WorkloadRendering[K]>) => Renderer } = {
+  serviceAccount: () => serviceAccount,
+  configMap: () => configMap,
+  volumeClaim: () => volumeClaim,
+  service,
+  ingress: () => ingress,
+  autoscaler: () => autoscaler,
+  disruptionBudget: () => disruptionBudget,
+  deployment,
+  statefulSet,
+  cronJob,
 };
 
 /** Kinds whose pods need the service account, configuration and volumes of their workload first. */
-const POD_OWNERS: ReadonlySet<WorkloadKind> = new Set(["deployment", "statefulSet", "cronJob"]);
 const POD_PREREQUISITES: readonly WorkloadKind[] = ["serviceAccount", "configMap", "volumeClaim"];
 
-/** Block name -> how it is rendered, in an order where prerequisites come first. */
+function rendererOf<K extends WorkloadKind>(kind: K, options: NonNullable<WorkloadRendering[K]>): Renderer {
+  return KIND_RENDERERS[kind](options);
+}
+
+/**
+ * Block name -> how it is rendered: every template's kinds, as its descriptor's rendering says
+ * (environments/workloads/<template>.ts), in the order of WORKLOAD_KINDS, where prerequisites
+ * come first.
+ */
 const RENDERERS: ReadonlyMap<string, { template: WorkloadTemplate; kind: WorkloadKind; render: Renderer }> = new Map(
-  (Object.entries(TEMPLATES) as [WorkloadTemplate, Partial<Record<WorkloadKind, Renderer>>][]).flatMap(([template, kinds]) =>
-    (Object.entries(kinds) as [WorkloadKind, Renderer][])
-      .sort(([a], [b]) => Number(POD_OWNERS.has(a)) - Number(POD_OWNERS.has(b)))
-      .map(([kind, render]) => [workloadBlock(template, kind), { template, kind, render }] as const),
+  WORKLOAD_TEMPLATE_ENTRIES.flatMap(({ template, rendering }) =>
+    WORKLOAD_KINDS.flatMap((kind) => {
+      const options = rendering[kind];
+      if (options === undefined) return [];
+      return [[workloadBlock(template, kind), { template, kind, render: rendererOf(kind, options) }] as const];
+    }),
   ),
 );
 
@@ -97,7 +102,7 @@ export class TenantWorkloads extends Construct {
     for (const [block, { template, kind, render }] of RENDERERS) {
       const instances = props.blocks.get(block);
       if (instances === undefined || instances.size === 0) continue;
-      const prerequisites = POD_OWNERS.has(kind) ? POD_PREREQUISITES.flatMap((k) => resources.get(workloadBlock(template, k)) ?? []) : [];
+      const prerequisites = POD_OWNER_KINDS.has(kind) ? POD_PREREQUISITES.flatMap((k) => resources.get(workloadBlock(template, k)) ?? []) : [];
       const after = [...dependsOn, ...prerequisites];
       const resource = forEachResource(this, instances, (it) => render(this, block, it, after.length > 0 ? after : undefined));
       // Readable, stable addresses: kubernetes_deployment_v1.web_service["<agency-id>/<workload>"].
@@ -143,16 +148,8 @@ const GPU_TOLERATION = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoS
 /** Where a stateful service's volume is mounted. */
 export const DATA_MOUNT_PATH = "/data";
 
-interface PodOptions {
-  /** http: GET health_path on port; tcp: connect to port; exec: run health_command. */
-  readonly probe: "http" | "tcp" | "exec";
-  /** Runs on the GPU pool: tolerate its taint, and give model loading time before liveness counts. */
-  readonly gpu?: boolean;
-  /** Mounts the StatefulSet's `data` volume claim. */
-  readonly data?: boolean;
-  /** For Jobs, which may not restart Always. */
-  readonly restartPolicy?: "Never";
-}
+/** How a pod is built: the descriptor's {@link PodRendering}. */
+type PodOptions = PodRendering;
 
 type Probe = DeploymentV1SpecTemplateSpecContainerLivenessProbe;
 
@@ -224,19 +221,6 @@ function metadata(it: MapTerraformIterator) {
 // Renderers, one per resource kind
 // ---------------------------------------------------------------------------------------------
 
-/** The blocks of a service reached from outside over HTTP: web services and open-data APIs. */
-function publicHttpService(): Partial<Record<WorkloadKind, Renderer>> {
-  return {
-    serviceAccount,
-    configMap,
-    deployment: deployment({ probe: "http" }),
-    service: service({ headless: false, portName: "http" }),
-    ingress,
-    autoscaler,
-    disruptionBudget,
-  };
-}
-
 function serviceAccount(scope: Construct, id: string, it: MapTerraformIterator, dependsOn: Dependencies): TerraformResource {
   return new ServiceAccountV1(scope, id, { forEach: it, dependsOn, metadata: metadata(it), automountServiceAccountToken: false });
 }
@@ -262,45 +246,47 @@ function deployment(options: PodOptions & { readonly replicas?: boolean }): Rend
     });
 }
 
-function statefulSet(scope: Construct, id: string, it: MapTerraformIterator, dependsOn: Dependencies): TerraformResource {
-  return new StatefulSetV1(scope, id, {
-    forEach: it,
-    dependsOn,
-    metadata: metadata(it),
-    waitForRollout: false,
-    spec: {
-      serviceName: it.getString("service"),
-      replicas: it.getString("replicas"),
-      selector: { matchLabels: it.getStringMap("selector") },
-      template: podTemplate(it, { probe: "tcp", data: true }),
-      // The controller adopts the claims volumeClaim created (data-<name>-<ordinal>); the default
-      // retention policy (Retain) keeps it from ever deleting them.
-      volumeClaimTemplate: [{ metadata: { name: "data" }, spec: claimSpec(it) }],
-    },
-  });
+function statefulSet(options: PodOptions): Renderer {
+  return (scope, id, it, dependsOn) =>
+    new StatefulSetV1(scope, id, {
+      forEach: it,
+      dependsOn,
+      metadata: metadata(it),
+      waitForRollout: false,
+      spec: {
+        serviceName: it.getString("service"),
+        replicas: it.getString("replicas"),
+        selector: { matchLabels: it.getStringMap("selector") },
+        template: podTemplate(it, options),
+        // The controller adopts the claims volumeClaim created (data-<name>-<ordinal>); the default
+        // retention policy (Retain) keeps it from ever deleting them.
+        volumeClaimTemplate: [{ metadata: { name: "data" }, spec: claimSpec(it) }],
+      },
+    });
 }
 
-function cronJob(scope: Construct, id: string, it: MapTerraformIterator, dependsOn: Dependencies): TerraformResource {
-  return new CronJobV1(scope, id, {
-    forEach: it,
-    dependsOn,
-    metadata: metadata(it),
-    spec: {
-      schedule: it.getString("schedule"),
-      timezone: "Asia/Ho_Chi_Minh",
-      concurrencyPolicy: "Forbid",
-      successfulJobsHistoryLimit: 3,
-      failedJobsHistoryLimit: 3,
-      jobTemplate: {
-        metadata: { labels: it.getStringMap("labels") },
-        spec: {
-          activeDeadlineSeconds: it.getNumber("active_deadline_seconds"),
-          backoffLimit: 2,
-          template: podTemplate(it, { probe: "exec", restartPolicy: "Never" }),
+function cronJob(options: PodOptions): Renderer {
+  return (scope, id, it, dependsOn) =>
+    new CronJobV1(scope, id, {
+      forEach: it,
+      dependsOn,
+      metadata: metadata(it),
+      spec: {
+        schedule: it.getString("schedule"),
+        timezone: "Asia/Ho_Chi_Minh",
+        concurrencyPolicy: "Forbid",
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          metadata: { labels: it.getStringMap("labels") },
+          spec: {
+            activeDeadlineSeconds: it.getNumber("active_deadline_seconds"),
+            backoffLimit: 2,
+            template: podTemplate(it, options),
+          },
         },
       },
-    },
-  });
+    });
 }
 
 function service(options: { readonly headless: boolean; readonly portName: string }): Renderer {

@@ -2,232 +2,25 @@
  * The agency file schema: `environments/<env>/agencies/<agency-id>.yaml`, written by a ministry,
  * province or commune (usually from `govcloud onboard`) and reviewed by platform engineers.
  *
- * Workload template defaults live here, in the template's schema, and nowhere else: the
- * onboarding command and the docs read them from these schemas.
+ * Workload template defaults live in each template's schema, in its descriptor module
+ * (`environments/workloads/<template>.ts`), and nowhere else: the onboarding command and the
+ * docs read them from these schemas.
  */
 import { z } from "zod";
-import { CronSchedule, DnsLabel, IsoDate, PolicySuppressionSchema } from "./schema";
+import { DnsLabel, IsoDate, PolicySuppressionSchema } from "./schema";
+import { AgencyId } from "./workloads/fields";
+import { WorkloadSchema, descriptorOf } from "./workloads";
+
+export { AgencyId, PinnedImage, RESERVED_LABEL_PREFIXES, isReservedLabel } from "./workloads/fields";
+export { WORKLOAD_TEMPLATES, WorkloadSchema, type Workload, type WorkloadTemplate } from "./workloads";
 
 // ---------------------------------------------------------------------------------------------
 // Field types
 // ---------------------------------------------------------------------------------------------
 
-/** Agency ids become namespace names (`tenant-<id>`), so they are short DNS labels. */
-export const AgencyId = z
-  .string()
-  .max(50, "must be at most 50 characters, so that the namespace name tenant-<id> fits in 63")
-  .regex(
-    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-    "must be lowercase letters, digits and '-' (write Vietnamese names without diacritics, e.g. so-y-te-ha-noi)",
-  );
-
 export const AgencyLevel = z.enum(["central", "provincial", "commune"]);
 export const DataClassification = z.enum(["public", "internal", "confidential", "secret"]);
 export const ContactRole = z.enum(["owner", "technical", "security"]);
-
-/** Label keys that isolation, placement or policy depend on: agencies may not set them. */
-export const RESERVED_LABEL_PREFIXES = [
-  "govcloud.gov.vn/",
-  "kubernetes.io/",
-  "k8s.io/",
-  "app.kubernetes.io/managed-by",
-  "pod-security.kubernetes.io/",
-  "velero.io/",
-  "cluster.x-k8s.io/",
-] as const;
-
-/** True for label keys under a platform prefix (including subdomains such as x.kubernetes.io/). */
-export function isReservedLabel(key: string): boolean {
-  return RESERVED_LABEL_PREFIXES.some((p) => key.startsWith(p) || key.includes(`.${p}`));
-}
-
-const AgencyLabels = z
-  .record(
-    z
-      .string()
-      .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, "is not a valid Kubernetes label key")
-      .refine((key) => !isReservedLabel(key), "is reserved for the platform: isolation and policies depend on it"),
-    z.string().max(63).regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, "is not a valid Kubernetes label value"),
-  )
-  .default({});
-
-/**
- * An image pinned by digest: `<registry>/<path>@sha256:<64 hex>`. The registry is checked
- * against the environment's in-country registries when the estate is built.
- */
-export const PinnedImage = z
-  .string()
-  .max(512)
-  .regex(
-    /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[A-Za-z0-9._-]+)?@sha256:[a-f0-9]{64}$/,
-    "must be an image pinned by digest, such as registry.north.govcloud.gov.vn/agency/app@sha256:<64 hex digits>",
-  );
-
-const Cpu = z.number().positive().max(256).multipleOf(0.001, "is at most 3 decimals (millicores)");
-const MemoryMiB = z.int().min(16).max(1_048_576);
-
-/** Environment variables are configuration only; secrets are referenced, never written. */
-const Env = z
-  .record(
-    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "is not a valid environment variable name"),
-    z.string().max(4096),
-  )
-  .default({})
-  .superRefine((env, ctx) => {
-    for (const [name, value] of Object.entries(env)) {
-      if (/(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|CREDENTIAL)/i.test(name) && value !== "") {
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: "looks like a secret: never write secret values in config; put it in the workload's Secret (secretName) instead",
-        });
-      }
-    }
-  });
-
-/** Liveness and readiness of templates that serve no port: a command run in the container. */
-const HealthCommand = z
-  .array(z.string().min(1).max(4096))
-  .min(1)
-  .max(32)
-  .default(["cat", "/tmp/healthy"])
-  .describe(
-    "Probe command run in the container; exit code 0 means healthy. The default expects the program to write /tmp/healthy (/tmp is writable; the root file system is read-only)",
-  );
-
-const Dependency = z.strictObject({
-  agency: AgencyId.describe("The agency that provides the service"),
-  workload: DnsLabel.describe("The provider's workload (a web-service, open-data-api, stateful-service or ai-inference)"),
-});
-
-const Resources = (cpu: number, memoryMiB: number, cpuLimit: number, memoryLimitMiB: number) =>
-  z
-    .strictObject({
-      cpu: Cpu.default(cpu).describe("CPU request per replica, cores"),
-      memoryMiB: MemoryMiB.default(memoryMiB).describe("Memory request per replica, MiB"),
-      cpuLimit: Cpu.default(cpuLimit).describe("CPU limit per replica, cores"),
-      memoryLimitMiB: MemoryMiB.default(memoryLimitMiB).describe("Memory limit per replica, MiB"),
-    })
-    .prefault({})
-    .superRefine((r, ctx) => {
-      if (r.cpuLimit < r.cpu) ctx.addIssue({ code: "custom", path: ["cpuLimit"], message: `must be at least the request (${r.cpu})` });
-      if (r.memoryLimitMiB < r.memoryMiB) {
-        ctx.addIssue({ code: "custom", path: ["memoryLimitMiB"], message: `must be at least the request (${r.memoryMiB})` });
-      }
-    });
-
-const Host = z
-  .string()
-  .max(253)
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, "must be a fully qualified host name");
-
-const HttpPath = z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, "must be an absolute URL path such as /healthz");
-
-// ---------------------------------------------------------------------------------------------
-// Workload templates: the defaults of each template live in its schema.
-// ---------------------------------------------------------------------------------------------
-
-const workloadBase = {
-  system: DnsLabel.describe("The information system (a key of `systems`) this workload belongs to"),
-  image: PinnedImage,
-  env: Env,
-  secretName: DnsLabel.optional().describe(
-    "Existing Secret in the tenant namespace, managed outside IaC, whose keys become environment variables; default <workload>-secrets (optional: the workload starts without it)",
-  ),
-  labels: AgencyLabels,
-  dependsOn: z.array(Dependency).default([]).describe("Services of other agencies this workload calls"),
-  placement: z
-    .enum(["home", "flexible"])
-    .default("home")
-    .describe("home: run in the home region; flexible: run in the lowest-carbon allowed region with capacity"),
-  functionalUnit: z
-    .strictObject({
-      name: z.string().min(1).max(100).describe("What one unit of work is, e.g. 'hồ sơ xử lý' or 'API request'"),
-      perYear: z.number().positive().max(1e15).describe("Units served per year (declared or measured)"),
-    })
-    .optional()
-    .describe("The workload's functional unit, for its Software Carbon Intensity (gCO2e per unit, ISO/IEC 21031) in the energy report"),
-};
-
-export const WebServiceSchema = z.strictObject({
-  template: z.literal("web-service"),
-  ...workloadBase,
-  host: Host.describe("Public host name; TLS certificates are issued by the platform"),
-  port: z.int().min(1024).max(65535).default(8080),
-  healthPath: HttpPath.default("/healthz"),
-  minReplicas: z.int().min(2, "must be at least 2 so a node can be drained without downtime").max(100).default(2),
-  maxReplicas: z.int().min(2).max(200).default(6),
-  resources: Resources(0.25, 256, 1, 512),
-});
-
-export const WorkerSchema = z.strictObject({
-  template: z.literal("worker"),
-  ...workloadBase,
-  replicas: z.int().min(1).max(100).default(2),
-  healthCommand: HealthCommand,
-  resources: Resources(0.25, 256, 1, 512),
-});
-
-export const ScheduledJobSchema = z.strictObject({
-  template: z.literal("scheduled-job"),
-  ...workloadBase,
-  schedule: CronSchedule("0 2 * * *").describe("Cron schedule, in the cluster's time zone (Asia/Ho_Chi_Minh)"),
-  activeDeadlineSeconds: z.int().min(60).max(86_400).default(3600),
-  healthCommand: HealthCommand,
-  resources: Resources(0.25, 256, 1, 512),
-});
-
-export const StatefulServiceSchema = z.strictObject({
-  template: z.literal("stateful-service"),
-  ...workloadBase,
-  port: z.int().min(1024).max(65535).default(5432),
-  replicas: z.int().min(1).max(9).default(3),
-  storageGiB: z.int().min(1).max(16_384).default(20).describe("Volume size per replica, GiB"),
-  storageClass: z.string().min(1).max(253).optional().describe("StorageClass; defaults to the environment's retained class"),
-  resources: Resources(0.5, 1024, 2, 2048),
-});
-
-export const OpenDataApiSchema = z.strictObject({
-  template: z.literal("open-data-api"),
-  ...workloadBase,
-  host: Host.describe("Public host name of the open data API"),
-  port: z.int().min(1024).max(65535).default(8080),
-  healthPath: HttpPath.default("/healthz"),
-  rateLimitPerSecond: z.int().min(1).max(1000).default(20).describe("Requests per second per client address"),
-  minReplicas: z.int().min(2).max(100).default(2),
-  maxReplicas: z.int().min(2).max(200).default(8),
-  resources: Resources(0.25, 256, 1, 512),
-});
-
-export const AiInferenceSchema = z.strictObject({
-  template: z.literal("ai-inference"),
-  ...workloadBase,
-  model: z
-    .string()
-    .regex(
-      /^oci:\/\/[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/,
-      "must be an OCI artifact pinned by digest, such as oci://registry.north.govcloud.gov.vn/models/phogpt@sha256:<64 hex>",
-    )
-    .describe("The model, served from the in-country registry"),
-  port: z.int().min(1024).max(65535).default(8000),
-  healthPath: HttpPath.default("/health"),
-  replicas: z.int().min(1).max(32).default(1),
-  gpus: z.int().min(1).max(8).default(1).describe("GPUs per replica"),
-  resources: Resources(4, 16_384, 8, 32_768),
-});
-
-export const WorkloadSchema = z.discriminatedUnion("template", [
-  WebServiceSchema,
-  WorkerSchema,
-  ScheduledJobSchema,
-  StatefulServiceSchema,
-  OpenDataApiSchema,
-  AiInferenceSchema,
-]);
-
-/** The template names, for `--template` and error messages. */
-export const WORKLOAD_TEMPLATES = WorkloadSchema.options.map((o) => o.shape.template.value);
-export type WorkloadTemplate = (typeof WORKLOAD_TEMPLATES)[number];
 
 // ---------------------------------------------------------------------------------------------
 // The agency
@@ -387,16 +180,15 @@ export const AgencySchema = z
       if ("minReplicas" in workload && workload.maxReplicas < workload.minReplicas) {
         ctx.addIssue({ code: "custom", path: ["workloads", name, "maxReplicas"], message: `must be at least minReplicas (${workload.minReplicas})` });
       }
-      if (workload.template === "stateful-service" && workload.placement === "flexible") {
+      if (descriptorOf(workload).traits.holdsData && workload.placement === "flexible") {
         ctx.addIssue({
           code: "custom",
           path: ["workloads", name, "placement"],
-          message: "cannot be flexible for a stateful-service: its volumes live in the home region and are never destroyed, so it cannot move; use home",
+          message: `cannot be flexible for a ${workload.template}: its volumes live in the home region and are never destroyed, so it cannot move; use home`,
         });
       }
     }
   });
 
 export type Agency = z.infer<typeof AgencySchema>;
-export type Workload = z.infer<typeof WorkloadSchema>;
 export type InformationSystem = z.infer<typeof InformationSystemSchema>;

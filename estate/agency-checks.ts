@@ -7,10 +7,11 @@ import type { Agency, Workload } from "../environments/agency-schema";
 import { type Diagnostic, formatPath } from "../environments/diagnostics";
 import type { LoadedAgency } from "../environments";
 import type { Loaded } from "../environments/loader";
-import { type Environment, hostOf, isAllowedHost } from "../environments/schema";
+import { type Environment, isAllowedHost } from "../environments/schema";
 import { type AgencyStep, computeAgencyStep } from "./agency-step";
 import { kubernetesId, servicePort, tenantNamespace } from "./tenant-model";
 import { normalizeName } from "../environments/vietnamese";
+import { descriptorOf } from "../environments/workloads";
 
 /** Where a diagnostic points: a file's source map and a field path. */
 function at(loaded: Loaded<unknown>, fieldPath: PropertyKey[], message: string, key = false): Diagnostic {
@@ -184,8 +185,8 @@ function checkWorkloadSources(
       at(loaded, ["workloads", name, "image"], `image registry ${imageHost} is not an in-country mirror; the datacenters pull only from: ${known()}`),
     );
   }
-  if (workload.template === "ai-inference" && !registries.has(hostOf(workload.model))) {
-    problems.push(at(loaded, ["workloads", name, "model"], `model registry ${hostOf(workload.model)} is not an in-country mirror; use one of: ${known()}`));
+  for (const { field, host } of descriptorOf(workload).artifacts?.(workload) ?? []) {
+    if (!registries.has(host)) problems.push(at(loaded, ["workloads", name, field], `${field} registry ${host} is not an in-country mirror; use one of: ${known()}`));
   }
   if ("host" in workload && !isAllowedHost(workload.host, env.tenancy.publicDomains)) {
     problems.push(
@@ -197,12 +198,12 @@ function checkWorkloadSources(
 
 /** The most a workload can ask of its namespace's quota, at its largest scale. */
 export function workloadFootprint(workload: Workload): { cpu: number; memoryGiB: number; storageGiB: number; gpus: number } {
-  const replicas = "maxReplicas" in workload ? workload.maxReplicas : "replicas" in workload ? workload.replicas : 1;
+  const { maxReplicas: replicas, gpusPerReplica, storageGiBPerReplica } = descriptorOf(workload).sizing(workload);
   return {
     cpu: replicas * workload.resources.cpu,
     memoryGiB: (replicas * workload.resources.memoryMiB) / 1024,
-    storageGiB: workload.template === "stateful-service" ? workload.replicas * workload.storageGiB : 0,
-    gpus: workload.template === "ai-inference" ? workload.replicas * workload.gpus : 0,
+    storageGiB: replicas * storageGiBPerReplica,
+    gpus: replicas * gpusPerReplica,
   };
 }
 

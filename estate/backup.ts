@@ -29,7 +29,8 @@
  */
 import { createHash } from "node:crypto";
 import type { EnvironmentConfig } from "../environments";
-import type { Agency, Workload } from "../environments/agency-schema";
+import type { Agency } from "../environments/agency-schema";
+import { descriptorOf } from "../environments/workloads";
 import type { Diagnostic } from "../environments/diagnostics";
 import { type AgencyStep, computeAgencyStep } from "./agency-step";
 import type { Backup, DataClassificationName, Environment, SecretKeyRef } from "../environments/schema";
@@ -312,9 +313,12 @@ export function tenantBackup(input: TenantBackupInput): TenantBackup | undefined
   const stores = [regionId, ...ordered.slice(0, Math.max(0, requiredRegions - 1))];
 
   const stateful = Object.entries(agency.workloads)
-    .filter(([, w]) => w.template === "stateful-service")
-    .sort(([a], [b]) => (a < b ? -1 : 1)) as [string, Extract<Workload, { template: "stateful-service" }>][];
-  const volumeClasses = new Set(stateful.map(([, w]) => w.storageClass ?? tenantStorageClass(env) ?? ""));
+    .flatMap(([name, w]) => {
+      const volumes = descriptorOf(w).volumes?.(w);
+      return volumes === undefined ? [] : [[name, volumes] as const];
+    })
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  const volumeClasses = new Set(stateful.map(([, v]) => v.storageClass ?? tenantStorageClass(env) ?? ""));
   const snapshotClasses = new Set(backup.regions[regionId]?.volumeSnapshots?.storageClasses ?? []);
   const volumes: VolumeCapture =
     stateful.length === 0 ? "none" : [...volumeClasses].every((c) => snapshotClasses.has(c)) ? "snapshots" : "file-system";

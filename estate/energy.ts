@@ -44,9 +44,9 @@ import { NODE_AGENTS, installedAddOns } from "./add-ons";
 import { CCF } from "../environments/energy-coefficients";
 import { carbonUsageEffectiveness, todayInVietnam } from "./green-targets";
 import { effectiveIntensity, type WorkloadPlacement } from "./placement";
-import { cronRunsPerYear } from "../core/cron";
 import { nodeRole } from "./workload-instances";
 import { compare } from "../core/compare";
+import { descriptorOf } from "../environments/workloads";
 
 export const HOURS_PER_YEAR = 8760;
 
@@ -296,10 +296,8 @@ function workloadParts(env: Environment, regionId: string, agencyId: string, nam
   const p = pool.power;
   const u = env.green.averageUtilisation;
   const { resources } = workload;
-  const gpus = workload.template === "ai-inference" ? workload.gpus : 0;
-  const storageTiB = workload.template === "stateful-service" ? workload.storageGiB / 1024 : 0;
-  const replicas = "minReplicas" in workload ? workload.minReplicas : "replicas" in workload ? workload.replicas : 1;
-  const maxReplicas = "maxReplicas" in workload ? workload.maxReplicas : replicas;
+  const { replicas, maxReplicas, gpusPerReplica: gpus, storageGiBPerReplica } = descriptorOf(workload).sizing(workload);
+  const storageTiB = storageGiBPerReplica / 1024;
   const hours = runningHours(workload);
   const years = (replicas * hours) / HOURS_PER_YEAR;
 
@@ -590,12 +588,9 @@ function siteKpis(env: Environment, regionId: string, itKWh: number, today: stri
   };
 }
 
-/** Hours per year one replica runs: all year, or a scheduled job's runs × its deadline. */
+/** Hours per year one replica runs: all year, unless its template says otherwise (a scheduled job's runs × its deadline). */
 export function runningHours(workload: Workload): number {
-  if (workload.template !== "scheduled-job") return HOURS_PER_YEAR;
-  const runs = cronRunsPerYear(workload.schedule) ?? 365;
-  // concurrencyPolicy Forbid: runs never overlap, so a job never runs more than all year.
-  return Math.min(HOURS_PER_YEAR, (runs * workload.activeDeadlineSeconds) / 3600);
+  return descriptorOf(workload).runningHours?.(workload, HOURS_PER_YEAR) ?? HOURS_PER_YEAR;
 }
 
 /**

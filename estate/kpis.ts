@@ -7,6 +7,7 @@
  */
 import type { AdministrativeUnits } from "../environments/administrative-units";
 import type { Agency } from "../environments/agency-schema";
+import { type TemplateKpi, descriptorOf } from "../environments/workloads";
 import { hostOf, isAllowedHost, type Environment } from "../environments/schema";
 import { regionUsage, type RegionCapacity } from "./capacity";
 import { estimateEnergy, type EnergyFigures, type RegionEstimate, type SiteKpis } from "./energy";
@@ -193,9 +194,11 @@ export function measureKpis(input: KpiInputs): KpiReport {
   );
   add("systems-approved", systems);
 
-  const withTemplate = (template: string) => agencies.map((a) => ({ name: a.id, ok: Object.values(a.workloads).some((w) => w.template === template) }));
-  add("open-data-agencies", withTemplate("open-data-api"));
-  add("ai-agencies", withTemplate("ai-inference"));
+  // Agencies running a template that counts towards the KPI (its descriptor's kpis).
+  const running = (kpi: TemplateKpi) =>
+    agencies.map((a) => ({ name: a.id, ok: Object.values(a.workloads).some((w) => descriptorOf(w).kpis?.includes(kpi) === true) }));
+  add("open-data-agencies", running("open-data-agencies"));
+  add("ai-agencies", running("ai-agencies"));
 
   add(
     "namespaces-backed-up-cross-region",
@@ -360,7 +363,7 @@ export function configuredEndpoints(env: Environment, agencies: readonly Agency[
   for (const agency of [...agencies].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     for (const [name, workload] of Object.entries(agency.workloads).sort(([a], [b]) => (a < b ? -1 : 1))) {
       out.push({ what: `${agency.id}.workloads.${name}.image`, host: imageHost(workload.image) });
-      if (workload.template === "ai-inference") out.push({ what: `${agency.id}.workloads.${name}.model`, host: hostOf(workload.model) });
+      for (const { field, host } of descriptorOf(workload).artifacts?.(workload) ?? []) out.push({ what: `${agency.id}.workloads.${name}.${field}`, host });
     }
   }
   return out;

@@ -3,6 +3,8 @@
  * Admission `restricted`), its quota and limit range, default-deny networking with explicit
  * allows, RoleBindings to the agency's groups and a default service account without a token.
  */
+import type { Workload } from "../environments/agency-schema";
+import { descriptorOf } from "../environments/workloads";
 import { podSecurityLabels } from "./labels";
 import { type Blocks, type TenantContext, TENANT_LABELS, addInstance, kubernetesId, servicePort, workloadSelector, tenantNamespace } from "./tenant-model";
 
@@ -33,9 +35,6 @@ export interface DependencyEdge {
   readonly from: { readonly agency: string; readonly names: string; readonly workload: string };
   readonly to: { readonly agency: string; readonly names: string; readonly workload: string; readonly port: number };
 }
-
-/** Templates that an Ingress exposes, so the ingress controller must reach them. */
-const EXPOSED_TEMPLATES = new Set(["web-service", "open-data-api"]);
 
 /** Namespaces of platform components that talk to tenants. */
 const INGRESS_NAMESPACE = "ingress-nginx";
@@ -73,7 +72,7 @@ export function addTenantBaselineInstances(ctx: TenantContext, edges: readonly D
   // Tenants that run workloads: home, and placement tenants of flexible workloads (a DR tenant
   // that runs placed workloads gets the allow from the estate, through addIngressControllerAllow).
   if (ctx.role !== "dr") {
-    if (Object.values(agency.workloads).some((w) => EXPOSED_TEMPLATES.has(w.template))) addIngressControllerAllow(ctx, blocks);
+    if (Object.values(agency.workloads).some(isExposed)) addIngressControllerAllow(ctx, blocks);
     for (const edge of edges) addEdgeInstances(ctx, edge, blocks);
   }
 
@@ -92,9 +91,9 @@ export function addTenantBaselineInstances(ctx: TenantContext, edges: readonly D
   }
 }
 
-/** Whether a workload template is published through an Ingress (the ingress controller must reach it). */
-export function isExposed(template: string): boolean {
-  return EXPOSED_TEMPLATES.has(template);
+/** Whether a workload is published through an Ingress (the ingress controller must reach it). */
+export function isExposed(workload: Workload): boolean {
+  return descriptorOf(workload).traits.exposed;
 }
 
 /** Lets the shared ingress controller reach the tenant's pods labelled for ingress. */

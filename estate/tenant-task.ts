@@ -52,7 +52,7 @@ function tenantBlocks(env: Environment, task: TenantTask): Blocks {
   for (const name of task.workloads) addWorkloadInstances(ctx, name, ctx.agency.workloads[name]!, blocks);
   addBackupScheduleInstances(ctx, blocks);
   // A DR tenant that also runs placed workloads needs the ingress controller's allow for them.
-  if (task.role === "dr" && task.placed.some((p) => isExposed(ctx.agency.workloads[p.workload]!.template))) addIngressControllerAllow(ctx, blocks);
+  if (task.role === "dr" && task.placed.some((p) => isExposed(ctx.agency.workloads[p.workload]!))) addIngressControllerAllow(ctx, blocks);
   return blocks;
 }
 

@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Workload, WorkloadTemplate } from "../environments/agency-schema";
-import { hostOf } from "../environments/schema";
+import { type NodeRole, type WorkloadInstanceContext, type WorkloadKind, descriptorOf } from "../environments/workloads";
 import { LABEL_PREFIX } from "./labels";
 import { sortedEntries } from "../core/compare";
 import { millicores } from "./tenant-baseline-instances";
@@ -23,6 +23,8 @@ import {
   kubernetesId,
 } from "./tenant-model";
 
+export type { WorkloadKind } from "../environments/workloads";
+
 /** The Terraform resource type of each kind of resource a workload can need. */
 export const WORKLOAD_RESOURCE_TYPES = {
   serviceAccount: "kubernetes_service_account_v1",
@@ -35,9 +37,7 @@ export const WORKLOAD_RESOURCE_TYPES = {
   ingress: "kubernetes_ingress_v1",
   autoscaler: "kubernetes_horizontal_pod_autoscaler_v2",
   disruptionBudget: "kubernetes_pod_disruption_budget_v1",
-} as const;
-
-export type WorkloadKind = keyof typeof WORKLOAD_RESOURCE_TYPES;
+} as const satisfies Record<WorkloadKind, string>;
 
 /**
  * The block of one kind of resource of one template, as `<resource type>.<name>` with the
@@ -56,17 +56,17 @@ export const CONFIG_HASH_ANNOTATION = `${LABEL_PREFIX}/config-sha256`;
 /** Ingress annotation naming the cert-manager ClusterIssuer that signs the host's certificate. */
 const CLUSTER_ISSUER_ANNOTATION = "cert-manager.io/cluster-issuer";
 
-type Of<T extends WorkloadTemplate> = Extract<Workload, { template: T }>;
-
 /**
- * Adds every instance one workload needs: its service account and configuration, the workload
- * itself, and the services, ingress, autoscaler, disruption budget and volumes its template
- * promises. Which tenants run workloads (home, not standby) is the caller's decision.
+ * Adds every instance one workload needs: its service account and configuration, then what its
+ * template promises (environments/workloads/<template>.ts: the workload itself, and its
+ * services, ingress, autoscaler, disruption budget and volumes). Which tenants run workloads
+ * (home, not standby) is the caller's decision.
  *
  * @throws Error when the image or model is not from one of the environment's in-country
  *   registries: the agency checks reject that first, so reaching here is a bug.
  */
 export function addWorkloadInstances(ctx: TenantContext, name: string, workload: Workload, blocks: Blocks): void {
+  const descriptor = descriptorOf(workload);
   assertInCountry(ctx, name, workload);
   const key = `${ctx.agency.id}/${name}`;
   const add = (kind: WorkloadKind, values: Record<string, unknown>, instanceKey = key): void =>
@@ -79,60 +79,19 @@ export function addWorkloadInstances(ctx: TenantContext, name: string, workload:
   add("serviceAccount", meta);
   add("configMap", { ...meta, name: configMapName(name), data: env });
 
-  const pod = podValues(ctx, name, workload, env);
-  const service = (port: number) => ({ ...meta, selector, port });
-  const disruptionBudget = { ...meta, selector };
-
-  switch (workload.template) {
-    case "web-service":
-    case "open-data-api":
-      // No replicas: the autoscaler owns the count between min and max.
-      add("deployment", { ...meta, selector, ...pod, port: workload.port, health_path: workload.healthPath });
-      add("service", service(workload.port));
-      add("ingress", ingressValues(ctx, name, workload, meta));
-      add("autoscaler", { ...meta, target: name, min_replicas: workload.minReplicas, max_replicas: workload.maxReplicas });
-      add("disruptionBudget", disruptionBudget);
-      return;
-    case "worker":
-      add("deployment", { ...meta, selector, ...pod, replicas: workload.replicas, health_command: workload.healthCommand });
-      add("disruptionBudget", disruptionBudget);
-      return;
-    case "scheduled-job":
-      add("cronJob", {
-        ...meta,
-        ...pod,
-        schedule: workload.schedule,
-        active_deadline_seconds: workload.activeDeadlineSeconds,
-        health_command: workload.healthCommand,
-      });
-      return;
-    case "stateful-service": {
-      const storageClass = workload.storageClass ?? tenantStorageClass(ctx.environment) ?? null;
-      const storage = `${workload.storageGiB}Gi`;
-      add("statefulSet", {
-        ...meta,
-        selector,
-        ...pod,
-        replicas: workload.replicas,
-        port: workload.port,
-        service: name,
-        storage_class: storageClass,
-        storage,
-      });
-      add("service", service(workload.port));
-      add("disruptionBudget", disruptionBudget);
-      // The claims the StatefulSet controller looks for (<claim template>-<set>-<ordinal>), created
-      // first and protected, so that no change to the workload can delete an agency's data.
-      for (let ordinal = 0; ordinal < workload.replicas; ordinal++) {
-        add("volumeClaim", { ...meta, name: `data-${name}-${ordinal}`, storage_class: storageClass, storage }, `${key}/${ordinal}`);
-      }
-      return;
-    }
-    case "ai-inference":
-      add("deployment", { ...meta, selector, ...pod, replicas: workload.replicas, port: workload.port, health_path: workload.healthPath });
-      add("service", service(workload.port));
-      return;
-  }
+  const parts: WorkloadInstanceContext = {
+    name,
+    key,
+    meta,
+    selector,
+    pod: podValues(ctx, name, workload, env),
+    defaultStorageClass: () => tenantStorageClass(ctx.environment) ?? null,
+    add,
+    service: (port) => ({ ...meta, selector, port }),
+    disruptionBudget: () => ({ ...meta, selector }),
+    ingress: (host, port, annotations = {}) => ingressValues(ctx, name, meta, host, port, annotations),
+  };
+  descriptor.instances(workload, parts);
 }
 
 /** Name of the ConfigMap holding a workload's environment variables. */
@@ -162,15 +121,20 @@ function workloadLabels(ctx: TenantContext, name: string, workload: Workload): R
 
 /** Environment variables of the container; the platform's own variables win over the agency's. */
 function containerEnv(workload: Workload): Record<string, string> {
-  const platform: Record<string, string> =
-    workload.template === "open-data-api" ? { READ_ONLY: "true" } : workload.template === "ai-inference" ? { MODEL_URI: workload.model } : {};
+  const descriptor = descriptorOf(workload);
+  const platform: Record<string, string> = {
+    ...(descriptor.traits.readOnly ? { READ_ONLY: "true" } : {}),
+    ...descriptor.platformEnv?.(workload),
+  };
   return sorted({ ...workload.env, ...platform });
 }
 
 /** Values that every pod template of the workload uses. */
 function podValues(ctx: TenantContext, name: string, workload: Workload, env: Record<string, string>): Record<string, unknown> {
-  const exposed = workload.template === "web-service" || workload.template === "open-data-api";
-  const gpus = workload.template === "ai-inference" ? { "nvidia.com/gpu": String(workload.gpus) } : {};
+  const descriptor = descriptorOf(workload);
+  const exposed = descriptor.traits.exposed;
+  const gpusPerReplica = descriptor.sizing(workload).gpusPerReplica;
+  const gpus = gpusPerReplica > 0 ? { "nvidia.com/gpu": String(gpusPerReplica) } : {};
   const { resources } = workload;
   return {
     pod_labels: sorted({ ...workloadLabels(ctx, name, workload), ...(exposed ? { [TENANT_LABELS.ingress]: "true" } : {}) }),
@@ -187,49 +151,36 @@ function podValues(ctx: TenantContext, name: string, workload: Workload, env: Re
 }
 
 /** The node pool role a workload runs on. */
-export function nodeRole(workload: Workload): "general" | "gpu" | "storage" {
-  if (workload.template === "ai-inference") return "gpu";
-  if (workload.template === "stateful-service") return "storage";
-  return "general";
+export function nodeRole(workload: Workload): NodeRole {
+  return descriptorOf(workload).traits.nodeRole;
 }
 
-/** The public entry of a web service or open data API: TLS from the platform's issuer. */
+/** The public entry of an exposed workload: TLS from the platform's issuer, plus the template's annotations. */
 function ingressValues(
   ctx: TenantContext,
   name: string,
-  workload: Of<"web-service"> | Of<"open-data-api">,
   meta: Record<string, unknown>,
+  host: string,
+  port: number,
+  extra: Readonly<Record<string, string>>,
 ): Record<string, unknown> {
   const { tenancy } = ctx.environment;
-  const annotations: Record<string, string> = { [CLUSTER_ISSUER_ANNOTATION]: tenancy.clusterIssuer };
-  if (workload.template === "open-data-api") {
-    const nginx = "nginx.ingress.kubernetes.io";
-    Object.assign(annotations, {
-      [`${nginx}/limit-rps`]: String(workload.rateLimitPerSecond),
-      // Concurrent connections per client address, scaled with the request budget.
-      [`${nginx}/limit-connections`]: String(workload.rateLimitPerSecond),
-      // Anyone may read open data from a browser; nobody may write, and no cookies are sent.
-      [`${nginx}/enable-cors`]: "true",
-      [`${nginx}/cors-allow-origin`]: "*",
-      [`${nginx}/cors-allow-methods`]: "GET, HEAD, OPTIONS",
-      [`${nginx}/cors-allow-credentials`]: "false",
-    });
-  }
+  const annotations: Record<string, string> = { [CLUSTER_ISSUER_ANNOTATION]: tenancy.clusterIssuer, ...extra };
   return {
     ...meta,
     annotations: sorted(annotations),
     ingress_class: tenancy.ingressClass,
-    host: workload.host,
+    host,
     tls_secret: `${name}-tls`,
     service: name,
-    port: workload.port,
+    port,
   };
 }
 
 /** Images and models come only from the regions' registry mirrors (checked for users in agency-checks). */
 function assertInCountry(ctx: TenantContext, name: string, workload: Workload): void {
   const registries = new Set(Object.values(ctx.environment.regions).map((r) => r.registries.images));
-  const sources = [workload.image.split("/")[0] as string, ...(workload.template === "ai-inference" ? [hostOf(workload.model)] : [])];
+  const sources = [workload.image.split("/")[0] as string, ...(descriptorOf(workload).artifacts?.(workload) ?? []).map((a) => a.host)];
   for (const host of sources) {
     if (!registries.has(host)) {
       throw new Error(`internal: ${ctx.agency.id}/${name} pulls from ${host}, which is not an in-country registry; checkAgencies should have rejected it`);

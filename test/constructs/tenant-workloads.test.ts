@@ -6,7 +6,7 @@ import { type Blocks, type TenantContext, TENANT_LABELS, addInstance, tenantName
 import { addWorkloadInstances, NODE_ROLE_LABEL, workloadBlock } from "../../estate/workload-instances";
 import { checkTerraformJson, loadProviderSchemas, type ProviderSchemas, providerSchemasDir } from "../support/provider-schema";
 import {  synthConstructs, type TerraformJson } from "../support/synth";
-import { NATIONAL, SAMPLE_IMAGE, SAMPLE_MODEL, sampleAgency, WORKLOAD_SAMPLES } from "../support/fixtures";
+import { NATIONAL, SAMPLE_IMAGE, SAMPLE_MODEL, sampleAgency, podBlocks, WORKLOAD_SAMPLES } from "../support/fixtures";
 
 const national = NATIONAL;
 const REGISTRIES = new Set(Object.values(national.regions).map((r) => r.registries.images));
@@ -73,14 +73,7 @@ function instanceOf(doc: TerraformJson, block: string, key: string): Json {
   return resolve(body, instance) as Json;
 }
 
-const POD_BLOCK: Record<WorkloadTemplate, string> = {
-  "web-service": workloadBlock("web-service", "deployment"),
-  worker: workloadBlock("worker", "deployment"),
-  "scheduled-job": workloadBlock("scheduled-job", "cronJob"),
-  "stateful-service": workloadBlock("stateful-service", "statefulSet"),
-  "open-data-api": workloadBlock("open-data-api", "deployment"),
-  "ai-inference": workloadBlock("ai-inference", "deployment"),
-};
+const POD_BLOCK: Readonly<Record<WorkloadTemplate, string>> = podBlocks();
 
 /** The pod template of a Deployment, StatefulSet or CronJob body. */
 function podTemplateOf(resource: Json): Json {

@@ -5,7 +5,7 @@ import { type Environment } from "../../environments/schema";
 import { ownershipLabels } from "../../estate/labels";
 import { type Blocks, type InstanceValues, type TenantContext, TENANT_LABELS, tenantNamespace } from "../../estate/tenant-model";
 import { addWorkloadInstances, CONFIG_HASH_ANNOTATION, NODE_ROLE_LABEL, workloadBlock } from "../../estate/workload-instances";
-import { NATIONAL, SAMPLE_IMAGE, SAMPLE_MODEL, sampleAgency, WORKLOAD_SAMPLES } from "../support/fixtures";
+import { NATIONAL, SAMPLE_IMAGE, SAMPLE_MODEL, sampleAgency, podBlocks, WORKLOAD_SAMPLES } from "../support/fixtures";
 
 const national = NATIONAL;
 
@@ -43,8 +43,12 @@ function one(blocks: Blocks, block: string, key: string): InstanceValues {
   return values;
 }
 
-/** What each template promises, as resource types. */
-const PROMISED: Record<WorkloadTemplate, string[]> = {
+/**
+ * What the first six templates promise, as resource types: pinned here by hand, apart from their
+ * descriptors (test/environments/workloads/descriptors.test.ts checks every template's blocks
+ * against its own descriptor).
+ */
+const PROMISED: Readonly<Partial<Record<WorkloadTemplate, string[]>>> = {
   "web-service": [
     "kubernetes_config_map_v1",
     "kubernetes_deployment_v1",
@@ -77,20 +81,13 @@ const PROMISED: Record<WorkloadTemplate, string[]> = {
 };
 
 /** The block that holds a template's pods. */
-const POD_BLOCK: Record<WorkloadTemplate, string> = {
-  "web-service": workloadBlock("web-service", "deployment"),
-  worker: workloadBlock("worker", "deployment"),
-  "scheduled-job": workloadBlock("scheduled-job", "cronJob"),
-  "stateful-service": workloadBlock("stateful-service", "statefulSet"),
-  "open-data-api": workloadBlock("open-data-api", "deployment"),
-  "ai-inference": workloadBlock("ai-inference", "deployment"),
-};
+const POD_BLOCK: Readonly<Record<WorkloadTemplate, string>> = podBlocks();
 
 describe("addWorkloadInstances", () => {
-  it.each(WORKLOAD_TEMPLATES)("gives a %s every resource its template promises, keyed <agency>/<workload>", (template) => {
+  it.each(Object.keys(PROMISED) as WorkloadTemplate[])("gives a %s every resource its template promises, keyed <agency>/<workload>", (template) => {
     const blocks = instancesOf(agency({ app: SAMPLES[template] }));
     const name = template.replaceAll("-", "_");
-    expect([...blocks.keys()].sort()).toEqual(PROMISED[template].map((type) => `${type}.${name}`));
+    expect([...blocks.keys()].sort()).toEqual(PROMISED[template]!.map((type) => `${type}.${name}`));
     for (const [block, instances] of blocks) {
       const expectedKeys =
         block === workloadBlock("stateful-service", "volumeClaim") ? ["bo-tai-chinh/app/0", "bo-tai-chinh/app/1", "bo-tai-chinh/app/2"] : ["bo-tai-chinh/app"];
@@ -103,7 +100,8 @@ describe("addWorkloadInstances", () => {
     const a = agency({ app: { ...SAMPLES[template], labels: { team: "thue" } } });
     // The schema already rejects platform keys; the model must not depend on that alone.
     Object.assign(a.workloads.app!.labels, { [TENANT_LABELS.appName]: "spoofed", [TENANT_LABELS.agency]: "other", "app.kubernetes.io/part-of": "spoofed" });
-    const pod = one(instancesOf(a), POD_BLOCK[template], "bo-tai-chinh/app");
+    const blocks = instancesOf(a);
+    const pod = one(blocks, POD_BLOCK[template], "bo-tai-chinh/app");
     const labels = pod.pod_labels as Record<string, string>;
     expect(labels).toMatchObject({
       ...context(a).labels,
@@ -115,7 +113,8 @@ describe("addWorkloadInstances", () => {
       team: "thue",
     });
     expect(labels["app.kubernetes.io/part-of"]).toBe("govcloud");
-    const exposed = template === "web-service" || template === "open-data-api";
+    // Labelled for the ingress controller exactly when an Ingress publishes it.
+    const exposed = [...blocks.keys()].some((block) => block.startsWith("kubernetes_ingress_v1."));
     expect(labels[TENANT_LABELS.ingress]).toBe(exposed ? "true" : undefined);
     // Selectors are exactly the workload selector, so network policies and services agree.
     if ("selector" in pod) expect(pod.selector).toEqual({ [TENANT_LABELS.appName]: "app", [TENANT_LABELS.agency]: "bo-tai-chinh" });

@@ -1,12 +1,14 @@
 /**
  * Every tenant of the national estate, in every region it lives in, has every isolation piece.
- * Checked over all tenants of the synthesized output, not a sample; the sample estate uses every
- * workload template, so this covers each template's tenants.
+ * Checked over all tenants of the synthesized output, not a sample; the sample estate renders every
+ * kind of workload resource and every trait a template can have, so this covers each template's
+ * tenants (a template is its kinds and traits: environments/workloads/).
  */
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synthesize } from "../../engine/synth";
-import { WORKLOAD_TEMPLATES } from "../../environments/agency-schema";
+import { WORKLOAD_KINDS, WORKLOAD_TEMPLATE_ENTRIES, type WorkloadTemplate, workloadTemplateOf } from "../../environments/workloads";
+import { WORKLOAD_RESOURCE_TYPES } from "../../estate/workload-instances";
 import { readStacks, REPO_ROOT, tempDir, type TerraformJson } from "../support/synth";
 
 type Body = Record<string, unknown> & { for_each?: Record<string, Record<string, unknown>>; lifecycle?: { prevent_destroy?: boolean } };
@@ -28,7 +30,7 @@ function keysOf(doc: TerraformJson, type: string, name: string): string[] {
 }
 
 describe("tenant isolation in national", () => {
-  it("uses every workload template, so every template's tenants are covered", () => {
+  it("renders every kind and trait of the workload templates, so every template's tenants are covered", () => {
     const templates = new Set<string>();
     for (const [, doc] of tenantStacks) {
       for (const [type, byName] of Object.entries(doc.resource ?? {})) {
@@ -41,7 +43,14 @@ describe("tenant isolation in national", () => {
         }
       }
     }
-    expect([...templates].sort()).toEqual([...WORKLOAD_TEMPLATES].sort());
+    // Each trait value and each kind any template has, national's workloads have too.
+    const traitsOf = (entries: readonly { traits: object }[]) => new Set(entries.flatMap((e) => Object.entries(e.traits).map(([k, v]) => `${k}=${String(v)}`)));
+    const used = [...templates].map((t) => workloadTemplateOf(t as WorkloadTemplate));
+    expect([...traitsOf(WORKLOAD_TEMPLATE_ENTRIES)].filter((t) => !traitsOf(used).has(t))).toEqual([]);
+    const types = new Set(tenantStacks.flatMap(([, doc]) => Object.keys(doc.resource ?? {})));
+    const kinds = WORKLOAD_KINDS.filter((kind) => WORKLOAD_TEMPLATE_ENTRIES.some((e) => e.rendering[kind] !== undefined));
+    expect(kinds.filter((kind) => !types.has(WORKLOAD_RESOURCE_TYPES[kind]))).toEqual([]);
+    expect(used.length).toBeGreaterThan(0);
   });
 
   it("gives every tenant namespace restricted Pod Security, a quota, a limit range, default-deny networking, RBAC and a tokenless default service account", () => {
