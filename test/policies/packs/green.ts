@@ -58,7 +58,7 @@ describe("objects-carry-green-labels", () => {
     (docs.platform!.resource!.helm_release as Record<string, unknown>).other = { name: "other", chart: "other", values: ["a: 1\n"] };
     expect(summary(await check(rule, docs))).toEqual([
       "helm_release.kepler: release kepler: the labels at labels in its values lack green.govcloud.gov.vn/region, green.govcloud.gov.vn/site, green.govcloud.gov.vn/renewable-share, green.govcloud.gov.vn/pue, green.govcloud.gov.vn/grid-intensity, green.govcloud.gov.vn/certification",
-      "helm_release.other: release other: no values path is known that puts labels on the objects its chart renders; add the chart's labels values to the add-on (estate/add-ons.ts labelValuePaths) or to this rule's helmLabelPaths",
+      "helm_release.other: release other: no values path is known that puts labels on the objects its chart renders; add the chart's labels values to the add-on (labelValuePaths of its estate/add-ons/ descriptor) or to this rule's helmLabelPaths",
     ]);
   });
 });

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CertManager } from "../../../constructs/add-ons/cert-manager";
-import { synthConstructs } from "../../support/synth";
-
-const registries = { images: "registry.central.govcloud.gov.vn", charts: "oci://registry.central.govcloud.gov.vn/charts" };
+import { certManager } from "../../../estate/add-ons/cert-manager";
+import { addOnValues } from "../../support/add-ons";
 
 /**
  * Keys the cert-manager chart's values.schema.json declares for what we set; the schema has
@@ -36,20 +34,11 @@ const SCHEMA_KEYS: Record<string, readonly string[]> = {
   acmesolver: ["image"],
 };
 
-function build(): CertManager {
-  let addOn: CertManager | undefined;
-  synthConstructs((stack) => {
-    addOn = new CertManager(stack, "cert-manager", { registries });
-  });
-  return addOn!;
-}
-
 describe("CertManager", () => {
-  const addOn = build();
-  const values = addOn.values as Record<string, any>;
+  const values = addOnValues("cert-manager", { regionId: "central" });
 
   it("pins chart cert-manager v1.18.2 (the chart's own v-prefixed version)", () => {
-    expect([addOn.chart, addOn.version, addOn.namespace]).toEqual(["cert-manager", "v1.18.2", "cert-manager"]);
+    expect([certManager.chart, certManager.version, certManager.namespace]).toEqual(["cert-manager", "v1.18.2", "cert-manager"]);
   });
 
   it("points each component's image.repository at the mirror's copy of quay.io/jetstack/<image>", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PlatformSchema } from "../../environments/schema";
-import { ADD_ON_NAMES, addOnProblems, clusterAddresses, installedAddOns, systemPlacement } from "../../estate/add-ons";
+import { PlatformSchema } from "../../../environments/schema";
+import { ADD_ON_NAMES, addOnProblems, clusterAddresses, installedAddOns, systemPlacement } from "../../../estate/add-ons";
 
 const namespaces = {
   "cert-manager": {},
