@@ -19,7 +19,7 @@ export const REASON_ANNOTATION = `${LABEL_PREFIX}/reason`;
 export interface AddOnNetworkPolicyProps {
   /** The add-on's namespace (default-deny, from the baseline). */
   readonly namespace: string;
-  /** The allow rules, from the add-on class. */
+  /** The allow rules, from the add-on's descriptor (estate/add-ons/). */
   readonly allows: readonly NetworkAllow[];
   /** Where the API server and the nodes are, from `clusterAddresses`. */
   readonly addresses: ClusterAddresses;

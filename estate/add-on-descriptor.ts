@@ -51,19 +51,15 @@ export interface ContainerResources {
 /**
  * A dependency of one add-on on another, declared by the dependent (as EKS Blueprints'
  * `@dependable` does): when both are installed, the dependent's release is created after the
- * other's. The installation order of the add-ons is derived from these declarations alone.
+ * other's. The installation order of the add-ons is derived from these declarations alone. An
+ * environment that leaves the other add-on out installs the dependent without it (monitoring's
+ * CRDs, for instance, only matter for ServiceMonitors, which are then off).
  */
 export interface AddOnDependency<Name extends string = string> {
   /** The add-on depended on, by name. */
   readonly addOn: Name;
-  /** Why, for reviewers and for the error when a required dependency is missing. */
+  /** Why, for reviewers. */
   readonly reason: string;
-  /**
-   * An optional dependency only orders the releases: the dependent is installed without it when
-   * the environment does not install the other add-on. A required one makes the environment
-   * check fail instead.
-   */
-  readonly optional: boolean;
 }
 
 /** What an add-on's values are computed from: the region it is rendered for. */

@@ -35,7 +35,7 @@ export const certManager = defineAddOn({
     // Controller, webhook and cainjector all serve metrics on 9402.
     metricsIngress([9402]),
   ],
-  dependencies: [{ addOn: "monitoring", reason: "its ServiceMonitor needs the Prometheus Operator CRDs", optional: true }],
+  dependencies: [{ addOn: "monitoring", reason: "its ServiceMonitor needs the Prometheus Operator CRDs" }],
   privilegedValues: {},
   nodeAgents: {},
   values: (context) => {

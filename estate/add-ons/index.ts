@@ -1,7 +1,7 @@
 /**
  * The registry of platform add-ons: the list of descriptors (one module each in this folder,
  * typed by AddOnDescriptor in ../add-on-descriptor.ts) and what is derived from it: the names,
- * the requirements, the installation order from the declared dependencies, the node agents.
+ * the lookups, the installation order from the declared dependencies, the node agents.
  * Plus what the estate decides about add-ons for an environment: which a region installs, where
  * its pods run, what their network peers are and what is wrong with `platform.addOns`.
  * No cdktf here: constructs/platform-add-ons.ts renders the descriptors.
@@ -62,12 +62,6 @@ export const ADD_ON_NAMES: readonly AddOnName[] = DESCRIPTORS.map((d) => d.name)
 export function isAddOnName(name: string): name is AddOnName {
   return (ADD_ON_NAMES as readonly string[]).includes(name);
 }
-
-/** What an add-on needs from the cluster baseline, as its descriptor says. */
-export type AddOnRequirements = Pick<AddOnDescriptor, "namespace" | "podSecurity" | "podSecurityReason" | "credentialPaths" | "labelValuePaths">;
-
-/** The descriptors, read for what they require of the environment. */
-export const ADD_ON_REQUIREMENTS: Readonly<Record<AddOnName, AddOnRequirements>> = ADD_ONS;
 
 /**
  * `names` ordered so that every add-on comes after the add-ons among `names` it declares a
@@ -180,7 +174,7 @@ export interface AddOnSettings {
  */
 export function installedAddOns(platform: Pick<AddOnSettings, "namespaces" | "addOns">): AddOnName[] {
   return ADD_ON_NAMES.filter(
-    (name) => platform.addOns[name]?.enabled !== false && Object.hasOwn(platform.namespaces, ADD_ON_REQUIREMENTS[name].namespace),
+    (name) => platform.addOns[name]?.enabled !== false && Object.hasOwn(platform.namespaces, ADD_ONS[name].namespace),
   );
 }
 
@@ -193,8 +187,8 @@ export interface AddOnProblem {
 
 /**
  * Every problem with the add-on settings, all at once: unknown names, add-ons configured without
- * their namespace, namespaces too strict for their add-on, a required add-on missing, a missing
- * priority class and credentials written into values.
+ * their namespace, namespaces too strict for their add-on, a missing priority class and
+ * credentials written into values.
  */
 export function addOnProblems(platform: AddOnSettings): AddOnProblem[] {
   const problems: AddOnProblem[] = [];
@@ -203,7 +197,7 @@ export function addOnProblems(platform: AddOnSettings): AddOnProblem[] {
       problems.push({ path: ["addOns", name], message: `unknown add-on '${name}'; known add-ons: ${ADD_ON_NAMES.join(", ")}` });
       continue;
     }
-    const { namespace, credentialPaths } = ADD_ON_REQUIREMENTS[name];
+    const { namespace, credentialPaths } = ADD_ONS[name];
     if (override.enabled && !Object.hasOwn(platform.namespaces, namespace)) {
       problems.push({
         path: ["addOns", name],
@@ -221,19 +215,12 @@ export function addOnProblems(platform: AddOnSettings): AddOnProblem[] {
   }
   const installed = installedAddOns(platform);
   for (const name of installed) {
-    const { namespace, podSecurity, podSecurityReason } = ADD_ON_REQUIREMENTS[name];
+    const { namespace, podSecurity, podSecurityReason } = ADD_ONS[name];
     const level = platform.namespaces[namespace]!.podSecurity;
     if (POD_SECURITY_ORDER.indexOf(level) < POD_SECURITY_ORDER.indexOf(podSecurity)) {
       problems.push({
         path: ["namespaces", namespace, "podSecurity"],
         message: `is '${level}' but add-on '${name}' needs '${podSecurity}' (${podSecurityReason ?? "its pods"}); raise it with an exemptionReason, or disable the add-on with platform.addOns.${name}.enabled: false`,
-      });
-    }
-    for (const dependency of ADD_ONS[name].dependencies) {
-      if (dependency.optional || (installed as readonly string[]).includes(dependency.addOn)) continue;
-      problems.push({
-        path: ["namespaces", namespace],
-        message: `add-on '${name}' needs add-on '${dependency.addOn}' (${dependency.reason}); install it, or disable '${name}' with platform.addOns.${name}.enabled: false`,
       });
     }
   }

@@ -45,7 +45,7 @@ export const ingressNginx = defineAddOn({
       reason: "the controller proxies requests to tenant services on whatever port they listen",
     },
   ],
-  dependencies: [{ addOn: "monitoring", reason: "its ServiceMonitor needs the Prometheus Operator CRDs", optional: true }],
+  dependencies: [{ addOn: "monitoring", reason: "its ServiceMonitor needs the Prometheus Operator CRDs" }],
   privilegedValues: {},
   nodeAgents: {},
   values: (context) => {

@@ -44,7 +44,7 @@ export const kepler = defineAddOn({
     },
     metricsIngress([28282]),
   ],
-  dependencies: [{ addOn: "monitoring", reason: "its ServiceMonitor needs the Prometheus Operator CRDs", optional: true }],
+  dependencies: [{ addOn: "monitoring", reason: "its ServiceMonitor needs the Prometheus Operator CRDs" }],
   privilegedValues: {
     "daemonset.securityContext.privileged": "Kepler reads the RAPL and hwmon energy counters of the host, which a privileged container alone can",
   },

@@ -45,7 +45,7 @@ export const kyverno = defineAddOn({
       reason: "image verification policies read signatures and attestations from the in-country registry",
     },
   ],
-  dependencies: [{ addOn: "monitoring", reason: "its ServiceMonitors need the Prometheus Operator CRDs", optional: true }],
+  dependencies: [{ addOn: "monitoring", reason: "its ServiceMonitors need the Prometheus Operator CRDs" }],
   privilegedValues: {},
   nodeAgents: {},
   values: (context) => {

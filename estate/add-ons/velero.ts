@@ -65,7 +65,7 @@ export const velero = defineAddOn({
     // Server and node-agent serve metrics on 8085.
     metricsIngress([8085]),
   ],
-  dependencies: [{ addOn: "monitoring", reason: "its ServiceMonitor and PodMonitor need the Prometheus Operator CRDs", optional: true }],
+  dependencies: [{ addOn: "monitoring", reason: "its ServiceMonitor and PodMonitor need the Prometheus Operator CRDs" }],
   privilegedValues: {
     "nodeAgent.privileged": "the node-agent reads every pod's volumes through hostPath for file-system backup (kopia)",
     "nodeAgent.containerSecurityContext.privileged": "the node-agent reads every pod's volumes through hostPath for file-system backup (kopia)",

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { certManager } from "../../../estate/add-ons/cert-manager";
 import { addOnValues } from "../../support/add-ons";
 
-describe("CertManager", () => {
+describe("cert-manager", () => {
   const values = addOnValues("cert-manager", { regionId: "central" });
 
   it("pins chart cert-manager v1.18.2 (the chart's own v-prefixed version)", () => {

@@ -1,7 +1,7 @@
 /** green: every rule has a compliant and a non-compliant fixture. */
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { ADD_ON_REQUIREMENTS, labelValues } from "../../../estate/add-ons";
+import { ADD_ONS, labelValues } from "../../../estate/add-ons";
 import { regionGreenLabels, tenantGreenLabels } from "../../../estate/green-labels";
 import type { TerraformJsonDocument } from "../../../policies/engine/expand";
 import { check, plain, summary } from "../support";
@@ -32,7 +32,7 @@ describe("objects-carry-green-labels", () => {
           kepler: {
             name: "kepler",
             chart: "kepler",
-            values: [stringify(options.keplerValues ?? { image: { repository: "x" }, ...labelValues(ADD_ON_REQUIREMENTS.kepler.labelValuePaths, NORTH) })],
+            values: [stringify(options.keplerValues ?? { image: { repository: "x" }, ...labelValues(ADD_ONS.kepler.labelValuePaths, NORTH) })],
           },
         },
       }),
