@@ -3,18 +3,24 @@ import type { ITerraformDependable } from "cdktf";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { type DashboardSpec, dashboardJson, GRAFANA_DASHBOARD_LABEL } from "../estate/grafana-dashboards";
 
-export interface GrafanaDashboardsProps {
-  /** Namespace of the ConfigMaps (the monitoring add-on's; the sidecar searches every namespace). */
+/** One dashboard and where it goes. */
+export interface GrafanaDashboard {
+  /** Namespace of its ConfigMap: the add-on's that ships it (the sidecar searches every namespace). */
   readonly namespace: string;
-  /** Dashboards by ConfigMap name (estate/grafana-dashboards.ts). */
-  readonly dashboards: Readonly<Record<string, DashboardSpec>>;
+  /** The dashboard (estate/grafana-dashboards.ts). */
+  readonly spec: DashboardSpec;
+}
+
+export interface GrafanaDashboardsProps {
+  /** Dashboards by ConfigMap name. */
+  readonly dashboards: Readonly<Record<string, GrafanaDashboard>>;
   /** Ownership labels of the platform's objects. */
   readonly labels: Readonly<Record<string, string>>;
   /**
-   * What must exist first: the namespace.
-   * @default []
+   * The namespaces' resources by name: each ConfigMap is created after its namespace.
+   * @default - no dependency on namespaces
    */
-  readonly dependsOn?: ITerraformDependable[];
+  readonly namespaces?: ReadonlyMap<string, ITerraformDependable>;
 }
 
 /**
@@ -30,18 +36,19 @@ export class GrafanaDashboards extends Construct {
     super(scope, id);
     const configMaps = new Map<string, ConfigMapV1>();
     for (const name of Object.keys(props.dashboards).sort()) {
-      const spec = props.dashboards[name] as DashboardSpec;
+      const { namespace, spec } = props.dashboards[name] as GrafanaDashboard;
+      const dependency = props.namespaces?.get(namespace);
       configMaps.set(
         name,
         new ConfigMapV1(this, name, {
           metadata: {
             name: `dashboard-${name}`,
-            namespace: props.namespace,
+            namespace,
             labels: { ...props.labels, [GRAFANA_DASHBOARD_LABEL.key]: GRAFANA_DASHBOARD_LABEL.value },
           },
           // Keys in the fixed order dashboardJson writes them: the same bytes every time.
           data: { [`${name}.json`]: JSON.stringify(dashboardJson(spec)) },
-          dependsOn: props.dependsOn ?? [],
+          dependsOn: dependency === undefined ? [] : [dependency],
         }),
       );
     }

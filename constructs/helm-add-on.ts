@@ -3,7 +3,6 @@ import type { ITerraformDependable } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { stringify } from "yaml";
 import { deepMerge, sortKeysDeep, type Values } from "../estate/deep-merge";
-import { PLATFORM_PRIORITY_CLASS, type Placement } from "../estate/add-ons";
 
 export interface HelmAddOnProps {
   /** Helm release name (DNS-1123 label of at most 53 characters, Helm's limit). */
@@ -48,43 +47,6 @@ export interface HelmAddOnProps {
 /** Labels as a Helm values fragment, for a chart's {@link HelmAddOnProps.commonLabelValues}. */
 export type CommonLabelValues = (labels: Readonly<Record<string, string>>) => Values;
 
-/** What every platform add-on class (constructs/add-ons/) accepts. */
-export interface AddOnProps {
-  /** The region's in-country registries: images (host) and charts (oci:// URL). */
-  readonly registries: { readonly images: string; readonly charts: string };
-  /**
-   * Where the add-on's controllers run, from `systemPlacement`.
-   * @default - no node selector and no tolerations
-   */
-  readonly placement?: Placement;
-  /**
-   * Chart version to install instead of the pinned one.
-   * @default - the version pinned by the add-on
-   */
-  readonly version?: string;
-  /**
-   * Helm values deep-merged over the add-on's defaults.
-   * @default {}
-   */
-  readonly values?: Values;
-  /**
-   * PriorityClass of the add-on's pods.
-   * @default "govcloud-platform-critical"
-   */
-  readonly priorityClassName?: string;
-  /**
-   * Create Prometheus Operator ServiceMonitors/PodMonitors. Their CRDs come with the monitoring
-   * add-on, so only turn this on together with a dependency on it.
-   * @default false
-   */
-  readonly serviceMonitors?: boolean;
-  /**
-   * What must exist first.
-   * @default []
-   */
-  readonly dependsOn?: ITerraformDependable[];
-}
-
 /** Release settings every platform add-on shares; see the constructor for why. */
 const MAX_HISTORY = 5;
 const DEFAULT_TIMEOUT_SECONDS = 600;
@@ -100,7 +62,8 @@ const EXACT_VERSION =
  * pinned version, with the add-on's default values and the environment's values merged once,
  * here, and written as one YAML document with sorted keys (the same inputs give the same bytes).
  *
- * Add-ons (constructs/add-ons/) are small classes on this one, in the manner of EKS Blueprints.
+ * PlatformAddOns renders every add-on descriptor (estate/add-ons/) as one of these, in the
+ * manner of EKS Blueprints' Helm add-on base.
  */
 export class HelmAddOn extends Construct {
   public readonly release: Release;
@@ -204,51 +167,4 @@ export class HelmAddOn extends Construct {
 /** Values as the one YAML document a release gets: sorted keys, no anchors, no folding. */
 function renderValues(values: Values): string {
   return stringify(values, { lineWidth: 0, aliasDuplicateObjects: false });
-}
-
-/** {@link AddOnProps} with every default applied; add-on classes read these, never the props. */
-export interface ResolvedAddOnProps {
-  readonly imagesHost: string;
-  readonly chartRegistry: string;
-  readonly placement: Placement;
-  readonly priorityClassName: string;
-  readonly serviceMonitors: boolean;
-  readonly values: Values;
-  readonly dependsOn: ITerraformDependable[];
-}
-
-/** Applies the defaults of {@link AddOnProps}, in one place for all add-ons. */
-export function resolveAddOnProps(props: AddOnProps): ResolvedAddOnProps {
-  return {
-    imagesHost: props.registries.images,
-    chartRegistry: props.registries.charts,
-    placement: props.placement ?? { nodeSelector: {}, tolerations: [] },
-    priorityClassName: props.priorityClassName ?? PLATFORM_PRIORITY_CLASS,
-    serviceMonitors: props.serviceMonitors ?? false,
-    values: props.values ?? {},
-    dependsOn: props.dependsOn ?? [],
-  };
-}
-
-/** Pod-level settings of the `restricted` Pod Security profile, for charts that take a pod securityContext. */
-export function restrictedPodSecurityContext(): Values {
-  return { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
-}
-
-/** Container-level settings of the `restricted` Pod Security profile, plus a read-only root filesystem. */
-export function restrictedContainerSecurityContext(): Values {
-  return { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
-}
-
-/** Node selector and tolerations as chart values. */
-export function placementValues(placement: Placement): { nodeSelector: Values; tolerations: Values[] } {
-  return { nodeSelector: { ...placement.nodeSelector }, tolerations: placement.tolerations.map((t) => ({ ...t })) };
-}
-
-/**
- * `<registry host>/<upstream repository path>`: the in-country mirror keeps the upstream path, so
- * `registry.k8s.io/ingress-nginx/controller` is `registry.north.govcloud.gov.vn/ingress-nginx/controller`.
- */
-export function mirrored(imagesHost: string, upstreamPath: string): string {
-  return `${imagesHost}/${upstreamPath}`;
 }

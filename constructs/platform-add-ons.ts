@@ -2,40 +2,20 @@ import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 import type { Environment } from "../environments/schema";
 import {
-  ADD_ON_REQUIREMENTS,
+  ADD_ONS,
+  addOnContext,
   type AddOnName,
   clusterAddresses,
+  installationOrder,
   installedAddOns,
-  systemPlacement,
+  installedDependencies,
+  labelValues,
 } from "../estate/add-ons";
-import { AddOnNetworkPolicy, type NetworkAllow } from "./add-on-network-policy";
-import { CertManager } from "./add-ons/cert-manager";
-import { IngressNginx, type IngressNginxProps } from "./add-ons/ingress-nginx";
-import { Kepler } from "./add-ons/kepler";
-import { Kyverno } from "./add-ons/kyverno";
-import { Monitoring, type MonitoringProps } from "./add-ons/monitoring";
-import { GrafanaDashboards } from "./grafana-dashboards";
 import type { MonitoredSchedule } from "../estate/backup";
-import { dashboardSpecs } from "../estate/grafana-dashboards";
-import { prometheusRules } from "../estate/monitoring-rules";
-import { Velero, type VeleroProps } from "./add-ons/velero";
-import type { HelmAddOn } from "./helm-add-on";
 import { ownershipLabels } from "../estate/labels";
-
-/** An add-on class: a construct on HelmAddOn with its network allow rules as static data. */
-interface AddOnClass {
-  new (scope: Construct, id: string, props: IngressNginxProps & VeleroProps & MonitoringProps): HelmAddOn;
-  readonly NETWORK_ALLOWS: readonly NetworkAllow[];
-}
-
-const ADD_ON_CLASSES: Readonly<Record<AddOnName, AddOnClass>> = {
-  "cert-manager": CertManager,
-  "ingress-nginx": IngressNginx,
-  kepler: Kepler,
-  kyverno: Kyverno,
-  monitoring: Monitoring,
-  velero: Velero,
-};
+import { AddOnNetworkPolicy } from "./add-on-network-policy";
+import { type GrafanaDashboard, GrafanaDashboards } from "./grafana-dashboards";
+import { HelmAddOn } from "./helm-add-on";
 
 export interface PlatformAddOnsProps {
   /** The environment: which add-ons, their overrides (`platform.addOns`), the region's registries and node pools. */
@@ -63,21 +43,23 @@ export interface PlatformAddOnsProps {
 }
 
 /**
- * The platform services of one region: one Helm release per add-on the environment installs
- * (`installedAddOns`: its namespace is declared and it is not disabled), pulled from the region's
- * in-country chart registry, with the environment's `platform.addOns.<name>` version and values,
- * and the NetworkPolicies each add-on needs in its default-deny namespace.
+ * The platform services of one region, rendered from the add-on descriptors (estate/add-ons/),
+ * the same way for each: one Helm release per add-on the environment installs (`installedAddOns`:
+ * its namespace is declared and it is not disabled), pulled from the region's in-country chart
+ * registry, with the descriptor's values and the environment's `platform.addOns.<name>` version
+ * and values merged over them; the NetworkPolicies the descriptor lists, in its default-deny
+ * namespace; and the Grafana dashboards it ships.
  *
  * Order within the stack: namespace, then the add-on's allow rules (its hook jobs need the API
- * from the first second), then the release. Monitoring comes first when installed: it brings the
- * CRDs of the ServiceMonitors the other add-ons then create.
+ * from the first second), then the release, after the releases of the installed add-ons it
+ * declares a dependency on (monitoring, for the CRDs of their ServiceMonitors).
  */
 export class PlatformAddOns extends Construct {
   /** The releases by add-on name. */
   public readonly addOns: ReadonlyMap<AddOnName, HelmAddOn>;
   /** The allow rules by add-on name. */
   public readonly networkPolicies: ReadonlyMap<AddOnName, AddOnNetworkPolicy>;
-  /** The runtime KPI dashboards, when monitoring is installed. */
+  /** The dashboards the installed add-ons ship, if any does. */
   public readonly dashboards?: GrafanaDashboards;
 
   constructor(scope: Construct, id: string, props: PlatformAddOnsProps) {
@@ -86,67 +68,57 @@ export class PlatformAddOns extends Construct {
     const region = env.regions[props.regionId];
     if (region === undefined) throw new Error(`internal: unknown region '${props.regionId}'`);
     const labels = ownershipLabels(env.name, props.regionId);
-    const placement = systemPlacement(region.cluster);
     const addresses = clusterAddresses(env.infrastructure, region.cluster);
-    const names = installedAddOns(env.platform);
-    const monitoring = names.includes("monitoring");
-    const ordered = monitoring ? (["monitoring", ...names.filter((n) => n !== "monitoring")] as AddOnName[]) : names;
+    const installed = installedAddOns(env.platform);
 
     const addOns = new Map<AddOnName, HelmAddOn>();
     const networkPolicies = new Map<AddOnName, AddOnNetworkPolicy>();
-    for (const name of ordered) {
-      const AddOn = ADD_ON_CLASSES[name];
-      const namespace = props.namespaces?.get(ADD_ON_REQUIREMENTS[name].namespace);
+    const dashboards: Record<string, GrafanaDashboard> = {};
+    for (const name of installationOrder(installed)) {
+      const addOn = ADD_ONS[name];
+      const namespace = props.namespaces?.get(addOn.namespace);
       const afterNamespace = namespace === undefined ? [] : [namespace];
       const network = new AddOnNetworkPolicy(this, `${name}-network`, {
-        namespace: ADD_ON_REQUIREMENTS[name].namespace,
-        allows: AddOn.NETWORK_ALLOWS,
+        namespace: addOn.namespace,
+        allows: addOn.networkAllows,
         addresses,
         labels,
         dependsOn: afterNamespace,
       });
       networkPolicies.set(name, network);
 
-      const monitoringRelease = monitoring && name !== "monitoring" ? addOns.get("monitoring")?.release : undefined;
+      const context = addOnContext({ addOn: name, environment: env, regionId: props.regionId, backupSchedules: props.backupSchedules ?? [] });
       const override = env.platform.addOns[name];
       addOns.set(
         name,
-        new AddOn(this, name, {
-          registries: region.registries,
-          placement,
-          ...(override?.version === undefined ? {} : { version: override.version }),
+        new HelmAddOn(this, name, {
+          releaseName: name,
+          namespace: addOn.namespace,
+          chart: addOn.chart,
+          version: override?.version ?? addOn.version,
+          chartRegistry: context.registries.charts,
+          defaultValues: addOn.values(context),
           values: override?.values ?? {},
-          serviceMonitors: monitoringRelease !== undefined,
-          ingressClass: env.tenancy.ingressClass,
-          snapshotProviders: snapshotProviders(env, props.regionId),
-          ...(name === "monitoring" ? { prometheusRules: prometheusRules({ environment: env, regionId: props.regionId, schedules: props.backupSchedules ?? [] }) } : {}),
-          kubernetesVersion: region.cluster.kubernetesVersion,
+          ...(addOn.timeoutSeconds === undefined ? {} : { timeoutSeconds: addOn.timeoutSeconds }),
+          // The chart's labels values, which the green policy reads from the descriptor too.
+          ...(addOn.labelValuePaths.length === 0 ? {} : { commonLabelValues: (l: Readonly<Record<string, string>>) => labelValues(addOn.labelValuePaths, l) }),
           dependsOn: [
             ...afterNamespace,
             ...network.policies.values(),
             ...(props.dependsOn ?? []),
-            ...(monitoringRelease === undefined ? [] : [monitoringRelease]),
+            ...installedDependencies(name, installed).map((dependency) => addOns.get(dependency)!.release),
           ],
         }),
       );
+      for (const [dashboard, spec] of Object.entries(addOn.dashboards?.(context) ?? {})) {
+        if (Object.hasOwn(dashboards, dashboard)) throw new Error(`internal: two add-ons ship the dashboard '${dashboard}'`);
+        dashboards[dashboard] = { namespace: addOn.namespace, spec };
+      }
     }
     this.addOns = addOns;
     this.networkPolicies = networkPolicies;
-    if (monitoring) {
-      const namespace = ADD_ON_REQUIREMENTS.monitoring.namespace;
-      const dependency = props.namespaces?.get(namespace);
-      this.dashboards = new GrafanaDashboards(this, "dashboards", {
-        namespace,
-        dashboards: dashboardSpecs(props.regionId),
-        labels,
-        dependsOn: dependency === undefined ? [] : [dependency],
-      });
+    if (Object.keys(dashboards).length > 0) {
+      this.dashboards = new GrafanaDashboards(this, "dashboards", { dashboards, labels, ...(props.namespaces === undefined ? {} : { namespaces: props.namespaces }) });
     }
   }
-}
-
-/** Providers of the region's volume snapshot locations (Velero loads a plugin for each). */
-function snapshotProviders(env: Environment, regionId: string): string[] {
-  const snapshots = env.backup?.regions[regionId]?.volumeSnapshots;
-  return snapshots === undefined ? [] : [snapshots.provider];
 }

@@ -36,13 +36,13 @@ import { type AgencyStep, computeAgencyStep } from "./agency-step";
 import type { Backup, DataClassificationName, Environment, SecretKeyRef } from "../environments/schema";
 import { LABEL_PREFIX, ownershipLabels } from "./labels";
 import { sortedEntries } from "../core/compare";
-import { ADD_ON_REQUIREMENTS } from "./add-ons";
+import { velero } from "./add-ons/velero";
 import { backupPartners, backupSources } from "./backup-topology";
 import type { KubernetesObject } from "./kubernetes-object";
 import { addInstance, type Blocks, kubernetesId, TENANT_LABELS, type TenantContext, tenantNamespace, tenantStorageClass, workloadSelector } from "./tenant-model";
 
 /** The namespace Velero runs in and watches: every BSL, VSL, Schedule and Restore lives there. */
-export const VELERO_NAMESPACE = ADD_ON_REQUIREMENTS.velero.namespace;
+export const VELERO_NAMESPACE = velero.namespace;
 
 export const VELERO_API_VERSION = "velero.io/v1";
 

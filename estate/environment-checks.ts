@@ -1,6 +1,6 @@
 /**
  * Rules of an environment file that need the estate's knowledge: which add-ons exist and what
- * they require (estate/add-ons.ts), what a backup topology can hold (estate/backup-topology.ts)
+ * they require (estate/add-ons/), what a backup topology can hold (estate/backup-topology.ts)
  * and the green targets (estate/green-targets.ts). They run on the validated environment, before
  * anything is built, so the environment's schema never needs the estate (environments ->
  * estate, one way). Each problem is located at its field of the environment file.

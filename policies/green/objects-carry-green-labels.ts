@@ -1,5 +1,5 @@
 import type { ResourceValidationArgs } from "@pulumi/policy";
-import { ADD_ON_NAMES, ADD_ON_REQUIREMENTS } from "../../estate/add-ons";
+import { ADD_ON_NAMES, ADD_ONS } from "../../estate/add-ons";
 import {
   GREEN_LABEL_PREFIX,
   isLabelValue,
@@ -20,8 +20,8 @@ export interface Config {
   readonly helmLabelPaths: Readonly<Record<string, readonly (readonly string[])[]>>;
 }
 
-/** The add-ons' labels values (estate/add-ons.ts), which constructs/add-ons/ set. */
-const DEFAULT_HELM_LABEL_PATHS: Config["helmLabelPaths"] = Object.fromEntries(ADD_ON_NAMES.map((name) => [name, ADD_ON_REQUIREMENTS[name].labelValuePaths]));
+/** The add-ons' labels values, from their descriptors (estate/add-ons/), which PlatformAddOns sets. */
+const DEFAULT_HELM_LABEL_PATHS: Config["helmLabelPaths"] = Object.fromEntries(ADD_ON_NAMES.map((name) => [name, ADD_ONS[name].labelValuePaths]));
 
 /** Where typed resources keep the metadata of their templates, in Terraform's block names. */
 const TEMPLATE_METADATA = TEMPLATE_METADATA_PATHS;
@@ -79,7 +79,7 @@ function checkRelease(args: ResourceValidationArgs, report: (message: string) =>
   const release = typeof args.props.name === "string" ? args.props.name : args.name;
   const paths = Object.hasOwn(helmLabelPaths, release) ? helmLabelPaths[release] : undefined;
   if (paths === undefined || paths.length === 0) {
-    report(`release ${release}: no values path is known that puts labels on the objects its chart renders; add the chart's labels values to the add-on (estate/add-ons.ts labelValuePaths) or to this rule's helmLabelPaths`);
+    report(`release ${release}: no values path is known that puts labels on the objects its chart renders; add the chart's labels values to the add-on (labelValuePaths of its estate/add-ons/ descriptor) or to this rule's helmLabelPaths`);
     return;
   }
   const { values, problems } = releaseValues(args.props);

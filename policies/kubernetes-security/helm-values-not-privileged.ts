@@ -3,6 +3,7 @@ import { formatValuesPath, releaseValues, walkValues } from "../lib/helm-values"
 import { ruleId, terraformType } from "../lib/terraform-type";
 import { isTrue } from "../lib/values";
 import type { GovcloudResourcePolicy } from "../engine/types";
+import { ADD_ON_NAMES, ADD_ONS } from "../../estate/add-ons";
 
 /** Settings that give a chart's pods the node, or more rights than they started with. */
 export const PRIVILEGED_KEYS: readonly string[] = ["privileged", "hostNetwork", "hostPID", "hostIPC", "allowPrivilegeEscalation"];
@@ -16,23 +17,14 @@ export interface Config {
 }
 
 /**
- * The platform add-ons that need the node, and the one place each needs it. Nothing else is
- * exempt: an environment's values (`platform.addOns.<name>.values`) that turn any other of
- * these settings on fail the check.
+ * The platform add-ons that need the node, and the one place each needs it: the
+ * `privilegedValues` of their descriptors (estate/add-ons/). Nothing else is exempt: an
+ * environment's values (`platform.addOns.<name>.values`) that turn any other of these settings
+ * on fail the check.
  */
-export const DEFAULT_EXEMPTIONS: Config["exemptions"] = {
-  monitoring: {
-    "prometheus-node-exporter.hostNetwork": "node-exporter reports the node's own network interfaces, visible only from the host network namespace",
-    "prometheus-node-exporter.hostPID": "node-exporter reads the host's processes and their resource use from the host PID namespace",
-  },
-  velero: {
-    "nodeAgent.privileged": "the node-agent reads every pod's volumes through hostPath for file-system backup (kopia)",
-    "nodeAgent.containerSecurityContext.privileged": "the node-agent reads every pod's volumes through hostPath for file-system backup (kopia)",
-  },
-  kepler: {
-    "daemonset.securityContext.privileged": "Kepler reads the RAPL and hwmon energy counters of the host, which a privileged container alone can",
-  },
-};
+export const DEFAULT_EXEMPTIONS: Config["exemptions"] = Object.fromEntries(
+  ADD_ON_NAMES.filter((name) => Object.keys(ADD_ONS[name].privilegedValues).length > 0).map((name) => [name, { ...ADD_ONS[name].privilegedValues }]),
+);
 
 /** Whether an exemption path covers a path: equal, or equal with every list index as `[*]`. */
 function exempted(paths: Readonly<Record<string, string>> | undefined, path: string): boolean {

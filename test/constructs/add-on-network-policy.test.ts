@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import {
-  AddOnNetworkPolicy,
-  type AddOnNetworkPolicyProps,
-  KUBERNETES_API_EGRESS,
-  metricsIngress,
-  type NetworkAllow,
-  REASON_ANNOTATION,
-  webhookIngress,
-} from "../../constructs/add-on-network-policy";
+import { AddOnNetworkPolicy, type AddOnNetworkPolicyProps, REASON_ANNOTATION } from "../../constructs/add-on-network-policy";
+import { KUBERNETES_API_EGRESS, metricsIngress, type NetworkAllow, webhookIngress } from "../../estate/network-allow";
 import { resourcesOf, synthConstructs } from "../support/synth";
 
 const provisioned = { kubernetesApi: ["10.10.0.0/22", "10.96.0.0/12"], nodes: ["10.10.0.0/22"] };

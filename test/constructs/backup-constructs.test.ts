@@ -3,7 +3,6 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { AgencySchema } from "../../environments/agency-schema";
-import { Velero } from "../../constructs/add-ons/velero";
 import { BackupLocations } from "../../constructs/backup-locations";
 import { RestoreDrill } from "../../constructs/restore-drill";
 import { TenantBackupSchedules } from "../../constructs/tenant-backup-schedules";
@@ -100,22 +99,6 @@ describe("RestoreDrill", () => {
       "image 'registry.south.govcloud.gov.vn/bitnami/kubectl:latest' must be an in-country image pinned by digest",
       "scratch namespace 'tenant-bo-tai-chinh' looks like a tenant namespace",
       "target 'bo-tai-chinh' would restore over its own namespace",
-    ]);
-  });
-});
-
-describe("Velero snapshot plugins", () => {
-  const registries = { images: "registry.north.govcloud.gov.vn", charts: "oci://registry.north.govcloud.gov.vn/charts" };
-
-  it("adds the plugin of each snapshot provider, from the mirror", () => {
-    let addOn: Velero | undefined;
-    synthConstructs((stack) => {
-      addOn = new Velero(stack, "velero", { registries, snapshotProviders: ["community.openstack.org/openstack"] });
-    });
-    const images = (addOn!.values as any).initContainers.map((c: { image: string }) => c.image);
-    expect(images).toEqual([
-      "registry.north.govcloud.gov.vn/velero/velero-plugin-for-aws:v1.12.2",
-      "registry.north.govcloud.gov.vn/lirt/velero-plugin-for-openstack:v0.8.0",
     ]);
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { HelmAddOn, type HelmAddOnProps, resolveAddOnProps } from "../../constructs/helm-add-on";
-import { PLATFORM_PRIORITY_CLASS } from "../../estate/add-ons";
+import { HelmAddOn, type HelmAddOnProps } from "../../constructs/helm-add-on";
 import { resourcesOf, synthConstructs } from "../support/synth";
 
 const props: HelmAddOnProps = {
@@ -113,19 +112,5 @@ describe("HelmAddOn", () => {
 
   it("rejects a release name longer than Helm's 53 characters", () => {
     expect(HelmAddOn.validate({ ...props, releaseName: "a".repeat(54) })).toHaveLength(1);
-  });
-});
-
-describe("resolveAddOnProps", () => {
-  it("applies every default of AddOnProps in one place", () => {
-    expect(resolveAddOnProps({ registries: { images: "registry.x.govcloud.gov.vn", charts: "oci://registry.x.govcloud.gov.vn/charts" } })).toEqual({
-      imagesHost: "registry.x.govcloud.gov.vn",
-      chartRegistry: "oci://registry.x.govcloud.gov.vn/charts",
-      placement: { nodeSelector: {}, tolerations: [] },
-      priorityClassName: PLATFORM_PRIORITY_CLASS,
-      serviceMonitors: false,
-      values: {},
-      dependsOn: [],
-    });
   });
 });

@@ -1,19 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { CertManager } from "../../constructs/add-ons/cert-manager";
-import { IngressNginx } from "../../constructs/add-ons/ingress-nginx";
-import { Kepler } from "../../constructs/add-ons/kepler";
-import { Kyverno } from "../../constructs/add-ons/kyverno";
-import { Monitoring } from "../../constructs/add-ons/monitoring";
-import { Velero } from "../../constructs/add-ons/velero";
 import { ClusterBaseline } from "../../constructs/cluster-baseline";
 import { ownershipLabels } from "../../estate/labels";
 import { PlatformAddOns } from "../../constructs/platform-add-ons";
 import { loadEnvironment } from "../../environments";
 import { AddOnOverrideSchema, type Environment } from "../../environments/schema";
-import { ADD_ON_NAMES, ADD_ON_REQUIREMENTS, type AddOnName, EVERY_NODE_TOLERATIONS, NODE_ROLE_LABEL, PLATFORM_PRIORITY_CLASS } from "../../estate/add-ons";
+import { ADD_ONS, type AddOnName, EVERY_NODE_TOLERATIONS, installedAddOns, NODE_ROLE_LABEL, PLATFORM_PRIORITY_CLASS } from "../../estate/add-ons";
 import { stringsIn } from "../../estate/deep-merge";
 import { isPlainObject } from "../../core/plain-object";
+import { contextFor } from "../support/add-ons";
 import { REPO_ROOT, resourcesOf, synthConstructs, type TerraformJson } from "../support/synth";
 
 const national = loadEnvironment(REPO_ROOT, "national").value;
@@ -31,15 +26,6 @@ const PUBLIC_REGISTRIES = [
   "reg.kyverno.io",
   "mcr.microsoft.com",
 ];
-
-const PINNED: Record<AddOnName, { chart: string; version: string }> = {
-  "cert-manager": { chart: CertManager.CHART, version: CertManager.VERSION },
-  "ingress-nginx": { chart: IngressNginx.CHART, version: IngressNginx.VERSION },
-  kepler: { chart: Kepler.CHART, version: Kepler.VERSION },
-  kyverno: { chart: Kyverno.CHART, version: Kyverno.VERSION },
-  monitoring: { chart: Monitoring.CHART, version: Monitoring.VERSION },
-  velero: { chart: Velero.CHART, version: Velero.VERSION },
-};
 
 const EXACT_VERSION = /^v?\d+\.\d+\.\d+$/;
 
@@ -109,6 +95,8 @@ function* objectsIn(value: unknown, path = ""): Generator<{ path: string; value:
 }
 
 const nationalRegions = Object.keys(national.regions).sort();
+/** The add-ons national installs: those whose namespace it declares. */
+const installed = installedAddOns(national.platform);
 const nationalDocs = new Map(nationalRegions.map((id) => [id, synth(national, id)]));
 
 describe.each(nationalRegions)("PlatformAddOns in %s", (regionId) => {
@@ -116,17 +104,18 @@ describe.each(nationalRegions)("PlatformAddOns in %s", (regionId) => {
   const doc = nationalDocs.get(regionId)!;
   const releases = releasesOf(doc);
 
-  it("installs every add-on of the catalogue, in its own namespace", () => {
-    expect([...releases.keys()].sort()).toEqual([...ADD_ON_NAMES]);
-    for (const [name, { body }] of releases) expect(body.namespace).toBe(ADD_ON_REQUIREMENTS[name as AddOnName].namespace);
+  it("installs every add-on national declares a namespace for (today all of the catalogue), each in its own namespace", () => {
+    expect([...releases.keys()].sort()).toEqual([...installed].sort());
+    expect(installed.length).toBeGreaterThanOrEqual(6);
+    for (const [name, { body }] of releases) expect(body.namespace).toBe(ADD_ONS[name as AddOnName].namespace);
   });
 
   it("pulls every chart from the region's OCI registry at its exact pinned version", () => {
     for (const [name, { body }] of releases) {
       expect(body.repository, name).toBe(region.registries.charts);
       expect(body.repository, name).toMatch(/^oci:\/\//);
-      expect(body.chart, name).toBe(PINNED[name as AddOnName].chart);
-      expect(body.version, name).toBe(PINNED[name as AddOnName].version);
+      expect(body.chart, name).toBe(ADD_ONS[name as AddOnName].chart);
+      expect(body.version, name).toBe(ADD_ONS[name as AddOnName].version);
       expect(body.version, name).toMatch(EXACT_VERSION);
     }
   });
@@ -154,7 +143,7 @@ describe.each(nationalRegions)("PlatformAddOns in %s", (regionId) => {
         }
       }
     }
-    expect(checked).toBeGreaterThan(ADD_ON_NAMES.length);
+    expect(checked).toBeGreaterThan(installed.length);
   });
 
   it("runs controllers on system nodes and node agents on every node, at the platform priority", () => {
@@ -183,8 +172,8 @@ describe.each(nationalRegions)("PlatformAddOns in %s", (regionId) => {
 
   it("gives every add-on namespace its allow rules, including the Kubernetes API on 443 and 6443", () => {
     const policies = policiesOf(doc);
-    for (const name of ADD_ON_NAMES) {
-      const namespace = ADD_ON_REQUIREMENTS[name].namespace;
+    for (const name of installed) {
+      const namespace = ADD_ONS[name].namespace;
       const names = policies.filter((p) => p.body.metadata.namespace === namespace).map((p) => p.body.metadata.name);
       expect(names, name).toContain("allow-kubernetes-api-egress");
       expect(names.filter((n) => n.startsWith("allow-") && n !== "allow-dns-egress").length, name).toBeGreaterThanOrEqual(2);
@@ -200,7 +189,7 @@ describe.each(nationalRegions)("PlatformAddOns in %s", (regionId) => {
   it("creates each release after its namespace and every allow rule of it, and the rules after the namespace", () => {
     const policies = policiesOf(doc).filter((p) => p.address.includes("add-ons_"));
     for (const [name, { body }] of releases) {
-      const namespace = ADD_ON_REQUIREMENTS[name as AddOnName].namespace;
+      const namespace = ADD_ONS[name as AddOnName].namespace;
       const own = policies.filter((p) => p.body.metadata.namespace === namespace);
       expect(own.length, name).toBeGreaterThan(0);
       const nsAddress = body.depends_on.find((d) => d.startsWith("kubernetes_namespace_v1."));
@@ -212,16 +201,24 @@ describe.each(nationalRegions)("PlatformAddOns in %s", (regionId) => {
     }
   });
 
-  it("installs monitoring first and turns on the other add-ons' ServiceMonitors", () => {
-    const monitoring = releases.get("monitoring")!;
+  it("creates each release after the releases of the add-ons it declares a dependency on, and turns on ServiceMonitors with monitoring", () => {
     for (const [name, { body }] of releases) {
-      if (name !== "monitoring") expect(body.depends_on, name).toContain(monitoring.address);
+      const after = ADD_ONS[name as AddOnName].dependencies.map((d) => releases.get(d.addOn)!.address);
+      expect(body.depends_on.filter((d) => d.startsWith("helm_release.")), name).toEqual(after);
     }
-    expect(monitoring.body.depends_on.some((d) => d.startsWith("helm_release."))).toBe(false);
+    expect(releases.get("monitoring")!.body.depends_on.some((d) => d.startsWith("helm_release."))).toBe(false);
     expect((releases.get("ingress-nginx")!.values.controller as { metrics: unknown }).metrics).toEqual({
       enabled: true,
       serviceMonitor: { enabled: true },
     });
+  });
+
+  it("puts the dashboards each add-on ships in its namespace, after the namespace", () => {
+    const configMaps = Object.values(resourcesOf(doc, "kubernetes_config_map_v1")) as unknown as { metadata: { name: string; namespace: string }; depends_on: string[] }[];
+    const shipped = installed.flatMap((name) => Object.keys(ADD_ONS[name].dashboards?.(contextFor(name, { regionId })) ?? {}).map((d) => [`dashboard-${d}`, ADD_ONS[name].namespace]));
+    expect(shipped.length).toBeGreaterThan(0);
+    expect(configMaps.map((c) => [c.metadata.name, c.metadata.namespace]).sort()).toEqual(shipped.sort());
+    for (const configMap of configMaps) expect(configMap.depends_on).toHaveLength(1);
   });
 });
 
@@ -248,7 +245,7 @@ describe("PlatformAddOns with the environment's overrides", () => {
     const doc = synth(withAddOns(national, { velero: { enabled: false } }), "north");
     const releases = releasesOf(doc);
     expect(releases.has("velero")).toBe(false);
-    expect(releases.size).toBe(ADD_ON_NAMES.length - 1);
+    expect(releases.size).toBe(installed.length - 1);
     const veleroPolicies = policiesOf(doc).filter((p) => p.body.metadata.namespace === "velero").map((p) => p.body.metadata.name);
     expect(veleroPolicies.sort()).toEqual(["allow-dns-egress", "default-deny-all"]);
   });

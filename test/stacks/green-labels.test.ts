@@ -9,6 +9,7 @@ import YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synthesize } from "../../engine/synth";
 import { UNLABELLED_RESOURCE_TYPES } from "../../constructs/green-labels-aspect";
+import { ADD_ONS, isAddOnName } from "../../estate/add-ons";
 import {
   GREEN_LABELS,
   isLabelKey,
@@ -21,24 +22,6 @@ import { readStacks, REPO_ROOT, tempDir, type TerraformJson } from "../support/s
 import { NATIONAL } from "../support/fixtures";
 
 type Json = Record<string, unknown>;
-
-/** Where each chart of the platform add-ons takes labels for its objects (docs/green-labels.md). */
-const CHART_LABEL_PATHS: Record<string, string[][]> = {
-  "cert-manager": [["global", "commonLabels"]],
-  "ingress-nginx": [["commonLabels"]],
-  kepler: [["labels"]],
-  kyverno: [["customLabels"]],
-  "kube-prometheus-stack": [
-    ["commonLabels"],
-    ["prometheus", "prometheusSpec", "podMetadata", "labels"],
-    ["alertmanager", "alertmanagerSpec", "podMetadata", "labels"],
-    ["grafana", "extraLabels"],
-    ["grafana", "podLabels"],
-    ["kube-state-metrics", "customLabels"],
-    ["prometheus-node-exporter", "commonLabels"],
-  ],
-  velero: [["labels"], ["podLabels"], ["nodeAgent", "labels"], ["nodeAgent", "podLabels"]],
-};
 
 /** Template metadata of typed resources, as the Terraform JSON spells it (snake_case). */
 const TYPED_TEMPLATES: Record<string, string[][]> = {
@@ -204,11 +187,15 @@ describe("green labels in every stack of national", () => {
       for (const [name, body] of Object.entries(doc.resource?.helm_release ?? {})) {
         releases++;
         const chart = body.chart as string;
-        const paths = CHART_LABEL_PATHS[chart];
-        if (paths === undefined) {
-          problems.push(`${stack} ${name}: chart ${chart} has no known labels values; add it here and to docs/green-labels.md`);
+        const release = body.name as string;
+        // Where the chart takes labels for its objects: the add-on's descriptor, whose paths the
+        // descriptors' test checks against the chart in ../shared/charts.
+        if (!isAddOnName(release) || ADD_ONS[release].chart !== chart) {
+          problems.push(`${stack} ${name}: release ${release} of chart ${chart} is no add-on descriptor's; its labels values are unknown`);
           continue;
         }
+        const paths = ADD_ONS[release].labelValuePaths;
+        expect(paths.length, release).toBeGreaterThan(0);
         const values = YAML.parse((body.values as string[])[0]!) as Json;
         const expected = regionGreenLabels(regionOf(stack), env.regions[regionOf(stack)]!);
         for (const path of paths) {

@@ -1,7 +1,7 @@
 /** green: every rule has a compliant and a non-compliant fixture. */
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { ADD_ON_REQUIREMENTS, labelValues } from "../../../estate/add-ons";
+import { ADD_ONS, labelValues } from "../../../estate/add-ons";
 import { regionGreenLabels, tenantGreenLabels } from "../../../estate/green-labels";
 import type { TerraformJsonDocument } from "../../../policies/engine/expand";
 import { check, plain, summary } from "../support";
@@ -32,7 +32,7 @@ describe("objects-carry-green-labels", () => {
           kepler: {
             name: "kepler",
             chart: "kepler",
-            values: [stringify(options.keplerValues ?? { image: { repository: "x" }, ...labelValues(ADD_ON_REQUIREMENTS.kepler.labelValuePaths, NORTH) })],
+            values: [stringify(options.keplerValues ?? { image: { repository: "x" }, ...labelValues(ADD_ONS.kepler.labelValuePaths, NORTH) })],
           },
         },
       }),
@@ -58,7 +58,7 @@ describe("objects-carry-green-labels", () => {
     (docs.platform!.resource!.helm_release as Record<string, unknown>).other = { name: "other", chart: "other", values: ["a: 1\n"] };
     expect(summary(await check(rule, docs))).toEqual([
       "helm_release.kepler: release kepler: the labels at labels in its values lack green.govcloud.gov.vn/region, green.govcloud.gov.vn/site, green.govcloud.gov.vn/renewable-share, green.govcloud.gov.vn/pue, green.govcloud.gov.vn/grid-intensity, green.govcloud.gov.vn/certification",
-      "helm_release.other: release other: no values path is known that puts labels on the objects its chart renders; add the chart's labels values to the add-on (estate/add-ons.ts labelValuePaths) or to this rule's helmLabelPaths",
+      "helm_release.other: release other: no values path is known that puts labels on the objects its chart renders; add the chart's labels values to the add-on (labelValuePaths of its estate/add-ons/ descriptor) or to this rule's helmLabelPaths",
     ]);
   });
 });

@@ -1,30 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { Velero } from "../../../constructs/add-ons/velero";
-import { synthConstructs } from "../../support/synth";
+import { velero } from "../../../estate/add-ons/velero";
+import { NATIONAL } from "../../support/fixtures";
+import { addOnValues } from "../../support/add-ons";
 
-const registries = { images: "registry.north.govcloud.gov.vn", charts: "oci://registry.north.govcloud.gov.vn/charts" };
-
-function build(values: Record<string, unknown> = {}): Velero {
-  let addOn: Velero | undefined;
-  synthConstructs((stack) => {
-    addOn = new Velero(stack, "velero", { registries, values });
-  });
-  return addOn!;
-}
-
-describe("Velero", () => {
-  const addOn = build();
-  const values = addOn.values as Record<string, any>;
+describe("velero", () => {
+  const values = addOnValues("velero");
 
   it("pins chart velero 10.0.13 in the velero namespace", () => {
-    expect([addOn.chart, addOn.version, addOn.namespace]).toEqual(["velero", "10.0.13", "velero"]);
+    expect([velero.chart, velero.version, velero.namespace]).toEqual(["velero", "10.0.13", "velero"]);
   });
 
   it("points the server, kubectl and plugin images at the mirror's copies", () => {
     expect(values.image.repository).toBe("registry.north.govcloud.gov.vn/velero/velero");
     expect(values.kubectl.image.repository).toBe("registry.north.govcloud.gov.vn/bitnami/kubectl");
+    expect(values.kubectl.image.tag).toBe(NATIONAL.regions.north!.cluster.kubernetesVersion.replace(/^v/, ""));
     expect(values.initContainers.map((c: { image: string }) => c.image)).toEqual([
       "registry.north.govcloud.gov.vn/velero/velero-plugin-for-aws:v1.12.2",
+      "registry.north.govcloud.gov.vn/lirt/velero-plugin-for-openstack:v0.8.0",
     ]);
   });
 
@@ -49,14 +41,19 @@ describe("Velero", () => {
   });
 
   it("reaches object storage on 443 only", () => {
-    const storage = Velero.NETWORK_ALLOWS.find((a) => a.name === "object-storage-egress")!;
+    const storage = velero.networkAllows.find((a) => a.name === "object-storage-egress")!;
     expect(storage).toMatchObject({ direction: "egress", ports: [{ port: 443 }] });
   });
 
   it("takes backup locations from the environment's values when they come", () => {
     const location = { name: "default", provider: "aws", bucket: "velero-north", credential: { name: "velero-s3", key: "cloud" } };
-    const merged = build({ backupsEnabled: true, configuration: { backupStorageLocation: [location] } }).values as Record<string, any>;
+    const merged = addOnValues("velero", { values: { backupsEnabled: true, configuration: { backupStorageLocation: [location] } } });
     expect(merged.configuration.backupStorageLocation).toEqual([location]);
     expect(merged.configuration.uploaderType).toBe("kopia");
+  });
+
+  it("adds a snapshot plugin only for a region with volume snapshots", () => {
+    const withoutSnapshots = { ...NATIONAL, backup: undefined };
+    expect(addOnValues("velero", { environment: withoutSnapshots }).initContainers.map((c: { name: string }) => c.name)).toEqual(["velero-plugin-for-aws"]);
   });
 });

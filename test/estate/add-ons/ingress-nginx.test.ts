@@ -1,31 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { IngressNginx, type IngressNginxProps } from "../../../constructs/add-ons/ingress-nginx";
-import { systemPlacement } from "../../../estate/add-ons";
-import { synthConstructs } from "../../support/synth";
+import { ingressNginx } from "../../../estate/add-ons/ingress-nginx";
+import { NATIONAL } from "../../support/fixtures";
+import { addOnValues } from "../../support/add-ons";
 
-const registries = { images: "registry.north.govcloud.gov.vn", charts: "oci://registry.north.govcloud.gov.vn/charts" };
-const placement = systemPlacement({
-  nodePools: { system: { role: "system", count: 3, cpu: 8, memoryGiB: 32, diskGiB: 100, gpus: 0, labels: {}, taints: [{ key: "govcloud.gov.vn/system", effect: "NoSchedule" }] } },
-});
-
-function build(props: Partial<IngressNginxProps> = {}): IngressNginx {
-  let addOn: IngressNginx | undefined;
-  synthConstructs((stack) => {
-    addOn = new IngressNginx(stack, "ingress-nginx", { registries, placement, ...props });
-  });
-  return addOn!;
-}
-
-describe("IngressNginx", () => {
-  const addOn = build();
-  const controller = addOn.values.controller as Record<string, any>;
+describe("ingress-nginx", () => {
+  const values = addOnValues("ingress-nginx");
+  const controller = values.controller;
 
   it("pins chart ingress-nginx 4.12.1 in the ingress-nginx namespace", () => {
-    expect([addOn.chart, addOn.version, addOn.namespace, addOn.releaseName]).toEqual(["ingress-nginx", "4.12.1", "ingress-nginx", "ingress-nginx"]);
+    expect([ingressNginx.chart, ingressNginx.version, ingressNginx.namespace, ingressNginx.name]).toEqual(["ingress-nginx", "4.12.1", "ingress-nginx", "ingress-nginx"]);
   });
 
   it("takes every image from the region's registry through global.image.registry, sets no per-image registry", () => {
-    expect(addOn.values.global).toEqual({ image: { registry: "registry.north.govcloud.gov.vn" } });
+    expect(values.global).toEqual({ image: { registry: "registry.north.govcloud.gov.vn" } });
     expect(controller.image.registry).toBeUndefined();
     expect(controller.admissionWebhooks.patch.image).toBeUndefined();
   });
@@ -38,7 +25,7 @@ describe("IngressNginx", () => {
 
   it("keeps admission webhooks and metrics on, and snippet annotations off", () => {
     expect(controller.admissionWebhooks).toMatchObject({ enabled: true, failurePolicy: "Fail" });
-    expect(controller.metrics).toEqual({ enabled: true, serviceMonitor: { enabled: false } });
+    expect(controller.metrics).toEqual({ enabled: true, serviceMonitor: { enabled: true } });
     expect(controller.allowSnippetAnnotations).toBe(false);
   });
 
@@ -48,13 +35,14 @@ describe("IngressNginx", () => {
   });
 
   it("names its IngressClass after the environment's", () => {
-    expect((build({ ingressClass: "govcloud" }).values.controller as Record<string, any>).ingressClassResource.name).toBe("govcloud");
+    const environment = { ...NATIONAL, tenancy: { ...NATIONAL.tenancy, ingressClass: "govcloud" } };
+    expect(addOnValues("ingress-nginx", { environment }).controller.ingressClassResource.name).toBe("govcloud");
   });
 
   it("lets clients in on 80 and 443 and reaches tenant namespaces", () => {
-    const names = IngressNginx.NETWORK_ALLOWS.map((a) => a.name);
+    const names = ingressNginx.networkAllows.map((a) => a.name);
     expect(names).toEqual(expect.arrayContaining(["kubernetes-api-egress", "http-https-ingress", "tenant-backends-egress", "webhook-ingress"]));
-    const http = IngressNginx.NETWORK_ALLOWS.find((a) => a.name === "http-https-ingress")!;
+    const http = ingressNginx.networkAllows.find((a) => a.name === "http-https-ingress")!;
     expect(http).toMatchObject({ direction: "ingress", peers: [{ kind: "anywhere" }], ports: [{ port: 80 }, { port: 443 }] });
   });
 });

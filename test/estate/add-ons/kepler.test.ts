@@ -1,23 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { Kepler } from "../../../constructs/add-ons/kepler";
-import { synthConstructs } from "../../support/synth";
+import { kepler } from "../../../estate/add-ons/kepler";
+import { addOnValues } from "../../support/add-ons";
 
-const registries = { images: "registry.north.govcloud.gov.vn", charts: "oci://registry.north.govcloud.gov.vn/charts" };
-
-function build(): Kepler {
-  let addOn: Kepler | undefined;
-  synthConstructs((stack) => {
-    addOn = new Kepler(stack, "kepler", { registries });
-  });
-  return addOn!;
-}
-
-describe("Kepler", () => {
-  const addOn = build();
-  const values = addOn.values as Record<string, any>;
+describe("kepler", () => {
+  const values = addOnValues("kepler");
 
   it("pins chart kepler 0.11.1 in the kepler namespace", () => {
-    expect([addOn.chart, addOn.version, addOn.namespace]).toEqual(["kepler", "0.11.1", "kepler"]);
+    expect([kepler.chart, kepler.version, kepler.namespace]).toEqual(["kepler", "0.11.1", "kepler"]);
   });
 
   it("points the Kepler image at the mirror, pinned to the chart's appVersion, and sets no values the chart does not read", () => {
@@ -32,6 +21,6 @@ describe("Kepler", () => {
   });
 
   it("reads its node's kubelet and is scraped from monitoring", () => {
-    expect(Kepler.NETWORK_ALLOWS.map((a) => a.name)).toEqual(["kubernetes-api-egress", "kubelet-egress", "metrics-ingress"]);
+    expect(kepler.networkAllows.map((a) => a.name)).toEqual(["kubernetes-api-egress", "kubelet-egress", "metrics-ingress"]);
   });
 });

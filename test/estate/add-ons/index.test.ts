@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PlatformSchema } from "../../environments/schema";
-import { ADD_ON_NAMES, addOnProblems, clusterAddresses, installedAddOns, systemPlacement } from "../../estate/add-ons";
+import { PlatformSchema } from "../../../environments/schema";
+import { ADD_ON_NAMES, ADD_ONS, addOnProblems, installationOrder, installedDependencies, clusterAddresses, installedAddOns, systemPlacement } from "../../../estate/add-ons";
 
 const namespaces = {
   "cert-manager": {},
@@ -16,14 +16,17 @@ function issues(platform: Record<string, unknown>): string[] {
 }
 
 describe("platform.addOns, checked by the estate", () => {
-  it("accepts every known add-on", () => {
-    const addOns = Object.fromEntries(ADD_ON_NAMES.filter((n) => n !== "velero" && n !== "kepler").map((n) => [n, {}]));
-    expect(issues({ namespaces, priorityClasses, addOns })).toEqual([]);
+  it("accepts every known add-on, each with its namespace at the level it needs", () => {
+    const addOns = Object.fromEntries(ADD_ON_NAMES.map((n) => [n, {}]));
+    const all = Object.fromEntries(
+      ADD_ON_NAMES.map((n) => [ADD_ONS[n].namespace, ADD_ONS[n].podSecurity === "restricted" ? {} : { podSecurity: ADD_ONS[n].podSecurity, exemptionReason: ADD_ONS[n].podSecurityReason }]),
+    );
+    expect(issues({ namespaces: all, priorityClasses, addOns })).toEqual([]);
   });
 
   it("rejects an unknown add-on and lists the known ones", () => {
     expect(issues({ namespaces, priorityClasses, addOns: { "ingress-ngnix": { enabled: false } } })).toEqual([
-      "addOns.ingress-ngnix: unknown add-on 'ingress-ngnix'; known add-ons: cert-manager, ingress-nginx, kepler, kyverno, monitoring, velero",
+      `addOns.ingress-ngnix: unknown add-on 'ingress-ngnix'; known add-ons: ${ADD_ON_NAMES.join(", ")}`,
     ]);
   });
 
@@ -121,5 +124,16 @@ describe("clusterAddresses", () => {
 
   it("falls back to anywhere for clusters that already exist", () => {
     expect(clusterAddresses({ provider: "existing" }, { network })).toEqual({ kubernetesApi: ["0.0.0.0/0"], nodes: ["0.0.0.0/0"] });
+  });
+});
+
+describe("installationOrder", () => {
+  it("puts every add-on after the installed add-ons it declares a dependency on, otherwise in name order", () => {
+    const order = installationOrder(ADD_ON_NAMES);
+    for (const name of ADD_ON_NAMES) {
+      for (const dependency of installedDependencies(name, ADD_ON_NAMES)) expect(order.indexOf(dependency), `${name} after ${dependency}`).toBeLessThan(order.indexOf(name));
+    }
+    expect(installationOrder(["velero", "cert-manager"])).toEqual(["cert-manager", "velero"]);
+    expect(installedDependencies("velero", ["velero", "cert-manager"])).toEqual([]);
   });
 });

@@ -1,24 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { Monitoring } from "../../../constructs/add-ons/monitoring";
-import { synthConstructs } from "../../support/synth";
+import { monitoring } from "../../../estate/add-ons/monitoring";
+import { addOnValues } from "../../support/add-ons";
 
-const registries = { images: "registry.south.govcloud.gov.vn", charts: "oci://registry.south.govcloud.gov.vn/charts" };
-
-function build(): Monitoring {
-  let addOn: Monitoring | undefined;
-  synthConstructs((stack) => {
-    addOn = new Monitoring(stack, "monitoring", { registries });
-  });
-  return addOn!;
-}
-
-describe("Monitoring", () => {
-  const addOn = build();
-  const values = addOn.values as Record<string, any>;
+describe("monitoring", () => {
+  const values = addOnValues("monitoring", { regionId: "south" });
 
   it("pins kube-prometheus-stack 72.6.2 in the monitoring namespace, with a longer timeout", () => {
-    expect([addOn.chart, addOn.version, addOn.namespace, addOn.releaseName]).toEqual(["kube-prometheus-stack", "72.6.2", "monitoring", "monitoring"]);
-    expect(addOn.release.timeoutInput).toBe(900);
+    expect([monitoring.chart, monitoring.version, monitoring.namespace, monitoring.name]).toEqual(["kube-prometheus-stack", "72.6.2", "monitoring", "monitoring"]);
+    expect(monitoring.timeoutSeconds).toBe(900);
   });
 
   it("redirects every image with global.imageRegistry and each subchart's image.registry", () => {
@@ -51,10 +40,10 @@ describe("Monitoring", () => {
   });
 
   it("scrapes every namespace and the nodes", () => {
-    const scrape = Monitoring.NETWORK_ALLOWS.find((a) => a.name === "scrape-egress")!;
+    const scrape = monitoring.networkAllows.find((a) => a.name === "scrape-egress")!;
     expect(scrape).toMatchObject({ direction: "egress", peers: [{ kind: "all-namespaces" }] });
     expect(scrape.ports).toBeUndefined();
-    const nodes = Monitoring.NETWORK_ALLOWS.find((a) => a.name === "nodes-egress")!;
+    const nodes = monitoring.networkAllows.find((a) => a.name === "nodes-egress")!;
     expect(nodes.ports?.map((p) => p.port)).toEqual(expect.arrayContaining([10250, 9100]));
   });
 });

@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Kyverno } from "../../../constructs/add-ons/kyverno";
 import { isPlainObject } from "../../../core/plain-object";
-import { synthConstructs } from "../../support/synth";
-
-const registries = { images: "registry.central.govcloud.gov.vn", charts: "oci://registry.central.govcloud.gov.vn/charts" };
-
-function build(): Kyverno {
-  let addOn: Kyverno | undefined;
-  synthConstructs((stack) => {
-    addOn = new Kyverno(stack, "kyverno", { registries });
-  });
-  return addOn!;
-}
+import { kyverno } from "../../../estate/add-ons/kyverno";
+import { addOnValues } from "../../support/add-ons";
 
 /** Every `image` object of the values, with its path. */
 function images(value: unknown, path = ""): [string, Record<string, unknown>][] {
@@ -22,12 +12,11 @@ function images(value: unknown, path = ""): [string, Record<string, unknown>][] 
   });
 }
 
-describe("Kyverno", () => {
-  const addOn = build();
-  const values = addOn.values as Record<string, any>;
+describe("kyverno", () => {
+  const values = addOnValues("kyverno", { regionId: "central" });
 
   it("pins chart kyverno 3.5.1 in the kyverno namespace", () => {
-    expect([addOn.chart, addOn.version, addOn.namespace]).toEqual(["kyverno", "3.5.1", "kyverno"]);
+    expect([kyverno.chart, kyverno.version, kyverno.namespace]).toEqual(["kyverno", "3.5.1", "kyverno"]);
   });
 
   it("sets global.image.registry and every component image's registry to the region's registry", () => {
