@@ -19,7 +19,7 @@ type GateWorker = BlockingWorker<PrepareRequest | GateRequest, GateFinding[]>;
  * takes it, with the packs loaded (about a second saved, for each synthesis after the first in one
  * process: the tests, `govcloud pipeline`). Its requests carry everything a check needs: a
  * preparation replaces the settings of the one before, and a check of another environment does
- * not use them (cli/policy-gate-worker.ts). Unreferenced, it never keeps the process alive.
+ * not use them (engine/policy-gate-worker.ts). Unreferenced, it never keeps the process alive.
  */
 let idleWorker: GateWorker | undefined;
 

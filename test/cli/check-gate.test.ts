@@ -17,7 +17,7 @@ import { EXIT_CODES, reportFailure } from "../../cli/failure";
 import { createProgram } from "../../cli/main";
 import { terminalProgress } from "../../cli/progress";
 import { displayPath, UserError } from "../../environments/diagnostics";
-import { LoadCache } from "../../environments/load-cache";
+import { LoadCache } from "../../engine/load-cache";
 import { runChecks } from "../../policies/engine/check";
 import { findingFingerprint, messageKey } from "../../policies/engine/fingerprint";
 import { loadSynthFolder } from "../../policies/engine/load";
