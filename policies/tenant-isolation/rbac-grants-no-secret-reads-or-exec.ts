@@ -1,13 +1,6 @@
-import { type ResourceValidation, validateResourceOfType } from "@pulumi/policy";
-import { ruleId, terraformType } from "../lib/terraform-type";
-import { blocks, isObject, strings } from "../lib/values";
+import { type RbacRule, roleValidations } from "../lib/rbac";
+import { ruleId } from "../lib/terraform-type";
 import type { GovcloudResourcePolicy } from "../engine/types";
-
-interface PolicyRule {
-  readonly apiGroups: readonly string[];
-  readonly resources: readonly string[];
-  readonly verbs: readonly string[];
-}
 
 const READ = ["get", "list", "watch"];
 /** Resources whose `create` starts a pod, in the core and apps/batch API groups. */
@@ -22,13 +15,13 @@ const EXEC = ["pods/exec", "pods/attach"];
 const has = (list: readonly string[], value: string) => list.includes(value) || list.includes("*");
 
 /** Whether a role can create pods in its scope, by creating a pod or a controller of pods. */
-function createsPods(rules: readonly PolicyRule[]): boolean {
+function createsPods(rules: readonly RbacRule[]): boolean {
   return rules.some(
     (r) => has(r.verbs, "create") && Object.entries(POD_CREATORS).some(([group, resources]) => has(r.apiGroups, group) && resources.some((res) => has(r.resources, res))),
   );
 }
 
-function check(rules: readonly PolicyRule[], report: (message: string) => void): void {
+function check(rules: readonly RbacRule[], report: (message: string) => void): void {
   // Whoever may create pods can already mount any secret of the namespace and run any command;
   // reading secrets or exec adds nothing to such a role, and is flagged where it does add power.
   if (createsPods(rules)) return;
@@ -40,11 +33,6 @@ function check(rules: readonly PolicyRule[], report: (message: string) => void):
     if (has(r.verbs, "create") && exec.length > 0) report(`rule ${i + 1} grants create on ${exec.join(", ")}, which runs commands inside containers the role cannot otherwise touch`);
   });
 }
-
-const typed = (type: string): ResourceValidation =>
-  validateResourceOfType(terraformType(type), (props, _args, report) =>
-    check(blocks(props.rule).map((r) => ({ apiGroups: strings(r.api_groups), resources: strings(r.resources), verbs: strings(r.verbs) })), report),
-  );
 
 /**
  * Roles and ClusterRoles do not read Secrets (get, list or watch on `secrets`) or run commands in
@@ -58,16 +46,6 @@ const rule: GovcloudResourcePolicy = {
   name: ruleId(__filename),
   description:
     "No Role or ClusterRole that cannot create pods grants get, list or watch on secrets, or create on pods/exec or pods/attach.",
-  validateResource: [
-    typed("kubernetes_role"),
-    typed("kubernetes_role_v1"),
-    typed("kubernetes_cluster_role"),
-    typed("kubernetes_cluster_role_v1"),
-    validateResourceOfType(terraformType("kubernetes_manifest"), (props, _args, report) => {
-      const m = props.manifest;
-      if (!isObject(m) || (m.kind !== "Role" && m.kind !== "ClusterRole")) return;
-      check(blocks(m.rules).map((r) => ({ apiGroups: strings(r.apiGroups), resources: strings(r.resources), verbs: strings(r.verbs) })), report);
-    }),
-  ],
+  validateResource: roleValidations(check),
 };
 export default rule;

@@ -17,6 +17,7 @@ import { EXIT_CODES, reportFailure } from "../../cli/failure";
 import { createProgram } from "../../cli/main";
 import { terminalProgress } from "../../cli/progress";
 import { displayPath, UserError } from "../../environments/diagnostics";
+import { LoadCache } from "../../engine/load-cache";
 import { runChecks } from "../../policies/engine/check";
 import { findingFingerprint, messageKey } from "../../policies/engine/fingerprint";
 import { loadSynthFolder } from "../../policies/engine/load";
@@ -209,6 +210,8 @@ describe("bad input exits 2 at a location", () => {
     };
     walk(base, []);
     const file = path.join(tmp, "mutated.plan.json");
+    // The plan is what varies: national's files are read and validated once, for every run.
+    const loadCache = new LoadCache();
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...paths), fc.jsonValue({ maxDepth: 2 }), async (at, value) => {
         const mutated = structuredClone(base) as Record<string | number, unknown>;
@@ -217,7 +220,7 @@ describe("bad input exits 2 at a location", () => {
         parent[at[at.length - 1] as string | number] = value;
         fs.writeFileSync(file, JSON.stringify(mutated));
         try {
-          const result = await runChecks({ repoRoot: REPO_ROOT, packs: PACKS, inputs: [{ kind: "plan", file }], environment: "national" });
+          const result = await runChecks({ repoRoot: REPO_ROOT, packs: PACKS, inputs: [{ kind: "plan", file }], environment: "national", loadCache });
           expect(result.findings.filter((f) => f.rule === "rule-crashed").map((f) => f.message)).toEqual([]);
         } catch (error) {
           expect(error, `${at.join("/")} = ${JSON.stringify(value)}`).toBeInstanceOf(UserError);

@@ -5,40 +5,28 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { agencyCacheFiles, lastAgencyCacheStats, loaderFingerprint, storedAgencyFiles } from "../../engine/agency-file-cache";
 import { readCacheEntry, writeCacheEntry } from "../../engine/persistent-cache";
 import { synthesize } from "../../engine/synth";
 import { UserError } from "../../environments/diagnostics";
-import { readTree, REPO_ROOT, tempDir } from "../support/synth";
+import { cacheProject } from "../support/cache-project";
+import { REPO_ROOT } from "../support/synth";
 
-const root = tempDir();
-const env = path.join(root, "national.yaml");
-const agencies = path.join(root, "national", "agencies");
-const saved = process.env.GOVCLOUD_CACHE_DIR;
+const project = cacheProject();
+const { expectSameTree } = project;
+let env = "";
+let agencies = "";
 let count = 0;
 
 function synth(out: string): void {
-  synthesize({ repoRoot: REPO_ROOT, environment: env, out: path.join(root, out) });
-}
-
-function expectSameTree(a: string, b: string): void {
-  const left = readTree(path.join(root, a));
-  const right = readTree(path.join(root, b));
-  expect([...right.keys()].sort()).toEqual([...left.keys()].sort());
-  for (const [file, bytes] of left) expect(right.get(file)?.equals(bytes), file).toBe(true);
+  synthesize({ repoRoot: REPO_ROOT, environment: env, out: project.out(out) });
 }
 
 beforeAll(() => {
-  fs.cpSync(path.join(REPO_ROOT, "environments", "national"), path.join(root, "national"), { recursive: true });
-  fs.copyFileSync(path.join(REPO_ROOT, "environments", "national.yaml"), env);
+  env = project.copyNational("project");
+  agencies = path.join(path.dirname(env), "national", "agencies");
   count = fs.readdirSync(agencies).filter((f) => f.endsWith(".yaml")).length;
-  process.env.GOVCLOUD_CACHE_DIR = path.join(root, "cache");
-});
-
-afterAll(() => {
-  if (saved === undefined) delete process.env.GOVCLOUD_CACHE_DIR;
-  else process.env.GOVCLOUD_CACHE_DIR = saved;
 });
 
 describe("persistent agency file cache", () => {
@@ -53,7 +41,7 @@ describe("persistent agency file cache", () => {
     try {
       synth("uncached");
     } finally {
-      process.env.GOVCLOUD_CACHE_DIR = path.join(root, "cache");
+      process.env.GOVCLOUD_CACHE_DIR = project.cacheDir;
     }
     expectSameTree("cold", "uncached");
   });
@@ -136,7 +124,7 @@ describe("persistent agency file cache", () => {
       expect(lastAgencyCacheStats()).toMatchObject({ hits: count - 1, misses: 1 });
       expect(storedAgencyFiles(REPO_ROOT, env).has(agency)).toBe(false);
     }
-    expect(fs.existsSync(path.join(root, "invalid"))).toBe(false);
+    expect(fs.existsSync(project.out("invalid"))).toBe(false);
     fs.writeFileSync(agency, original);
     synth("restored");
     expect(lastAgencyCacheStats()).toEqual({ hits: count - 1, misses: 1, written: true });

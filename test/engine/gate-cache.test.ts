@@ -5,27 +5,20 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GateCache, lastGateCacheUse } from "../../engine/gate-cache";
 import { loadEstate } from "../../engine/load-estate";
 import { cachedCodeFingerprint, stackFingerprints } from "../../engine/stack-reuse";
 import { synthesize } from "../../engine/synth";
 import { UserError } from "../../environments/diagnostics";
-import { readTree, REPO_ROOT, tempDir } from "../support/synth";
+import { cacheProject } from "../support/cache-project";
+import { REPO_ROOT } from "../support/synth";
 
-const root = tempDir();
-const cache = path.join(root, "cache");
-const saved = process.env.GOVCLOUD_CACHE_DIR;
-
-function copyNational(name: string, edit: (text: string) => string = (t) => t): string {
-  const dir = path.join(root, name);
-  fs.cpSync(path.join(REPO_ROOT, "environments", "national"), path.join(dir, "national"), { recursive: true });
-  fs.writeFileSync(path.join(dir, "national.yaml"), edit(fs.readFileSync(path.join(REPO_ROOT, "environments", "national.yaml"), "utf8")));
-  return path.join(dir, "national.yaml");
-}
+const project = cacheProject();
+const { cacheDir: cache, copyNational, expectSameTree } = project;
 
 function gated(environment: string, out: string) {
-  return synthesize({ repoRoot: REPO_ROOT, environment, out: path.join(root, out), policyGate: true });
+  return synthesize({ repoRoot: REPO_ROOT, environment, out: project.out(out), policyGate: true });
 }
 
 /** The gate's record for an environment as it is now (or on another day). */
@@ -43,22 +36,6 @@ function recheckedAfterEditing(environment: string, agency: string, stacks: read
   const tenantStacks = new Map(estate.tenantStacks.map((plan) => [plan.name, plan.agencies]));
   return stacks.filter((s) => tenantStacks.get(s.name)?.includes(agency) ?? true).length;
 }
-
-function expectSameTree(a: string, b: string): void {
-  const left = readTree(path.join(root, a));
-  const right = readTree(path.join(root, b));
-  expect([...right.keys()].sort()).toEqual([...left.keys()].sort());
-  for (const [file, bytes] of left) expect(right.get(file)?.equals(bytes), file).toBe(true);
-}
-
-beforeAll(() => {
-  process.env.GOVCLOUD_CACHE_DIR = cache;
-});
-
-afterAll(() => {
-  if (saved === undefined) delete process.env.GOVCLOUD_CACHE_DIR;
-  else process.env.GOVCLOUD_CACHE_DIR = saved;
-});
 
 describe("the policy gate's record of passed stacks", () => {
   it("checks every stack once, then only the stacks an edit can have changed", () => {

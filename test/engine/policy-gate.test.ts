@@ -105,6 +105,32 @@ describe("the policy gate's thread", () => {
       gate.close();
     }
   });
+
+  it("serves the next synthesis of the process when closed idle, judging it afresh", () => {
+    // A gate closed with nothing in flight leaves its thread to the next gate: neither the
+    // findings nor the settings of one synthesis may reach the next.
+    const bad = variant("kept-thread", (text) =>
+      text.replace("tenancy:\n", 'tenancy:\n  extraRoleRules:\n    developer:\n      - apiGroups: ["*"]\n        resources: ["*"]\n        verbs: ["*"]\n'),
+    );
+    const good = path.join(root, "good", "national.yaml");
+    const fails = () => {
+      const result = cli("synth", "--env", bad, "--out", path.join(root, "kept-thread", "cdktf.out"), "--quiet");
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/\[rbac-has-no-wildcards-or-escalation\]/);
+    };
+    fails();
+    expect(cli("synth", "--env", good, "--out", out, "--quiet")).toMatchObject({ code: 0, stderr: "" });
+    fails();
+    const gate = new PolicyGate();
+    const config = loadEnvironmentConfig(REPO_ROOT, good);
+    try {
+      gate.prepare(REPO_ROOT, config, buildSources(config, REPO_ROOT));
+      gate.submit({ repoRoot: REPO_ROOT, dir: out, environment: good });
+      expect(() => gate.verdict(good)).not.toThrow();
+    } finally {
+      gate.close();
+    }
+  });
 });
 
 
