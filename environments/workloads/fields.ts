@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { DnsLabel } from "../schema";
+import type { WorkloadInstanceContext, WorkloadRendering } from "./descriptor";
 
 /** Agency ids become namespace names (`tenant-<id>`), so they are short DNS labels. */
 export const AgencyId = z
@@ -135,3 +136,40 @@ export const workloadBase = {
     .describe("The workload's functional unit, for its Software Carbon Intensity (gCO2e per unit, ISO/IEC 21031) in the energy report"),
 };
 
+
+/** What a public HTTP template (web service, open data API) renders: the same resources for both. */
+export const PUBLIC_HTTP_RENDERING = {
+  serviceAccount: {},
+  configMap: {},
+  // No replicas: the autoscaler owns the count between min and max.
+  deployment: { probe: "http" },
+  service: { headless: false, portName: "http" },
+  ingress: {},
+  autoscaler: {},
+  disruptionBudget: {},
+} as const satisfies WorkloadRendering;
+
+/** The fields a public HTTP template's instances are built from. */
+interface PublicHttpWorkload {
+  readonly host: string;
+  readonly port: number;
+  readonly healthPath: string;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+}
+
+/**
+ * The instances of a public HTTP template: its deployment, service, ingress (with the template's
+ * own annotations, if any), autoscaler and disruption budget.
+ */
+export function addPublicHttpInstances(
+  w: PublicHttpWorkload,
+  ctx: WorkloadInstanceContext,
+  ingressAnnotations?: Readonly<Record<string, string>>,
+): void {
+  ctx.add("deployment", { ...ctx.meta, selector: ctx.selector, ...ctx.pod, port: w.port, health_path: w.healthPath });
+  ctx.add("service", ctx.service(w.port));
+  ctx.add("ingress", ingressAnnotations === undefined ? ctx.ingress(w.host, w.port) : ctx.ingress(w.host, w.port, ingressAnnotations));
+  ctx.add("autoscaler", { ...ctx.meta, target: ctx.name, min_replicas: w.minReplicas, max_replicas: w.maxReplicas });
+  ctx.add("disruptionBudget", ctx.disruptionBudget());
+}

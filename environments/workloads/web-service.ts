@@ -1,7 +1,7 @@
 /** The web-service template: a web application behind the platform's HTTPS ingress, autoscaled. */
 import { z } from "zod";
 import { workloadTemplate } from "./descriptor";
-import { Host, HttpPath, Resources, workloadBase } from "./fields";
+import { addPublicHttpInstances, Host, HttpPath, PUBLIC_HTTP_RENDERING, Resources, workloadBase } from "./fields";
 
 export const WebServiceSchema = z.strictObject({
   template: z.literal("web-service"),
@@ -17,24 +17,9 @@ export const WebServiceSchema = z.strictObject({
 export const webService = workloadTemplate({
   schema: WebServiceSchema,
   traits: { exposed: true, holdsData: false, nodeRole: "general", readOnly: false },
-  rendering: {
-    serviceAccount: {},
-    configMap: {},
-    // No replicas: the autoscaler owns the count between min and max.
-    deployment: { probe: "http" },
-    service: { headless: false, portName: "http" },
-    ingress: {},
-    autoscaler: {},
-    disruptionBudget: {},
-  },
+  rendering: PUBLIC_HTTP_RENDERING,
   sizing: (w) => ({ replicas: w.minReplicas, maxReplicas: w.maxReplicas, gpusPerReplica: 0, storageGiBPerReplica: 0 }),
-  instances: (w, ctx) => {
-    ctx.add("deployment", { ...ctx.meta, selector: ctx.selector, ...ctx.pod, port: w.port, health_path: w.healthPath });
-    ctx.add("service", ctx.service(w.port));
-    ctx.add("ingress", ctx.ingress(w.host, w.port));
-    ctx.add("autoscaler", { ...ctx.meta, target: ctx.name, min_replicas: w.minReplicas, max_replicas: w.maxReplicas });
-    ctx.add("disruptionBudget", ctx.disruptionBudget());
-  },
+  instances: (w, ctx) => addPublicHttpInstances(w, ctx),
   onboarding: {
     purpose: "A web application behind the platform's HTTPS ingress, autoscaled between minReplicas and maxReplicas",
     example: { host: "portal.mof.gov.vn", env: { LOG_LEVEL: "info" } },

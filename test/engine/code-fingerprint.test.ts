@@ -14,18 +14,7 @@ describe("codeFingerprint", () => {
   const files = synthesisCodeFiles(REPO_ROOT).map((f) => path.relative(REPO_ROOT, f));
 
   it("covers every repository module that the synthesis entries can load, as esbuild follows them", () => {
-    const { metafile } = buildSync({
-      absWorkingDir: REPO_ROOT,
-      entryPoints: ["engine/synth.ts", "stacks/govcloud-app.ts"],
-      bundle: true,
-      write: false,
-      metafile: true,
-      platform: "node",
-      packages: "external",
-      logLevel: "silent",
-      outdir: "unused",
-    });
-    const reachable = Object.keys(metafile.inputs).filter((f) => f.endsWith(".ts") && !f.startsWith("node_modules/"));
+    const reachable = reachableRepositoryModules(["engine/synth.ts", "stacks/govcloud-app.ts"]);
     expect(reachable.length).toBeGreaterThan(50);
     expect(reachable.filter((f) => !files.includes(f))).toEqual([]);
   });
@@ -46,21 +35,26 @@ describe("importedCodeFiles (the policy gate's code, which runs on its own threa
   const files = importedCodeFiles(REPO_ROOT, [path.join(REPO_ROOT, "engine", "policy-gate-worker.cjs")]).map((f) => path.relative(REPO_ROOT, f));
 
   it("covers every repository module the gate's thread can load, as esbuild follows them", () => {
-    const { metafile } = buildSync({
-      absWorkingDir: REPO_ROOT,
-      entryPoints: ["engine/policy-gate-worker.ts"],
-      bundle: true,
-      write: false,
-      metafile: true,
-      platform: "node",
-      packages: "external",
-      logLevel: "silent",
-      outdir: "unused",
-    });
-    const reachable = Object.keys(metafile.inputs).filter((f) => f.endsWith(".ts") && !f.startsWith("node_modules/"));
+    const reachable = reachableRepositoryModules(["engine/policy-gate-worker.ts"]);
     expect(reachable.length).toBeGreaterThan(50);
     expect(reachable.filter((f) => !files.includes(f))).toEqual([]);
     // The data a rule reads from beside its code (provider blocks) counts too.
     expect(files).toContain("policies/engine/provider-blocks.json");
   });
 });
+
+/** The repository's TypeScript modules that esbuild reaches from `entryPoints`, dependencies left out. */
+function reachableRepositoryModules(entryPoints: string[]): string[] {
+  const { metafile } = buildSync({
+    absWorkingDir: REPO_ROOT,
+    entryPoints,
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: "node",
+    packages: "external",
+    logLevel: "silent",
+    outdir: "unused",
+  });
+  return Object.keys(metafile.inputs).filter((f) => f.endsWith(".ts") && !f.startsWith("node_modules/"));
+}
