@@ -182,7 +182,9 @@ interface National {
  * is timed, by synthesizing the small dev environment with the policy gate.
  */
 function warmUpCommand(code: CodeUnderTest): void {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), "govcloud-bench-warm-up-"));
+  // Inside that checkout (ignored by git): local state must be reachable from the output folder.
+  const out = path.join(code.root, ".scratch", "bench-warm-up");
+  fs.rmSync(out, { recursive: true, force: true });
   try {
     command(path.join(code.root, "environments", "dev.yaml"), path.join(out, "cdktf.out"), "cold", code);
   } finally {
