@@ -1,12 +1,11 @@
 /**
- * The policy gate's thread: loads the packs (about a quarter of a second) while
+ * The policy gate's thread: loads the packs (and with them @pulumi/policy, about a second) while
  * the main thread synthesizes, then checks the staged output.
  */
 import * as path from "node:path";
 import type { EnvironmentConfig, LoadedAgency } from "../environments";
 import { fromPortable, fromPortableAgency, type PortableAgency, type PortableLoaded } from "./portable";
 import { LoadCache } from "./load-cache";
-import type { Agency } from "../environments/agency-schema";
 import type { Environment } from "../environments/schema";
 import { type PreparedEnvironment, prepareSettings, runChecks } from "../policies/engine/check";
 import { PACKS } from "../policies/packs";
@@ -23,12 +22,6 @@ export interface PrepareRequest {
   readonly environmentPath: string;
   readonly environment: PortableLoaded<Environment>;
   readonly agenciesWithSuppressions: readonly PortableAgency[];
-  /**
-   * The values of every agency, which rules are given as configuration (placeholders left in a
-   * contact, information systems, personal data): without them the gate would pass what
-   * `govcloud check` fails. Plain data, without the source maps that only suppressions need.
-   */
-  readonly agencies: readonly Agency[];
   readonly sources: SourcesFile;
 }
 
@@ -64,8 +57,7 @@ serveBlocking<PrepareRequest | GateRequest, GateFinding[]>(async (request) => {
       environmentPath: request.environmentPath,
       agencies: request.agenciesWithSuppressions.map((a) => fromPortableAgency(a) as LoadedAgency),
     };
-    const made = prepareSettings(config, request.sources, PACKS, request.repoRoot);
-    prepared = { ...made, settings: { ...made.settings, agencies: request.agencies } };
+    prepared = prepareSettings(config, request.sources, PACKS, request.repoRoot);
     return [];
   }
   const result = await runChecks({

@@ -39,10 +39,9 @@ export class PolicyGate {
       repoRoot,
       environmentPath: config.environmentPath,
       environment: toPortable(config.environment),
-      // Suppressions are located in their files: those agencies come with their source maps;
-      // rules take every agency's values as configuration.
+      // All that settings are made of besides the environment: a copy of every agency would cost
+      // more than the settings.
       agenciesWithSuppressions: config.agencies.filter((a) => a.value.suppressions.length > 0).map((a) => toPortableAgency(a, a.path)),
-      agencies: config.agencies.map((a) => a.value),
       sources,
     };
     this.worker.send(request);

@@ -157,21 +157,3 @@ describe("suppressions in agency files, at the gate", () => {
     expect(result.stderr).toMatch(/bo-y-te\.yaml:\d+:\d+: suppressions\[0\]\.rule: unknown policy rule 'no-such-rule'/);
   });
 });
-
-describe("agencies as the rules' configuration, at the gate", () => {
-  it("fails synthesis on an onboarding placeholder in an agency file without suppressions, as govcloud check does", () => {
-    const dir = path.join(root, "placeholder");
-    fs.cpSync(path.join(REPO_ROOT, "environments", "national"), path.join(dir, "national"), { recursive: true });
-    fs.writeFileSync(path.join(dir, "national.yaml"), national);
-    const file = path.join(dir, "national", "agencies", "xa-ba-na.yaml");
-    const text = fs.readFileSync(file, "utf8");
-    expect(text).not.toMatch(/^suppressions:/m);
-    const edited = text.replace(/^(contacts:\n {2}- name: ).*$/m, '$1"TODO: full name"');
-    expect(edited).not.toBe(text);
-    fs.writeFileSync(file, edited);
-    const result = cli("synth", "--env", path.join(dir, "national.yaml"), "--out", path.join(root, "placeholder.out"));
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/xa-ba-na\.yaml:\d+:\d+: \S+: \[agency-files-have-no-placeholders\] agency xa-ba-na: contacts\[0\]\.name is still the onboarding placeholder "TODO: full name"/);
-    expect(fs.existsSync(path.join(root, "placeholder.out"))).toBe(false);
-  });
-});
