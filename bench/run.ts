@@ -3,7 +3,9 @@
  * command as users run it, and compares each with the floor (YAML parsed, the same documents
  * written with JSON.stringify) and with a baseline that writes the identical JSON directly, all
  * measured side by side in the same run. BENCH_SIZES=estate-3400 (a comma-separated list of case
- * names) runs only those cases; BENCH_RUNS=1 one run of each.
+ * names) runs only those cases; BENCH_RUNS=1 one run of each. BENCH_BEFORE=<folder> (a checkout
+ * of earlier code with its node_modules, e.g. `git worktree add /tmp/perf-before <commit>`) also
+ * runs that code's `govcloud synth` alternately with this one's, for a before/after table.
  * Prints a table and writes bench/RESULTS.md. Performance is measured here, never in tests.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -39,6 +41,18 @@ const TARGETS = { commandRatio: 3, resynthRatio: 0.7, watchSeconds: 1, memoryMiB
 
 /** The persistent cache of the bench's commands (GOVCLOUD_CACHE_DIR), emptied for every cold run. */
 const CACHE = path.join(WORK, "cache");
+
+/** Earlier code to compare with, run alternately with this code's command. @default none */
+const BEFORE = process.env.BENCH_BEFORE === undefined || process.env.BENCH_BEFORE === "" ? undefined : path.resolve(process.env.BENCH_BEFORE);
+/** The earlier code's own persistent cache, so that neither side reads the other's. */
+const BEFORE_CACHE = path.join(WORK, "cache-before");
+
+/** Whose `govcloud synth` a command runs: this checkout's, or BENCH_BEFORE's. */
+interface CodeUnderTest {
+  readonly root: string;
+  readonly cache: string;
+}
+const AFTER_CODE: CodeUnderTest = { root: REPO_ROOT, cache: CACHE };
 
 interface Measurement {
   ms: number;
@@ -79,14 +93,15 @@ const TIME = "/usr/bin/time";
  * `node bin/govcloud.cjs synth --env <env> --out <out> --quiet` in a new process: policy gate on,
  * progress off (--quiet), the persistent cache in CACHE (emptied first for a cold run).
  */
-function command(envFile: string, out: string, cache: "cold" | "warm"): CommandRun {
-  if (cache === "cold") fs.rmSync(CACHE, { recursive: true, force: true });
-  const args = [path.join(REPO_ROOT, "bin", "govcloud.cjs"), "synth", "--env", envFile, "--out", out, "--quiet"];
+function command(envFile: string, out: string, cache: "cold" | "warm", code: CodeUnderTest = AFTER_CODE): CommandRun {
+  if (cache === "cold") fs.rmSync(code.cache, { recursive: true, force: true });
+  const args = [path.join(code.root, "bin", "govcloud.cjs"), "synth", "--env", envFile, "--out", out, "--quiet"];
   const withTime = fs.existsSync(TIME);
   const started = performance.now();
   const result = spawnSync(withTime ? TIME : process.execPath, withTime ? ["-f", "maxrss-kib %M", process.execPath, ...args] : args, {
     encoding: "utf8",
-    env: { ...process.env, CHECKPOINT_DISABLE: "1", GOVCLOUD_CACHE_DIR: CACHE },
+    cwd: code.root,
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", GOVCLOUD_CACHE_DIR: code.cache },
   });
   const ms = performance.now() - started;
   if (result.status !== 0) throw new Error(`govcloud synth exited with ${String(result.status)}: ${result.stderr}`);
@@ -158,11 +173,63 @@ interface National {
   warmMs: number;
   resynth: CommandRun;
   watch: WatchMeasurement;
+  /** BENCH_BEFORE's code, measured alternately with this code's in the same minutes. */
+  before?: { commands: CommandRun[]; warmMs: number; resynth: CommandRun; after: CommandRun[] };
+}
+
+/**
+ * Compiles each side's TypeScript into its own compile cache (core/register.cjs) before anything
+ * is timed, by synthesizing the small dev environment with the policy gate.
+ */
+function warmUpCommand(code: CodeUnderTest): void {
+  // Inside that checkout (ignored by git): local state must be reachable from the output folder.
+  const out = path.join(code.root, ".scratch", "bench-warm-up");
+  fs.rmSync(out, { recursive: true, force: true });
+  try {
+    command(path.join(code.root, "environments", "dev.yaml"), path.join(out, "cdktf.out"), "cold", code);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** The before/after table (BENCH_BEFORE): both codes' commands, alternated in the same run. */
+function beforeAndAfter(n: National): string[] {
+  const b = n.before;
+  if (b === undefined || BEFORE === undefined) return [];
+  let commit = "unknown commit";
+  try {
+    commit = execFileSync("git", ["-C", BEFORE, "log", "-1", "--format=%h %s"], { encoding: "utf8" }).trim().slice(0, 100);
+  } catch {
+    // Not a git checkout: the folder alone names it.
+  }
+  const cold = medianOf(b.commands.map((r) => r.ms));
+  const rss = (runs: CommandRun[]) => Math.max(...runs.map((r) => r.maxRssMiB)).toFixed(0);
+  const row = (what: string, before: number, after: number) =>
+    `| ${what} | ${seconds(before)} | ${(before / n.floorMs).toFixed(2)}× | ${seconds(after)} | ${(after / n.floorMs).toFixed(2)}× | ${(before / after).toFixed(2)}× |`;
+  return [
+    "## Before and after, side by side",
+    "",
+    `The earlier code (BENCH_BEFORE: ${commit}) ran the same commands on the same estate, each of its runs right after this code's, in its own output folder and persistent cache.`,
+    "",
+    "| `govcloud synth` | before | ÷ floor | after | ÷ floor | speed-up |",
+    "|---|---:|---:|---:|---:|---:|",
+    row(`new process, cold cache (median of ${b.commands.length}; before ${all(b.commands.map((r) => r.ms))})`, cold, n.commandMs),
+    row("fresh output folder, warm cache", b.warmMs, n.warmMs),
+    row("new-process re-synthesis after one agency edit", b.resynth.ms, n.resynth.ms),
+    "",
+    `Peak memory of the cold command: ${rss(b.commands)} MiB before, ${rss(b.after)} MiB after; of the re-synthesis: ${b.resynth.maxRssMiB.toFixed(0)} MiB before, ${n.resynth.maxRssMiB.toFixed(0)} MiB after.`,
+    "",
+  ];
 }
 
 function main(): void {
   fs.rmSync(WORK, { recursive: true, force: true });
   execFileSync(process.execPath, ["-r", path.join(REPO_ROOT, "core", "register.cjs"), path.join(REPO_ROOT, "bench", "worker.ts"), "warm-up"]);
+  const beforeCode: CodeUnderTest | undefined = BEFORE === undefined ? undefined : { root: BEFORE, cache: BEFORE_CACHE };
+  if (beforeCode !== undefined) {
+    warmUpCommand(AFTER_CODE);
+    warmUpCommand(beforeCode);
+  }
   const loadAtStart = os.loadavg();
   const rows: string[] = [];
   const header =
@@ -177,6 +244,9 @@ function main(): void {
     const baseline: Measurement[] = [];
     const floor: Measurement[] = [];
     const commands: CommandRun[] = [];
+    const beforeCommands: CommandRun[] = [];
+    const beforeOut = path.join(WORK, size.name, "command-before.out");
+    const sideBySide = beforeCode !== undefined && size.agencies === 3400 ? beforeCode : undefined;
     const out = path.join(WORK, size.name, "cdktf.out");
     const baseOut = path.join(WORK, size.name, "baseline.out");
     const floorOut = path.join(WORK, size.name, "floor.out");
@@ -190,6 +260,10 @@ function main(): void {
       floor.push(measure(["floor", envFile, floorOut, out]));
       fs.rmSync(commandOut, { recursive: true, force: true });
       commands.push(command(envFile, commandOut, "cold"));
+      if (sideBySide !== undefined) {
+        fs.rmSync(beforeOut, { recursive: true, force: true });
+        beforeCommands.push(command(envFile, beforeOut, "cold", sideBySide));
+      }
     }
     if (!identical(out, baseOut)) throw new Error(`${size.name}: baseline output differs from govcloud's`);
     // The command writes deployable output (state paths of its own folder: engine/state-location.ts),
@@ -212,11 +286,17 @@ function main(): void {
       // that keeps node_modules/.cache (and not the output) pays.
       fs.rmSync(commandOut, { recursive: true, force: true });
       const warm = command(envFile, commandOut, "warm");
+      let beforeWarm: CommandRun | undefined;
+      if (sideBySide !== undefined) {
+        fs.rmSync(beforeOut, { recursive: true, force: true });
+        beforeWarm = command(envFile, beforeOut, "warm", sideBySide);
+      }
       // Edit one agency, then run the command again into the same folder, in a new process:
       // only changed stacks are rebuilt and checked.
       const agencyFile = (id: string) => path.join(path.dirname(envFile), size.name, "agencies", `${id}.yaml`);
       fs.writeFileSync(agencyFile("xa-01000"), fs.readFileSync(agencyFile("xa-01000"), "utf8").replace("cpu: 2\n", "cpu: 3\n"));
       const resynth = command(envFile, commandOut, "warm");
+      const beforeResynth = sideBySide === undefined ? undefined : command(envFile, beforeOut, "warm", sideBySide);
       // Then a watch session in synthesize()'s folder (not deployable, as the session is): a
       // series of edits, each synthesized and checked in turn.
       const watch = runWorker(["watch", envFile, out, ...WATCH_EDITS.map(agencyFile)], "on").output as WatchMeasurement;
@@ -230,6 +310,9 @@ function main(): void {
         warmMs: warm.ms,
         resynth,
         watch,
+        ...(beforeWarm === undefined || beforeResynth === undefined
+          ? {}
+          : { before: { commands: beforeCommands, warmMs: beforeWarm.ms, resynth: beforeResynth, after: commands } }),
       };
       process.stdout.write(
         `warm cache, fresh folder: ${seconds(warm.ms)}; re-synthesis, new process: ${seconds(resynth.ms)}; watch session: ${watch.editsMs.map((t) => `${Math.round(t)} ms`).join(", ")}\n`,
@@ -275,6 +358,7 @@ function main(): void {
             ` rebuilt ${[...new Set(n.watch.rebuilt)].join(" or ")} stacks and passed them through the policy gate:` +
             ` ${n.watch.editsMs.map((t) => `${Math.round(t)} ms`).join(", ")}.`,
           "",
+          ...beforeAndAfter(n),
         ];
   const results = [
     "# Benchmark results",

@@ -1,6 +1,7 @@
 /**
- * The policy gate's thread: loads the packs (and with them @pulumi/policy, about a second) while
- * the main thread synthesizes, then checks the staged output.
+ * The policy gate's thread: loads the packs (a quarter of a second: rules do not load
+ * @pulumi/policy, policies/lib/resource-of-type.ts) while the main thread synthesizes, then
+ * checks the staged output.
  */
 import * as path from "node:path";
 import type { EnvironmentConfig, LoadedAgency } from "../environments";

@@ -1,4 +1,4 @@
-import { validateResourceOfType } from "@pulumi/policy";
+import { validateResourceOfType } from "../lib/resource-of-type";
 import type { Environment } from "../../environments/schema";
 import { isAllowedHost } from "../../environments/schema";
 import { ruleId, terraformType } from "../lib/terraform-type";

@@ -1,4 +1,4 @@
-import { validateResourceOfType } from "@pulumi/policy";
+import { validateResourceOfType } from "../lib/resource-of-type";
 import { formatValuesPath, releaseValues, walkValues } from "../lib/helm-values";
 import { ruleId, terraformType } from "../lib/terraform-type";
 import { isTrue } from "../lib/values";

@@ -1,4 +1,5 @@
-import { type ResourceValidation, validateResourceOfType } from "@pulumi/policy";
+import type { ResourceValidation } from "@pulumi/policy";
+import { validateResourceOfType } from "../lib/resource-of-type";
 import { metadataOf } from "../lib/tenancy";
 import { ruleId, terraformType } from "../lib/terraform-type";
 import { blocks, isObject } from "../lib/values";

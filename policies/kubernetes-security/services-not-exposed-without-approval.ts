@@ -1,4 +1,5 @@
-import { type ResourceValidation, validateResourceOfType } from "@pulumi/policy";
+import type { ResourceValidation } from "@pulumi/policy";
+import { validateResourceOfType } from "../lib/resource-of-type";
 import { ruleId, terraformType } from "../lib/terraform-type";
 import { at, block, isObject, strings } from "../lib/values";
 import type { GovcloudResourcePolicy } from "../engine/types";

@@ -4,7 +4,8 @@
  * pre-v1 names) with snake_case blocks, and `kubernetes_manifest` objects of those kinds with
  * the Kubernetes API's camelCase fields.
  */
-import { type ResourceValidation, type ResourceValidationArgs, validateResourceOfType } from "@pulumi/policy";
+import type { ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
+import { validateResourceOfType } from "./resource-of-type";
 import { terraformType } from "./terraform-type";
 import { at, block, blocks, isObject } from "./values";
 

@@ -3,7 +3,8 @@
  * cluster-role resources (`rule` blocks, snake_case fields) or as raw `kubernetes_manifest`
  * objects of kind Role or ClusterRole (`rules`, camelCase fields).
  */
-import { type ResourceValidation, validateResourceOfType } from "@pulumi/policy";
+import type { ResourceValidation } from "@pulumi/policy";
+import { validateResourceOfType } from "./resource-of-type";
 import { terraformType } from "./terraform-type";
 import { blocks, isObject, strings } from "./values";
 
