@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["./test/support/register-typescript.ts"],
+    // Synthesizes every environment once per run, for the tests that only read an output
+    // (test/support/synthesized.ts); the run fails if a test writes into those folders.
+    globalSetup: ["./test/support/synthesized-once.ts"],
     // Synthesis is CPU-bound; two workers match the 2-core machines we run on.
     pool: "forks",
     maxWorkers: 2,

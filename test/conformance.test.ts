@@ -3,22 +3,20 @@
  * provider schemas, and every custom resource valid for its real CRD. Both data sets come from
  * ../shared (PROVIDER_SCHEMAS_DIR, CRDS_DIR); a missing folder fails the test, it never skips.
  */
-import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listEnvironments } from "../environments";
-import { synthesize } from "../engine/synth";
+import { synthesizedOutput } from "./support/synthesized";
 import { crdsDir, loadCrdValidators } from "./support/crd-validation";
 import { manifestInstances } from "./support/manifests";
 import { checkSynthOutput, loadProviderSchemas, providerSchemasDir } from "./support/provider-schema";
-import { readStacks, REPO_ROOT, tempDir } from "./support/synth";
+import { readStacks, REPO_ROOT } from "./support/synth";
 
 const environments = listEnvironments(REPO_ROOT);
-const out = tempDir();
 
 describe.each(environments)("environment %s", (name) => {
   let outdir: string;
   beforeAll(() => {
-    outdir = synthesize({ repoRoot: REPO_ROOT, environment: name, out: path.join(out, name) }).outdir;
+    outdir = synthesizedOutput(name);
   });
 
   it("passes the provider-schema conformance check", () => {

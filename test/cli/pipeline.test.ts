@@ -7,13 +7,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { synthesize } from "../../engine/synth";
+import { synthesizedOutput } from "../support/synthesized";
 import { buildPipeline, type PipelineOptions } from "../../cli/pipeline";
 import { atlantisErrors, gitlabCiErrors } from "../support/ci-schemas";
 import { cli } from "../support/cli";
 import { readStacks, REPO_ROOT, tempDir } from "../support/synth";
 
-const out = tempDir();
 /** Stack -> dependencies, as synth writes them to manifest.json, per environment. */
 const manifests = new Map<string, Record<string, string[]>>();
 /** Stacks that hold data, per environment, read from the synthesized stacks (not from the pipeline's model). */
@@ -21,7 +20,7 @@ const dataStacks = new Map<string, Set<string>>();
 
 beforeAll(() => {
   for (const env of ["national", "dev"]) {
-    const { outdir } = synthesize({ repoRoot: REPO_ROOT, environment: env, out: path.join(out, env) });
+    const outdir = synthesizedOutput(env);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { dependencies: string[] }> };
     manifests.set(env, Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, [...s.dependencies].sort()])));
     // Management (the clusters), backup locations, and tenant stacks holding a namespace of an

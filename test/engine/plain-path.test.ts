@@ -6,7 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { synthesisCode, synthesize } from "../../engine";
+import { synthesisCode } from "../../engine";
+import { synthesizedOutput } from "../support/synthesized";
 import { loadEnvironmentConfig } from "../../environments";
 import { lockFilePath, readShardLock } from "../../environments/tenant-stack-lock";
 import { buildEstate } from "../../estate/estate";
@@ -26,9 +27,8 @@ describe.each(["dev", "national"])("%s: the engine against the plain path", (env
     const root = tempDir();
     try {
       const plain = plainStacks(environment, path.join(root, "plain"));
-      const out = path.join(root, "engine");
-      synthesize({ repoRoot: REPO_ROOT, environment, out });
-      const engine = readTree(path.join(out, "stacks"));
+      // synthesize({ repoRoot, environment, out }), run once for the whole suite (test/support/synthesized-once.ts).
+      const engine = readTree(path.join(synthesizedOutput(environment), "stacks"));
       const synthesized = (files: Map<string, Buffer>) => [...files.keys()].filter((f) => f.endsWith("cdk.tf.json")).sort();
       expect(synthesized(engine)).toEqual(synthesized(plain));
       expect(synthesized(engine).length).toBeGreaterThan(0);

@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { synthesize } from "../../engine/synth";
+import { synthesizedOutput } from "../support/synthesized";
 import { formatAttributePath, preventDestroyBlocks, protectedDeletions, protectionOf } from "../../estate/plan-protection";
-import { readStacks, REPO_ROOT, tempDir } from "../support/synth";
+import { readStacks } from "../support/synth";
 
 const fixture = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", name), "utf8"));
 
@@ -120,10 +120,9 @@ describe("protectedDeletions", () => {
 });
 
 describe("protection rules and the synthesized configuration agree", () => {
-  const dir = tempDir();
   let blocks: Set<string>;
   beforeAll(() => {
-    const out = synthesize({ repoRoot: REPO_ROOT, environment: "national", out: path.join(dir, "out") }).outdir;
+    const out = synthesizedOutput("national");
     blocks = new Set([...readStacks(out).values()].flatMap((doc) => [...preventDestroyBlocks(doc)]));
   });
 

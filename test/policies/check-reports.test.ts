@@ -11,7 +11,7 @@ import SARIF_SCHEMA from "@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.js
 import type * as sarif from "sarif";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCheck } from "../../cli/check";
-import { synthesize } from "../../engine/synth";
+import { synthesizedOutput } from "../support/synthesized";
 import { loadPlan, loadSynthFolder, type PlanJson } from "../../policies/engine/load";
 import { PACKS } from "../../policies/packs";
 import { type Block, loadProviderSchemas, providerSchemasDir } from "../support/provider-schema";
@@ -67,7 +67,7 @@ function injectViolations(dir: string): void {
 }
 
 beforeAll(() => {
-  clean = synthesize({ repoRoot: REPO_ROOT, environment: "national", out: path.join(tmp, "clean") }).outdir;
+  clean = synthesizedOutput("national");
   bad = path.join(tmp, "bad");
   fs.cpSync(clean, bad, { recursive: true });
   injectViolations(bad);

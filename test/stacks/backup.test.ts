@@ -4,16 +4,15 @@
  * classification requires, all on in-country endpoints; every Velero object is valid for the
  * real CRDs; nothing that holds or protects data can be destroyed by an apply.
  */
-import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadEnvironmentConfig } from "../../environments";
 import { type Environment, hostOf, isAllowedHost } from "../../environments/schema";
 import { backupClassification, cronMaxGapMinutes, drillRestore } from "../../estate/backup";
-import { synthesize } from "../../engine/synth";
+import { synthesizedOutput } from "../support/synthesized";
 import { DRILL_SCRIPT } from "../../constructs/restore-drill";
 import { crdsDir, loadCrdValidators } from "../support/crd-validation";
 import { manifestInstances } from "../support/manifests";
-import { readStacks, REPO_ROOT, type TerraformJson, tempDir } from "../support/synth";
+import { readStacks, REPO_ROOT, type TerraformJson } from "../support/synth";
 
 const config = loadEnvironmentConfig(REPO_ROOT, "national");
 const env: Environment = config.environment.value;
@@ -22,10 +21,9 @@ const backup = env.backup!;
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec: any };
 
-const dir = tempDir();
 let stacks: Map<string, TerraformJson>;
 beforeAll(() => {
-  const out = synthesize({ repoRoot: REPO_ROOT, environment: "national", out: path.join(dir, "out") }).outdir;
+  const out = synthesizedOutput("national");
   stacks = readStacks(out);
 });
 

@@ -10,10 +10,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { synthesize } from "../../engine/synth";
+import { synthesizedOutput } from "../support/synthesized";
 import { EnvironmentSchema } from "../../environments/schema";
 import { imageProblem, imageReferences, loadChart, unknownPaths } from "../support/chart-values";
-import { readStacks, REPO_ROOT, tempDir } from "../support/synth";
+import { readStacks, REPO_ROOT } from "../support/synth";
 
 type Json = Record<string, unknown>;
 
@@ -27,13 +27,12 @@ interface Release {
 }
 
 const ENVIRONMENTS = ["national", "dev"];
-const out = tempDir();
 const releases: Release[] = [];
 
 beforeAll(() => {
   for (const environment of ENVIRONMENTS) {
     const env = EnvironmentSchema.parse(YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "environments", `${environment}.yaml`), "utf8")));
-    const stacks = readStacks(synthesize({ repoRoot: REPO_ROOT, environment, out: path.join(out, environment) }).outdir);
+    const stacks = readStacks(synthesizedOutput(environment));
     for (const [stack, doc] of stacks) {
       for (const body of Object.values(doc.resource?.helm_release ?? {})) {
         const regionId = /^platform-([a-z0-9-]+)$/.exec(stack)?.[1];

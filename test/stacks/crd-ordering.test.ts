@@ -6,20 +6,19 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { synthesize } from "../../engine/synth";
+import { synthesizedOutput } from "../support/synthesized";
 import { listEnvironments } from "../../environments";
 import { crdsDir } from "../support/crd-validation";
 import { CHART_CRDS, checkDeclaration, PREREQUISITE_GROUPS, releaseCrdGroups, selfInstalledCrdUses } from "../support/chart-crds";
 import { manifestInstances } from "../support/manifests";
-import { readStacks, REPO_ROOT, tempDir, type TerraformJson } from "../support/synth";
+import { readStacks, REPO_ROOT, type TerraformJson } from "../support/synth";
 
-const out = tempDir();
 const environments = listEnvironments(REPO_ROOT);
 const stacksByEnv = new Map<string, Map<string, TerraformJson>>();
 
 beforeAll(() => {
   for (const env of environments) {
-    const { outdir } = synthesize({ repoRoot: REPO_ROOT, environment: env, out: path.join(out, env) });
+    const outdir = synthesizedOutput(env);
     stacksByEnv.set(env, readStacks(outdir));
   }
 });
@@ -86,7 +85,7 @@ describe("CRDs and the stacks that use them", () => {
 
   it("applies each region's backup locations after its platform stack, and its tenants after both", () => {
     for (const [env, stacks] of stacksByEnv) {
-      const manifest = JSON.parse(fs.readFileSync(path.join(out, env, "manifest.json"), "utf8")) as { stacks: Record<string, { dependencies: string[] }> };
+      const manifest = JSON.parse(fs.readFileSync(path.join(synthesizedOutput(env), "manifest.json"), "utf8")) as { stacks: Record<string, { dependencies: string[] }> };
       for (const name of stacks.keys()) {
         const region = /^backup-(.+)$/.exec(name)?.[1];
         if (region !== undefined) expect(manifest.stacks[name]?.dependencies, `${env}/${name}`).toEqual([`platform-${region}`]);

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synthesize } from "../../engine/synth";
+import { synthesizedOutput } from "../support/synthesized";
 import { readStacks, readTree, REPO_ROOT, tempDir, type TerraformJson } from "../support/synth";
 
 const out = tempDir();
@@ -10,7 +11,7 @@ describe("national", () => {
   let stacks: Map<string, TerraformJson>;
   let manifest: { stacks: Record<string, { dependencies: string[] }> };
   beforeAll(() => {
-    const { outdir } = synthesize({ repoRoot: REPO_ROOT, environment: "national", out: path.join(out, "a", "cdktf.out") });
+    const outdir = synthesizedOutput("national");
     stacks = readStacks(outdir);
     manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
   });
@@ -66,7 +67,7 @@ describe("national", () => {
     for (const [name, doc] of stacks) {
       const text = JSON.stringify(doc);
       expect(text, name).not.toContain(REPO_ROOT);
-      expect(text, name).not.toContain(out);
+      expect(text, name).not.toContain(path.dirname(synthesizedOutput("national")));
     }
   });
 
@@ -78,7 +79,7 @@ describe("national", () => {
 
   it("writes byte-identical output on every run, wherever the output folder is", () => {
     const second = synthesize({ repoRoot: REPO_ROOT, environment: "national", out: path.join(out, "b", "c", "d", "out") });
-    const first = readTree(path.join(out, "a", "cdktf.out"));
+    const first = readTree(synthesizedOutput("national"));
     const again = readTree(second.outdir);
     expect([...again.keys()].sort()).toEqual([...first.keys()].sort());
     for (const [file, bytes] of first) expect(again.get(file)?.equals(bytes), file).toBe(true);
@@ -104,7 +105,6 @@ describe("synthesis on two threads", () => {
 
 describe("dev", () => {
   it("has no management stack, because its clusters already exist", () => {
-    const { outdir } = synthesize({ repoRoot: REPO_ROOT, environment: "dev", out: path.join(out, "dev") });
-    expect([...readStacks(outdir).keys()].sort()).toEqual(["backup-north", "backup-south", "platform-north", "platform-south"]);
+    expect([...readStacks(synthesizedOutput("dev")).keys()].sort()).toEqual(["backup-north", "backup-south", "platform-north", "platform-south"]);
   });
 });

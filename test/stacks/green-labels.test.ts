@@ -4,10 +4,9 @@
  * `kubernetes_manifest` objects, and the Helm releases' label values. Checked over everything,
  * not a sample.
  */
-import * as path from "node:path";
 import YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { synthesize } from "../../engine/synth";
+import { synthesizedOutput } from "../support/synthesized";
 import { UNLABELLED_RESOURCE_TYPES } from "../../constructs/green-labels-aspect";
 import { ADD_ONS, isAddOnName } from "../../estate/add-ons";
 import {
@@ -18,7 +17,7 @@ import {
   regionGreenLabels,
   TENANT_GREEN_LABEL_KEYS,
 } from "../../estate/green-labels";
-import { readStacks, REPO_ROOT, tempDir, type TerraformJson } from "../support/synth";
+import { readStacks, type TerraformJson } from "../support/synth";
 import { NATIONAL } from "../support/fixtures";
 
 type Json = Record<string, unknown>;
@@ -58,11 +57,10 @@ interface Labelled {
 }
 
 const env = NATIONAL;
-const out = tempDir();
 let stacks: Map<string, TerraformJson>;
 
 beforeAll(() => {
-  stacks = readStacks(synthesize({ repoRoot: REPO_ROOT, environment: "national", out: path.join(out, "cdktf.out") }).outdir);
+  stacks = readStacks(synthesizedOutput("national"));
 });
 
 /** `${each.value.x}` replaced by the instance's value of x, everywhere in a body. */

@@ -13,16 +13,15 @@ import YAML from "yaml";
 import { parser } from "@prometheus-io/lezer-promql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listEnvironments } from "../../environments";
-import { synthesize } from "../../engine/synth";
+import { synthesizedOutput } from "../support/synthesized";
 import { GRAFANA_DASHBOARD_LABEL } from "../../estate/grafana-dashboards";
 import { METRICS, type PrometheusRuleSpec } from "../../estate/monitoring-rules";
 import { crdsDir, loadCrdValidators } from "../support/crd-validation";
 import { manifestInstances } from "../support/manifests";
-import { readStacks, REPO_ROOT, tempDir, type TerraformJson } from "../support/synth";
+import { readStacks, REPO_ROOT, type TerraformJson } from "../support/synth";
 
 type Json = Record<string, unknown>;
 const CHARTS = path.resolve(REPO_ROOT, "..", "shared", "charts");
-const out = tempDir();
 
 /** Problems of a PromQL expression: lezer error nodes, with where they are. */
 function promqlErrors(expr: string): string[] {
@@ -58,7 +57,7 @@ it("the CRD check rejects a bad rule group (the validator is live, Go's (?i) pat
 describe.each(listEnvironments(REPO_ROOT))("environment %s", (name) => {
   let stacks: Map<string, TerraformJson>;
   beforeAll(() => {
-    stacks = readStacks(synthesize({ repoRoot: REPO_ROOT, environment: name, out: path.join(out, name) }).outdir);
+    stacks = readStacks(synthesizedOutput(name));
   });
   // Platform stacks that install monitoring (dev turns it off).
   const platforms = () => [...stacks].filter(([stack, doc]) => stack.startsWith("platform-") && Object.values((doc.resource?.helm_release ?? {}) as Record<string, Json>).some((r) => r.name === "monitoring"));

@@ -4,20 +4,18 @@
  * kind of workload resource and every trait a template can have, so this covers each template's
  * tenants (a template is its kinds and traits: environments/workloads/).
  */
-import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { synthesize } from "../../engine/synth";
+import { synthesizedOutput } from "../support/synthesized";
 import { WORKLOAD_KINDS, WORKLOAD_TEMPLATE_ENTRIES, type WorkloadTemplate, workloadTemplateOf } from "../../environments/workloads";
 import { WORKLOAD_RESOURCE_TYPES } from "../../estate/workload-instances";
-import { readStacks, REPO_ROOT, tempDir, type TerraformJson } from "../support/synth";
+import { readStacks, type TerraformJson } from "../support/synth";
 
 type Body = Record<string, unknown> & { for_each?: Record<string, Record<string, unknown>>; lifecycle?: { prevent_destroy?: boolean } };
 
-const out = tempDir();
 let tenantStacks: Array<[string, TerraformJson]>;
 
 beforeAll(() => {
-  const { outdir } = synthesize({ repoRoot: REPO_ROOT, environment: "national", out: path.join(out, "cdktf.out") });
+  const outdir = synthesizedOutput("national");
   tenantStacks = [...readStacks(outdir)].filter(([name]) => name.startsWith("tenants-"));
 });
 
