@@ -12,6 +12,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stableJson } from "../core/stable-json";
+import { backupStackInputs } from "../estate/backup";
 import type { Estate } from "../estate/estate";
 import { digest } from "./digest";
 import { backupStackName, MANAGEMENT_STACK, platformStackName } from "../stacks/stack-plan";
@@ -67,7 +68,7 @@ export function stackFingerprints(estate: Estate, code: string, stateRoot?: stri
   for (const regionId of Object.keys(estate.environment.regions)) {
     const backup = estate.backup?.regions.get(regionId);
     fingerprints.set(platformStackName(regionId), digest(env, backup));
-    if (backup !== undefined) fingerprints.set(backupStackName(regionId), digest(env, "backup", backup.locations, backup.snapshotLocations));
+    if (backup !== undefined) fingerprints.set(backupStackName(regionId), digest(env, "backup", backupStackInputs(backup)));
   }
   for (const plan of estate.tenantStacks) {
     // The stack's blocks are its tenants' blocks merged in order; each tenant's digest covers what

@@ -495,6 +495,19 @@ export function drillRestore(
 // The plan
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * What a region's backup stack is built from: its storage and snapshot locations, and nothing
+ * else of the region's plan (its schedules and drills are the platform stack's). The stack takes
+ * exactly this value as its props and the engine fingerprints exactly this value, so the stack
+ * cannot read a field its fingerprint misses.
+ */
+export type BackupStackInputs = Pick<RegionBackup, "locations" | "snapshotLocations">;
+
+/** The part of a region's backup plan that its backup stack renders. */
+export function backupStackInputs(backup: RegionBackup): BackupStackInputs {
+  return { locations: backup.locations, snapshotLocations: backup.snapshotLocations };
+}
+
 export interface RegionBackup {
   readonly regionId: string;
   readonly locations: readonly BackupLocation[];

@@ -2,7 +2,7 @@ import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { Environment } from "../environments/schema";
 import { BackupLocations } from "../constructs/backup-locations";
-import type { RegionBackup } from "../estate/backup";
+import type { BackupStackInputs } from "../estate/backup";
 import { startRegionalStack } from "./regional-stack";
 import type { StateBackendContext } from "./state-backend";
 
@@ -11,8 +11,8 @@ export interface BackupStackProps {
   /** Region id, a key of `environment.regions`. */
   readonly regionId: string;
   readonly backend: StateBackendContext;
-  /** The region's backup locations (estate/backup.ts). */
-  readonly backup: RegionBackup;
+  /** The region's backup locations: `backupStackInputs(regionBackup)` (estate/backup.ts), which the engine fingerprints. */
+  readonly backup: BackupStackInputs;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { App, type TerraformStack } from "cdktf";
 import type { Estate } from "../estate/estate";
+import { backupStackInputs } from "../estate/backup";
 import type { InstanceTextCache } from "../constructs/instance-text-cache";
 import { sortedEntries } from "../core/compare";
 import { ManagementStack } from "./management-stack";
@@ -61,7 +62,7 @@ export function buildApp(estate: AppEstate, options: GovcloudAppOptions): App {
     const name = backupStackName(regionId);
     const backup = estate.backup?.regions.get(regionId);
     if (backup === undefined || !wanted(name)) continue;
-    const stack = new BackupStack(app, name, { environment: env, regionId, backend: backend(name), backup });
+    const stack = new BackupStack(app, name, { environment: env, regionId, backend: backend(name), backup: backupStackInputs(backup) });
     const platform = platforms.get(regionId);
     if (platform !== undefined) stack.addDependency(platform);
     backups.set(regionId, stack);
