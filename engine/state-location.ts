@@ -17,7 +17,7 @@ import * as path from "node:path";
 import { displayPath, UserError } from "../environments/diagnostics";
 import type { Environment } from "../environments/schema";
 import type { Loaded } from "../environments/loader";
-import { DEFAULT_STATE_ROOT } from "../stacks/state-backend";
+import { DEFAULT_STATE_ROOT } from "../stacks/state-root";
 
 /** The project root of an environment file: the folder holding the folder that holds the file. */
 export function projectRoot(environmentPath: string): string {

@@ -8,11 +8,15 @@
  *
  * cdktf is pinned at 0.21.0, its final release, so the internal module replaced here is fixed.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const stackTrace = require("cdktf/lib/tokens/private/stack-trace") as { captureStackTrace: (below?: unknown) => string[] };
+
+type StackTraceModule = { captureStackTrace: (below?: unknown) => string[] };
+let stackTrace: StackTraceModule | undefined;
 
 export function withoutTokenStackTraces<T>(fn: () => T): T {
   if (process.env.GOVCLOUD_DEBUG) return fn();
+  // Loaded on first use: commands that synthesize nothing (check, plan-report, --help) never load cdktf.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  stackTrace ??= require("cdktf/lib/tokens/private/stack-trace") as StackTraceModule;
   const capture = stackTrace.captureStackTrace;
   stackTrace.captureStackTrace = () => [];
   try {

@@ -11,6 +11,7 @@
 import { LocalBackend, S3Backend, TerraformBackend, type TerraformRemoteState } from "cdktf";
 import type { Construct } from "constructs";
 import type { StateBackend } from "../environments/schema";
+import { DEFAULT_STATE_ROOT } from "./state-root";
 
 export interface StateBackendContext {
   readonly environment: string;
@@ -22,9 +23,6 @@ export interface StateBackendContext {
    */
   readonly stateRoot?: string;
 }
-
-/** From `<root>/cdktf.out/stacks/<stack>/` back to `<root>`. */
-export const DEFAULT_STATE_ROOT = "../../..";
 
 /** Attaches the environment's backend to a stack. */
 export function addStateBackend(stack: Construct, backend: StateBackend, ctx: StateBackendContext): TerraformBackend {
