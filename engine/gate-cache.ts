@@ -3,17 +3,19 @@
  * `govcloud synth` after one agency edit checks the stacks it rebuilt, not the 190 MB of
  * national tenant stacks that did not change.
  *
- * A stack's fingerprint (engine/stack-reuse.ts) names everything its content is built from, code
- * included. Whether it passes depends besides on the policy code, on the environment's policy
- * settings (its `policy:` section, inside the environment's value; the agencies' suppressions),
- * on the day (suppressions expire, approvals fall due), and on the agencies that rules take as
- * configuration. The entry's key names the first three, so any change there checks every stack
- * again; each stack is recorded with its fingerprint and its agencies. Only a gate that passed is
- * recorded.
+ * A verdict is a function of the policy code, the day (suppressions expire, approvals fall due),
+ * the rules' inputs that are not resources and the stack's own content. The rules' inputs are
+ * exactly what the gate's thread is given to make its settings (engine/policy-gate.ts takes them
+ * from `ruleInputs` here): the environment's value and the agencies that carry suppressions, whole
+ * (rules take them as configuration). The entry's key names all of these, so a change there checks
+ * every stack again. A stack's content is named by its fingerprint (engine/stack-reuse.ts), which
+ * names everything its bytes are built from, code included: each stack is recorded by its
+ * fingerprint alone. Editing an agency without suppressions therefore re-checks only the stacks
+ * whose fingerprint changed (its tenant stacks, and a platform or backup stack only when its
+ * backup plan did). Only a gate that passed is recorded.
  */
 import * as path from "node:path";
-import type { EnvironmentConfig } from "../environments";
-import type { Estate } from "../estate/estate";
+import type { EnvironmentConfig, LoadedAgency } from "../environments";
 import { digest } from "./digest";
 import { cacheDir, cacheFileName, readCacheEntry, writeCacheEntry } from "./persistent-cache";
 import { cachedCodeFingerprint } from "./stack-reuse";
@@ -51,36 +53,21 @@ export class GateCache {
   private constructor(
     private readonly file: string,
     private readonly key: string,
-    /** Stack name -> what its verdict depends on besides the entry's key. */
+    /** Stack name -> what its verdict depends on besides the entry's key: its fingerprint. */
     private readonly stackKeys: ReadonlyMap<string, string>,
     /** Stack keys that passed under this key. */
     private readonly passed: ReadonlySet<string>,
   ) {}
 
-  /**
-   * The record for `config` today; undefined when the cache is off. A stack's verdict depends on
-   * its fingerprint and on the agencies that rules are given as configuration (a placeholder left
-   * in a contact's name changes no resource): a tenant stack's own agencies, or every agency for
-   * the other stacks.
-   */
-  public static open(repoRoot: string, config: EnvironmentConfig, estate: Estate, fingerprints: ReadonlyMap<string, string>, now = new Date()): GateCache | undefined {
+  /** The record for `config` today, for stacks with these fingerprints; undefined when the cache is off. */
+  public static open(repoRoot: string, config: EnvironmentConfig, fingerprints: ReadonlyMap<string, string>, now = new Date()): GateCache | undefined {
     const dir = cacheDir(repoRoot);
     if (dir === undefined) return undefined;
-    const suppressions = config.agencies.filter((a) => a.value.suppressions.length > 0).map((a) => [a.value.id, a.value.suppressions]);
-    const key = digest(policyFingerprint(repoRoot), vietnamDay(now), config.environment.value, suppressions);
+    const key = digest(policyFingerprint(repoRoot), verdictInputsKey(config, now));
     const file = path.join(dir, cacheFileName(KIND, path.resolve(config.environmentPath)));
-    const byId = new Map(config.agencies.map((a) => [a.value.id, a.value]));
-    const tenantAgencies = new Map(estate.tenantStacks.map((plan) => [plan.name, plan.agencies]));
-    let everyAgency: string | undefined;
-    const stackKeys = new Map<string, string>();
-    for (const [name, fingerprint] of fingerprints) {
-      const ids = tenantAgencies.get(name);
-      if (ids === undefined) everyAgency ??= digest(...config.agencies.map((a) => a.value));
-      stackKeys.set(name, ids === undefined ? digest(fingerprint, everyAgency as string) : digest(fingerprint, ...ids.map((id) => byId.get(id) ?? id)));
-    }
     const stored = readCacheEntry<unknown>(file, KIND, key);
     const passed = Array.isArray(stored) && stored.every((f) => typeof f === "string") ? new Set(stored as string[]) : new Set<string>();
-    return new GateCache(file, key, stackKeys, passed);
+    return new GateCache(file, key, fingerprints, passed);
   }
 
   /** Whether stack `name` passed before, as it is now. */
@@ -105,4 +92,24 @@ export class GateCache {
     if (all.length === this.passed.size && all.every((k) => this.passed.has(k))) return;
     writeCacheEntry(this.file, KIND, this.key, all);
   }
+}
+
+/**
+ * What the rules are given besides resources: the environment's value and the agencies that carry
+ * suppressions (their suppressions, and the whole agency as the rules' configuration). The policy
+ * gate sends exactly these to its thread (engine/policy-gate.ts), so the gate cache's key and the
+ * rules' configuration cannot drift apart.
+ */
+export function ruleInputs(config: EnvironmentConfig): { readonly environment: EnvironmentConfig["environment"]["value"]; readonly agencies: readonly LoadedAgency[] } {
+  return { environment: config.environment.value, agencies: config.agencies.filter((a) => a.value.suppressions.length > 0) };
+}
+
+/**
+ * A digest of what a verdict depends on besides the policy code and the stack: the day in Vietnam
+ * and the rules' inputs. A watch session (whose policy code cannot change) keys its passed stacks
+ * by it and their fingerprints.
+ */
+export function verdictInputsKey(config: EnvironmentConfig, now = new Date()): string {
+  const inputs = ruleInputs(config);
+  return digest(vietnamDay(now), inputs.environment, inputs.agencies.map((a) => a.value));
 }

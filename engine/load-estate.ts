@@ -6,6 +6,7 @@ import { loadEnvironmentConfig, resolveEnvironmentFile, type EnvironmentConfig }
 import { displayPath, UserError } from "../environments/diagnostics";
 import { lockFilePath, readShardLock, renderShardLock } from "../environments/tenant-stack-lock";
 import type { LoadCache } from "./load-cache";
+import { withTenantCountCache } from "./tenant-count-cache";
 import { withAgencyFileCache } from "./agency-file-cache";
 import { parallelAgencyLoader } from "./parallel-load";
 import { checkRemovals, checkRenamedRegions, type PreviousState, previousState } from "./removals";
@@ -58,7 +59,12 @@ export function loadEstate(repoRoot: string, environment: string, options: LoadE
   const built = buildEstate(config, lock, {
     // A watch session remembers tenants; else the thread that read half of the files builds half
     // of the tenants, for the stacks it will synthesize. Stacks are merged when synthesized.
-    tenants: options.memo !== undefined ? rememberedTenants(options.memo) : options.secondThread !== undefined ? sharedTenants(options.secondThread.tenantHelper()) : lazyTenants,
+    // Across processes, tenants whose instance count is known are built only for the stacks
+    // synthesized again (engine/tenant-count-cache.ts).
+    tenants:
+      options.memo !== undefined
+        ? rememberedTenants(options.memo)
+        : withTenantCountCache(repoRoot, config.environmentPath, options.secondThread !== undefined ? sharedTenants(options.secondThread.tenantHelper()) : lazyTenants),
     ...(options.memo === undefined ? {} : { agencyStep: options.memo.agencyStep }),
   });
   const estate = built.estate;

@@ -9,6 +9,7 @@ import type { EnvironmentConfig } from "../environments";
 import { toPortable, toPortableAgency } from "./portable";
 import { type Diagnostic, UserError } from "../environments/diagnostics";
 import { BlockingWorker } from "./blocking-worker";
+import { ruleInputs } from "./gate-cache";
 import type { GateFinding, GateRequest, PrepareRequest } from "./policy-gate-worker";
 import type { SourcesFile } from "../environments/source-map-file";
 
@@ -39,9 +40,9 @@ export class PolicyGate {
       repoRoot,
       environmentPath: config.environmentPath,
       environment: toPortable(config.environment),
-      // All that settings are made of besides the environment: a copy of every agency would cost
-      // more than the settings.
-      agenciesWithSuppressions: config.agencies.filter((a) => a.value.suppressions.length > 0).map((a) => toPortableAgency(a, a.path)),
+      // All that settings are made of besides the environment (a copy of every agency would cost
+      // more than the settings); the gate cache's key names the same inputs (engine/gate-cache.ts).
+      agenciesWithSuppressions: ruleInputs(config).agencies.map((a) => toPortableAgency(a, a.path)),
       sources,
     };
     this.worker.send(request);
@@ -61,7 +62,15 @@ export class PolicyGate {
   /** Waits for every check submitted; throws a UserError listing every unsuppressed mandatory violation. */
   public verdict(environment: string): void {
     this.settle();
-    const findings = this.findings;
+    // A finding of no stack (an expired suppression) comes back from every check that was
+    // submitted: reported once, whatever the number of batches.
+    const seen = new Set<string>();
+    const findings = this.findings.filter((f) => {
+      const key = JSON.stringify([f.rule, f.stack, f.address, f.message, f.source?.file, f.source?.line, f.source?.col]);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
     this.findings = [];
     if (findings.length > 0) throw new UserError(findings.map((f) => toDiagnostic(f, environment)));
   }

@@ -17,7 +17,7 @@ import { planStacks, renderManifest } from "../stacks/stack-plan";
 import { loadEstate } from "./load-estate";
 import { replaceDirectory } from "./output-directory";
 import { adoptStacks, StackQueue } from "./parallel-synth";
-import { GateCache } from "./gate-cache";
+import { GateCache, verdictInputsKey } from "./gate-cache";
 import { PolicyGate } from "./policy-gate";
 import { SecondThread } from "./second-thread";
 import { codeFingerprint, copyStacks, reusableStacks, stackFingerprints, writeFingerprints } from "./stack-reuse";
@@ -106,7 +106,7 @@ export class SynthSession {
   private lastEstate: Estate | undefined;
   private warm = false;
   private policyGate: PolicyGate | undefined;
-  /** Fingerprints of stacks that passed the gate in this session. */
+  /** Stacks that passed the gate in this session: their fingerprints with the verdict's other inputs (verdictInputsKey). */
   private readonly passed = new Set<string>();
   /** Runs of this session that wrote their output. */
   public completedRuns = 0;
@@ -122,14 +122,14 @@ export class SynthSession {
     return this.policyGate;
   }
 
-  /** @internal Stacks the gate must see: those whose fingerprint has not passed it yet. */
-  public unchecked(fingerprints: ReadonlyMap<string, string>): string[] {
-    return [...fingerprints].filter(([, fingerprint]) => !this.passed.has(fingerprint)).map(([name]) => name);
+  /** @internal Stacks the gate must see: those whose fingerprint has not passed it yet with the same rule inputs and day. */
+  public unchecked(fingerprints: ReadonlyMap<string, string>, inputs: string): string[] {
+    return [...fingerprints].filter(([, fingerprint]) => !this.passed.has(`${inputs} ${fingerprint}`)).map(([name]) => name);
   }
 
   /** @internal */
-  public recordPassed(fingerprints: ReadonlyMap<string, string>, stacks: readonly string[]): void {
-    for (const name of stacks) this.passed.add(fingerprints.get(name) as string);
+  public recordPassed(fingerprints: ReadonlyMap<string, string>, inputs: string, stacks: readonly string[]): void {
+    for (const name of stacks) this.passed.add(`${inputs} ${fingerprints.get(name) as string}`);
   }
 
   /**
@@ -206,11 +206,13 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     const rebuilt = plan.map((s) => s.name).filter((name) => !reused.has(name));
     // Stacks the gate need not see again: passed in this session, or by an earlier process
     // (with the same fingerprint, policy code and settings: engine/gate-cache.ts).
-    const gateCache = options.policyGate ? GateCache.open(options.repoRoot, loaded.config, loaded.estate, fingerprints) : undefined;
+    const now = new Date();
+    const gateCache = options.policyGate ? GateCache.open(options.repoRoot, loaded.config, fingerprints, now) : undefined;
+    const verdictInputs = session === undefined ? "" : verdictInputsKey(loaded.config, now);
     const gated =
       session === undefined && gateCache === undefined
         ? undefined
-        : (session?.unchecked(fingerprints) ?? [...fingerprints.keys()]).filter((name) => gateCache?.hasPassed(name) !== true);
+        : (session?.unchecked(fingerprints, verdictInputs) ?? [...fingerprints.keys()]).filter((name) => gateCache?.hasPassed(name) !== true);
     let removedStacksKept: readonly string[] = [];
     let changes: StackChanges[] | undefined;
     progress(`synthesizing ${rebuilt.length} of ${plan.length} stacks${reused.size > 0 ? ` (${reused.size} unchanged, linked from the previous output)` : ""}`);
@@ -259,7 +261,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       if (gate !== undefined && toCheck.size > 0) {
         progress(`waiting for the policy checks of ${toCheck.size} stack(s) (run on the second thread as they were written)`);
         gate.verdict(loaded.config.environmentPath);
-        session?.recordPassed(fingerprints, [...toCheck]);
+        session?.recordPassed(fingerprints, verdictInputs, [...toCheck]);
       }
       gateCache?.recordAllPassed();
       const hadOutput = fs.existsSync(path.join(outdir, "manifest.json"));

@@ -74,13 +74,15 @@ export function sharedTenants(helper: TenantHelper): TenantBuilder {
     start(environment, tasks): BuildingTenants {
       const handedOver = Math.floor(tasks.length * helper.share);
       const here = tasks.slice(0, tasks.length - handedOver);
-      if (handedOver > 0) helper.start(environment, tasks.slice(here.length));
+      // Started even with nothing to hand over: the other thread then forgets the tenants of an
+      // earlier build (with the tenant counts cache, a re-synthesis may build none up front).
+      helper.start(environment, tasks.slice(here.length));
       const built = new Map<TenantTask, Tenant>(here.map((task) => [task, buildTenant(environment, task)]));
       // Tenants built elsewhere are built again here only for a stack this thread synthesizes.
       const blocksOf = (task: TenantTask) => (built.get(task) ?? buildTenant(environment, task)).blocks;
       return {
         counts: () => {
-          const theirs = handedOver > 0 ? helper.finish() : [];
+          const theirs = helper.finish();
           theirs.forEach(([, digest], i) => knownTenantDigest(tasks[here.length + i] as TenantTask, digest));
           return [...here.map((task) => (built.get(task) as Tenant).count), ...theirs.map(([count]) => count)];
         },

@@ -1,7 +1,8 @@
 /**
  * Stacks that passed the policy gate, kept between processes (engine/gate-cache.ts): a later run
- * checks only stacks whose fingerprint has not passed under the same policy code, settings and
- * day; a gate that fails records nothing; a damaged record is ignored.
+ * checks only stacks whose fingerprint has not passed under the same policy code, rule inputs
+ * (the environment, the agencies with suppressions) and day; a gate that fails records nothing; a
+ * damaged record is ignored; a verdict read from the record is the verdict of a gate without it.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -24,17 +25,39 @@ function gated(environment: string, out: string) {
 /** The gate's record for an environment as it is now (or on another day). */
 function openRecord(environment: string, now?: Date): GateCache | undefined {
   const { config, estate } = loadEstate(REPO_ROOT, environment);
-  return GateCache.open(REPO_ROOT, config, estate, stackFingerprints(estate, cachedCodeFingerprint(REPO_ROOT)), now);
+  return GateCache.open(REPO_ROOT, config, stackFingerprints(estate, cachedCodeFingerprint(REPO_ROOT)), now);
 }
 
-/**
- * Stacks the gate checks again after an edit to `agency` that changed no stack outside it: its
- * tenant stacks, and the stacks that are not tenant stacks (rules may report there about any agency).
- */
-function recheckedAfterEditing(environment: string, agency: string, stacks: readonly { name: string }[]): number {
-  const { estate } = loadEstate(REPO_ROOT, environment);
-  const tenantStacks = new Map(estate.tenantStacks.map((plan) => [plan.name, plan.agencies]));
-  return stacks.filter((s) => tenantStacks.get(s.name)?.includes(agency) ?? true).length;
+/** Every stack's fingerprint as the environment is now. */
+function fingerprintsOf(environment: string): Map<string, string> {
+  return stackFingerprints(loadEstate(REPO_ROOT, environment).estate, cachedCodeFingerprint(REPO_ROOT));
+}
+
+/** Stacks whose fingerprint differs between two sets: the ones an edit changed. */
+function changedStacks(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
+  return [...after].filter(([name, fingerprint]) => before.get(name) !== fingerprint).map(([name]) => name);
+}
+
+/** The gate's outcome: the error's message, or the output's bytes (the fingerprints file aside, which names the code). */
+function outcome(environment: string, out: string): string {
+  try {
+    gated(environment, out);
+  } catch (e) {
+    if (e instanceof UserError) return `error: ${e.message}`;
+    throw e;
+  }
+  return "passed";
+}
+
+/** Runs `fn` with the persistent cache off. */
+function cacheOff<T>(fn: () => T): T {
+  const saved = process.env.GOVCLOUD_CACHE_DIR;
+  process.env.GOVCLOUD_CACHE_DIR = "off";
+  try {
+    return fn();
+  } finally {
+    process.env.GOVCLOUD_CACHE_DIR = saved;
+  }
 }
 
 describe("the policy gate's record of passed stacks", () => {
@@ -48,15 +71,18 @@ describe("the policy gate's record of passed stacks", () => {
     expect(lastGateCacheUse()).toEqual({ checked: 0, passedBefore: stacks });
     expectSameTree("first", "second");
     // One agency edited: the stacks it changed are rebuilt and checked, no others.
+    // The platform, management and backup stacks are checked again only if their bytes changed:
+    // rules take no agency without suppressions as configuration.
+    const before = fingerprintsOf(env);
     const agency = path.join(path.dirname(env), "national", "agencies", "xa-ba-na.yaml");
     const text = fs.readFileSync(agency, "utf8");
     fs.writeFileSync(agency, text.replace(/^( {2}cpu: )(\d+)$/m, (_m, key: string, n: string) => `${key}${Number(n) + 1}`));
+    const changed = changedStacks(before, fingerprintsOf(env));
     const edited = gated(env, "second");
     expect(edited.rebuilt.length).toBeGreaterThan(0);
-    const checked = recheckedAfterEditing(env, "xa-ba-na", first.stacks);
-    expect(checked).toBeGreaterThanOrEqual(edited.rebuilt.length);
-    expect(checked).toBeLessThan(stacks);
-    expect(lastGateCacheUse()).toEqual({ checked, passedBefore: stacks - checked });
+    expect([...edited.rebuilt].sort()).toEqual([...changed].sort());
+    expect(changed.every((name) => name.startsWith("tenants-"))).toBe(true);
+    expect(lastGateCacheUse()).toEqual({ checked: changed.length, passedBefore: stacks - changed.length });
   });
 
   it("is kept per day, and a damaged record is not used", () => {
@@ -79,16 +105,49 @@ describe("the policy gate's record of passed stacks", () => {
   it("checks again the stacks of an agency whose values changed, even where no resource did", () => {
     const env = copyNational("contacts");
     const first = gated(env, "contacts-out");
+    const before = fingerprintsOf(env);
     const agency = path.join(path.dirname(env), "national", "agencies", "xa-ba-na.yaml");
     const text = fs.readFileSync(agency, "utf8");
-    // A contact's e-mail address: rules are given the agencies as configuration (placeholders).
+    // A contact's e-mail address: the agency is part of its tenants' fingerprints.
     const edited = text.replace(/(email: )(\S+)@/, (_m, key: string, user: string) => `${key}${user}x@`);
     expect(edited).not.toBe(text);
     fs.writeFileSync(agency, edited);
+    const changed = changedStacks(before, fingerprintsOf(env));
     gated(env, "contacts-out");
-    const expected = recheckedAfterEditing(env, "xa-ba-na", first.stacks);
-    expect(expected).toBeLessThan(first.stacks.length);
-    expect(lastGateCacheUse()).toEqual({ checked: expected, passedBefore: first.stacks.length - expected });
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.length).toBeLessThan(first.stacks.length);
+    expect(lastGateCacheUse()).toEqual({ checked: changed.length, passedBefore: first.stacks.length - changed.length });
+  });
+
+  it("checks every stack again when the rules' inputs change, and gives the verdict of a gate without the record", () => {
+    const env = copyNational("inputs");
+    const stacks = gated(env, "inputs-out").stacks.length;
+    const before = fingerprintsOf(env);
+    // A suppression in an agency file: no stack's bytes change, but the rules' inputs do (the agency
+    // becomes the rules' configuration, and an expired suppression is itself a violation).
+    const agency = path.join(path.dirname(env), "national", "agencies", "xa-ba-na.yaml");
+    const text = fs.readFileSync(agency, "utf8");
+    const suppression = (expires: string) =>
+      `${text.trimEnd()}\nsuppressions:\n  - rule: containers-have-probes\n    resource: kubernetes_deployment_v1.nothing\n    reason: a test of the gate's record of passed stacks\n    acceptedBy: the tests\n    expires: "${expires}"\n`;
+    for (const [expires, verdict] of [
+      ["2020-01-01", /^error: .*xa-ba-na\.yaml:\d+:\d+: .*\[suppression-expired\] the suppression of 'containers-have-probes' .*expired on 2020-01-01/s],
+      ["2999-12-31", /^passed$/],
+    ] as const) {
+      fs.writeFileSync(agency, suppression(expires));
+      const after = fingerprintsOf(env);
+      const platform = [...after.keys()].filter((name) => !name.startsWith("tenants-"));
+      expect(platform.every((name) => after.get(name) === before.get(name))).toBe(true);
+      const withRecord = outcome(env, "inputs-out");
+      expect(lastGateCacheUse().checked).toBe(stacks);
+      expect(withRecord).toMatch(verdict);
+      expect(cacheOff(() => outcome(env, "inputs-off"))).toBe(withRecord);
+    }
+    // Back as it was: the record of the first run was replaced, so everything is checked once more, then nothing.
+    fs.writeFileSync(agency, text);
+    expect(outcome(env, "inputs-out")).toBe("passed");
+    expect(lastGateCacheUse()).toEqual({ checked: stacks, passedBefore: 0 });
+    expect(outcome(env, "inputs-out")).toBe("passed");
+    expect(lastGateCacheUse()).toEqual({ checked: 0, passedBefore: stacks });
   });
 
   it("records nothing when the gate fails, so the violation is reported again", () => {
