@@ -25,6 +25,7 @@ import { planReportCommand } from "./plan-report";
 import { preflightCommand } from "./preflight";
 import { reportCommand } from "./report";
 import { addExitCodesHelp, reportFailure } from "./failure";
+import { CATALOG_FILE, CATALOGS, catalogModules, renderCatalog } from "./catalogs";
 import { terminalProgress } from "./progress";
 import { watchCommand } from "./watch";
 
@@ -110,21 +111,30 @@ export function createProgram(): Command {
 
   program
     .command("schemas")
-    .description("Regenerate the JSON Schemas under schemas/ from the zod schemas.")
-    .option("--check", "fail instead of writing when a committed schema is out of date")
+    .description("Regenerate the JSON Schemas under schemas/ from the zod schemas, and the catalogs of workload templates and add-ons from their folders.")
+    .option("--check", "fail instead of writing when a committed schema or catalog is out of date")
     .action((opts: { check?: boolean }) => {
+      const generated = [
+        ...Object.keys(JSON_SCHEMAS)
+          .sort()
+          .map((fileName) => ({ file: `schemas/${fileName}`, text: () => renderJsonSchema(fileName) })),
+        ...CATALOGS.map((catalog) => ({
+          file: `${catalog.folder}/${CATALOG_FILE}`,
+          text: () => renderCatalog(catalog, catalogModules(REPO_ROOT, catalog)),
+        })),
+      ];
       const stale: string[] = [];
-      for (const fileName of Object.keys(JSON_SCHEMAS).sort()) {
-        const file = path.join(REPO_ROOT, "schemas", fileName);
-        const text = renderJsonSchema(fileName);
+      for (const { file: relative, text: render } of generated) {
+        const file = path.join(REPO_ROOT, relative);
+        const text = render();
         const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
         if (current === text) {
-          process.stdout.write(`schemas/${fileName}: up to date\n`);
+          process.stdout.write(`${relative}: up to date\n`);
         } else if (opts.check) {
-          stale.push(`schemas/${fileName}`);
+          stale.push(relative);
         } else {
           writeFileAtomic.sync(file, text);
-          process.stdout.write(`schemas/${fileName}: written\n`);
+          process.stdout.write(`${relative}: written\n`);
         }
       }
       if (stale.length > 0) {

@@ -1,24 +1,20 @@
 /**
- * The workload templates: one descriptor module per template, listed once here. Every registry
- * (the schema union, the template names, the lookups) is derived from this list, so a template
- * exists everywhere once it is listed, and a descriptor that lacks a piece does not compile.
+ * The workload templates: one descriptor module per template, listed in the generated catalog
+ * (catalog.ts). Every registry (the schema union, the template names, the lookups) is derived
+ * from that list, so a template exists everywhere once its module exists and `npm run schemas`
+ * has run, and a descriptor that lacks a piece does not compile.
  */
 import { z } from "zod";
 import type { TemplateSchema, WorkloadBehaviour, WorkloadTemplateDescriptor } from "./descriptor";
-import { aiInference } from "./ai-inference";
-import { openDataApi } from "./open-data-api";
-import { scheduledJob } from "./scheduled-job";
-import { statefulService } from "./stateful-service";
-import { webService } from "./web-service";
-import { worker } from "./worker";
+import { WORKLOAD_TEMPLATE_DESCRIPTORS } from "./catalog";
 
 export * from "./descriptor";
 
 /**
- * Every workload template, in the order of the schema union (the JSON schema and `--template`
- * list them in this order). Adding a template: its module, and its entry here.
+ * Every workload template: the generated catalog of this folder's modules (`npm run schemas`
+ * writes it, cli/catalogs.ts), in the order of their file names.
  */
-export const WORKLOAD_TEMPLATE_DESCRIPTORS = [webService, worker, scheduledJob, statefulService, openDataApi, aiInference] as const;
+export { WORKLOAD_TEMPLATE_DESCRIPTORS };
 
 type Descriptors = typeof WORKLOAD_TEMPLATE_DESCRIPTORS;
 type SchemasOf<T extends readonly WorkloadTemplateDescriptor<TemplateSchema>[]> = { readonly [K in keyof T]: T[K]["schema"] };

@@ -20,12 +20,7 @@ import {
   type Toleration,
 } from "../add-on-descriptor";
 import type { MonitoredSchedule } from "../backup";
-import { certManager } from "./cert-manager";
-import { ingressNginx } from "./ingress-nginx";
-import { kepler } from "./kepler";
-import { kyverno } from "./kyverno";
-import { monitoring } from "./monitoring";
-import { velero } from "./velero";
+import { ADD_ON_DESCRIPTORS as DESCRIPTORS } from "./catalog";
 
 export {
   type AddOnContext,
@@ -39,11 +34,8 @@ export {
   type Toleration,
 } from "../add-on-descriptor";
 
-/**
- * Every platform add-on, in the order of its name: its module in this folder, and its entry
- * here. A test fails for a module of this folder that is not listed.
- */
-const DESCRIPTORS = [certManager, ingressNginx, kepler, kyverno, monitoring, velero] as const;
+// Every platform add-on, in the order of its name: the generated catalog of this folder's
+// modules (`npm run schemas` writes it, cli/catalogs.ts).
 
 /** The name of a platform add-on, as used in `platform.addOns` and as the Helm release name. */
 export type AddOnName = (typeof DESCRIPTORS)[number]["name"];

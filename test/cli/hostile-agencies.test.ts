@@ -60,7 +60,7 @@ const cases: Array<[string, (agencies: string) => void, RegExp]> = [
   [
     "a template name that does not exist",
     (dir) => editFile(path.join(dir, "xa-ba-na.yaml"), "template: scheduled-job", "template: cron-job"),
-    /agencies\/xa-ba-na\.yaml:\d+:\d+: workloads\.bao-cao\.template: must be one of web-service, worker, scheduled-job, stateful-service, open-data-api, ai-inference; got "cron-job"/,
+    /agencies\/xa-ba-na\.yaml:\d+:\d+: workloads\.bao-cao\.template: must be one of ai-inference, open-data-api, scheduled-job, stateful-service, web-service, worker; got "cron-job"/,
   ],
   [
     "a cron schedule with an hour out of range",

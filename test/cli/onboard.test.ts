@@ -302,7 +302,7 @@ describe("govcloud onboard", () => {
       dataClassification: "internal",
       personalData: false,
     });
-    expect(Object.keys(agency.workloads)).toEqual(["web-service", "scheduled-job"]);
+    expect(Object.keys(agency.workloads)).toEqual(["scheduled-job", "web-service"]);
     expect(agency.workloads["web-service"]).toMatchObject({ host: "web-service.xa-sa-pa.gov.vn", image: expect.stringMatching(/^registry\.north\.govcloud\.gov\.vn\/govcloud\/hello@sha256:/) });
     expect(Object.values(agency.systems)[0]?.approval?.approvedOn).toBe("2025-06-30");
   });
