@@ -3,6 +3,7 @@
  * backups), 2 bad input (every problem listed as `file:line:col: path: message`, no stack trace),
  * 3 internal error.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
@@ -114,29 +115,38 @@ export function createProgram(): Command {
     .description("Regenerate the JSON Schemas under schemas/ from the zod schemas, and the catalogs of workload templates and add-ons from their folders.")
     .option("--check", "fail instead of writing when a committed schema or catalog is out of date")
     .action((opts: { check?: boolean }) => {
-      const generated = [
-        ...Object.keys(JSON_SCHEMAS)
-          .sort()
-          .map((fileName) => ({ file: `schemas/${fileName}`, text: () => renderJsonSchema(fileName) })),
-        ...CATALOGS.map((catalog) => ({
-          file: `${catalog.folder}/${CATALOG_FILE}`,
-          text: () => renderCatalog(catalog, catalogModules(REPO_ROOT, catalog)),
-        })),
-      ];
       const stale: string[] = [];
-      for (const { file: relative, text: render } of generated) {
-        const file = path.join(REPO_ROOT, relative);
-        const text = render();
-        const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
-        if (current === text) {
-          process.stdout.write(`${relative}: up to date\n`);
-        } else if (opts.check) {
-          stale.push(relative);
-        } else {
-          writeFileAtomic.sync(file, text);
-          process.stdout.write(`${relative}: written\n`);
+      /** Writes each file whose text changed (or, with --check, lists it); the number written. */
+      const regenerate = (files: readonly { readonly file: string; readonly text: () => string }[]): number => {
+        let written = 0;
+        for (const { file: relative, text: render } of files) {
+          const file = path.join(REPO_ROOT, relative);
+          const text = render();
+          const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+          if (current === text) {
+            process.stdout.write(`${relative}: up to date\n`);
+          } else if (opts.check) {
+            stale.push(relative);
+          } else {
+            writeFileAtomic.sync(file, text);
+            process.stdout.write(`${relative}: written\n`);
+            written++;
+          }
         }
+        return written;
+      };
+      const catalogs = CATALOGS.map((catalog) => ({
+        file: `${catalog.folder}/${CATALOG_FILE}`,
+        text: () => renderCatalog(catalog, catalogModules(REPO_ROOT, catalog)),
+      }));
+      if (regenerate(catalogs) > 0) {
+        // The JSON Schemas derive from the catalogs, which this process loaded before they were
+        // rewritten: they are rendered by a fresh process, with the new catalogs.
+        const again = spawnSync(process.execPath, [path.join(REPO_ROOT, "bin", "govcloud.cjs"), "schemas"], { stdio: "inherit" });
+        if (again.status !== 0) throw new Error(`internal: regenerating the JSON Schemas with the new catalogs failed (exit ${String(again.status)})`);
+        return;
       }
+      regenerate(Object.keys(JSON_SCHEMAS).sort().map((fileName) => ({ file: `schemas/${fileName}`, text: () => renderJsonSchema(fileName) })));
       if (stale.length > 0) {
         throw new UserError(
           stale.map((file) => ({ file, line: 1, col: 1, path: "", message: "out of date; run npm run schemas" })),
