@@ -96,7 +96,7 @@ async function main(): Promise<void> {
       [
         `instances in the folder:        ${instances} (${loaded.resources.length} policy resources incl. state backends)`,
         `rules:                          ${rules.length}, findings: ${findings.length}`,
-        `load rules (@pulumi/policy):    ${ms(t0, t1)} ms`,
+        `load rules (the packs):         ${ms(t0, t1)} ms`,
         `read + expand:                  ${ms(t1, t2)} ms`,
         `evaluate:                       ${ms(t2, t3)} ms`,
         `read + expand + evaluate:       ${ms(t1, t3)} ms  (${Math.round(loaded.resources.length / (Number(t3 - t1) / 1e9))} instances/s)`,
