@@ -12,7 +12,7 @@ import { loadEstate } from "../../engine/load-estate";
 import { cachedCodeFingerprint, stackFingerprints } from "../../engine/stack-reuse";
 import { synthesize } from "../../engine/synth";
 import { UserError } from "../../environments/diagnostics";
-import { cacheProject } from "../support/cache-project";
+import { cacheOff, cacheProject } from "../support/cache-project";
 import { REPO_ROOT } from "../support/synth";
 
 const project = cacheProject();
@@ -47,17 +47,6 @@ function outcome(environment: string, out: string): string {
     throw e;
   }
   return "passed";
-}
-
-/** Runs `fn` with the persistent cache off. */
-function cacheOff<T>(fn: () => T): T {
-  const saved = process.env.GOVCLOUD_CACHE_DIR;
-  process.env.GOVCLOUD_CACHE_DIR = "off";
-  try {
-    return fn();
-  } finally {
-    process.env.GOVCLOUD_CACHE_DIR = saved;
-  }
 }
 
 describe("the policy gate's record of passed stacks", () => {

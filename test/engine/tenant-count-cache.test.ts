@@ -10,7 +10,7 @@ import { loadEstate } from "../../engine/load-estate";
 import { synthesize } from "../../engine/synth";
 import { lastTenantCountUse, tenantCountFile } from "../../engine/tenant-count-cache";
 import { tenantDigest } from "../../engine/tenant-keys";
-import { cacheProject } from "../support/cache-project";
+import { cacheOff, cacheProject, withEnvironmentVariable } from "../support/cache-project";
 import { REPO_ROOT } from "../support/synth";
 
 const project = cacheProject();
@@ -19,25 +19,9 @@ let env = "";
 let agencyFile = "";
 
 function synth(out: string, threads?: "1" | "2"): void {
-  const saved = process.env.GOVCLOUD_THREADS;
-  if (threads !== undefined) process.env.GOVCLOUD_THREADS = threads;
-  try {
-    synthesize({ repoRoot: REPO_ROOT, environment: env, out: project.out(out) });
-  } finally {
-    if (saved === undefined) delete process.env.GOVCLOUD_THREADS;
-    else process.env.GOVCLOUD_THREADS = saved;
-  }
-}
-
-/** Runs `fn` with the persistent cache off. */
-function cacheOff<T>(fn: () => T): T {
-  const saved = process.env.GOVCLOUD_CACHE_DIR;
-  process.env.GOVCLOUD_CACHE_DIR = "off";
-  try {
-    return fn();
-  } finally {
-    process.env.GOVCLOUD_CACHE_DIR = saved;
-  }
+  const run = () => synthesize({ repoRoot: REPO_ROOT, environment: env, out: project.out(out) });
+  if (threads === undefined) run();
+  else withEnvironmentVariable("GOVCLOUD_THREADS", threads, run);
 }
 
 function synthWithoutCache(out: string): void {

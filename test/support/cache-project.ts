@@ -56,3 +56,21 @@ export function cacheProject(): CacheProject {
     },
   };
 }
+
+/** Runs `fn` with environment variable `name` set to `value` (or unset), then restores it, set or unset as it was. */
+export function withEnvironmentVariable<T>(name: string, value: string | undefined, fn: () => T): T {
+  const saved = process.env[name];
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+  try {
+    return fn();
+  } finally {
+    if (saved === undefined) delete process.env[name];
+    else process.env[name] = saved;
+  }
+}
+
+/** Runs `fn` with the persistent cache off. */
+export function cacheOff<T>(fn: () => T): T {
+  return withEnvironmentVariable("GOVCLOUD_CACHE_DIR", "off", fn);
+}
