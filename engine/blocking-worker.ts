@@ -21,10 +21,13 @@ export class BlockingWorker<Request, Result> {
   private readonly signal = new SharedArrayBuffer(4);
   private readonly channel = new MessageChannel();
 
-  /** Starts the worker now, so that its start-up overlaps with what the caller does next. */
-  constructor(entry: string) {
+  /**
+   * Starts the worker now, so that its start-up overlaps with what the caller does next.
+   * `options` reach the worker as `workerData.options`.
+   */
+  constructor(entry: string, options: Readonly<Record<string, unknown>> = {}) {
     const port = this.channel.port2;
-    this.worker = new Worker(path.resolve(entry), { workerData: { signal: this.signal, port }, transferList: [port] });
+    this.worker = new Worker(path.resolve(entry), { workerData: { signal: this.signal, port, options }, transferList: [port] });
     this.worker.unref();
   }
 

@@ -1,9 +1,12 @@
 /**
  * The policy gate's thread: loads the packs (a quarter of a second: rules do not load
  * @pulumi/policy, policies/lib/resource-of-type.ts) while the main thread synthesizes, then
- * checks the staged output.
+ * checks the staged output. In a re-synthesis it also loads the synthesis code while the main
+ * thread reads the configuration, and synthesizes the few tenant stacks that changed, then checks
+ * them: the main thread then never loads cdktf (engine/policy-gate.ts).
  */
 import * as path from "node:path";
+import { workerData } from "node:worker_threads";
 import type { EnvironmentConfig, LoadedAgency } from "../environments";
 import { fromPortable, fromPortableAgency, type PortableAgency, type PortableLoaded } from "./portable";
 import { LoadCache } from "./load-cache";
@@ -12,6 +15,8 @@ import { type PreparedEnvironment, prepareSettings, runChecks } from "../policie
 import { PACKS } from "../policies/packs";
 import type { SourcesFile } from "../environments/source-map-file";
 import { serveBlocking } from "./blocking-worker";
+import { loadSynthesisCodeStepwise } from "./synthesis-code";
+import { synthesizeTenantStacks, type TenantStacksJob } from "./worker-synthesis";
 
 /**
  * Make the environment's policy settings now, for the checks that follow, from what the main
@@ -35,6 +40,25 @@ export interface GateRequest {
   readonly stacks?: readonly string[];
 }
 
+/** Synthesize these tenant stacks into `outdir`, then check them (a re-synthesis: few stacks changed). */
+export interface GateSynthRequest extends TenantStacksJob {
+  readonly kind: "synth";
+  readonly repoRoot: string;
+  readonly environmentPath: string;
+}
+
+/** What a synth request wrote, and the findings of its check. */
+export interface GateSynthAnswer {
+  readonly written: readonly string[];
+  readonly findings: readonly GateFinding[];
+}
+
+/** Options of the thread (workerData.options). */
+export interface GateThreadOptions {
+  /** Load the synthesis code once the packs are loaded: a synth request is likely to follow. */
+  readonly preloadSynthesis?: boolean;
+}
+
 export interface GateFinding {
   readonly rule: string;
   readonly stack: string;
@@ -50,7 +74,9 @@ export interface GateFinding {
 const loadCache = new LoadCache();
 let prepared: PreparedEnvironment | undefined;
 
-serveBlocking<PrepareRequest | GateRequest, GateFinding[]>(async (request) => {
+if ((workerData as { options?: GateThreadOptions }).options?.preloadSynthesis) setImmediate(loadSynthesisCodeStepwise);
+
+serveBlocking<PrepareRequest | GateRequest | GateSynthRequest, GateFinding[] | GateSynthAnswer>(async (request) => {
   if (request.kind === "prepare") {
     prepared = undefined;
     const config: EnvironmentConfig = {
@@ -61,6 +87,14 @@ serveBlocking<PrepareRequest | GateRequest, GateFinding[]>(async (request) => {
     prepared = prepareSettings(config, request.sources, PACKS, request.repoRoot);
     return [];
   }
+  if (request.kind === "synth") {
+    const written = synthesizeTenantStacks(request, request.plans.map((p) => p.name));
+    return { written, findings: await check({ kind: "check", repoRoot: request.repoRoot, dir: request.outdir, environment: request.environmentPath, stacks: written }) };
+  }
+  return check(request);
+});
+
+async function check(request: GateRequest): Promise<GateFinding[]> {
   const result = await runChecks({
     // Used only when the preparation failed (the check then reads the environment itself).
     loadCache,
@@ -73,4 +107,4 @@ serveBlocking<PrepareRequest | GateRequest, GateFinding[]>(async (request) => {
   return result.findings
     .filter((f) => f.level === "mandatory" && f.suppressedBy === undefined)
     .map((f) => ({ rule: f.rule, stack: f.stack, address: f.address, message: f.message, ...(f.source ? { source: f.source } : {}) }));
-});
+}

@@ -10,10 +10,10 @@ import { toPortable, toPortableAgency } from "./portable";
 import { type Diagnostic, UserError } from "../environments/diagnostics";
 import { BlockingWorker } from "./blocking-worker";
 import { ruleInputs } from "./gate-cache";
-import type { GateFinding, GateRequest, PrepareRequest } from "./policy-gate-worker";
+import type { GateFinding, GateRequest, GateSynthAnswer, GateSynthRequest, GateThreadOptions, PrepareRequest } from "./policy-gate-worker";
 import type { SourcesFile } from "../environments/source-map-file";
 
-type GateWorker = BlockingWorker<PrepareRequest | GateRequest, GateFinding[]>;
+type GateWorker = BlockingWorker<PrepareRequest | GateRequest | GateSynthRequest, GateFinding[] | GateSynthAnswer>;
 
 /**
  * The thread of the last gate closed with no request in flight: the next gate of this process
@@ -25,9 +25,21 @@ type GateWorker = BlockingWorker<PrepareRequest | GateRequest, GateFinding[]>;
 let idleWorker: GateWorker | undefined;
 
 export class PolicyGate {
-  private readonly worker: GateWorker = takeIdleWorker() ?? new BlockingWorker(path.join(__dirname, "policy-gate-worker.cjs"));
-  private inFlight: "prepare" | "check" | undefined;
+  private readonly worker: GateWorker;
+  private inFlight: "prepare" | "check" | "synth" | undefined;
   private findings: GateFinding[] = [];
+  /** Stacks the last synth request wrote, once it is answered. */
+  private synthesized: readonly string[] | undefined;
+
+  /**
+   * Starts the gate's thread (or takes the idle one) so that the packs load while the caller reads
+   * the configuration. `preloadSynthesis`: a re-synthesis, which is likely to hand the thread the
+   * few stacks that changed (`synthesize()`); it then loads the synthesis code too, on the second
+   * core, while the main thread reads the configuration.
+   */
+  constructor(options: GateThreadOptions = {}) {
+    this.worker = takeIdleWorker() ?? new BlockingWorker(path.join(__dirname, "policy-gate-worker.cjs"), { ...options });
+  }
 
   /**
    * Starts making the environment's policy settings on the gate's thread and returns at once;
@@ -57,6 +69,25 @@ export class PolicyGate {
     this.settle();
     this.worker.send({ kind: "check", ...request });
     this.inFlight = "check";
+  }
+
+  /**
+   * Starts synthesizing tenant stacks on the gate's thread into `request.outdir` (a folder of its
+   * own), which then checks them; returns at once. `finishSynthesis()` tells what it wrote; the
+   * findings are kept for `verdict()`.
+   */
+  public synthesize(request: Omit<GateSynthRequest, "kind">): void {
+    this.settle();
+    this.worker.send({ kind: "synth", ...request });
+    this.inFlight = "synth";
+  }
+
+  /** Waits for the synth request; returns the stacks it wrote (to adopt from its folder). */
+  public finishSynthesis(): readonly string[] {
+    this.settle();
+    const written = this.synthesized ?? [];
+    this.synthesized = undefined;
+    return written;
   }
 
   /** Waits for every check submitted; throws a UserError listing every unsuppressed mandatory violation. */
@@ -99,7 +130,11 @@ export class PolicyGate {
     const inFlight = this.inFlight;
     this.inFlight = undefined;
     if (inFlight === "check") {
-      this.findings.push(...this.worker.receive());
+      this.findings.push(...(this.worker.receive() as GateFinding[]));
+    } else if (inFlight === "synth") {
+      const answer = this.worker.receive() as GateSynthAnswer;
+      this.synthesized = answer.written;
+      this.findings.push(...answer.findings);
     } else if (inFlight === "prepare") {
       try {
         this.worker.receive();

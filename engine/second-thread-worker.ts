@@ -7,9 +7,8 @@
 import { loadAgencyFile } from "../environments";
 import { toPortableAgency, type PortableAgency } from "./portable";
 import { UserError } from "../environments/diagnostics";
-import type { Environment } from "../environments/schema";
-import { buildTenant, type Tenant, tenantId, type TenantTask } from "../estate/tenant-task";
-import { lazyTenantStack } from "./tenant-builders";
+import { buildTenant, type Tenant, tenantId } from "../estate/tenant-task";
+import { synthesizeTenantStacks } from "./worker-synthesis";
 import { tenantDigest } from "./tenant-keys";
 import { serveBlocking } from "./blocking-worker";
 import { StackQueue } from "./parallel-synth";
@@ -60,22 +59,11 @@ function load(job: LoadJob): LoadAnswer {
 }
 
 function synthesize(job: SynthJob): string[] {
-  const { STACKS_PER_CLAIM, synthesizeInBatches } = synthesisCode();
-  const env: Environment = job.environment;
-  // Tenants this thread did not build are built from their tasks.
-  const blocksOf = (task: TenantTask) => (built.get(tenantId(task)) ?? buildTenant(env, task)).blocks;
-  const estate = { environment: env, tenantStacks: job.plans.map((plan) => lazyTenantStack(plan, blocksOf)), ...(job.stateRoot === undefined ? {} : { stateRoot: job.stateRoot }) };
+  const { STACKS_PER_CLAIM } = synthesisCode();
   const queue = new StackQueue(job.stacks, job.queue, job.lowest);
-  const written: string[] = [];
   try {
-    synthesizeInBatches(estate, job.outdir, () => queue.takeBack(STACKS_PER_CLAIM), {
-      onBatch: (_done, batch) => {
-        written.push(...batch);
-        queue.countWorkerDone(batch.length);
-      },
-    });
+    return synthesizeTenantStacks(job, () => queue.takeBack(STACKS_PER_CLAIM), { built, onBatch: (batch) => queue.countWorkerDone(batch.length) });
   } finally {
     built.clear();
   }
-  return written;
 }

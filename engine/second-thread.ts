@@ -9,12 +9,13 @@
 import * as path from "node:path";
 import type { PortableAgency } from "./portable";
 import type { Environment } from "../environments/schema";
-import type { Estate, TenantStackShape } from "../estate/estate";
+import type { Estate } from "../estate/estate";
 import type { TenantTask } from "../estate/tenant-task";
 import { BlockingWorker } from "./blocking-worker";
 import type { StackQueue } from "./parallel-synth";
 import { synthesisCode } from "./synthesis-code";
 import { stackShape } from "./tenant-keys";
+import type { TenantStacksJob } from "./worker-synthesis";
 import type { TenantHelper } from "./tenant-builders";
 
 export interface LoadJob {
@@ -40,17 +41,12 @@ export interface TenantJob {
 /** Instance count and digest of each tenant, in task order. */
 export type TenantAnswer = readonly (readonly [number, string])[];
 
-export interface SynthJob {
+/** Tenant stacks to take from the back of the shared queue (`plans`: only those this thread may take). */
+export interface SynthJob extends TenantStacksJob {
   readonly kind: "synth";
-  readonly environment: Environment;
-  /** From a stack folder to the project root, for local state (stacks/govcloud-app.ts). */
-  readonly stateRoot?: string;
-  /** The plans of only the tenant stacks this thread may take, without their blocks. */
-  readonly plans: readonly TenantStackShape[];
   readonly stacks: readonly string[];
   readonly queue: SharedArrayBuffer;
   readonly lowest: number;
-  readonly outdir: string;
 }
 
 export type SecondThreadRequest = LoadJob | TenantJob | SynthJob;

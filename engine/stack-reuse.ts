@@ -16,7 +16,7 @@ import { backupStackInputs } from "../estate/backup";
 import type { Estate } from "../estate/estate";
 import { digest } from "./digest";
 import { backupStackName, MANAGEMENT_STACK, platformStackName } from "../stacks/stack-plan";
-import { fingerprintFiles, loadedCodeFiles } from "./code-fingerprint";
+import { fingerprintFiles, importedCodeFiles } from "./code-fingerprint";
 import { stackShape, tenantDigest } from "./tenant-keys";
 import { STACK_FILES } from "./working-files";
 
@@ -24,19 +24,21 @@ export const FINGERPRINTS_FILE = "stack-fingerprints.json";
 
 /**
  * The modules that decide what synthesis writes: the command's synthesis (reading and validating
- * the environment, building the estate, the caches of a watch session, the output folder) and the
- * synthesis code it loads lazily (stacks and constructs). Everything they load, directly or not,
- * is fingerprinted. Worker threads run the same modules from their own entries.
+ * the environment, building the estate, the caches of a watch session, the output folder, the
+ * threads it starts, which synthesize too) and the synthesis code it loads lazily (stacks and
+ * constructs).
  */
-const SYNTHESIS_ENTRIES = ["./synth", "../stacks/govcloud-app"];
+const SYNTHESIS_ENTRIES = ["synth.ts", path.join("..", "stacks", "govcloud-app.ts")];
 
 /**
- * The repository's source files that the synthesis entries load, found by walking the module
- * graph Node built (not a list of folders): loads them first if needed (the synthesis code loads
- * once per process anyway). Dependencies under node_modules are covered by package-lock.json.
+ * The repository's source files that the synthesis entries can load, directly or not, found in
+ * their source text (engine/code-fingerprint.ts: everything they import or start as a thread,
+ * not a list of folders), without loading them: a re-synthesis that changed nothing, or only
+ * stacks that the gate's thread synthesizes, never loads cdktf here. Dependencies under
+ * node_modules are covered by package-lock.json.
  */
 export function synthesisCodeFiles(repoRoot: string): string[] {
-  return loadedCodeFiles(repoRoot, SYNTHESIS_ENTRIES);
+  return importedCodeFiles(repoRoot, SYNTHESIS_ENTRIES.map((entry) => path.resolve(__dirname, entry)));
 }
 
 /** A fingerprint of the code that builds stacks and of the dependencies it runs on. */

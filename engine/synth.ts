@@ -20,7 +20,8 @@ import { adoptStacks, StackQueue } from "./parallel-synth";
 import { GateCache, verdictInputsKey } from "./gate-cache";
 import { PolicyGate } from "./policy-gate";
 import { SecondThread } from "./second-thread";
-import { codeFingerprint, copyStacks, reusableStacks, stackFingerprints, writeFingerprints } from "./stack-reuse";
+import { codeFingerprint, copyStacks, FINGERPRINTS_FILE, reusableStacks, stackFingerprints, writeFingerprints } from "./stack-reuse";
+import { stackShape } from "./tenant-keys";
 import { buildSources, writeSources } from "../environments/source-map-file";
 import { dataReplacements, outputChanges, type StackChanges } from "./changes";
 import { stateRootFor } from "./state-location";
@@ -180,7 +181,10 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
   // The gate's thread starts now and loads the policy packs (about a second) while this thread
   // reads the configuration: after an edit, with most files from the cache, that is all the
   // time there is before the first stacks are written.
-  const gate: PolicyGate | undefined = options.policyGate ? (session?.gate() ?? new PolicyGate()) : undefined;
+  // In a re-synthesis (a previous output to reuse stacks from) the gate's thread also loads the
+  // synthesis code meanwhile: it will synthesize the few tenant stacks an edit changes.
+  const resynthesis = session === undefined && secondThread === undefined && fs.existsSync(path.join(path.resolve(options.out), FINGERPRINTS_FILE));
+  const gate: PolicyGate | undefined = options.policyGate ? (session?.gate() ?? new PolicyGate({ preloadSynthesis: resynthesis })) : undefined;
   try {
     const loaded = loadEstate(options.repoRoot, options.environment, {
       frozenLock: options.frozenLock,
@@ -204,6 +208,11 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     const fingerprints = stackFingerprints(loaded.estate, code, stateRoot);
     const reused = reusableStacks(outdir, fingerprints);
     const rebuilt = plan.map((s) => s.name).filter((name) => !reused.has(name));
+    const tenantStacks = new Set(loaded.estate.tenantStacks.map((s) => s.name));
+    // A few changed tenant stacks are synthesized and checked on the gate's thread, which has
+    // loaded the synthesis code meanwhile; this thread then need not load it at all.
+    const rebuiltTenantStacks = rebuilt.filter((name) => tenantStacks.has(name));
+    const onGateThread = gate !== undefined && resynthesis && rebuiltTenantStacks.length > 0 && rebuiltTenantStacks.length <= GATE_THREAD_STACKS ? new Set(rebuiltTenantStacks) : new Set<string>();
     // Stacks the gate need not see again: passed in this session, or by an earlier process
     // (with the same fingerprint, policy code and settings: engine/gate-cache.ts).
     const now = new Date();
@@ -231,28 +240,44 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       submit([...reused]);
       // With a second thread, both take tenant stacks from one queue; the main thread first
       // builds the others (platform, management).
-      const tenantStacks = new Set(loaded.estate.tenantStacks.map((s) => s.name));
       const queue = secondThread === undefined ? undefined : new StackQueue(rebuilt.filter((name) => tenantStacks.has(name)));
-      const others = rebuilt.filter((name) => queue === undefined || !tenantStacks.has(name));
-      const { STACKS_PER_CLAIM, synthesizeInBatches } = synthesisCode();
-      const source: StackSource = queue === undefined ? others : (max) => (others.length > 0 ? others.splice(0, max) : queue.takeFront(Math.min(max, STACKS_PER_CLAIM)));
+      const others = rebuilt.filter((name) => (queue === undefined || !tenantStacks.has(name)) && !onGateThread.has(name));
       const workerOut = `${temp}.worker`;
+      const gateOut = `${temp}.gate`;
       try {
-        if (secondThread !== undefined && queue !== undefined) secondThread.startSynthesis(estate, queue, workerOut);
-        synthesizeInBatches(estate, temp, source, {
-          ...(session === undefined ? {} : { instanceTexts: session.instanceTexts }),
-          onBatch: (done, batch) => {
-            progress(`synthesized ${done + (queue?.workerDone() ?? 0)} of ${rebuilt.length} stacks${queue === undefined ? "" : " on two threads"}`);
-            submit(batch);
-          },
-        });
-        if (secondThread !== undefined) {
+        if (gate !== undefined && onGateThread.size > 0) {
+          progress(`synthesizing ${onGateThread.size} tenant stack(s) on the policy gate's thread, which then checks them`);
+          gate.synthesize({
+            repoRoot: options.repoRoot,
+            environmentPath: loaded.config.environmentPath,
+            environment: estate.environment,
+            ...(stateRoot === undefined ? {} : { stateRoot }),
+            plans: loaded.estate.tenantStacks.filter((s) => onGateThread.has(s.name)).map(stackShape),
+            outdir: gateOut,
+          });
+        }
+        if (others.length > 0 || queue !== undefined) {
+          const { STACKS_PER_CLAIM, synthesizeInBatches } = synthesisCode();
+          const source: StackSource = queue === undefined ? others : (max) => (others.length > 0 ? others.splice(0, max) : queue.takeFront(Math.min(max, STACKS_PER_CLAIM)));
+          if (secondThread !== undefined && queue !== undefined) secondThread.startSynthesis(estate, queue, workerOut);
+          synthesizeInBatches(estate, temp, source, {
+            ...(session === undefined ? {} : { instanceTexts: session.instanceTexts }),
+            onBatch: (done, batch) => {
+              progress(`synthesized ${done + (queue?.workerDone() ?? 0)} of ${rebuilt.length} stacks${queue === undefined ? "" : " on two threads"}`);
+              submit(batch);
+            },
+          });
+        }
+        if (secondThread !== undefined && queue !== undefined) {
           const theirs = secondThread.finishSynthesis();
           adoptStacks(workerOut, temp, theirs);
           submit(theirs);
         }
+        // Checked on the gate's thread already: their findings wait for the verdict.
+        if (gate !== undefined && onGateThread.size > 0) adoptStacks(gateOut, temp, gate.finishSynthesis());
       } finally {
         fs.rmSync(workerOut, { recursive: true, force: true });
+        fs.rmSync(gateOut, { recursive: true, force: true });
       }
       // The manifest of all stacks, whichever thread built them (cdktf's own lists only its app's).
       fs.writeFileSync(path.join(temp, "manifest.json"), stableJson(renderManifest(plan, CDKTF_VERSION)));
@@ -293,6 +318,13 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     else gate?.discard();
   }
 }
+
+/**
+ * The most changed tenant stacks that a re-synthesis hands to the gate's thread. Beyond that the
+ * main thread synthesizes them (loading the synthesis code itself, about half a second) and the
+ * gate checks them as they come: one thread would do all the synthesis and all the checks.
+ */
+const GATE_THREAD_STACKS = 6;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const CDKTF_VERSION = (require("cdktf/package.json") as { version: string }).version;

@@ -1,8 +1,9 @@
 /**
- * The code fingerprint of stack reuse covers the code synthesis actually loads, found in Node's
- * module graph, not a list of folders: a module that synthesis reaches but the fingerprint missed
- * would let an edited build reuse stale stacks.
+ * The code fingerprint of stack reuse covers the code synthesis can load, found in the source
+ * text of its modules, not a list of folders: a module that synthesis reaches but the fingerprint
+ * missed would let an edited build reuse stale stacks.
  */
+import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
 import { describe, expect, it } from "vitest";
@@ -21,8 +22,17 @@ describe("codeFingerprint", () => {
 
   it("covers nothing but repository source: no tests, no dependencies", () => {
     for (const file of files) {
-      expect(file).toMatch(/^(cli|constructs|core|engine|environments|estate|stacks)\/.+\.ts$/);
+      expect(file).toMatch(/^(constructs|core|engine|environments|estate|policies|stacks)\/.+\.(ts|cjs|json)$/);
     }
+  });
+
+  it("covers the threads synthesis starts: the second thread and the policy gate's, which synthesize too", () => {
+    expect(files).toEqual(expect.arrayContaining(["engine/second-thread-worker.ts", "engine/policy-gate-worker.ts", "engine/worker-synthesis.ts", "stacks/govcloud-app.ts"]));
+  });
+
+  it("is found without loading the synthesis code", () => {
+    const script = `require("./core/register.cjs"); const { codeFingerprint } = require("./engine/stack-reuse.ts"); codeFingerprint(process.cwd()); console.log(Object.keys(require.cache).some((f) => f.includes("node_modules/cdktf/")));`;
+    expect(execFileSync(process.execPath, ["-e", script], { cwd: REPO_ROOT, encoding: "utf8" }).trim()).toBe("false");
   });
 
   it("is the same every time it is computed", () => {

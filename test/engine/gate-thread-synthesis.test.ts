@@ -1,0 +1,89 @@
+/**
+ * A re-synthesis hands the few tenant stacks an edit changed to the policy gate's thread, which
+ * has loaded the synthesis code meanwhile: it synthesizes them into a folder of its own and checks
+ * them. The output is what the main thread would write, and the gate still gates.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { readTree, REPO_ROOT, tempDir } from "../support/synth";
+import { synthesize } from "../../engine/synth";
+import { PolicyGate } from "../../engine/policy-gate";
+import { loadEstate } from "../../engine/load-estate";
+import { stackShape } from "../../engine/tenant-keys";
+import { buildSources } from "../../environments/source-map-file";
+import { UserError } from "../../environments/diagnostics";
+import type { TenantStackShape } from "../../estate/estate";
+
+const root = tempDir();
+
+function estateCopy(name: string): string {
+  const dir = path.join(root, name);
+  fs.cpSync(path.join(REPO_ROOT, "environments", "national"), path.join(dir, "national"), { recursive: true });
+  fs.copyFileSync(path.join(REPO_ROOT, "environments", "national.yaml"), path.join(dir, "national.yaml"));
+  return path.join(dir, "national.yaml");
+}
+
+describe("a re-synthesis with the policy gate", () => {
+  it("synthesizes the changed tenant stacks on the gate's thread and writes what a full synthesis writes", () => {
+    const env = estateCopy("edited");
+    const out = path.join(root, "edited", "cdktf.out");
+    synthesize({ repoRoot: REPO_ROOT, environment: env, out, policyGate: true });
+    const agency = path.join(path.dirname(env), "national", "agencies", "phuong-hoan-kiem.yaml");
+    fs.writeFileSync(agency, fs.readFileSync(agency, "utf8").replace("  cpu: 2\n", "  cpu: 3\n"));
+    const messages: string[] = [];
+    const again = synthesize({ repoRoot: REPO_ROOT, environment: env, out, policyGate: true, onProgress: (message) => messages.push(message) });
+    expect(again.rebuilt).toEqual(["tenants-central-000", "tenants-north-000"]);
+    expect(messages).toContain("synthesizing 2 tenant stack(s) on the policy gate's thread, which then checks them");
+    // Nothing of the gate's own folder is left behind.
+    expect(fs.readdirSync(path.dirname(out)).filter((name) => name.includes(".gate"))).toEqual([]);
+    const full = synthesize({ repoRoot: REPO_ROOT, environment: env, out: path.join(root, "edited", "full", "cdktf.out") });
+    const a = readTree(out);
+    const b = readTree(full.outdir);
+    expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+    for (const [file, bytes] of b) expect(a.get(file)?.equals(bytes), file).toBe(true);
+  });
+});
+
+describe("the gate's thread synthesizing", () => {
+  it("writes the stacks it is given and reports their violations at the verdict", () => {
+    const env = estateCopy("violation");
+    const loaded = loadEstate(REPO_ROOT, env);
+    const plan = loaded.estate.tenantStacks.find((s) => s.agencies.includes("phuong-hoan-kiem") && s.regionId === "north");
+    expect(plan).toBeDefined();
+    // An image by tag, not by digest, as no agency file can ask for (its schema refuses it):
+    // only the gate's check of what the thread synthesized can find it.
+    const shape = stackShape(plan as TenantStackShape);
+    const tenants = shape.tenants.map((task) =>
+      task.agency.id !== "phuong-hoan-kiem"
+        ? task
+        : {
+            ...task,
+            agency: {
+              ...task.agency,
+              workloads: Object.fromEntries(Object.entries(task.agency.workloads).map(([id, w]) => [id, { ...w, image: "registry.north.govcloud.gov.vn/phuong-hoan-kiem/cong-thong-tin:latest" }])),
+            },
+          },
+    );
+    const outdir = path.join(root, "violation", "gate-out");
+    const gate = new PolicyGate({ preloadSynthesis: true });
+    try {
+      gate.prepare(REPO_ROOT, loaded.config, buildSources(loaded.config, REPO_ROOT));
+      gate.synthesize({ repoRoot: REPO_ROOT, environmentPath: env, environment: loaded.estate.environment, plans: [{ ...shape, tenants }], outdir });
+      expect(gate.finishSynthesis()).toEqual([shape.name]);
+      expect(fs.existsSync(path.join(outdir, "stacks", shape.name, "cdk.tf.json"))).toBe(true);
+      let error: unknown;
+      try {
+        gate.verdict(env);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(UserError);
+      const messages = (error as UserError).diagnostics.map((d) => `${d.path}: ${d.message}`);
+      expect(messages.length).toBeGreaterThan(0);
+      for (const message of messages) expect(message).toMatch(new RegExp(`^${shape.name}/.*\\[images-from-in-country-registries-pinned\\]`));
+    } finally {
+      gate.close();
+    }
+  });
+});
