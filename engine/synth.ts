@@ -185,6 +185,8 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
   // synthesis code meanwhile: it will synthesize the few tenant stacks an edit changes.
   const resynthesis = session === undefined && secondThread === undefined && fs.existsSync(path.join(path.resolve(options.out), FINGERPRINTS_FILE));
   const gate: PolicyGate | undefined = options.policyGate ? (session?.gate() ?? new PolicyGate({ preloadSynthesis: resynthesis })) : undefined;
+  /** The folder the gate's thread synthesizes into, when it does. */
+  let gateOut: string | undefined;
   try {
     const loaded = loadEstate(options.repoRoot, options.environment, {
       frozenLock: options.frozenLock,
@@ -225,6 +227,20 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     let removedStacksKept: readonly string[] = [];
     let changes: StackChanges[] | undefined;
     progress(`synthesizing ${rebuilt.length} of ${plan.length} stacks${reused.size > 0 ? ` (${reused.size} unchanged, linked from the previous output)` : ""}`);
+    // Sent first: the gate's thread synthesizes while this thread links the unchanged stacks.
+    if (gate !== undefined && onGateThread.size > 0) {
+      fs.mkdirSync(path.dirname(outdir), { recursive: true });
+      gateOut = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}.gate-`));
+      progress(`synthesizing ${onGateThread.size} tenant stack(s) on the policy gate's thread, which then checks them`);
+      gate.synthesize({
+        repoRoot: options.repoRoot,
+        environmentPath: loaded.config.environmentPath,
+        environment: estate.environment,
+        ...(stateRoot === undefined ? {} : { stateRoot }),
+        plans: loaded.estate.tenantStacks.filter((s) => onGateThread.has(s.name)).map(stackShape),
+        outdir: gateOut,
+      });
+    }
     const stacks = replaceDirectory(outdir, (temp) => {
       copyStacks(outdir, temp, reused);
       // Written first: the policy gate locates findings with it while later stacks are written.
@@ -243,19 +259,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       const queue = secondThread === undefined ? undefined : new StackQueue(rebuilt.filter((name) => tenantStacks.has(name)));
       const others = rebuilt.filter((name) => (queue === undefined || !tenantStacks.has(name)) && !onGateThread.has(name));
       const workerOut = `${temp}.worker`;
-      const gateOut = `${temp}.gate`;
       try {
-        if (gate !== undefined && onGateThread.size > 0) {
-          progress(`synthesizing ${onGateThread.size} tenant stack(s) on the policy gate's thread, which then checks them`);
-          gate.synthesize({
-            repoRoot: options.repoRoot,
-            environmentPath: loaded.config.environmentPath,
-            environment: estate.environment,
-            ...(stateRoot === undefined ? {} : { stateRoot }),
-            plans: loaded.estate.tenantStacks.filter((s) => onGateThread.has(s.name)).map(stackShape),
-            outdir: gateOut,
-          });
-        }
         if (others.length > 0 || queue !== undefined) {
           const { STACKS_PER_CLAIM, synthesizeInBatches } = synthesisCode();
           const source: StackSource = queue === undefined ? others : (max) => (others.length > 0 ? others.splice(0, max) : queue.takeFront(Math.min(max, STACKS_PER_CLAIM)));
@@ -274,10 +278,9 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
           submit(theirs);
         }
         // Checked on the gate's thread already: their findings wait for the verdict.
-        if (gate !== undefined && onGateThread.size > 0) adoptStacks(gateOut, temp, gate.finishSynthesis());
+        if (gate !== undefined && gateOut !== undefined) adoptStacks(gateOut, temp, gate.finishSynthesis());
       } finally {
         fs.rmSync(workerOut, { recursive: true, force: true });
-        fs.rmSync(gateOut, { recursive: true, force: true });
       }
       // The manifest of all stacks, whichever thread built them (cdktf's own lists only its app's).
       fs.writeFileSync(path.join(temp, "manifest.json"), stableJson(renderManifest(plan, CDKTF_VERSION)));
@@ -314,6 +317,15 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     return { outdir, stacks, reused: reused.size, rebuilt, removedStacksKept, retired: loaded.retired, ...(changes === undefined ? {} : { changes }), ...(lockUpdated === undefined ? {} : { lockUpdated }) };
   } finally {
     secondThread?.close();
+    if (gateOut !== undefined) {
+      // A synthesis that failed on its way may have left the gate's thread writing: let it finish first.
+      try {
+        gate?.discard();
+      } catch {
+        // Its error, if any, is not the one to report.
+      }
+      fs.rmSync(gateOut, { recursive: true, force: true });
+    }
     if (session === undefined) gate?.close();
     else gate?.discard();
   }
