@@ -117,6 +117,25 @@ interface WatchMeasurement {
   maxRssMiB: number;
 }
 
+/**
+ * Agencies edited one after another, each followed by a new-process re-synthesis: communes of
+ * each region and a province (a new-process run after one edit is what CI pays).
+ */
+const RESYNTH_EDITS = ["xa-01000", "xa-02001", "xa-00002", "tinh-20", "xa-03001"];
+
+/** An agency file with one more CPU in its quota. */
+function moreCpu(text: string): string {
+  const edited = text.replace(/^ {2}cpu: (\d+)$/m, (_, cpu: string) => `  cpu: ${Number(cpu) + 1}`);
+  if (edited === text) throw new Error("bench: no quota cpu line to edit");
+  return edited;
+}
+
+/** The run of median time, with the largest peak memory of all. */
+function medianRun(runs: readonly CommandRun[]): CommandRun & { readonly all: readonly number[] } {
+  const ms = medianOf(runs.map((r) => r.ms));
+  return { ms, maxRssMiB: Math.max(...runs.map((r) => r.maxRssMiB)), all: runs.map((r) => r.ms) };
+}
+
 /** Agencies edited one after another in the watch session: ministries, provinces and communes of every region. */
 const WATCH_EDITS = ["xa-01000", "bo-03", "tinh-10", "xa-02000", "xa-00500", "tinh-30", "xa-03000"];
 
@@ -171,10 +190,10 @@ interface National {
   commands: number[];
   commandRssMiB: number;
   warmMs: number;
-  resynth: CommandRun;
+  resynth: CommandRun & { readonly all: readonly number[] };
   watch: WatchMeasurement;
   /** BENCH_BEFORE's code, measured alternately with this code's in the same minutes. */
-  before?: { commands: CommandRun[]; warmMs: number; resynth: CommandRun; after: CommandRun[] };
+  before?: { commands: CommandRun[]; warmMs: number; resynth: CommandRun & { readonly all: readonly number[] }; after: CommandRun[] };
 }
 
 /**
@@ -215,7 +234,7 @@ function beforeAndAfter(n: National): string[] {
     "|---|---:|---:|---:|---:|---:|",
     row(`new process, cold cache (median of ${b.commands.length}; before ${all(b.commands.map((r) => r.ms))})`, cold, n.commandMs),
     row("fresh output folder, warm cache", b.warmMs, n.warmMs),
-    row("new-process re-synthesis after one agency edit", b.resynth.ms, n.resynth.ms),
+    row(`new-process re-synthesis after one agency edit (median of one run after each of ${n.resynth.all.length} edits; before ${all(b.resynth.all)}; after ${all(n.resynth.all)})`, b.resynth.ms, n.resynth.ms),
     "",
     `Peak memory of the cold command: ${rss(b.commands)} MiB before, ${rss(b.after)} MiB after; of the re-synthesis: ${b.resynth.maxRssMiB.toFixed(0)} MiB before, ${n.resynth.maxRssMiB.toFixed(0)} MiB after.`,
     "",
@@ -292,11 +311,18 @@ function main(): void {
         beforeWarm = command(envFile, beforeOut, "warm", sideBySide);
       }
       // Edit one agency, then run the command again into the same folder, in a new process:
-      // only changed stacks are rebuilt and checked.
+      // only changed stacks are rebuilt and checked. One edit after another (RESYNTH_EDITS),
+      // each followed by both codes' command when BENCH_BEFORE is set.
       const agencyFile = (id: string) => path.join(path.dirname(envFile), size.name, "agencies", `${id}.yaml`);
-      fs.writeFileSync(agencyFile("xa-01000"), fs.readFileSync(agencyFile("xa-01000"), "utf8").replace("cpu: 2\n", "cpu: 3\n"));
-      const resynth = command(envFile, commandOut, "warm");
-      const beforeResynth = sideBySide === undefined ? undefined : command(envFile, beforeOut, "warm", sideBySide);
+      const resynths: CommandRun[] = [];
+      const beforeResynths: CommandRun[] = [];
+      for (const id of RESYNTH_EDITS) {
+        fs.writeFileSync(agencyFile(id), moreCpu(fs.readFileSync(agencyFile(id), "utf8")));
+        resynths.push(command(envFile, commandOut, "warm"));
+        if (sideBySide !== undefined) beforeResynths.push(command(envFile, beforeOut, "warm", sideBySide));
+      }
+      const resynth = medianRun(resynths);
+      const beforeResynth = sideBySide === undefined ? undefined : medianRun(beforeResynths);
       // Then a watch session in synthesize()'s folder (not deployable, as the session is): a
       // series of edits, each synthesized and checked in turn.
       const watch = runWorker(["watch", envFile, out, ...WATCH_EDITS.map(agencyFile)], "on").output as WatchMeasurement;
@@ -315,7 +341,7 @@ function main(): void {
           : { before: { commands: beforeCommands, warmMs: beforeWarm.ms, resynth: beforeResynth, after: commands } }),
       };
       process.stdout.write(
-        `warm cache, fresh folder: ${seconds(warm.ms)}; re-synthesis, new process: ${seconds(resynth.ms)}; watch session: ${watch.editsMs.map((t) => `${Math.round(t)} ms`).join(", ")}\n`,
+        `warm cache, fresh folder: ${seconds(warm.ms)}; re-synthesis, new process: ${all(resynth.all)}; watch session: ${watch.editsMs.map((t) => `${Math.round(t)} ms`).join(", ")}\n`,
       );
     }
   }
@@ -346,7 +372,7 @@ function main(): void {
           "| target | measured | ratio to the floor | |",
           "|---|---:|---:|---|",
           `| \`govcloud synth\` (new process, policy gate on, cold cache) ≤ ${TARGETS.commandRatio}× the floor | ${seconds(n.commandMs)} (${all(n.commands)}) | ${(n.commandMs / n.floorMs).toFixed(2)}× | ${verdict(n.commandMs / n.floorMs <= TARGETS.commandRatio)} |`,
-          `| new-process re-synthesis after one agency edit ≤ ${TARGETS.resynthRatio}× the floor | ${seconds(n.resynth.ms)} | ${(n.resynth.ms / n.floorMs).toFixed(2)}× | ${verdict(n.resynth.ms / n.floorMs <= TARGETS.resynthRatio)} |`,
+          `| new-process re-synthesis after one agency edit ≤ ${TARGETS.resynthRatio}× the floor | ${seconds(n.resynth.ms)} (median, one run after each of ${n.resynth.all.length} edits: ${all(n.resynth.all)}) | ${(n.resynth.ms / n.floorMs).toFixed(2)}× | ${verdict(n.resynth.ms / n.floorMs <= TARGETS.resynthRatio)} |`,
           `| watch session ≤ ${TARGETS.watchSeconds} s per edit | ${seconds(medianOf(n.watch.editsMs))} median, ${seconds(Math.max(...n.watch.editsMs))} slowest of ${n.watch.editsMs.length} edits | ${(medianOf(n.watch.editsMs) / n.floorMs).toFixed(2)}× (median) | ${verdict(Math.max(...n.watch.editsMs) / 1000 <= TARGETS.watchSeconds)} |`,
           `| peak memory ≤ ${TARGETS.memoryMiB} MiB (the command, all threads) | ${n.commandRssMiB.toFixed(0)} MiB | | ${verdict(n.commandRssMiB <= TARGETS.memoryMiB)} |`,
           "",
@@ -389,8 +415,9 @@ function main(): void {
     "  *synthesize() without gate*: `synthesize()` in a new process (process wall), no policy gate, as",
     "  the earlier tables measured it; its ratio is to the baseline. Both run with the persistent",
     "  cache off (`GOVCLOUD_CACHE_DIR=off`).",
-    "- *re-synthesis*: after one agency file changes, the command again into the previous output, in",
-    "  a new process (only stacks whose inputs changed are rebuilt and checked; the others are",
+    "- *re-synthesis*: after one agency file changes (one more CPU in a quota), the command again into the previous",
+    `  output, in a new process, once after each of ${RESYNTH_EDITS.length} edits in turn (${RESYNTH_EDITS.join(", ")}); the median is shown`,
+    "  (only stacks whose inputs changed are rebuilt and checked; the others are",
     "  hard-linked, unchanged agency files come from the cache); and in a `govcloud synth --watch`",
     "  session (engine/watch.ts: start-up, unchanged files and the policy packs are paid for once; the",
     "  policy gate checks each rebuilt stack).",
