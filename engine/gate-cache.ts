@@ -19,27 +19,25 @@ import type { EnvironmentConfig, LoadedAgency } from "../environments";
 import { digest } from "./digest";
 import { cacheDir, cacheFileName, readCacheEntry, writeCacheEntry } from "./persistent-cache";
 import { cachedCodeFingerprint } from "./stack-reuse";
-import { fingerprintFiles, importedCodeFiles } from "./code-fingerprint";
 
 const KIND = "gate";
 
 /**
  * The day in Vietnam (UTC+7, no daylight saving), which policies judge dates by
- * (policies/engine/suppressions.ts). Not imported from there: this module is loaded with the
- * synthesis code, whose fingerprint covers no policy code.
+ * (policies/engine/suppressions.ts). Not imported from there, which would load the policy engine
+ * on the main thread.
  */
 function vietnamDay(now: Date): string {
   return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
 }
 
-/** The gate thread's entry: what it loads (rules, policy engine, gate) decides a verdict besides the stacks' own code. */
-const GATE_ENTRY = path.join(__dirname, "policy-gate-worker.cjs");
-
-let policyCode: string | undefined;
-
+/**
+ * The code a verdict depends on besides the stacks' content: the rules, the policy engine and the
+ * gate's thread. The synthesis code fingerprint covers them (the gate's thread is started by
+ * synthesis, and synthesizes too: engine/stack-reuse.ts finds its code from engine/synth.ts).
+ */
 function policyFingerprint(repoRoot: string): string {
-  policyCode ??= digest(cachedCodeFingerprint(repoRoot), fingerprintFiles(repoRoot, importedCodeFiles(repoRoot, [GATE_ENTRY])));
-  return policyCode;
+  return cachedCodeFingerprint(repoRoot);
 }
 
 /** What the last gate with the cache did: stacks it checked, and stacks left out as passed before. */

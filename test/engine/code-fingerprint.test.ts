@@ -30,6 +30,12 @@ describe("codeFingerprint", () => {
     expect(files).toEqual(expect.arrayContaining(["engine/second-thread-worker.ts", "engine/policy-gate-worker.ts", "engine/worker-synthesis.ts", "stacks/govcloud-app.ts"]));
   });
 
+  it("covers the policy gate's code, which verdicts kept between processes depend on (engine/gate-cache.ts)", () => {
+    const gate = importedCodeFiles(REPO_ROOT, [path.join(REPO_ROOT, "engine", "policy-gate-worker.cjs")]).map((f) => path.relative(REPO_ROOT, f));
+    expect(gate.length).toBeGreaterThan(50);
+    expect(gate.filter((f) => !files.includes(f))).toEqual([]);
+  });
+
   it("is found without loading the synthesis code", () => {
     const script = `require("./core/register.cjs"); const { codeFingerprint } = require("./engine/stack-reuse.ts"); codeFingerprint(process.cwd()); console.log(Object.keys(require.cache).some((f) => f.includes("node_modules/cdktf/")));`;
     expect(execFileSync(process.execPath, ["-e", script], { cwd: REPO_ROOT, encoding: "utf8" }).trim()).toBe("false");
