@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { TerraformStack } from "cdktf";
 import { ForEachDataStack } from "../constructs/for-each";
-import { stableJson } from "../core/stable-json";
+import { stableJsonChunks } from "../core/stable-json";
 
 export function writeWithStableJson(stack: TerraformStack): void {
   const cdktf = stack.synthesizer;
@@ -28,7 +28,21 @@ export function writeWithStableJson(stack: TerraformStack): void {
       }
       // Undefined when cdktf wrote HCL instead (SYNTH_HCL_OUTPUT), which does not call toTerraform.
       if (document === undefined) return;
-      fs.writeFileSync(path.join(session.outdir, session.manifest.forStack(stack).synthesizedStackPath), stableJson(document));
+      writeDocument(path.join(session.outdir, session.manifest.forStack(stack).synthesizedStackPath), document);
     },
   };
+}
+
+/**
+ * Writes `document` as stable JSON, piece by piece (core/stable-json.ts). The file is complete
+ * only when this returns; synthesis writes into a staging folder that replaces the output only
+ * once everything succeeded (engine/output-directory.ts), so no one reads it half-written.
+ */
+function writeDocument(file: string, document: unknown): void {
+  const fd = fs.openSync(file, "w");
+  try {
+    if (!stableJsonChunks(document, (text) => fs.writeSync(fd, text))) throw new Error(`internal: nothing to write for ${file}`);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

@@ -5,7 +5,7 @@
 import * as fc from "fast-check";
 import stringify from "json-stable-stringify";
 import { describe, expect, it } from "vitest";
-import { stableJson, StableJsonText, TerraformLiteral, terraformLiteral } from "../../core/stable-json";
+import { stableJson, stableJsonChunks, StableJsonText, TerraformLiteral, terraformLiteral } from "../../core/stable-json";
 
 const reference = (value: unknown) => stringify(value, { space: 2 }) as string;
 
@@ -81,5 +81,39 @@ describe("stableJson", () => {
 
   it("refuses text written for another depth", () => {
     expect(() => stableJson({ a: StableJsonText.of({ b: 1 }, 2) })).toThrow(/depth 2 placed at depth 1/);
+  });
+});
+
+describe("stableJsonChunks", () => {
+  const chunksOf = (value: unknown) => {
+    const chunks: string[] = [];
+    return { wrote: stableJsonChunks(value, (text) => chunks.push(text)), chunks };
+  };
+
+  it("hands on the text of stableJson in order, in pieces, for any JSON value and any size", () => {
+    // Values of every size: small ones, and lists of them long enough to take several 64 KiB pieces.
+    const value = fc.oneof(fc.jsonValue(), fc.array(fc.jsonValue(), { minLength: 200, maxLength: 600 }), fc.dictionary(fc.string(), fc.string({ minLength: 500, maxLength: 2000 }), { minKeys: 40, maxKeys: 100 }));
+    fc.assert(
+      fc.property(value, (v) => {
+        const { wrote, chunks } = chunksOf(v);
+        expect(wrote).toBe(true);
+        expect(chunks.join("")).toBe(stableJson(v));
+        expect(chunks.every((chunk) => chunk.length > 0)).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("writes a document of megabytes in pieces, none of them the whole text", () => {
+    const doc = { resource: Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`r${i}`, { for_each: { a: { name: `n${i}`, labels: { x: "${each.key}" } } }, literal: new TerraformLiteral({ v: "${x}" }) }])) };
+    const { chunks } = chunksOf(doc);
+    const text = stableJson(doc);
+    expect(text.length).toBeGreaterThan(1 << 19);
+    expect(chunks.length).toBeGreaterThan(4);
+    expect(chunks.join("")).toBe(text);
+  });
+
+  it("writes nothing for what JSON writes nothing for", () => {
+    expect(chunksOf(undefined)).toEqual({ wrote: false, chunks: [] });
   });
 });
