@@ -2,8 +2,8 @@
  * The policy gate's thread: loads the packs (a quarter of a second: rules do not load
  * @pulumi/policy, policies/lib/resource-of-type.ts) while the main thread synthesizes, then
  * checks the staged output. In a re-synthesis it also loads the synthesis code while the main
- * thread reads the configuration, and synthesizes the few tenant stacks that changed, then checks
- * them: the main thread then never loads cdktf (engine/policy-gate.ts).
+ * thread reads the configuration, and synthesizes the few tenant stacks that changed before it
+ * checks them: the main thread then never loads cdktf (engine/policy-gate.ts).
  */
 import * as path from "node:path";
 import { workerData } from "node:worker_threads";
@@ -40,17 +40,9 @@ export interface GateRequest {
   readonly stacks?: readonly string[];
 }
 
-/** Synthesize these tenant stacks into `outdir`, then check them (a re-synthesis: few stacks changed). */
+/** Synthesize these tenant stacks into `outdir` (a re-synthesis: few stacks changed); answered with the stacks written. */
 export interface GateSynthRequest extends TenantStacksJob {
   readonly kind: "synth";
-  readonly repoRoot: string;
-  readonly environmentPath: string;
-}
-
-/** What a synth request wrote, and the findings of its check. */
-export interface GateSynthAnswer {
-  readonly written: readonly string[];
-  readonly findings: readonly GateFinding[];
 }
 
 /** Options of the thread (workerData.options). */
@@ -76,7 +68,7 @@ let prepared: PreparedEnvironment | undefined;
 
 if ((workerData as { options?: GateThreadOptions }).options?.preloadSynthesis) setImmediate(loadSynthesisCodeStepwise);
 
-serveBlocking<PrepareRequest | GateRequest | GateSynthRequest, GateFinding[] | GateSynthAnswer>(async (request) => {
+serveBlocking<PrepareRequest | GateRequest | GateSynthRequest, GateFinding[] | string[]>(async (request) => {
   if (request.kind === "prepare") {
     prepared = undefined;
     const config: EnvironmentConfig = {
@@ -87,14 +79,7 @@ serveBlocking<PrepareRequest | GateRequest | GateSynthRequest, GateFinding[] | G
     prepared = prepareSettings(config, request.sources, PACKS, request.repoRoot);
     return [];
   }
-  if (request.kind === "synth") {
-    const written = synthesizeTenantStacks(request, request.plans.map((p) => p.name));
-    return { written, findings: await check({ kind: "check", repoRoot: request.repoRoot, dir: request.outdir, environment: request.environmentPath, stacks: written }) };
-  }
-  return check(request);
-});
-
-async function check(request: GateRequest): Promise<GateFinding[]> {
+  if (request.kind === "synth") return synthesizeTenantStacks(request, request.plans.map((p) => p.name));
   const result = await runChecks({
     // Used only when the preparation failed (the check then reads the environment itself).
     loadCache,
@@ -107,4 +92,4 @@ async function check(request: GateRequest): Promise<GateFinding[]> {
   return result.findings
     .filter((f) => f.level === "mandatory" && f.suppressedBy === undefined)
     .map((f) => ({ rule: f.rule, stack: f.stack, address: f.address, message: f.message, ...(f.source ? { source: f.source } : {}) }));
-}
+});

@@ -10,10 +10,10 @@ import { toPortable, toPortableAgency } from "./portable";
 import { type Diagnostic, UserError } from "../environments/diagnostics";
 import { BlockingWorker } from "./blocking-worker";
 import { ruleInputs } from "./gate-cache";
-import type { GateFinding, GateRequest, GateSynthAnswer, GateSynthRequest, GateThreadOptions, PrepareRequest } from "./policy-gate-worker";
+import type { GateFinding, GateRequest, GateSynthRequest, GateThreadOptions, PrepareRequest } from "./policy-gate-worker";
 import type { SourcesFile } from "../environments/source-map-file";
 
-type GateWorker = BlockingWorker<PrepareRequest | GateRequest | GateSynthRequest, GateFinding[] | GateSynthAnswer>;
+type GateWorker = BlockingWorker<PrepareRequest | GateRequest | GateSynthRequest, GateFinding[] | string[]>;
 
 /**
  * The thread of the last gate closed with no request in flight: the next gate of this process
@@ -73,8 +73,7 @@ export class PolicyGate {
 
   /**
    * Starts synthesizing tenant stacks on the gate's thread into `request.outdir` (a folder of its
-   * own), which then checks them; returns at once. `finishSynthesis()` tells what it wrote; the
-   * findings are kept for `verdict()`.
+   * own) and returns at once; `finishSynthesis()` tells what it wrote. Submit them to be checked.
    */
   public synthesize(request: Omit<GateSynthRequest, "kind">): void {
     this.settle();
@@ -132,9 +131,7 @@ export class PolicyGate {
     if (inFlight === "check") {
       this.findings.push(...(this.worker.receive() as GateFinding[]));
     } else if (inFlight === "synth") {
-      const answer = this.worker.receive() as GateSynthAnswer;
-      this.synthesized = answer.written;
-      this.findings.push(...answer.findings);
+      this.synthesized = this.worker.receive() as string[];
     } else if (inFlight === "prepare") {
       try {
         this.worker.receive();

@@ -195,9 +195,6 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       // Nothing that holds data disappears by deleting a file (engine/removals.ts).
       removals: { previousOutdir: path.resolve(options.out), ...(options.allowRemoval === undefined ? {} : { allowRemoval: options.allowRemoval }) },
     });
-    const sources = buildSources(loaded.config, options.repoRoot);
-    // Once the configuration is known to be good, the gate makes the policy settings while we synthesize.
-    gate?.prepare(options.repoRoot, loaded.config, sources);
     const agencies = loaded.config.agencies.length;
     progress(`read ${agencies} agency file${agencies === 1 ? "" : "s"} and planned ${loaded.estate.tenantStacks.length} tenant stack(s)`);
     session?.remember(loaded.estate);
@@ -211,10 +208,27 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     const reused = reusableStacks(outdir, fingerprints);
     const rebuilt = plan.map((s) => s.name).filter((name) => !reused.has(name));
     const tenantStacks = new Set(loaded.estate.tenantStacks.map((s) => s.name));
-    // A few changed tenant stacks are synthesized and checked on the gate's thread, which has
-    // loaded the synthesis code meanwhile; this thread then need not load it at all.
+    // A few changed tenant stacks are synthesized on the gate's thread, which has loaded the
+    // synthesis code meanwhile; this thread then need not load it at all.
     const rebuiltTenantStacks = rebuilt.filter((name) => tenantStacks.has(name));
     const onGateThread = gate !== undefined && resynthesis && rebuiltTenantStacks.length > 0 && rebuiltTenantStacks.length <= GATE_THREAD_STACKS ? new Set(rebuiltTenantStacks) : new Set<string>();
+    // Sent as soon as they are known: the gate's thread synthesizes while this thread goes on.
+    if (gate !== undefined && onGateThread.size > 0) {
+      fs.mkdirSync(path.dirname(outdir), { recursive: true });
+      gateOut = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}.gate-`));
+      progress(`synthesizing ${onGateThread.size} tenant stack(s) on the policy gate's thread`);
+      gate.synthesize({
+        environment: estate.environment,
+        ...(stateRoot === undefined ? {} : { stateRoot }),
+        plans: loaded.estate.tenantStacks.filter((s) => onGateThread.has(s.name)).map(stackShape),
+        outdir: gateOut,
+      });
+    }
+    const sources = buildSources(loaded.config, options.repoRoot);
+    // Once the configuration is known to be good, the gate makes the policy settings while we
+    // synthesize; after the stacks it synthesizes, when it does (one request at a time).
+    const prepareGate = () => gate?.prepare(options.repoRoot, loaded.config, sources);
+    if (gateOut === undefined) prepareGate();
     // Stacks the gate need not see again: passed in this session, or by an earlier process
     // (with the same fingerprint, policy code and settings: engine/gate-cache.ts).
     const now = new Date();
@@ -227,20 +241,6 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     let removedStacksKept: readonly string[] = [];
     let changes: StackChanges[] | undefined;
     progress(`synthesizing ${rebuilt.length} of ${plan.length} stacks${reused.size > 0 ? ` (${reused.size} unchanged, linked from the previous output)` : ""}`);
-    // Sent first: the gate's thread synthesizes while this thread links the unchanged stacks.
-    if (gate !== undefined && onGateThread.size > 0) {
-      fs.mkdirSync(path.dirname(outdir), { recursive: true });
-      gateOut = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}.gate-`));
-      progress(`synthesizing ${onGateThread.size} tenant stack(s) on the policy gate's thread, which then checks them`);
-      gate.synthesize({
-        repoRoot: options.repoRoot,
-        environmentPath: loaded.config.environmentPath,
-        environment: estate.environment,
-        ...(stateRoot === undefined ? {} : { stateRoot }),
-        plans: loaded.estate.tenantStacks.filter((s) => onGateThread.has(s.name)).map(stackShape),
-        outdir: gateOut,
-      });
-    }
     const stacks = replaceDirectory(outdir, (temp) => {
       copyStacks(outdir, temp, reused);
       // Written first: the policy gate locates findings with it while later stacks are written.
@@ -248,9 +248,13 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       // The gate checks stacks as they are written, on its own thread, so that checking hides
       // behind synthesis and holds one batch of stacks at a time.
       const toCheck = gate === undefined ? new Set<string>() : new Set(gated ?? plan.map((s) => s.name));
+      // Kept while the gate's thread synthesizes, and submitted once it is done.
+      let deferred: string[] | undefined = gateOut === undefined ? undefined : [];
       const submit = (names: readonly string[]) => {
         const stacks = names.filter((name) => toCheck.has(name));
-        if (gate !== undefined && stacks.length > 0) gate.submit({ repoRoot: options.repoRoot, dir: temp, environment: loaded.config.environmentPath, stacks });
+        if (gate === undefined || stacks.length === 0) return;
+        if (deferred !== undefined) deferred.push(...stacks);
+        else gate.submit({ repoRoot: options.repoRoot, dir: temp, environment: loaded.config.environmentPath, stacks });
       };
       gateCache?.noteUse(toCheck.size, plan.length - toCheck.size);
       submit([...reused]);
@@ -277,8 +281,15 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
           adoptStacks(workerOut, temp, theirs);
           submit(theirs);
         }
-        // Checked on the gate's thread already: their findings wait for the verdict.
-        if (gate !== undefined && gateOut !== undefined) adoptStacks(gateOut, temp, gate.finishSynthesis());
+        if (gate !== undefined && deferred !== undefined && gateOut !== undefined) {
+          const theirs = gate.finishSynthesis();
+          adoptStacks(gateOut, temp, theirs);
+          const waiting = deferred;
+          deferred = undefined;
+          prepareGate();
+          // Checked while this thread writes the manifest and compares the output.
+          submit([...waiting, ...theirs]);
+        }
       } finally {
         fs.rmSync(workerOut, { recursive: true, force: true });
       }
@@ -286,15 +297,16 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       fs.writeFileSync(path.join(temp, "manifest.json"), stableJson(renderManifest(plan, CDKTF_VERSION)));
       writeFingerprints(temp, fingerprints, plan.map((s) => s.name));
       seedProviderLocks(loaded.config.environmentPath, outdir, temp, plan.map((s) => s.name));
+      // Compared while the gate's thread checks the last stacks.
+      const hadOutput = fs.existsSync(path.join(outdir, "manifest.json"));
+      if (hadOutput && rebuilt.length > 0) progress("comparing the rebuilt stacks with the previous output");
+      changes = hadOutput ? outputChanges(outdir, temp, reused) : undefined;
       if (gate !== undefined && toCheck.size > 0) {
         progress(`waiting for the policy checks of ${toCheck.size} stack(s) (run on the second thread as they were written)`);
         gate.verdict(loaded.config.environmentPath);
         session?.recordPassed(fingerprints, verdictInputs, [...toCheck]);
       }
       gateCache?.recordAllPassed();
-      const hadOutput = fs.existsSync(path.join(outdir, "manifest.json"));
-      if (hadOutput && rebuilt.length > 0) progress("comparing the rebuilt stacks with the previous output");
-      changes = hadOutput ? outputChanges(outdir, temp, reused) : undefined;
       // A namespace renamed in place is a namespace destroyed (renamedFrom set on an agency
       // that was not renamed, a second rename without originalId): refused, like a removal.
       const replaced = dataReplacements(changes ?? []);
