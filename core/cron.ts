@@ -102,11 +102,13 @@ function expandUncached(schedule: string): Expansion | string {
     normalised.push(items.join(","));
   }
   const [minute, hour, dom, month, dow] = normalised as [string, string, string, string, string];
+  // A UTC offset of zero rather than the UTC time zone: the same runs, without croner going
+  // through Intl for every date (a quarter of the time, most of it in a gate's first check).
   let timeOfDay: Cron;
   let day: Cron;
   try {
-    timeOfDay = new Cron(`${minute} ${hour} * * *`, { timezone: "UTC", paused: true });
-    day = new Cron(`0 0 ${dom} ${month} ${dow}`, { timezone: "UTC", paused: true, domAndDow: false });
+    timeOfDay = new Cron(`${minute} ${hour} * * *`, { utcOffset: 0, paused: true });
+    day = new Cron(`0 0 ${dom} ${month} ${dow}`, { utcOffset: 0, paused: true, domAndDow: false });
   } catch (error) {
     return (error instanceof Error ? error.message : String(error)).replace(/^CronPattern: /, "").replace(/^Invalid value/, "invalid value");
   }
