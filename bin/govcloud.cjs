@@ -4,4 +4,11 @@
 // No telemetry: cdktf and Terraform check for updates unless this is set.
 process.env.CHECKPOINT_DISABLE = process.env.CHECKPOINT_DISABLE || "1";
 require("../core/register.cjs");
+// A reader that stops early (`govcloud synth | head`) is no error: the command's work is done and
+// its exit code stands; nothing more reaches that reader.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error) => {
+    if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+  });
+}
 process.exitCode = require("../cli/main.ts").run(process.argv.slice(2));
