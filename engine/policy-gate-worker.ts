@@ -15,7 +15,8 @@ import { type PreparedEnvironment, prepareSettings, runChecks } from "../policie
 import { PACKS } from "../policies/packs";
 import type { SourcesFile } from "../environments/source-map-file";
 import { serveBlocking } from "./blocking-worker";
-import { loadSynthesisCodeStepwise } from "./synthesis-code";
+import { StackQueue } from "./parallel-synth";
+import { loadSynthesisCodeStepwise, synthesisCode } from "./synthesis-code";
 import { synthesizeTenantStacks, type TenantStacksJob } from "./worker-synthesis";
 
 /**
@@ -45,6 +46,35 @@ export interface GateSynthRequest extends TenantStacksJob {
   readonly kind: "synth";
 }
 
+/**
+ * A whole synthesis shared with the main thread: take tenant stacks from the back of the shared
+ * queue, synthesize each claim into `outdir` and check it; between claims, and once the queue is
+ * empty, check the stacks the main thread announces as written into `mainDir`; answer when the
+ * main thread has announced its last stack and every stack is checked. So synthesis and checks
+ * are split between the two threads as they go, whatever their speeds.
+ */
+export interface GateShareRequest extends TenantStacksJob {
+  readonly kind: "share";
+  readonly repoRoot: string;
+  readonly environmentPath: string;
+  /** The shared queue (engine/parallel-synth.ts): its stacks, buffer and lowest index for this thread. */
+  readonly stacks: readonly string[];
+  readonly queue: SharedArrayBuffer;
+  readonly lowest: number;
+  /** Where the main thread writes its stacks. */
+  readonly mainDir: string;
+  /** Every stack the main thread may announce; announcements name them by index. */
+  readonly announceable: readonly string[];
+  /** Int32s: [0] stacks announced, [1] 1 once the main thread has announced all, then their indexes. */
+  readonly announced: SharedArrayBuffer;
+}
+
+/** What a share request wrote, and every mandatory finding of what it checked. */
+export interface GateShareAnswer {
+  readonly written: readonly string[];
+  readonly findings: readonly GateFinding[];
+}
+
 /** Options of the thread (workerData.options). */
 export interface GateThreadOptions {
   /** Load the synthesis code once the packs are loaded: a synth request is likely to follow. */
@@ -68,7 +98,7 @@ let prepared: PreparedEnvironment | undefined;
 
 if ((workerData as { options?: GateThreadOptions }).options?.preloadSynthesis) setImmediate(loadSynthesisCodeStepwise);
 
-serveBlocking<PrepareRequest | GateRequest | GateSynthRequest, GateFinding[] | string[]>(async (request) => {
+serveBlocking<PrepareRequest | GateRequest | GateSynthRequest | GateShareRequest, GateFinding[] | string[] | GateShareAnswer>(async (request) => {
   if (request.kind === "prepare") {
     prepared = undefined;
     const config: EnvironmentConfig = {
@@ -80,6 +110,46 @@ serveBlocking<PrepareRequest | GateRequest | GateSynthRequest, GateFinding[] | s
     return [];
   }
   if (request.kind === "synth") return synthesizeTenantStacks(request, request.plans.map((p) => p.name));
+  if (request.kind === "share") return share(request);
+  return check(request);
+});
+
+async function share(job: GateShareRequest): Promise<GateShareAnswer> {
+  const queue = new StackQueue(job.stacks, job.queue, job.lowest);
+  const announced = new Int32Array(job.announced);
+  const written: string[] = [];
+  const findings: GateFinding[] = [];
+  const inspect = async (dir: string, stacks: readonly string[]) => {
+    findings.push(...(await check({ kind: "check", repoRoot: job.repoRoot, dir, environment: job.environmentPath, stacks })));
+  };
+  let checked = 0;
+  /** Checks what the main thread has announced since the last call; false when there was nothing. */
+  const checkAnnounced = async (): Promise<boolean> => {
+    const count = Atomics.load(announced, 0);
+    if (count === checked) return false;
+    const names = Array.from({ length: count - checked }, (_, i) => job.announceable[Atomics.load(announced, 2 + checked + i)] as string);
+    checked = count;
+    await inspect(job.mainDir, names);
+    return true;
+  };
+  const { STACKS_PER_CLAIM } = synthesisCode();
+  for (;;) {
+    const claim = queue.takeBack(STACKS_PER_CLAIM);
+    if (claim.length > 0) {
+      written.push(...synthesizeTenantStacks(job, claim));
+      queue.countWorkerDone(claim.length);
+      await inspect(job.outdir, claim);
+      await checkAnnounced();
+    } else if (!(await checkAnnounced())) {
+      if (Atomics.load(announced, 1) === 1 && Atomics.load(announced, 0) === checked) break;
+      // Nothing to do until the main thread writes more.
+      Atomics.wait(announced, 0, checked, 50);
+    }
+  }
+  return { written, findings };
+}
+
+async function check(request: GateRequest): Promise<GateFinding[]> {
   const result = await runChecks({
     // Used only when the preparation failed (the check then reads the environment itself).
     loadCache,
@@ -92,4 +162,4 @@ serveBlocking<PrepareRequest | GateRequest | GateSynthRequest, GateFinding[] | s
   return result.findings
     .filter((f) => f.level === "mandatory" && f.suppressedBy === undefined)
     .map((f) => ({ rule: f.rule, stack: f.stack, address: f.address, message: f.message, ...(f.source ? { source: f.source } : {}) }));
-});
+}

@@ -10,10 +10,10 @@ import { toPortable, toPortableAgency } from "./portable";
 import { type Diagnostic, UserError } from "../environments/diagnostics";
 import { BlockingWorker } from "./blocking-worker";
 import { ruleInputs } from "./gate-cache";
-import type { GateFinding, GateRequest, GateSynthRequest, GateThreadOptions, PrepareRequest } from "./policy-gate-worker";
+import type { GateFinding, GateRequest, GateShareAnswer, GateShareRequest, GateSynthRequest, GateThreadOptions, PrepareRequest } from "./policy-gate-worker";
 import type { SourcesFile } from "../environments/source-map-file";
 
-type GateWorker = BlockingWorker<PrepareRequest | GateRequest | GateSynthRequest, GateFinding[] | string[]>;
+type GateWorker = BlockingWorker<PrepareRequest | GateRequest | GateSynthRequest | GateShareRequest, GateFinding[] | string[] | GateShareAnswer>;
 
 /**
  * The thread of the last gate closed with no request in flight: the next gate of this process
@@ -26,7 +26,7 @@ let idleWorker: GateWorker | undefined;
 
 export class PolicyGate {
   private readonly worker: GateWorker;
-  private inFlight: "prepare" | "check" | "synth" | undefined;
+  private inFlight: "prepare" | "check" | "synth" | "share" | undefined;
   private findings: GateFinding[] = [];
   /** Stacks the last synth request wrote, once it is answered. */
   private synthesized: readonly string[] | undefined;
@@ -81,7 +81,19 @@ export class PolicyGate {
     this.inFlight = "synth";
   }
 
-  /** Waits for the synth request; returns the stacks it wrote (to adopt from its folder). */
+  /**
+   * Starts sharing a synthesis with the gate's thread (GateShareRequest) and returns at once: it
+   * takes tenant stacks from the back of the queue, writes them into `request.outdir` and checks
+   * them, and checks what this thread announces meanwhile. `finishSynthesis()` after the last
+   * announcement tells what it wrote; the findings are kept for `verdict()`.
+   */
+  public share(request: Omit<GateShareRequest, "kind">): void {
+    this.settle();
+    this.worker.send({ kind: "share", ...request });
+    this.inFlight = "share";
+  }
+
+  /** Waits for the synth or share request; returns the stacks it wrote (to adopt from its folder). */
   public finishSynthesis(): readonly string[] {
     this.settle();
     const written = this.synthesized ?? [];
@@ -132,6 +144,10 @@ export class PolicyGate {
       this.findings.push(...(this.worker.receive() as GateFinding[]));
     } else if (inFlight === "synth") {
       this.synthesized = this.worker.receive() as string[];
+    } else if (inFlight === "share") {
+      const answer = this.worker.receive() as GateShareAnswer;
+      this.synthesized = answer.written;
+      this.findings.push(...answer.findings);
     } else if (inFlight === "prepare") {
       try {
         this.worker.receive();
