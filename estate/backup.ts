@@ -251,12 +251,16 @@ function secretKeyRef(ref: SecretKeyRef): { name: string; key: string } {
 // Tenant schedules
 // ---------------------------------------------------------------------------------------------
 
-/** One copy of a tenant's backups: one Velero Schedule writing to one BSL. */
-export interface ScheduleCopy {
+/** Where one copy of a tenant's backups goes, and the Schedule that writes it. */
+export interface BackupCopy {
   /** The BSL in the tenant's region: `local` or `to-<region>`. */
   readonly location: string;
   readonly storeRegion: string;
   readonly schedule: string;
+}
+
+/** One copy of a tenant's backups: one Velero Schedule writing to one BSL. */
+export interface ScheduleCopy extends BackupCopy {
   readonly cron: string;
   readonly manifest: KubernetesObject;
 }
@@ -264,8 +268,12 @@ export interface ScheduleCopy {
 /** How the volumes of a tenant's stateful services are captured in its own region. */
 export type VolumeCapture = "none" | "snapshots" | "file-system";
 
-/** Everything about the backups of one tenant namespace. */
-export interface TenantBackup {
+/**
+ * The settings and copies of one tenant namespace's backups, without the Schedules' times and
+ * manifests: what the estate's backup plan (alerts, drills) is made of. Only a tenant stack that
+ * is synthesized needs the manifests ({@link tenantBackup}).
+ */
+export interface TenantBackupCopies {
   readonly agencyId: string;
   readonly regionId: string;
   readonly role: string;
@@ -277,6 +285,11 @@ export interface TenantBackup {
   readonly requiredRegions: number;
   /** Regions holding copies, the tenant's own first, then as in `copies`. */
   readonly regions: readonly string[];
+  readonly copies: readonly BackupCopy[];
+}
+
+/** Everything about the backups of one tenant namespace. */
+export interface TenantBackup extends TenantBackupCopies {
   readonly copies: readonly ScheduleCopy[];
   readonly volumes: VolumeCapture;
   /** Stateful services whose pods get the pre/post backup hooks. */
@@ -292,25 +305,68 @@ export interface TenantBackupInput {
 }
 
 /**
- * The Schedules of one tenant namespace, or undefined when the environment has no `backup`
- * section. Pure: the same input gives the same names, times and manifests.
+ * The copies of one tenant namespace's backups, or undefined when the environment has no
+ * `backup` section: the part of {@link tenantBackup} that needs no manifest. Pure.
  */
-export function tenantBackup(input: TenantBackupInput): TenantBackup | undefined {
+export function tenantBackupCopies(input: TenantBackupInput): TenantBackupCopies | undefined {
   const { environment: env, regionId, agency, role } = input;
   const backup = env.backup;
   if (backup === undefined) return undefined;
   const classification = backupClassification(agency);
   const cls = classification.effective;
   const rpoHours = backup.rpoHours[cls];
-  const intervalHours = backupIntervalHours(rpoHours);
-  const retentionDays = backup.retentionDays[cls];
   const requiredRegions = backup.minCopyRegions[cls];
-  const namespace = tenantNamespace(kubernetesId(agency));
-
-  const partners = backupPartners(backup.topology, Object.keys(env.regions), regionId);
+  const id = kubernetesId(agency);
+  const partners = regionPartners(env, backup, regionId);
   const preferred = role === "home" ? agency.drRegion : agency.homeRegion;
-  const ordered = [...partners.filter((p) => p === preferred), ...partners.filter((p) => p !== preferred)];
+  const ordered = partners.includes(preferred) ? [preferred, ...partners.filter((p) => p !== preferred)] : partners;
   const stores = [regionId, ...ordered.slice(0, Math.max(0, requiredRegions - 1))];
+  return {
+    agencyId: agency.id,
+    regionId,
+    role,
+    namespace: tenantNamespace(id),
+    classification,
+    rpoHours,
+    intervalHours: backupIntervalHours(rpoHours),
+    retentionDays: backup.retentionDays[cls],
+    requiredRegions,
+    regions: stores,
+    copies: stores.map((store) => ({
+      location: store === regionId ? LOCAL_LOCATION : partnerLocation(store),
+      storeRegion: store,
+      schedule: boundedName(`${id}-${regionId}-to-${store}`),
+    })),
+  };
+}
+
+/** The regions a region sends copies to (backupPartners), once per environment and region. */
+const partnersByRegion = new WeakMap<Environment, Map<string, readonly string[]>>();
+function regionPartners(env: Environment, backup: Backup, regionId: string): readonly string[] {
+  let byRegion = partnersByRegion.get(env);
+  if (byRegion === undefined) {
+    byRegion = new Map();
+    partnersByRegion.set(env, byRegion);
+  }
+  let partners = byRegion.get(regionId);
+  if (partners === undefined) {
+    partners = backupPartners(backup.topology, Object.keys(env.regions), regionId);
+    byRegion.set(regionId, partners);
+  }
+  return partners;
+}
+
+/**
+ * The Schedules of one tenant namespace, or undefined when the environment has no `backup`
+ * section. Pure: the same input gives the same names, times and manifests.
+ */
+export function tenantBackup(input: TenantBackupInput): TenantBackup | undefined {
+  const base = tenantBackupCopies(input);
+  if (base === undefined) return undefined;
+  const { environment: env, regionId, agency, role } = input;
+  const backup = env.backup as Backup;
+  const { namespace, classification, rpoHours, intervalHours, retentionDays, requiredRegions } = base;
+  const cls = classification.effective;
 
   const stateful = Object.entries(agency.workloads)
     .flatMap(([name, w]) => {
@@ -331,9 +387,7 @@ export function tenantBackup(input: TenantBackupInput): TenantBackup | undefined
     post: [{ exec: { container: name, command: hookCommand("post"), onError: "Continue", timeout: "1m0s" } }],
   }));
 
-  const copies = stores.map((store, i): ScheduleCopy => {
-    const location = store === regionId ? LOCAL_LOCATION : partnerLocation(store);
-    const schedule = boundedName(`${kubernetesId(agency)}-${regionId}-to-${store}`);
+  const copies = base.copies.map(({ location, storeRegion: store, schedule }, i): ScheduleCopy => {
     const cron = backupCron(`${kubernetesId(agency)}/${regionId}`, intervalHours, i);
     // Snapshots stay in this region's block storage: only the local copy may use them; copies
     // elsewhere carry the volume data in the object store, by file-system backup (kopia).
@@ -389,21 +443,7 @@ export function tenantBackup(input: TenantBackupInput): TenantBackup | undefined
     return { location, storeRegion: store, schedule, cron, manifest };
   });
 
-  return {
-    agencyId: agency.id,
-    regionId,
-    role,
-    namespace,
-    classification,
-    rpoHours,
-    intervalHours,
-    retentionDays,
-    requiredRegions,
-    regions: stores,
-    copies,
-    volumes,
-    hookedWorkloads: stateful.map(([name]) => name),
-  };
+  return { ...base, copies, volumes, hookedWorkloads: stateful.map(([name]) => name) };
 }
 
 /**
@@ -539,8 +579,6 @@ export interface BackupPlan {
   readonly topology: Backup["topology"];
   /** By region id. */
   readonly regions: ReadonlyMap<string, RegionBackup>;
-  /** Every agency's home-namespace backups, by agency id (drill targets come from these). */
-  readonly homeTenants: ReadonlyMap<string, TenantBackup>;
 }
 
 /**
@@ -552,21 +590,22 @@ export function planBackups(env: Environment, agencies: readonly Agency[], step:
   const backup = env.backup;
   if (backup === undefined) return undefined;
   const schedules = new Map<string, MonitoredSchedule[]>();
+  // A home tenant's copies are also what its agency's drill restores.
+  const homeCopies = new Map<Agency, TenantBackupCopies>();
   for (const tenant of tenants) {
-    const build = () => tenantBackup({ environment: env, regionId: tenant.regionId, agency: tenant.agency, role: tenant.role });
+    const build = () => tenantBackupCopies({ environment: env, regionId: tenant.regionId, agency: tenant.agency, role: tenant.role });
     const plan = step(env, tenant.agency, "backup", { regionId: tenant.regionId, role: tenant.role }, build);
     if (plan === undefined) continue;
+    if (tenant.role === "home" && tenant.regionId === tenant.agency.homeRegion) homeCopies.set(tenant.agency, plan);
     const list = schedules.get(tenant.regionId) ?? [];
     for (const copy of plan.copies) list.push({ schedule: copy.schedule, namespace: plan.namespace, rpoHours: plan.rpoHours });
     schedules.set(tenant.regionId, list);
   }
-  const homeTenants = new Map<string, TenantBackup>();
   const targets = new Map<string, DrillTarget[]>();
   for (const agency of [...agencies].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-    const home = () => tenantBackup({ environment: env, regionId: agency.homeRegion, agency, role: "home" });
-    const tenant = step(env, agency, "home-backup", {}, home);
+    const home = () => tenantBackupCopies({ environment: env, regionId: agency.homeRegion, agency, role: "home" });
+    const tenant = homeCopies.get(agency) ?? step(env, agency, "home-backup", {}, home);
     if (tenant === undefined) continue;
-    homeTenants.set(agency.id, tenant);
     const copy = tenant.copies.find((c) => c.storeRegion !== agency.homeRegion) ?? tenant.copies[0];
     if (copy === undefined) continue;
     const drillRegion = copy.storeRegion;
@@ -601,7 +640,7 @@ export function planBackups(env: Environment, agencies: readonly Agency[], step:
       schedules: (schedules.get(regionId) ?? []).sort((a, b) => (a.schedule < b.schedule ? -1 : a.schedule > b.schedule ? 1 : 0)),
     });
   }
-  return { topology: backup.topology, regions, homeTenants };
+  return { topology: backup.topology, regions };
 }
 
 /**
