@@ -2,7 +2,7 @@
  * Content digests of estate data (plain JSON, Maps included), for fingerprints: the same data
  * always gives the same digest, whatever the order its Maps were filled in.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /** Maps become sorted entry lists. */
 function canonical(_key: string, value: unknown): unknown {
@@ -10,26 +10,36 @@ function canonical(_key: string, value: unknown): unknown {
   return value;
 }
 
-/**
- * The text of objects already digested. Estate data is never changed once built, and the same
- * object is often digested more than once (an agency for its home and its DR tenant).
- */
-const texts = new WeakMap<object, string>();
-
-function textOf(part: unknown): string {
-  if (typeof part === "string") return part;
-  if (part === null || typeof part !== "object") return JSON.stringify(part, canonical) ?? "undefined";
-  let text = texts.get(part);
-  if (text === undefined) {
-    text = JSON.stringify(part, canonical) ?? "undefined";
-    texts.set(part, text);
-  }
-  return text;
+function sha256(text: string): string {
+  return hash("sha256", text, "hex");
 }
 
-/** SHA-256 (hex) of the parts, in order; strings are taken as they are. */
+/**
+ * The digests of objects already digested. Estate data is never changed once built, and the same
+ * object is often digested more than once (an agency for its home and its DR tenant). Only the
+ * digest is kept, not the text: a text as long as the object would outlive it in the young
+ * generation, which every scavenge copies.
+ */
+const objectDigests = new WeakMap<object, string>();
+
+/** What a part contributes: a string as it is, an object the digest of its canonical text (once). */
+function partOf(part: unknown): string {
+  if (typeof part === "string") return part;
+  if (part === null || typeof part !== "object") return JSON.stringify(part, canonical) ?? "undefined";
+  let value = objectDigests.get(part);
+  if (value === undefined) {
+    value = sha256(JSON.stringify(part, canonical) ?? "undefined");
+    objectDigests.set(part, value);
+  }
+  return value;
+}
+
+/**
+ * SHA-256 (hex) of the parts, in order; strings are taken as they are, an object by the SHA-256
+ * of its canonical JSON (so every field of it counts, as with its text).
+ */
 export function digest(...parts: unknown[]): string {
-  const h = createHash("sha256");
-  for (const part of parts) h.update(textOf(part)).update("\0");
-  return h.digest("hex");
+  let text = "";
+  for (const part of parts) text += `${partOf(part)}\0`;
+  return sha256(text);
 }
