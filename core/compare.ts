@@ -12,3 +12,14 @@ export function compare(a: string, b: string): number {
 export function sortedEntries<T>(record: Readonly<Record<string, T>>): [string, T][] {
   return Object.entries(record).sort(([a], [b]) => compare(a, b));
 }
+
+/**
+ * `items` ordered by `key` (UTF-16 code units, stable): `items` itself when already in order, as
+ * the agencies handed down by buildEstate are, else a sorted copy.
+ */
+export function sortedBy<T>(items: readonly T[], key: (item: T) => string): readonly T[] {
+  for (let i = 1; i < items.length; i++) {
+    if (key(items[i - 1] as T) > key(items[i] as T)) return [...items].sort((a, b) => compare(key(a), key(b)));
+  }
+  return items;
+}

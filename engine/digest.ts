@@ -36,10 +36,20 @@ function partOf(part: unknown): string {
 
 /**
  * SHA-256 (hex) of the parts, in order; strings are taken as they are, an object by the SHA-256
- * of its canonical JSON (so every field of it counts, as with its text).
+ * of its canonical JSON (so every field of it counts, as with its text). One object alone is
+ * its own digest, {@link digestOf}.
  */
 export function digest(...parts: unknown[]): string {
+  if (parts.length === 1 && parts[0] !== null && typeof parts[0] === "object") return partOf(parts[0]);
   let text = "";
   for (const part of parts) text += `${partOf(part)}\0`;
   return sha256(text);
+}
+
+/**
+ * The digest of one object, `digest(value)`, without remembering it: for an object made only to
+ * be digested, which nothing will digest again.
+ */
+export function digestOf(value: object): string {
+  return objectDigests.get(value) ?? sha256(JSON.stringify(value, canonical) ?? "undefined");
 }

@@ -5,7 +5,7 @@
  */
 import type { TenantStackPlan, TenantStackShape } from "../estate/estate";
 import type { TenantTask } from "../estate/tenant-task";
-import { digest } from "./digest";
+import { digest, digestOf } from "./digest";
 
 /**
  * A digest of everything a tenant's blocks are built from besides the environment and the
@@ -14,9 +14,8 @@ import { digest } from "./digest";
  */
 export function taskKey(task: TenantTask): string {
   const { agency: _agency, ...inputs } = task;
-  return digest(inputs);
+  return digestOf(inputs);
 }
-
 const tenantDigests = new WeakMap<TenantTask, string>();
 
 /**

@@ -35,7 +35,7 @@ import type { Diagnostic } from "../environments/diagnostics";
 import { type AgencyStep, computeAgencyStep } from "./agency-step";
 import type { Backup, DataClassificationName, Environment, SecretKeyRef } from "../environments/schema";
 import { LABEL_PREFIX, ownershipLabels } from "./labels";
-import { sortedEntries } from "../core/compare";
+import { sortedBy, sortedEntries } from "../core/compare";
 import { velero } from "./add-ons/velero";
 import { backupPartners, backupSources } from "./backup-topology";
 import type { KubernetesObject } from "./kubernetes-object";
@@ -602,7 +602,7 @@ export function planBackups(env: Environment, agencies: readonly Agency[], step:
     schedules.set(tenant.regionId, list);
   }
   const targets = new Map<string, DrillTarget[]>();
-  for (const agency of [...agencies].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+  for (const agency of sortedBy(agencies, (a) => a.id)) {
     const home = () => tenantBackupCopies({ environment: env, regionId: agency.homeRegion, agency, role: "home" });
     const tenant = homeCopies.get(agency) ?? step(env, agency, "home-backup", {}, home);
     if (tenant === undefined) continue;

@@ -62,9 +62,14 @@ export function buildEstate(config: EnvironmentConfig, lock: ShardLock, strategy
 
   // Every tenant, region by region, and each region's demand on its capacity.
   const tasks = tenantTasks(env, agencies, placement);
+  const demands = new Map<string, TenantDemand[]>();
+  for (const task of tasks) {
+    const list = demands.get(task.regionId) ?? [];
+    for (const demand of tenantDemands(task)) list.push(demand);
+    demands.set(task.regionId, list);
+  }
   for (const regionId of Object.keys(env.regions).sort()) {
-    const regionDemands: TenantDemand[] = [];
-    for (const task of tasks.filter((t) => t.regionId === regionId)) regionDemands.push(...tenantDemands(task));
+    const regionDemands = demands.get(regionId) ?? [];
     for (const problem of checkRegionCapacity(env, regionId, regionDemands)) {
       problems.push(...capacityDiagnostics(config, env, regionId, problem, byId));
     }
@@ -150,30 +155,43 @@ function tenantTasks(env: Environment, agencies: readonly LoadedAgency[], placem
   for (const list of placement.away.values()) {
     for (const p of list) awayIn.set(p.agencyId, (awayIn.get(p.agencyId) ?? new Set()).add(p.region));
   }
-  // Where each agency's workloads run, in the order written (the same for all of its tenants).
+  // Where each agency's workloads run, in the order written (the same for all of its tenants):
+  // all at home, unless some were placed away.
   const workloads = agencies.map(({ value: agency }) => {
     const names = Object.keys(agency.workloads);
-    const regions = names.map((name) => regionOf(placement, agency.id, name));
-    return { names, regions };
+    const regions = awayIn.has(agency.id) ? names.map((name) => regionOf(placement, agency.id, name)) : undefined;
+    return { names, regions, home: [...names].sort() };
   });
   const tasks: TenantTask[] = [];
   for (const regionId of Object.keys(env.regions).sort()) {
-    const edges = dependencyEdges(agencies.filter((a) => a.value.homeRegion === regionId).map((a) => a.value));
+    const edges = edgesByAgency(dependencyEdges(agencies.filter((a) => a.value.homeRegion === regionId).map((a) => a.value)));
     agencies.forEach(({ value: agency }, index) => {
       // Flexible workloads placed here, away from home: a tenant of its own unless home or DR is here.
       const placed = awayIn.get(agency.id)?.has(regionId) ? placedIn(placement, regionId, agency.id) : [];
       const role: TenantRole | undefined = agency.homeRegion === regionId ? "home" : agency.drRegion === regionId ? "dr" : placed.length > 0 ? "placement" : undefined;
       if (role === undefined) return;
-      const agencyEdges = role === "home" ? edgesOf(edges, agency.id) : [];
-      const { names, regions } = workloads[index] as (typeof workloads)[number];
-      tasks.push({ regionId, agency, role, placed, edges: agencyEdges, workloads: names.filter((_, i) => regions[i] === regionId).sort() });
+      const agencyEdges = role === "home" ? (edges.get(agency.id) ?? []) : [];
+      const { names, regions, home } = workloads[index] as (typeof workloads)[number];
+      const here = regions === undefined ? (role === "home" ? home : []) : names.filter((_, i) => regions[i] === regionId).sort();
+      tasks.push({ regionId, agency, role, placed, edges: agencyEdges, workloads: here });
     });
   }
   return tasks;
 }
 
-function edgesOf(edges: readonly DependencyEdge[], agencyId: string): DependencyEdge[] {
-  return edges.filter((e) => e.from.agency === agencyId || e.to.agency === agencyId);
+/** Each agency's edges (either end), in the order of `edges`: one pass, not one per agency. */
+function edgesByAgency(edges: readonly DependencyEdge[]): Map<string, DependencyEdge[]> {
+  const byAgency = new Map<string, DependencyEdge[]>();
+  const add = (agencyId: string, edge: DependencyEdge) => {
+    const list = byAgency.get(agencyId);
+    if (list === undefined) byAgency.set(agencyId, [edge]);
+    else list.push(edge);
+  };
+  for (const edge of edges) {
+    add(edge.from.agency, edge);
+    if (edge.to.agency !== edge.from.agency) add(edge.to.agency, edge);
+  }
+  return byAgency;
 }
 
 /**
