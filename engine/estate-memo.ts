@@ -1,6 +1,6 @@
 /**
  * Per-agency results of earlier builds, for long-running processes (`govcloud synth --watch`):
- * an agency's tenant blocks, checks, placements and backups are rebuilt only when their inputs
+ * an agency's tenant blocks, checks and backup copies are rebuilt only when their inputs
  * changed. Their inputs are the environment and the agency (the same objects while their files
  * are unchanged, see engine/load-cache.ts) and a key derived from everything else they depend
  * on: a tenant's task (taskKey), a step's name and inputs (estate/agency-step.ts). A tenant
@@ -9,7 +9,7 @@
 import type { Agency } from "../environments/agency-schema";
 import type { Environment } from "../environments/schema";
 import type { AgencyStep } from "../estate/agency-step";
-import { digest } from "./digest";
+import { digestOf } from "./digest";
 
 export class EstateMemo {
   private environment: Environment | undefined;
@@ -17,7 +17,7 @@ export class EstateMemo {
   private readonly merged = new Map<string, { readonly parts: readonly object[]; readonly value: unknown }>();
 
   /** The strategy for buildEstate's per-agency steps: remembered by step name and a digest of the inputs. */
-  public readonly agencyStep: AgencyStep = (environment, agency, step, inputs, compute) => this.remember(environment, agency, `${step} ${digest(inputs)}`, compute);
+  public readonly agencyStep: AgencyStep = (environment, agency, step, inputs, compute) => this.remember(environment, agency, `${step} ${digestOf(inputs)}`, compute);
 
   public remember<T>(environment: Environment, agency: Agency, key: string, build: () => T): T {
     this.use(environment);

@@ -11,7 +11,7 @@ import { checkAgencies } from "./agency-checks";
 import { checkEnvironment } from "./environment-checks";
 import { backupCoverageProblems, type BackupPlan, planBackups } from "./backup";
 import { type CapacityProblem, capacityUnit, checkRegionCapacity, type TenantDemand } from "./capacity";
-import { type Placement, placedIn, placeWorkloads, regionOf, totalDemand } from "./placement";
+import { type Placement, placedIn, placeWorkloads, totalDemand } from "./placement";
 import { type DependencyEdge, dependencyEdges } from "./tenant-baseline-instances";
 import type { TenantRole } from "./tenant-model";
 import { assignShards, tenantStackName } from "./tenant-shards";
@@ -58,7 +58,7 @@ export function buildEstate(config: EnvironmentConfig, lock: ShardLock, strategy
 
   const agencies = [...config.agencies].sort((a, b) => (a.value.id < b.value.id ? -1 : 1));
   const byId = new Map(agencies.map((a) => [a.value.id, a]));
-  const placement = placeWorkloads(env, agencies.map((a) => a.value), step);
+  const placement = placeWorkloads(env, agencies.map((a) => a.value));
 
   // Every tenant, region by region, and each region's demand on its capacity.
   const tasks = tenantTasks(env, agencies, placement);
@@ -150,16 +150,20 @@ export function tenantDemands(task: Pick<TenantTask, "agency" | "role" | "placed
  * its disaster-recovery region, and regions where flexible workloads of its were placed.
  */
 function tenantTasks(env: Environment, agencies: readonly LoadedAgency[], placement: Placement): TenantTask[] {
-  // Regions where each agency has workloads away from home (flexible placement).
+  // Regions where each agency has workloads away from home (flexible placement), and where each
+  // of those workloads runs; every other workload runs at home.
   const awayIn = new Map<string, Set<string>>();
+  const awayRegion = new Map<string, string>();
   for (const list of placement.away.values()) {
-    for (const p of list) awayIn.set(p.agencyId, (awayIn.get(p.agencyId) ?? new Set()).add(p.region));
+    for (const p of list) {
+      awayIn.set(p.agencyId, (awayIn.get(p.agencyId) ?? new Set()).add(p.region));
+      awayRegion.set(`${p.agencyId}/${p.workload}`, p.region);
+    }
   }
-  // Where each agency's workloads run, in the order written (the same for all of its tenants):
-  // all at home, unless some were placed away.
+  // Where each agency's workloads run, in the order written (the same for all of its tenants).
   const workloads = agencies.map(({ value: agency }) => {
     const names = Object.keys(agency.workloads);
-    const regions = awayIn.has(agency.id) ? names.map((name) => regionOf(placement, agency.id, name)) : undefined;
+    const regions = awayIn.has(agency.id) ? names.map((name) => awayRegion.get(`${agency.id}/${name}`) ?? agency.homeRegion) : undefined;
     return { names, regions, home: [...names].sort() };
   });
   const tasks: TenantTask[] = [];

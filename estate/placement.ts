@@ -24,7 +24,6 @@ import type { Agency, Workload } from "../environments/agency-schema";
 import type { EnergyProfile, Environment } from "../environments/schema";
 import { workloadFootprint } from "./agency-checks";
 import { regionCapacity } from "./capacity";
-import { type AgencyStep, computeAgencyStep } from "./agency-step";
 import { nodeRole } from "./workload-instances";
 import { compare, sortedBy } from "../core/compare";
 
@@ -62,7 +61,10 @@ export interface WorkloadPlacement {
   readonly footprint: Demand;
 }
 
-/** Plain data (the estate is copied to synthesis threads): read it with regionOf and placedIn. */
+/**
+ * Plain data (the estate is copied to synthesis threads): read it with regionOf and placedIn.
+ * `workloads` is a getter that fills the map on first use (structuredClone copies the map).
+ */
 export interface Placement {
   /** Every workload, keyed `<agency-id>/<workload>`. */
   readonly workloads: ReadonlyMap<string, WorkloadPlacement>;
@@ -96,24 +98,34 @@ export function allowedRegions(env: Pick<Environment, "regions">, agency: Pick<A
   return all;
 }
 
-/** Places every workload of every agency. Agencies must have passed the cross-file checks. */
-export function placeWorkloads(env: Environment, agencies: readonly Agency[], step: AgencyStep = computeAgencyStep): Placement {
+/**
+ * Places every workload of every agency. Agencies must have passed the cross-file checks.
+ *
+ * Only agencies with a flexible workload are placed up front: they decide `away`, which is all
+ * that building the estate reads. Every other agency runs everything at home, whatever the others
+ * do, so `workloads` (read by reports) adds their placements when first read, in the same order.
+ */
+export function placeWorkloads(env: Environment, agencies: readonly Agency[]): Placement {
   const sorted = sortedBy(agencies, (a) => a.id);
-  const remaining = roomAfterQuotas(env, sorted);
-  const related = dependencyRelated(sorted);
-  const intensity = new Map(Object.entries(env.regions).map(([id, region]) => [id, effectiveIntensity(region.energy)]));
-  const workloads = new Map<string, WorkloadPlacement>();
+  // What flexible placement needs, computed once and only when there is a flexible workload.
+  let shared: { remaining: Map<string, Demand>; related: Set<string>; intensity: Map<string, number> } | undefined;
+  const flexible = new Map<Agency, WorkloadPlacement[]>();
 
   for (const agency of sorted) {
     // Most agencies have no flexible workload: everything stays home, whatever the others do.
-    if (!hasFlexibleWorkload(agency)) {
-      for (const p of step(env, agency, "placement", {}, () => homePlacements(agency))) workloads.set(`${agency.id}/${p.workload}`, p);
-      continue;
-    }
+    if (!hasFlexibleWorkload(agency)) continue;
+    shared ??= {
+      remaining: roomAfterQuotas(env, sorted),
+      related: dependencyRelated(sorted),
+      intensity: new Map(Object.entries(env.regions).map(([id, region]) => [id, effectiveIntensity(region.energy)])),
+    };
+    const { remaining, related, intensity } = shared;
+    const placements: WorkloadPlacement[] = [];
+    flexible.set(agency, placements);
     for (const [name, workload] of Object.entries(agency.workloads).sort(([a], [b]) => compare(a, b))) {
       const key = `${agency.id}/${name}`;
       if (workload.placement !== "flexible") {
-        workloads.set(key, homePlacement(agency, name, workload));
+        placements.push(homePlacement(agency, name, workload));
         continue;
       }
       const base = { agencyId: agency.id, workload: name, homeRegion: agency.homeRegion, footprint: footprint(workload) };
@@ -123,7 +135,7 @@ export function placeWorkloads(env: Environment, agencies: readonly Agency[], st
         .map((regionId) => ({ regionId, intensity: intensity.get(regionId) as number }))
         .sort((a, b) => (Math.abs(a.intensity - b.intensity) > 1e-9 ? a.intensity - b.intensity : compare(a.regionId, b.regionId)));
       if (related.has(key)) {
-        workloads.set(key, { ...base, flexible: true, region: agency.homeRegion, reason: "dependency", candidates, skipped: [] });
+        placements.push({ ...base, flexible: true, region: agency.homeRegion, reason: "dependency", candidates, skipped: [] });
         continue;
       }
       const skipped: string[] = [];
@@ -138,17 +150,32 @@ export function placeWorkloads(env: Environment, agencies: readonly Agency[], st
         }
         skipped.push(candidate.regionId);
       }
-      workloads.set(key, { ...base, flexible: true, region, reason: skipped.length > 0 ? "capacity" : "lowest-carbon", candidates, skipped });
+      placements.push({ ...base, flexible: true, region, reason: skipped.length > 0 ? "capacity" : "lowest-carbon", candidates, skipped });
     }
   }
 
+  // Home placements are never away: only flexible agencies can have workloads elsewhere.
   const away = new Map<string, WorkloadPlacement[]>();
-  for (const p of workloads.values()) {
-    if (p.region === p.homeRegion) continue;
-    const at = `${p.region}/${p.agencyId}`;
-    away.set(at, [...(away.get(at) ?? []), p]);
+  for (const placements of flexible.values()) {
+    for (const p of placements) {
+      if (p.region === p.homeRegion) continue;
+      const at = `${p.region}/${p.agencyId}`;
+      away.set(at, [...(away.get(at) ?? []), p]);
+    }
   }
-  return { workloads, away };
+  let workloads: Map<string, WorkloadPlacement> | undefined;
+  return {
+    get workloads(): ReadonlyMap<string, WorkloadPlacement> {
+      if (workloads === undefined) {
+        workloads = new Map();
+        for (const agency of sorted) {
+          for (const p of flexible.get(agency) ?? homePlacements(agency)) workloads.set(`${agency.id}/${p.workload}`, p);
+        }
+      }
+      return workloads;
+    },
+    away,
+  };
 }
 
 /** Whether any of the agency's workloads may run away from home (else all run at home). */

@@ -63,6 +63,24 @@ describe("placeWorkloads", () => {
     expect(regionIn(structuredClone(p), "a", "batch")).toBe("central");
   });
 
+  it("lists every workload of every agency, agencies by id then workloads by name, also when copied before the list is first read", () => {
+    const agencies = [agency("c", {}, { web, batch: flexibleWorker }), agency("a", {}, { zeta: web, alpha: web }), agency("b", {}, { batch: flexibleWorker })];
+    const expected = ["a/alpha", "a/zeta", "b/batch", "c/batch", "c/web"];
+    const copied = structuredClone(placeWorkloads(national, agencies));
+    const p = placeWorkloads(national, agencies);
+    for (const placement of [copied, p]) {
+      expect([...placement.workloads.keys()]).toEqual(expected);
+      for (const [key, w] of placement.workloads) {
+        expect(`${w.agencyId}/${w.workload}`).toBe(key);
+        // Only flexible workloads run away from home, and every one away is in `away`.
+        if (w.region !== w.homeRegion) expect(placedIn(placement, w.region, w.agencyId)).toContainEqual(w);
+        else expect(w.flexible || w.reason === "home").toBe(true);
+      }
+    }
+    expect(p.workloads).toBe(p.workloads);
+    expect([...copied.workloads.values()]).toEqual([...p.workloads.values()]);
+  });
+
   it("keeps confidential and secret data in the home or disaster-recovery region", () => {
     for (const dataClassification of ["confidential", "secret"]) {
       const p = placeWorkloads(national, [agency("a", { dataClassification }, { batch: flexibleWorker })]);
