@@ -10,6 +10,11 @@ function canonical(_key: string, value: unknown): unknown {
   return value;
 }
 
+/** The canonical JSON text of a value: what its digest is the SHA-256 of. */
+export function canonicalText(value: unknown): string {
+  return JSON.stringify(value, canonical) ?? "undefined";
+}
+
 function sha256(text: string): string {
   return hash("sha256", text, "hex");
 }
@@ -25,10 +30,10 @@ const objectDigests = new WeakMap<object, string>();
 /** What a part contributes: a string as it is, an object the digest of its canonical text (once). */
 function partOf(part: unknown): string {
   if (typeof part === "string") return part;
-  if (part === null || typeof part !== "object") return JSON.stringify(part, canonical) ?? "undefined";
+  if (part === null || typeof part !== "object") return canonicalText(part);
   let value = objectDigests.get(part);
   if (value === undefined) {
-    value = sha256(JSON.stringify(part, canonical) ?? "undefined");
+    value = sha256(canonicalText(part));
     objectDigests.set(part, value);
   }
   return value;
@@ -51,5 +56,5 @@ export function digest(...parts: unknown[]): string {
  * be digested, which nothing will digest again.
  */
 export function digestOf(value: object): string {
-  return objectDigests.get(value) ?? sha256(JSON.stringify(value, canonical) ?? "undefined");
+  return objectDigests.get(value) ?? sha256(canonicalText(value));
 }

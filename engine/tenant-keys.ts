@@ -5,28 +5,35 @@
  */
 import type { TenantStackPlan, TenantStackShape } from "../estate/estate";
 import type { TenantTask } from "../estate/tenant-task";
-import { digest, digestOf } from "./digest";
+import { canonicalText, digest, digestOf } from "./digest";
 
 /**
  * A digest of everything a tenant's blocks are built from besides the environment and the
  * agency: every other field of its task, whatever fields the task has. The agency is digested
- * apart: the same object serves several tasks, and its text is computed once (engine/digest.ts).
+ * apart: the same object serves several tasks, and its digest is computed once (engine/digest.ts).
  */
 export function taskKey(task: TenantTask): string {
-  const { agency: _agency, ...inputs } = task;
-  return digestOf(inputs);
+  return digestOf(taskInputs(task));
 }
+
+/** Every field of the task but its agency. */
+function taskInputs(task: TenantTask): object {
+  const { agency: _agency, ...inputs } = task;
+  return inputs;
+}
+
 const tenantDigests = new WeakMap<TenantTask, string>();
 
 /**
- * A digest of everything a tenant's blocks are built from (its task, agency included). The blocks
- * are a function of the task, the environment and the code, which every stack's fingerprint
- * includes: digesting the task is digesting the blocks, at a fiftieth of the bytes.
+ * A digest of everything a tenant's blocks are built from (its task, agency included): the
+ * agency's digest and the text of every other field, in one hash. The blocks are a function of
+ * the task, the environment and the code, which every stack's fingerprint includes: digesting
+ * the task is digesting the blocks, at a fiftieth of the bytes.
  */
 export function tenantDigest(task: TenantTask): string {
   let value = tenantDigests.get(task);
   if (value === undefined) {
-    value = digest(task.agency, taskKey(task));
+    value = digest(task.agency, canonicalText(taskInputs(task)));
     tenantDigests.set(task, value);
   }
   return value;
