@@ -3,22 +3,37 @@
  * after one agency edit parses and validates that file alone. Parsing and validating YAML is most
  * of what loading a national estate costs (3,400 files).
  *
- * Sixteen cache entries (shards) per environment hold, for each agency file, the SHA-256 of its bytes (and of
- * the name it is shown under in diagnostics) and its validated value with its source tree. The
- * entry's key is a fingerprint of the loader's code as loaded (environments/ and what it imports,
+ * Sixteen cache entries (shards) per environment hold, for each agency file (by absolute path),
+ * the name it is shown under in diagnostics, the SHA-256 of its bytes, its validated value
+ * and the few positions in it that every synthesis asks for (`agencySourceLookups`,
+ * environments/source-map-file.ts: where the id and each workload are written, for sources.json).
+ * Entries are JSON (values are plain data, checked when stored: `isPlainJson`), which parses
+ * about twice as fast as V8 serialization and leaves fewer objects for the garbage collector.
+ *
+ * A cached agency's source tree is not stored: its source map is a `LazySourceMap` that parses
+ * the file's bytes, read anyway to hash them and kept, the first time it is asked for any other
+ * position (a diagnostic, a suppression the policy gate locates). The content hash guarantees
+ * that these are the bytes the value was validated from, so every position is the one a cold
+ * load gives.
+ *
+ * The entry's key is a fingerprint of the loader's code as loaded (environments/ and what it imports,
  * as engine/stack-reuse.ts does for the synthesis code) and of package-lock.json: a change to the
  * loader, the schemas or a dependency makes every file a miss. A file is served from the cache only when its bytes
  * hash the same; only files that passed validation are stored, so every error is found again,
  * with its file:line:col, by the loader itself.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
+import * as fs from "node:fs";
 import * as path from "node:path";
-import { AGENCY_LIMITS, type AgencyFilesLoader, type LoadedAgency } from "../environments";
-import { fromPortableAgency, type PortableAgency, toPortableAgency } from "./portable";
+import { AGENCY_LIMITS, type AgencyFilesLoader, ENVIRONMENT_LIMITS, type EnvironmentFileReader, type LoadedAgency } from "../environments";
+import type { Agency } from "../environments/agency-schema";
 import { displayPath, UserError } from "../environments/diagnostics";
-import { readYamlBytes } from "../environments/loader";
+import { readSourceMap } from "../environments/loader";
+import type { Environment } from "../environments/schema";
+import { type KnownPositions, knownPositions, LazySourceMap, type SourceTree, TreeSourceMap } from "../environments/source-map";
+import { agencySourceLookups } from "../environments/source-map-file";
 import { fingerprintFiles, loadedCodeFiles } from "./code-fingerprint";
-import { cacheDir, cacheFileName, readCacheEntry, writeCacheEntry } from "./persistent-cache";
+import { cacheDir, cacheFileName, isPlainJson, readCacheEntry, writeCacheEntry } from "./persistent-cache";
 
 const KIND = "agencies";
 
@@ -37,9 +52,11 @@ export function loaderFingerprint(repoRoot: string): string {
   return fingerprint;
 }
 
+/** One agency file as stored: its absolute path, the name shown in diagnostics, content hash, known positions and validated value. */
+type StoredFile = readonly [file: string, shown: string, hash: string, known: KnownPositions, value: Agency];
+
 interface Stored {
-  /** Agency file (absolute) -> [content hash, validated agency]. */
-  readonly files: Map<string, readonly [string, PortableAgency]>;
+  readonly files: readonly StoredFile[];
 }
 
 /** What the last load did with the cache, for tests and the bench. */
@@ -56,13 +73,16 @@ export function lastAgencyCacheStats(): AgencyCacheStats {
 }
 
 /**
- * Entries per environment: an edit rewrites one of them, not the whole estate's (3,400 files
- * with their source trees). A file's shard comes from its path.
+ * Entries per environment: an edit rewrites one of them, not the whole estate's (3,400 files).
+ * A file's shard comes from its path.
  */
 const SHARDS = 16;
 
+/** The shard of an absolute path: FNV-1a of its UTF-16 code units (stable across processes). */
 function shardOf(agencyFile: string): number {
-  return createHash("sha256").update(path.resolve(agencyFile)).digest()[0]! % SHARDS;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < agencyFile.length; i++) h = Math.imul(h ^ agencyFile.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % SHARDS;
 }
 
 /** The cache files of an environment's agency files (one per shard); undefined when the cache is off. */
@@ -73,16 +93,17 @@ export function agencyCacheFiles(repoRoot: string, environmentPath: string): str
   return Array.from({ length: SHARDS }, (_, shard) => path.join(dir, `${base}-${String(shard).padStart(2, "0")}.bin`));
 }
 
-function readShard(file: string, key: string): Map<string, readonly [string, PortableAgency]> | undefined {
-  const stored = readCacheEntry<Stored>(file, KIND, key);
-  return stored?.files instanceof Map ? stored.files : undefined;
+function readShard(file: string, key: string): Map<string, StoredFile> | undefined {
+  const stored = readCacheEntry<Stored>(file, KIND, key, "json");
+  if (!Array.isArray(stored?.files)) return undefined;
+  return new Map(stored.files.map((entry) => [entry[0], entry]));
 }
 
 /** The agency files stored for an environment (absolute path -> content hash), for tests. */
 export function storedAgencyFiles(repoRoot: string, environmentPath: string): Map<string, string> {
   const stored = new Map<string, string>();
   for (const file of agencyCacheFiles(repoRoot, environmentPath) ?? []) {
-    for (const [name, [hash]] of readShard(file, loaderFingerprint(repoRoot)) ?? []) stored.set(name, hash);
+    for (const [name, [, , contentHash]] of readShard(file, loaderFingerprint(repoRoot)) ?? []) stored.set(name, contentHash);
   }
   return stored;
 }
@@ -97,29 +118,31 @@ export function withAgencyFileCache(repoRoot: string, environmentPath: string, l
   return (files) => {
     const key = loaderFingerprint(repoRoot);
     // Shards are read when first needed; a missing or damaged one holds nothing.
-    const previous = new Map<number, Map<string, readonly [string, PortableAgency]>>();
+    const previous = new Map<number, Map<string, StoredFile>>();
     const shard = (n: number) => {
       let entries = previous.get(n);
       if (entries === undefined) {
-        entries = readShard(shardFiles[n] as string, key) ?? new Map();
+        entries = readShard(shardFiles[n] as string, key) ?? new Map<string, StoredFile>();
         previous.set(n, entries);
       }
       return entries;
     };
-    const next = Array.from({ length: SHARDS }, () => new Map<string, readonly [string, PortableAgency]>());
+    const next = Array.from({ length: SHARDS }, () => new Map<string, StoredFile>());
     const changed = new Set<number>();
     const results: (LoadedAgency | UserError)[] = new Array(files.length);
-    const misses: { index: number; shard: number; hash: string | undefined }[] = [];
+    const misses: { index: number; shard: number; content: Content | undefined }[] = [];
     for (const [index, agencyFile] of files.entries()) {
-      const n = shardOf(agencyFile);
-      const hash = contentHash(agencyFile);
-      const entry = shard(n).get(path.resolve(agencyFile));
-      if (hash !== undefined && entry !== undefined && entry[0] === hash) {
-        const result = fromPortableAgency(entry[1]);
-        results[index] = result instanceof UserError ? result : { ...result, path: agencyFile };
-        next[n]!.set(path.resolve(agencyFile), entry);
+      const absolute = path.resolve(agencyFile);
+      const n = shardOf(absolute);
+      const content = readContent(agencyFile, AGENCY_LIMITS.maxBytes);
+      const entry = shard(n).get(absolute);
+      if (content !== undefined && entry !== undefined && entry[2] === content.hash && entry[1] === content.shown) {
+        const { bytes, shown } = content;
+        const source = new LazySourceMap(shown, entry[3], () => readSourceMap(bytes, shown, AGENCY_LIMITS));
+        results[index] = { value: entry[4], source, path: agencyFile };
+        next[n]!.set(absolute, entry);
       } else {
-        misses.push({ index, shard: n, hash });
+        misses.push({ index, shard: n, content });
         changed.add(n);
       }
     }
@@ -128,28 +151,101 @@ export function withAgencyFileCache(repoRoot: string, environmentPath: string, l
       const agencyFile = files[miss.index] as string;
       const result = loaded[i] as LoadedAgency | UserError;
       results[miss.index] = result;
-      // Stored only when valid, and only when the file read the same before and after loading
-      // (an edit while it was loaded is left for the next run to see).
-      if (result instanceof UserError || miss.hash === undefined || contentHash(agencyFile) !== miss.hash) continue;
-      next[miss.shard]!.set(path.resolve(agencyFile), [miss.hash, toPortableAgency(result, agencyFile)]);
+      // Stored only when valid, plain data, and only when the file read the same before and
+      // after loading (an edit while it was loaded is left for the next run to see).
+      const content = miss.content;
+      if (result instanceof UserError || content === undefined || !isPlainJson(result.value) || readContent(agencyFile, AGENCY_LIMITS.maxBytes)?.hash !== content.hash) continue;
+      const absolute = path.resolve(agencyFile);
+      next[miss.shard]!.set(absolute, [absolute, content.shown, content.hash, knownPositions(result.source, agencySourceLookups(result.value)), result.value]);
     }
     // Shards that lost files (removed agencies) are rewritten too.
     for (const [n, entries] of previous) if (entries.size !== next[n]!.size) changed.add(n);
     let written = false;
     for (const n of [...changed].sort((a, b) => a - b)) {
-      written = writeCacheEntry(shardFiles[n] as string, KIND, key, { files: next[n]! } satisfies Stored) || written;
+      written = writeCacheEntry(shardFiles[n] as string, KIND, key, { files: [...next[n]!.values()] } satisfies Stored, "json") || written;
     }
     lastStats = { hits: files.length - misses.length, misses: misses.length, written };
     return results;
   };
 }
 
-/** SHA-256 of the name shown in diagnostics and of the file's bytes; undefined when it cannot be read as an agency file. */
-function contentHash(file: string): string | undefined {
+const ENVIRONMENT_KIND = "environment";
+
+/** The environment file as stored: the name shown in diagnostics, content hash, validated value and source tree. */
+interface StoredEnvironment {
+  readonly shown: string;
+  readonly hash: string;
+  readonly value: Environment;
+  readonly tree: SourceTree;
+}
+
+/** The cache file of an environment file; undefined when the cache is off. */
+export function environmentCacheFile(repoRoot: string, environmentPath: string): string | undefined {
+  const dir = cacheDir(repoRoot);
+  return dir === undefined ? undefined : path.join(dir, cacheFileName(ENVIRONMENT_KIND, path.resolve(environmentPath)));
+}
+
+let lastEnvironmentHit = false;
+
+/** Whether the last environment file read with the cache came from it, for tests. */
+export function lastEnvironmentCacheHit(): boolean {
+  return lastEnvironmentHit;
+}
+
+/**
+ * Reads environment files through the persistent cache (or validates them every time when the
+ * cache is off): the validated value with its source tree (one file, a small tree: every run
+ * locates settings in it for sources.json, and the policy gate's thread receives it), served when
+ * the file's bytes hash the same under the same loader code; stored when valid.
+ */
+export function environmentFileCache(repoRoot: string): EnvironmentFileReader | undefined {
+  if (cacheDir(repoRoot) === undefined) return undefined;
+  return (file, load) => {
+    const cacheFile = environmentCacheFile(repoRoot, file) as string;
+    const key = loaderFingerprint(repoRoot);
+    const content = readContent(file, ENVIRONMENT_LIMITS.maxBytes);
+    const stored = content === undefined ? undefined : readCacheEntry<StoredEnvironment>(cacheFile, ENVIRONMENT_KIND, key);
+    lastEnvironmentHit = content !== undefined && stored?.hash === content.hash && stored.shown === content.shown;
+    if (lastEnvironmentHit) return { value: (stored as StoredEnvironment).value, source: new TreeSourceMap(content!.shown, (stored as StoredEnvironment).tree) };
+    const loaded = load();
+    if (content !== undefined && loaded.source instanceof TreeSourceMap && isPlainJson(loaded.value) && readContent(file, ENVIRONMENT_LIMITS.maxBytes)?.hash === content.hash) {
+      writeCacheEntry(cacheFile, ENVIRONMENT_KIND, key, { shown: content.shown, hash: content.hash, value: loaded.value, tree: loaded.source.tree } satisfies StoredEnvironment);
+    }
+    return loaded;
+  };
+}
+
+interface Content {
+  readonly bytes: Buffer;
+  /** The name shown in diagnostics (relative to the working directory when inside it). */
+  readonly shown: string;
+  /** SHA-256 of the bytes. */
+  readonly hash: string;
+}
+
+/**
+ * An agency file's bytes, the name it is shown under in diagnostics, and the SHA-256 of the
+ * bytes; undefined when it is no regular file of at most `maxBytes` or cannot be
+ * read (the loader reports it). Four system calls: opened without blocking (a FIFO), its size
+ * taken from the open file, read whole.
+ */
+function readContent(file: string, maxBytes: number): Content | undefined {
+  let fd: number | undefined;
   try {
-    const bytes = readYamlBytes(file, AGENCY_LIMITS);
-    return createHash("sha256").update(displayPath(file)).update("\0").update(bytes).digest("hex");
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile() || stat.size > maxBytes) return undefined;
+    const bytes = Buffer.allocUnsafe(stat.size);
+    let read = 0;
+    while (read < bytes.length) {
+      const n = fs.readSync(fd, bytes, read, bytes.length - read, read);
+      if (n === 0) return undefined; // shrunk while read: the loader reads it again
+      read += n;
+    }
+    return { bytes, shown: displayPath(file), hash: hash("sha256", bytes, "hex") };
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }

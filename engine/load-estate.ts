@@ -7,7 +7,7 @@ import { displayPath, UserError } from "../environments/diagnostics";
 import { lockFilePath, readShardLock, renderShardLock } from "../environments/tenant-stack-lock";
 import type { LoadCache } from "./load-cache";
 import { withTenantCountCache } from "./tenant-count-cache";
-import { withAgencyFileCache } from "./agency-file-cache";
+import { environmentFileCache, withAgencyFileCache } from "./agency-file-cache";
 import { parallelAgencyLoader } from "./parallel-load";
 import { checkRemovals, checkRenamedRegions, type PreviousState, previousState } from "./removals";
 import type { SecondThread } from "./second-thread";
@@ -50,6 +50,8 @@ export function loadEstate(repoRoot: string, environment: string, options: LoadE
     cache: options.files,
     // Unchanged agency files come from the persistent cache; the others are read on one or two threads.
     loadAgencies: withAgencyFileCache(repoRoot, resolveEnvironmentFile(repoRoot, environment), parallelAgencyLoader(minFilesForTwoThreads(), options.secondThread)),
+    // So does an unchanged environment file.
+    readEnvironment: environmentFileCache(repoRoot),
   });
   const lockPath = lockFilePath(config.environmentPath);
   const lock = readShardLock(lockPath, options.files);

@@ -6,7 +6,7 @@ import { type Diagnostic, UserError } from "../environments/diagnostics";
 import type { Agency } from "../environments/agency-schema";
 import type { LoadedAgency } from "../environments";
 import type { Loaded } from "../environments/loader";
-import { type SourceTree, TreeSourceMap } from "../environments/source-map";
+import { LazySourceMap, type SourceTree, TreeSourceMap } from "../environments/source-map";
 
 /** A loaded file as plain data, which can cross to another thread. */
 export interface PortableLoaded<T> {
@@ -16,8 +16,9 @@ export interface PortableLoaded<T> {
   readonly tree: SourceTree;
 }
 
+/** A loaded file as plain data; a file loaded from the cache (a LazySourceMap) is parsed for its tree. */
 export function toPortable<T>(loaded: Loaded<T>): PortableLoaded<T> {
-  if (!(loaded.source instanceof TreeSourceMap)) throw new Error(`internal: ${loaded.source.file} has no portable source map`);
+  if (!(loaded.source instanceof TreeSourceMap || loaded.source instanceof LazySourceMap)) throw new Error(`internal: ${loaded.source.file} has no portable source map`);
   return { value: loaded.value, file: loaded.source.file, tree: loaded.source.tree };
 }
 

@@ -38,7 +38,7 @@ export function environmentFile(repoRoot: string, name: string): string {
  * Loads and validates one environment, by name (`environments/<name>.yaml`) or by the path of a
  * `.yaml` file. Throws a UserError listing every problem, each located at `file:line:col`.
  */
-export function loadEnvironment(repoRoot: string, nameOrFile: string, cache?: FileCache): Loaded<Environment> {
+export function loadEnvironment(repoRoot: string, nameOrFile: string, cache?: FileCache, readEnvironment?: EnvironmentFileReader): Loaded<Environment> {
   const file = resolveEnvironmentFile(repoRoot, nameOrFile);
   const byPath = isPath(nameOrFile);
   const name = byPath ? path.basename(nameOrFile).replace(/\.ya?ml$/, "") : nameOrFile;
@@ -54,7 +54,8 @@ export function loadEnvironment(repoRoot: string, nameOrFile: string, cache?: Fi
       },
     ]);
   }
-  const read = () => loadYamlFile(file, EnvironmentSchema, ENVIRONMENT_LIMITS);
+  const load = () => loadYamlFile(file, EnvironmentSchema, ENVIRONMENT_LIMITS);
+  const read = readEnvironment === undefined ? load : () => readEnvironment(file, load);
   const loaded = cache === undefined ? read() : cache.load(file, read);
   if (loaded.value.name !== name) {
     const at = loaded.source.locate(["name"]);
@@ -114,6 +115,13 @@ export interface EnvironmentConfig {
  */
 export type AgencyFilesLoader = (files: readonly string[]) => (LoadedAgency | UserError)[];
 
+/**
+ * Reads an environment file: `load(file)` validates it (or throws the UserError it failed with);
+ * a reader may give the same result without calling it (engine/agency-file-cache.ts keeps
+ * validated environment files between processes).
+ */
+export type EnvironmentFileReader = (file: string, load: () => Loaded<Environment>) => Loaded<Environment>;
+
 /** Loads and validates one agency file. @throws UserError */
 export function loadAgencyFile(file: string): LoadedAgency {
   return { ...loadYamlFile(file, AgencySchema, AGENCY_LIMITS), path: file };
@@ -146,6 +154,8 @@ export interface LoadEnvironmentOptions {
   readonly cache?: FileCache;
   /** How agency files are loaded. @default loadAgencyFiles, one after the other */
   readonly loadAgencies?: AgencyFilesLoader;
+  /** How the environment file is read. @default validated every time */
+  readonly readEnvironment?: EnvironmentFileReader;
 }
 
 /**
@@ -157,7 +167,7 @@ export function loadEnvironmentConfig(repoRoot: string, nameOrFile: string, opti
   const environmentPath = resolveEnvironmentFile(repoRoot, nameOrFile);
   let environment: Loaded<Environment> | undefined;
   try {
-    environment = loadEnvironment(repoRoot, nameOrFile, options.cache);
+    environment = loadEnvironment(repoRoot, nameOrFile, options.cache, options.readEnvironment);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     problems.push(...error.diagnostics);

@@ -21,7 +21,7 @@
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import type { z } from "zod";
 import { type Diagnostic, displayPath, UserError } from "./diagnostics";
-import type { SourceMap } from "./source-map";
+import type { SourceMap, TreeSourceMap } from "./source-map";
 import { readDocument } from "./yaml-document";
 import { issueDiagnostics } from "./schema-issues";
 
@@ -68,6 +68,18 @@ export function parseYaml<S extends z.ZodType>(
     issueDiagnostics(issue, value, sourceMap, schema),
   );
   throw new UserError(diagnostics);
+}
+
+/**
+ * The source map {@link parseYaml} gives for these bytes, shown as `shown`: for files whose value
+ * is known already (engine/agency-file-cache.ts), when a position is first asked for.
+ *
+ * @throws UserError when the bytes are not a document parseYaml accepts
+ */
+export function readSourceMap(bytes: Uint8Array, shown: string, limits: YamlLimits): TreeSourceMap {
+  checkLimits(limits);
+  if (bytes.byteLength > limits.maxBytes) throw tooLarge(shown, bytes.byteLength, limits.maxBytes);
+  return readDocument(decodeUtf8(bytes, shown), shown, limits).sourceMap;
 }
 
 /**

@@ -9,6 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stableJson, StableJsonText } from "../core/stable-json";
 import type { EnvironmentConfig, LoadedAgency } from "./index";
+import type { Agency } from "./agency-schema";
+import type { SourceLookup } from "./source-map";
 import { displayPath, formatPath } from "./diagnostics";
 
 export const SOURCES_FILE = "sources.json";
@@ -88,7 +90,19 @@ function settingLocations(config: EnvironmentConfig, file: string): Record<strin
   return out;
 }
 
+/**
+ * The lookups {@link buildSources} makes in an agency's source map: where its id is written, and
+ * the key of each workload. Every synthesis makes them for every agency; the persistent cache of
+ * agency files keeps their answers (engine/agency-file-cache.ts), so that a cached agency's file
+ * is not parsed again for them (test/engine/agency-file-cache.test.ts checks that a synthesis
+ * from the cache parses no agency file).
+ */
+export function agencySourceLookups(agency: Agency): SourceLookup[] {
+  return [{ key: false, path: ["id"] }, ...Object.keys(agency.workloads).sort().map((name) => ({ key: true, path: ["workloads", name] }))];
+}
+
 function agencySources(loaded: LoadedAgency, repoRoot: string): AgencySources {
+  // The lookups of agencySourceLookups, in a loop of their own.
   const file = displayPath(loaded.path, repoRoot);
   const workloads: Record<string, SourceLocation> = {};
   for (const name of Object.keys(loaded.value.workloads).sort()) {

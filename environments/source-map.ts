@@ -141,6 +141,87 @@ export class TreeSourceMap implements SourceMap {
   }
 }
 
+/**
+ * Positions already known in a file, as flat data: for each lookup, 1 for `locateKey` or 0 for
+ * `locate`, the length of its field path, the path's steps (strings and numbers), then the line
+ * and the column of the answer.
+ */
+export type KnownPositions = readonly (string | number)[];
+
+/** One lookup in a source map: {@link SourceMap.locateKey} (`key`) or {@link SourceMap.locate} of `path`. */
+export interface SourceLookup {
+  readonly key: boolean;
+  readonly path: readonly (string | number)[];
+}
+
+/** The answers of `source` to `lookups`, as {@link KnownPositions}. */
+export function knownPositions(source: SourceMap, lookups: readonly SourceLookup[]): KnownPositions {
+  const known: (string | number)[] = [];
+  for (const { key, path } of lookups) {
+    const { line, col } = key ? source.locateKey(path) : source.locate(path);
+    known.push(key ? 1 : 0, path.length, ...path, line, col);
+  }
+  return known;
+}
+
+/** The answer to a lookup in `known`, or undefined when it is not there. */
+function knownPosition(known: KnownPositions, key: boolean, path: readonly PropertyKey[]): readonly [number, number] | undefined {
+  for (let i = 0; i < known.length; ) {
+    const n = known[i + 1] as number;
+    let same = known[i] === (key ? 1 : 0) && n === path.length;
+    for (let j = 0; same && j < n; j++) same = known[i + 2 + j] === path[j];
+    if (same) return [known[i + 2 + n] as number, known[i + 3 + n] as number];
+    i += 4 + n;
+  }
+  return undefined;
+}
+
+/**
+ * A source map that parses its file only when asked for a position it does not know: files whose
+ * validated value comes from a cache (engine/agency-file-cache.ts) are located only for a
+ * diagnostic, or for the few positions every run needs, which the cache keeps. `parse` must give
+ * the tree of the very bytes the value was validated from (the cache keys them by content hash):
+ * then every answer is the one a {@link TreeSourceMap} of the file would give.
+ */
+export class LazySourceMap implements SourceMap {
+  private parsed: TreeSourceMap | undefined;
+
+  constructor(
+    readonly file: string,
+    private readonly known: KnownPositions,
+    private readonly parse: () => TreeSourceMap,
+  ) {}
+
+  locate(path: readonly PropertyKey[]): SourcePosition {
+    return this.knownPosition(false, path) ?? this.full().locate(path);
+  }
+
+  locateKey(path: readonly PropertyKey[]): SourcePosition {
+    return this.knownPosition(true, path) ?? this.full().locateKey(path);
+  }
+
+  /** The document's source tree (parsing the file if it was not yet), to cross to another thread. */
+  get tree(): SourceTree {
+    return this.full().tree;
+  }
+
+  /** Whether the file has been parsed (for tests). */
+  get isParsed(): boolean {
+    return this.parsed !== undefined;
+  }
+
+  private knownPosition(key: boolean, path: readonly PropertyKey[]): SourcePosition | undefined {
+    if (this.parsed !== undefined) return undefined;
+    const at = knownPosition(this.known, key, path);
+    return at === undefined ? undefined : { file: this.file, line: at[0], col: at[1] };
+  }
+
+  private full(): TreeSourceMap {
+    this.parsed ??= this.parse();
+    return this.parsed;
+  }
+}
+
 function valueOffset({ node, key }: Walk): number {
   if (node !== null && node.empty !== true) return node.offset;
   if (key !== undefined) return key;

@@ -74,7 +74,7 @@ describe("persistent agency file cache", () => {
       ["empty", () => Buffer.alloc(0)],
       ["one byte of the body changed", (b) => Buffer.from(b).fill(b[b.indexOf(10) + 40] === 0x41 ? 0x42 : 0x41, b.indexOf(10) + 40, b.indexOf(10) + 41)],
       ["one byte of the checksum changed", (b) => Buffer.from(b).fill(b[b.indexOf(10) - 1] === 0x30 ? 0x31 : 0x30, b.indexOf(10) - 1, b.indexOf(10))],
-      ["garbage", () => Buffer.from("govcloud-cache 1 agencies x 3 abc\nxyz")],
+      ["garbage", () => Buffer.from("govcloud-cache 2 agencies json 3 abc\nxyz")],
     ];
     for (const [name, damage] of damages) {
       for (const [file, bytes] of good) fs.writeFileSync(file, damage(bytes));
@@ -84,7 +84,7 @@ describe("persistent agency file cache", () => {
       expect(lastAgencyCacheStats(), name).toEqual({ hits: 0, misses: count, written: true });
       expectSameTree("cold", out);
       expect(storedAgencyFiles(REPO_ROOT, env).size, name).toBe(count);
-      for (const file of good.keys()) expect(readCacheEntry(file, "agencies", loaderFingerprint(REPO_ROOT)), `${name}: ${file} rewritten`).toBeDefined();
+      for (const file of good.keys()) expect(readCacheEntry(file, "agencies", loaderFingerprint(REPO_ROOT), "json"), `${name}: ${file} rewritten`).toBeDefined();
     }
     // One damaged shard: only its files are read again.
     const [one, bytes] = [...good][0] as [string, Buffer];
@@ -96,8 +96,8 @@ describe("persistent agency file cache", () => {
     expectSameTree("cold", "one-shard");
     // Entries made under another code fingerprint (another version of govcloud) are not used.
     for (const file of good.keys()) {
-      expect(readCacheEntry<unknown>(file, "agencies", "another-code-fingerprint")).toBeUndefined();
-      writeCacheEntry(file, "agencies", "another-code-fingerprint", { files: new Map() });
+      expect(readCacheEntry<unknown>(file, "agencies", "another-code-fingerprint", "json")).toBeUndefined();
+      writeCacheEntry(file, "agencies", "another-code-fingerprint", { files: [] }, "json");
     }
     synth("foreign");
     expect(lastAgencyCacheStats()).toEqual({ hits: 0, misses: count, written: true });
