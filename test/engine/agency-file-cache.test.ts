@@ -1,16 +1,29 @@
 /**
  * The persistent cache of validated agency files (engine/agency-file-cache.ts): a warm run writes the
  * same bytes as a cold one, a damaged cache file is never trusted and is rebuilt, and a file that
- * fails validation is never stored (its errors keep their file:line:col).
+ * fails validation is never stored (its errors keep their file:line:col). A cached agency's file
+ * is parsed only for a position the cache does not hold, and every position, diagnostics' among
+ * them, is the one a cold load gives. The environment file is cached too.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { agencyCacheFiles, lastAgencyCacheStats, loaderFingerprint, storedAgencyFiles } from "../../engine/agency-file-cache";
+import {
+  agencyCacheFiles,
+  environmentCacheFile,
+  lastAgencyCacheStats,
+  lastEnvironmentCacheHit,
+  loaderFingerprint,
+  storedAgencyFiles,
+} from "../../engine/agency-file-cache";
+import { loadEstate } from "../../engine/load-estate";
 import { readCacheEntry, writeCacheEntry } from "../../engine/persistent-cache";
 import { synthesize } from "../../engine/synth";
 import { UserError } from "../../environments/diagnostics";
-import { cacheProject } from "../support/cache-project";
+import type { LoadedAgency } from "../../environments";
+import { LazySourceMap } from "../../environments/source-map";
+import { buildSources } from "../../environments/source-map-file";
+import { cacheOff, cacheProject } from "../support/cache-project";
 import { REPO_ROOT } from "../support/synth";
 
 const project = cacheProject();
@@ -34,8 +47,10 @@ describe("persistent agency file cache", () => {
     expect(count).toBeGreaterThan(1);
     synth("cold");
     expect(lastAgencyCacheStats()).toEqual({ hits: 0, misses: count, written: true });
+    expect(lastEnvironmentCacheHit()).toBe(false);
     synth("warm");
     expect(lastAgencyCacheStats()).toEqual({ hits: count, misses: 0, written: false });
+    expect(lastEnvironmentCacheHit()).toBe(true);
     expectSameTree("cold", "warm");
     process.env.GOVCLOUD_CACHE_DIR = "off";
     try {
@@ -130,5 +145,93 @@ describe("persistent agency file cache", () => {
     expect(lastAgencyCacheStats()).toEqual({ hits: count - 1, misses: 1, written: true });
     expect(storedAgencyFiles(REPO_ROOT, env).has(agency)).toBe(true);
     expectSameTree("cold", "restored");
+  });
+
+  it("ignores a damaged environment entry and rewrites it", () => {
+    const file = environmentCacheFile(REPO_ROOT, env) as string;
+    const bytes = fs.readFileSync(file);
+    for (const damaged of [bytes.subarray(0, bytes.length - 1), Buffer.alloc(0), Buffer.from(bytes).fill(0x20, bytes.length - 10, bytes.length - 9)]) {
+      fs.writeFileSync(file, damaged);
+      synth("environment-damaged");
+      expect(lastEnvironmentCacheHit()).toBe(false);
+      expectSameTree("cold", "environment-damaged");
+      synth("environment-rewritten");
+      expect(lastEnvironmentCacheHit()).toBe(true);
+      expectSameTree("cold", "environment-rewritten");
+    }
+  });
+});
+
+/** Every field path of a value (objects and lists), the value's own first. */
+function fieldPaths(value: unknown, at: (string | number)[] = []): (string | number)[][] {
+  const paths = [at];
+  if (Array.isArray(value)) value.forEach((item, i) => paths.push(...fieldPaths(item, [...at, i])));
+  else if (typeof value === "object" && value !== null) for (const [key, item] of Object.entries(value)) paths.push(...fieldPaths(item, [...at, key]));
+  return paths;
+}
+
+describe("source maps of cached agencies", () => {
+  let environment = "";
+  beforeAll(() => {
+    environment = project.copyNational("positions");
+    loadEstate(REPO_ROOT, environment); // fills the cache
+  });
+
+  it("are not parsed to load the estate and build sources.json, which is that of a cold load", () => {
+    const warm = loadEstate(REPO_ROOT, environment).config;
+    expect(lastAgencyCacheStats()).toEqual({ hits: count, misses: 0, written: false });
+    const lazy = (agencies: readonly LoadedAgency[]) => agencies.map((a) => a.source).filter((s): s is LazySourceMap => s instanceof LazySourceMap);
+    expect(lazy(warm.agencies)).toHaveLength(warm.agencies.length);
+    const sources = buildSources(warm, REPO_ROOT);
+    for (const source of lazy(warm.agencies)) expect(source.isParsed, source.file).toBe(false);
+    const cold = cacheOff(() => loadEstate(REPO_ROOT, environment).config);
+    expect(sources).toEqual(buildSources(cold, REPO_ROOT));
+  });
+
+  it("give every position of a cold load, before and after they parse the file", () => {
+    const warm = loadEstate(REPO_ROOT, environment).config.agencies;
+    const cold = cacheOff(() => loadEstate(REPO_ROOT, environment).config.agencies);
+    expect(warm.map((a) => a.path)).toEqual(cold.map((a) => a.path));
+    for (const [i, agency] of warm.entries()) {
+      const coldSource = (cold[i] as LoadedAgency).source;
+      expect(agency.value).toStrictEqual((cold[i] as LoadedAgency).value);
+      const paths = [...fieldPaths(agency.value), ["no-such-field"], ["workloads", "no-such-workload", "image"], ["contacts", 99]];
+      for (const path of paths) {
+        expect(agency.source.locate(path), `${agency.source.file} ${path.join(".")}`).toEqual(coldSource.locate(path));
+        expect(agency.source.locateKey(path), `${agency.source.file} ${path.join(".")}`).toEqual(coldSource.locateKey(path));
+      }
+      expect((agency.source as LazySourceMap).isParsed).toBe(true);
+    }
+  });
+
+  it("locate a cross-file diagnostic in a cached agency as a cold load does (an over-quota capacity check)", () => {
+    // Tenant pools of one CPU core, the general pools' three: in north, bo-y-te's quota alone overflows.
+    const text = fs.readFileSync(environment, "utf8");
+    fs.writeFileSync(environment, text.replace(/(flavor: gc\.gen\.32c128g\n\s+)cpu: 32/g, "$1cpu: 3").replace(/^( +)cpu: (16|32)$/gm, "$1cpu: 1"));
+    const failure = () => {
+      try {
+        loadEstate(REPO_ROOT, environment);
+      } catch (error) {
+        if (error instanceof UserError) return error;
+        throw error;
+      }
+      throw new Error("expected a capacity problem");
+    };
+    try {
+      const cached = failure();
+      expect(lastAgencyCacheStats()).toEqual({ hits: count, misses: 0, written: false });
+      const uncached = cacheOff(failure);
+      expect(cached.message).toBe(uncached.message);
+      expect(cached.diagnostics).toEqual(uncached.diagnostics);
+      const inAgency = cached.diagnostics.filter((d) => d.file.endsWith(path.join("agencies", "bo-y-te.yaml")));
+      expect(inAgency.map((d) => d.path)).toEqual(["quota.cpu"]);
+      const written = fs.readFileSync(path.join(path.dirname(environment), "national", "agencies", "bo-y-te.yaml"), "utf8").split("\n");
+      const at = inAgency[0] as { line: number; col: number };
+      expect(written[at.line - 1]?.slice(at.col - 1)).toMatch(/^64\b/);
+      // The hint for the platform team names the same file:line:col.
+      expect(cached.diagnostics.some((d) => d.message.includes(`${(inAgency[0] as { file: string }).file}:${at.line}:${at.col}`))).toBe(true);
+    } finally {
+      fs.writeFileSync(environment, text);
+    }
   });
 });
