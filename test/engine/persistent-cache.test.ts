@@ -50,6 +50,7 @@ describe("isPlainJson", () => {
       Symbol("s"),
       new Point(),
       Object.create(null),
+      // eslint-disable-next-line no-sparse-arrays -- a sparse array is what is tested
       [1, , 3],
       withGetter,
       withHidden,
