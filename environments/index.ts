@@ -173,7 +173,8 @@ export function loadEnvironmentConfig(repoRoot: string, nameOrFile: string, opti
     problems.push(...error.diagnostics);
   }
   const dir = agenciesDir(environmentPath);
-  const files = (fs.existsSync(dir) ? fs.readdirSync(dir).filter(isAgencyFileName).sort() : []).map((name) => path.join(dir, name));
+  // `dir` is normalized and a directory entry's name has no separator: joining is concatenating.
+  const files = (fs.existsSync(dir) ? fs.readdirSync(dir).filter(isAgencyFileName).sort() : []).map((name) => `${dir}${path.sep}${name}`);
   const loadAgencies = options.loadAgencies ?? loadAgencyFiles;
   const results = options.cache === undefined ? loadAgencies(files) : options.cache.loadAll(files, loadAgencies);
   const agencies: LoadedAgency[] = [];
