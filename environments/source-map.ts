@@ -1,7 +1,8 @@
 /**
  * Where each part of a loaded file is written: a document's shape as plain data, which can
  * cross to another thread (engine/parallel-load.ts), and the lookups diagnostics use
- * (`file:line:col` of a field path, or of its key).
+ * (`file:line:col` of a field path, or of its key). A file whose value comes from a cache has a
+ * {@link LazySourceMap}: the few positions every run asks for, and the file parsed on any other.
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type ParsedNode, type Scalar } from "yaml";
 import type { SourcePosition } from "./diagnostics";
