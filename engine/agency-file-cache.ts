@@ -248,25 +248,32 @@ interface Content {
   readonly hash: string;
 }
 
+/** Where files are read before their bytes are copied out: one buffer, one byte over the largest limit. */
+let scratch = Buffer.allocUnsafeSlow(ENVIRONMENT_LIMITS.maxBytes + 1);
+
 /**
- * An agency file's bytes, the name it is shown under in diagnostics, and the SHA-256 of the
- * bytes; undefined when it is no regular file of at most `maxBytes` or cannot be
- * read (the loader reports it). Four system calls: opened without blocking (a FIFO), its size
- * taken from the open file, read whole.
+ * A file's bytes, the name it is shown under in diagnostics, and the SHA-256 of the bytes;
+ * undefined when they cannot be read, or are more than `maxBytes` (the loader reports why).
+ * Three system calls: open without blocking, read from offset 0, close. Reading at an offset is
+ * what only regular files and seekable devices allow (a FIFO, socket or terminal fails with
+ * ESPIPE, a folder with EISDIR), and no device gives bytes that hash like a file that passed
+ * validation (/dev/null gives none, /dev/zero and /dev/urandom more than the limit): a file that
+ * is not a regular one is never served from the cache, without asking fstat.
  */
 function readContent(file: string, maxBytes: number, shown: (file: string) => string = displayPath): Content | undefined {
+  if (scratch.length < maxBytes + 1) scratch = Buffer.allocUnsafeSlow(maxBytes + 1);
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-    const stat = fs.fstatSync(fd);
-    if (!stat.isFile() || stat.size > maxBytes) return undefined;
-    const bytes = Buffer.allocUnsafe(stat.size);
-    let read = 0;
-    while (read < bytes.length) {
-      const n = fs.readSync(fd, bytes, read, bytes.length - read, read);
-      if (n === 0) return undefined; // shrunk while read: the loader reads it again
-      read += n;
+    let size = 0;
+    for (;;) {
+      const n = fs.readSync(fd, scratch, size, maxBytes + 1 - size, size);
+      if (n === 0) break;
+      size += n;
+      if (size > maxBytes) return undefined;
     }
+    const bytes = Buffer.allocUnsafe(size);
+    scratch.copy(bytes, 0, 0, size);
     return { bytes, shown: shown(file), hash: hash("sha256", bytes, "hex") };
   } catch {
     return undefined;

@@ -147,6 +147,31 @@ describe("persistent agency file cache", () => {
     expectSameTree("cold", "restored");
   });
 
+  it("never serves a cached agency whose file is no longer a regular file", () => {
+    const name = fs.readdirSync(agencies).filter((f) => f.endsWith(".yaml")).sort()[1] as string;
+    const agency = path.join(agencies, name);
+    const original = fs.readFileSync(agency);
+    expect(storedAgencyFiles(REPO_ROOT, env).has(agency)).toBe(true);
+    try {
+      for (const replace of [() => fs.symlinkSync("/dev/null", agency), () => fs.mkdirSync(agency)]) {
+        fs.rmSync(agency, { recursive: true, force: true });
+        replace();
+        let error: unknown;
+        try {
+          synth("not-a-file");
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(UserError);
+        expect((error as UserError).diagnostics.filter((d) => d.file.endsWith(name)).map((d) => [d.line, d.col])).toEqual([[1, 1]]);
+        expect(lastAgencyCacheStats()).toMatchObject({ hits: count - 1, misses: 1 });
+      }
+    } finally {
+      fs.rmSync(agency, { recursive: true, force: true });
+      fs.writeFileSync(agency, original);
+    }
+  });
+
   it("ignores a damaged environment entry and rewrites it", () => {
     const file = environmentCacheFile(REPO_ROOT, env) as string;
     const bytes = fs.readFileSync(file);
