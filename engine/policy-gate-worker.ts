@@ -1,9 +1,10 @@
 /**
  * The policy gate's thread: loads the packs (a quarter of a second: rules do not load
- * @pulumi/policy, policies/lib/resource-of-type.ts) while the main thread synthesizes, then
- * checks the staged output. In a re-synthesis it also loads the synthesis code while the main
- * thread reads the configuration, and synthesizes the few tenant stacks that changed before it
- * checks them: the main thread then never loads cdktf (engine/policy-gate.ts).
+ * @pulumi/policy, policies/lib/resource-of-type.ts) while the main thread reads the
+ * configuration, then checks the staged output. When it synthesizes too (engine/synth.ts) it
+ * loads the synthesis code first and the packs after it: synthesis comes first (in a
+ * re-synthesis, the few tenant stacks that changed; the main thread then never loads cdktf), and
+ * the packs, small once the code they share with synthesis is loaded, fit in the wait for it.
  */
 import * as path from "node:path";
 import { workerData } from "node:worker_threads";
@@ -11,12 +12,20 @@ import type { EnvironmentConfig, LoadedAgency } from "../environments";
 import { fromPortable, fromPortableAgency, type PortableAgency, type PortableLoaded } from "./portable";
 import { LoadCache } from "./load-cache";
 import type { Environment } from "../environments/schema";
-import { type PreparedEnvironment, prepareSettings, runChecks } from "../policies/engine/check";
-import { PACKS } from "../policies/packs";
+import type * as Check from "../policies/engine/check";
+import type * as Packs from "../policies/packs";
 import type { SourcesFile } from "../environments/source-map-file";
 import { serveBlocking } from "./blocking-worker";
 import { StackQueue } from "./parallel-synth";
 import { loadSynthesisCodeStepwise, synthesisCode } from "./synthesis-code";
+
+/** The policy engine and the packs, loaded when first needed or when the thread is idle. */
+let policyCode: (typeof Check & typeof Packs) | undefined;
+function policy(): typeof Check & typeof Packs {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  policyCode ??= { ...(require("../policies/engine/check") as typeof Check), ...(require("../policies/packs") as typeof Packs) };
+  return policyCode;
+}
 import { synthesizeTenantStacks, type TenantStacksJob } from "./worker-synthesis";
 
 /**
@@ -94,9 +103,10 @@ export interface GateFinding {
 // preparation (a check of another environment does not use them). Files are read here only when
 // a preparation failed: the check then reads the environment itself to report the problem.
 const loadCache = new LoadCache();
-let prepared: PreparedEnvironment | undefined;
+let prepared: Check.PreparedEnvironment | undefined;
 
-if ((workerData as { options?: GateThreadOptions }).options?.preloadSynthesis) setImmediate(loadSynthesisCodeStepwise);
+if ((workerData as { options?: GateThreadOptions }).options?.preloadSynthesis) setImmediate(() => loadSynthesisCodeStepwise(0, () => setImmediate(policy)));
+else policy();
 
 serveBlocking<PrepareRequest | GateRequest | GateSynthRequest | GateShareRequest, GateFinding[] | string[] | GateShareAnswer>(async (request) => {
   if (request.kind === "prepare") {
@@ -106,6 +116,7 @@ serveBlocking<PrepareRequest | GateRequest | GateSynthRequest | GateShareRequest
       environmentPath: request.environmentPath,
       agencies: request.agenciesWithSuppressions.map((a) => fromPortableAgency(a) as LoadedAgency),
     };
+    const { prepareSettings, PACKS } = policy();
     prepared = prepareSettings(config, request.sources, PACKS, request.repoRoot);
     return [];
   }
@@ -150,6 +161,7 @@ async function share(job: GateShareRequest): Promise<GateShareAnswer> {
 }
 
 async function check(request: GateRequest): Promise<GateFinding[]> {
+  const { runChecks, PACKS } = policy();
   const result = await runChecks({
     // Used only when the preparation failed (the check then reads the environment itself).
     loadCache,

@@ -17,12 +17,15 @@ const STEPS = ["cdktf", "../constructs/tenant-baseline", "../constructs/tenant-w
 
 /**
  * Loads the synthesis code one step per turn of the event loop, for a worker between jobs: a job
- * that comes meanwhile waits for one step, not for all of them.
+ * that comes meanwhile waits for one step, not for all of them. `then` runs after the last step.
  */
-export function loadSynthesisCodeStepwise(step = 0): void {
+export function loadSynthesisCodeStepwise(step = 0, then?: () => void): void {
   const module = STEPS[step];
-  if (module === undefined) return;
+  if (module === undefined) {
+    then?.();
+    return;
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(module);
-  setImmediate(() => loadSynthesisCodeStepwise(step + 1));
+  setImmediate(() => loadSynthesisCodeStepwise(step + 1, then));
 }

@@ -3,12 +3,21 @@ import type { Estate } from "../estate/estate";
 import { backupStackInputs } from "../estate/backup";
 import type { InstanceTextCache } from "../constructs/instance-text-cache";
 import { sortedEntries } from "../core/compare";
-import { ManagementStack } from "./management-stack";
-import { PlatformStack } from "./platform-stack";
+import type * as ManagementStackModule from "./management-stack";
+import type * as PlatformStackModule from "./platform-stack";
 import { withoutTokenStackTraces } from "./stack-traces";
 import { backupStackName, platformStackName } from "./stack-plan";
-import { BackupStack } from "./backup-stack";
+import type * as BackupStackModule from "./backup-stack";
 import { TenantStack } from "./tenant-stack";
+
+// The other kinds of stack are loaded when an app first builds one: a thread that synthesizes
+// only tenant stacks (the policy gate's, in a re-synthesis) never loads the platform's code,
+// about a fifth of a second of the synthesis code's loading.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const managementStack = () => (require("./management-stack") as typeof ManagementStackModule).ManagementStack;
+const platformStack = () => (require("./platform-stack") as typeof PlatformStackModule).PlatformStack;
+const backupStack = () => (require("./backup-stack") as typeof BackupStackModule).BackupStack;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface GovcloudAppOptions {
   /** Absolute path of the folder cdktf writes to. */
@@ -46,6 +55,7 @@ export function buildApp(estate: AppEstate, options: GovcloudAppOptions): App {
   // its dependencies in the manifest through the caller (see engine/synth.ts).
   let management: TerraformStack | undefined;
   if (env.infrastructure.provider !== "existing" && wanted("management")) {
+    const ManagementStack = managementStack();
     management = new ManagementStack(app, "management", { environment: env, backend: backend("management") });
   }
   const platforms = new Map<string, TerraformStack>();
@@ -53,6 +63,7 @@ export function buildApp(estate: AppEstate, options: GovcloudAppOptions): App {
     const name = platformStackName(regionId);
     if (!wanted(name)) continue;
     const backup = estate.backup?.regions.get(regionId);
+    const PlatformStack = platformStack();
     const platform = new PlatformStack(app, name, { environment: env, regionId, backend: backend(name), ...(backup === undefined ? {} : { backup }) });
     if (management !== undefined) platform.addDependency(management);
     platforms.set(regionId, platform);
@@ -62,6 +73,7 @@ export function buildApp(estate: AppEstate, options: GovcloudAppOptions): App {
     const name = backupStackName(regionId);
     const backup = estate.backup?.regions.get(regionId);
     if (backup === undefined || !wanted(name)) continue;
+    const BackupStack = backupStack();
     const stack = new BackupStack(app, name, { environment: env, regionId, backend: backend(name), backup: backupStackInputs(backup) });
     const platform = platforms.get(regionId);
     if (platform !== undefined) stack.addDependency(platform);
