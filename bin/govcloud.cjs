@@ -11,4 +11,8 @@ for (const stream of [process.stdout, process.stderr]) {
     if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
   });
 }
-process.exitCode = require("../cli/main.ts").run(process.argv.slice(2));
+// `govcloud synth` starts its policy gate's thread before the CLI loads, so that the thread's own
+// loading (the packs, the synthesis code) overlaps with the CLI's (engine/start.ts).
+const args = process.argv.slice(2);
+if (args[0] === "synth" && !args.includes("--watch") && !args.includes("--help") && !args.includes("-h")) require("../engine/start.ts").startPolicyGateThread();
+process.exitCode = require("../cli/main.ts").run(args);

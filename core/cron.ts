@@ -104,18 +104,19 @@ function expandUncached(schedule: string): Expansion | string {
   const [minute, hour, dom, month, dow] = normalised as [string, string, string, string, string];
   // A UTC offset of zero rather than the UTC time zone: the same runs, without croner going
   // through Intl for every date (a quarter of the time, most of it in a gate's first check).
+  const wild = (f: string) => f === "*" || f === "?";
+  // Every day (the common case, every Velero Schedule): the day fields need no parser.
+  const everyDay = wild(dom) && wild(month) && wild(dow);
   let timeOfDay: Cron;
-  let day: Cron;
+  let day: Cron | undefined;
   try {
     timeOfDay = new Cron(`${minute} ${hour} * * *`, { utcOffset: 0, paused: true });
-    day = new Cron(`0 0 ${dom} ${month} ${dow}`, { utcOffset: 0, paused: true, domAndDow: false });
+    day = everyDay ? undefined : new Cron(`0 0 ${dom} ${month} ${dow}`, { utcOffset: 0, paused: true, domAndDow: false });
   } catch (error) {
     return (error instanceof Error ? error.message : String(error)).replace(/^CronPattern: /, "").replace(/^Invalid value/, "invalid value");
   }
-  const wild = (f: string) => f === "*" || f === "?";
-  const everyDay = wild(dom) && wild(month) && wild(dow);
   const times = runsBetween(timeOfDay, Date.UTC(2025, 0, 1), Date.UTC(2025, 0, 2)).map((t) => (t - Date.UTC(2025, 0, 1)) / 60_000);
-  const days = everyDay ? 365 : runsBetween(day, Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1)).length;
+  const days = day === undefined ? 365 : runsBetween(day, Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1)).length;
   if (times.length === 0) return "it never fires";
   return { times, days, everyDay };
 }

@@ -8,21 +8,11 @@ import * as path from "node:path";
 import type { EnvironmentConfig } from "../environments";
 import { toPortable, toPortableAgency } from "./portable";
 import { type Diagnostic, UserError } from "../environments/diagnostics";
-import { BlockingWorker } from "./blocking-worker";
 import { ruleInputs } from "./gate-cache";
 import type { GateFinding, GateRequest, GateShareAnswer, GateShareRequest, GateSynthRequest, GateThreadOptions, PrepareRequest } from "./policy-gate-worker";
+import { type GateWorker, keepGateThread, startGateThread, takeGateThread } from "./gate-thread";
 import type { SourcesFile } from "../environments/source-map-file";
 
-type GateWorker = BlockingWorker<PrepareRequest | GateRequest | GateSynthRequest | GateShareRequest, GateFinding[] | string[] | GateShareAnswer>;
-
-/**
- * The thread of the last gate closed with no request in flight: the next gate of this process
- * takes it, with the packs loaded (about a second saved, for each synthesis after the first in one
- * process: the tests, `govcloud pipeline`). Its requests carry everything a check needs: a
- * preparation replaces the settings of the one before, and a check of another environment does
- * not use them (engine/policy-gate-worker.ts). Unreferenced, it never keeps the process alive.
- */
-let idleWorker: GateWorker | undefined;
 
 export class PolicyGate {
   private readonly worker: GateWorker;
@@ -38,7 +28,7 @@ export class PolicyGate {
    * core, while the main thread reads the configuration.
    */
   constructor(options: GateThreadOptions = {}) {
-    this.worker = takeIdleWorker() ?? new BlockingWorker(path.join(__dirname, "policy-gate-worker.cjs"), { ...options });
+    this.worker = takeGateThread() ?? startGateThread(options);
   }
 
   /**
@@ -132,8 +122,7 @@ export class PolicyGate {
    */
   public close(): void {
     this.findings = [];
-    if (this.inFlight === undefined && idleWorker === undefined) idleWorker = this.worker;
-    else this.worker.close();
+    if (this.inFlight !== undefined || !keepGateThread(this.worker)) this.worker.close();
   }
 
   /** Waits for the request in flight: keeps a check's findings; a failed preparation is left to the checks. */
@@ -156,12 +145,6 @@ export class PolicyGate {
       }
     }
   }
-}
-
-function takeIdleWorker(): GateWorker | undefined {
-  const worker = idleWorker;
-  idleWorker = undefined;
-  return worker;
 }
 
 function toDiagnostic(f: GateFinding, environmentFile: string): Diagnostic {

@@ -17,29 +17,17 @@
  */
 import * as fs from "node:fs";
 import { agenciesDir, isAgencyFileName, resolveEnvironmentFile } from "../environments";
+import { threadSetting } from "./thread-setting";
+
+export { gateThreadSynthesizes, threadSetting, type ThreadSetting } from "./thread-setting";
 
 /** Below this many agency files a second thread costs more than it saves. */
 export const MIN_AGENCIES_FOR_TWO_THREADS = 200;
-
-export type ThreadSetting = "auto" | "one" | "two";
-
-export function threadSetting(): ThreadSetting {
-  const value = process.env.GOVCLOUD_THREADS;
-  return value === "1" ? "one" : value === "2" ? "two" : "auto";
-}
 
 /** The fewest files worth reading on two threads. */
 export function minFilesForTwoThreads(): number {
   const setting = threadSetting();
   return setting === "one" ? Number.POSITIVE_INFINITY : setting === "two" ? 1 : MIN_AGENCIES_FOR_TWO_THREADS;
-}
-
-/**
- * Whether the policy gate's thread of `govcloud synth` synthesizes too (engine/synth.ts): every
- * setting but `1`, which keeps all synthesis on the main thread.
- */
-export function gateThreadSynthesizes(): boolean {
-  return threadSetting() !== "one";
 }
 
 /**

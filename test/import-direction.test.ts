@@ -6,7 +6,8 @@
  * A folder may import its own files and the folders before it. `policies` sits beside that line:
  * it may import core, environments and estate (and its own files); only the engine (for the
  * policy gate's worker) and the CLI import it. The synthesis engine is one module: outside
- * engine/, only engine/index.ts is imported.
+ * engine/, only its entry points are imported, engine/index.ts (and engine/start.ts, what a
+ * process starts before its modules load).
  * `core` is the bottom shelf: small modules with no project imports that every layer may use.
  * The model (core, environments, estate) and the policies never load cdktf.
  *
@@ -86,10 +87,14 @@ function importsOf(root: string, file: string): Import[] {
 
 const ENGINE = "engine";
 
-/** Whether a path names the engine's interface: `engine`, `engine/index` or `engine/index.ts`. */
+/**
+ * Whether a path names one of the engine's two entry points: `engine`, `engine/index` or
+ * `engine/index.ts` (everything commands use), and `engine/start.ts` (what a process starts before
+ * its modules load: bin/govcloud.cjs).
+ */
 function isEngineInterface(root: string, target: string): boolean {
   const relative = path.relative(path.join(root, ENGINE), target).replace(/\.ts$/, "");
-  return relative === "" || relative === "index";
+  return relative === "" || relative === "index" || relative === "start";
 }
 
 /** Every import against the flow, as `file: specifier (from -> to)`. */

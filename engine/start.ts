@@ -1,0 +1,20 @@
+/**
+ * The engine's second entry point, for process start-up (the first is engine/index.ts): starts
+ * the threads a command will want before the command's modules load, so that their loading
+ * overlaps with the CLI's. bin/govcloud.cjs calls it for `govcloud synth`; a thread that the
+ * command then does not use costs the second core a little and ends with the process.
+ *
+ * Loads nothing heavy (engine/gate-thread.ts, engine/thread-setting.ts).
+ */
+import { keepGateThread, startGateThread } from "./gate-thread";
+import { gateThreadSynthesizes } from "./thread-setting";
+
+/**
+ * Starts the policy gate's thread of a coming `govcloud synth` (not a watch session, which has
+ * the synthesis code on its main thread): it loads the synthesis code and the packs while the
+ * CLI loads (about a third of a second earlier than the command itself would start it).
+ */
+export function startPolicyGateThread(): void {
+  const worker = startGateThread({ preloadSynthesis: gateThreadSynthesizes() });
+  if (!keepGateThread(worker)) worker.close();
+}
