@@ -17,6 +17,7 @@ import type * as Packs from "../policies/packs";
 import type { SourcesFile } from "../environments/source-map-file";
 import { serveBlocking } from "./blocking-worker";
 import { StackQueue } from "./parallel-synth";
+import { codeFingerprint } from "./stack-reuse";
 import { loadSynthesisCodeStepwise, synthesisCode } from "./synthesis-code";
 
 /** The policy engine and the packs, loaded when first needed or when the thread is idle. */
@@ -84,11 +85,19 @@ export interface GateShareAnswer {
   readonly findings: readonly GateFinding[];
 }
 
+/** The synthesis code fingerprint (engine/stack-reuse.ts), computed here while the main thread reads the configuration. */
+export interface GateFingerprintRequest {
+  readonly kind: "fingerprint";
+  readonly repoRoot: string;
+}
+
 /** Options of the thread (workerData.options). */
 export interface GateThreadOptions {
   /** Load the synthesis code once the packs are loaded: a synth request is likely to follow. */
   readonly preloadSynthesis?: boolean;
 }
+
+export type GateThreadRequest = PrepareRequest | GateRequest | GateSynthRequest | GateShareRequest | GateFingerprintRequest;
 
 export interface GateFinding {
   readonly rule: string;
@@ -108,7 +117,8 @@ let prepared: Check.PreparedEnvironment | undefined;
 if ((workerData as { options?: GateThreadOptions }).options?.preloadSynthesis) setImmediate(() => loadSynthesisCodeStepwise(0, () => setImmediate(policy)));
 else policy();
 
-serveBlocking<PrepareRequest | GateRequest | GateSynthRequest | GateShareRequest, GateFinding[] | string[] | GateShareAnswer>(async (request) => {
+serveBlocking<GateThreadRequest, GateFinding[] | string[] | GateShareAnswer | string>(async (request) => {
+  if (request.kind === "fingerprint") return codeFingerprint(request.repoRoot);
   if (request.kind === "prepare") {
     prepared = undefined;
     const config: EnvironmentConfig = {

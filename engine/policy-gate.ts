@@ -16,7 +16,9 @@ import type { SourcesFile } from "../environments/source-map-file";
 
 export class PolicyGate {
   private readonly worker: GateWorker;
-  private inFlight: "prepare" | "check" | "synth" | "share" | undefined;
+  private inFlight: "prepare" | "check" | "synth" | "share" | "fingerprint" | undefined;
+  /** The answer of the last fingerprint request. */
+  private fingerprint: string | undefined;
   private findings: GateFinding[] = [];
   /** Stacks the last synth request wrote, once it is answered. */
   private synthesized: readonly string[] | undefined;
@@ -83,6 +85,20 @@ export class PolicyGate {
     this.inFlight = "share";
   }
 
+  /** Starts computing the synthesis code fingerprint on the gate's thread and returns at once. */
+  public requestCodeFingerprint(repoRoot: string): void {
+    this.settle();
+    this.worker.send({ kind: "fingerprint", repoRoot });
+    this.inFlight = "fingerprint";
+  }
+
+  /** Waits for the fingerprint request; its answer. */
+  public codeFingerprint(): string {
+    this.settle();
+    if (this.fingerprint === undefined) throw new Error("internal: no code fingerprint was requested");
+    return this.fingerprint;
+  }
+
   /** Waits for the synth or share request; returns the stacks it wrote (to adopt from its folder). */
   public finishSynthesis(): readonly string[] {
     this.settle();
@@ -129,7 +145,9 @@ export class PolicyGate {
   private settle(): void {
     const inFlight = this.inFlight;
     this.inFlight = undefined;
-    if (inFlight === "check") {
+    if (inFlight === "fingerprint") {
+      this.fingerprint = this.worker.receive() as string;
+    } else if (inFlight === "check") {
       this.findings.push(...(this.worker.receive() as GateFinding[]));
     } else if (inFlight === "synth") {
       this.synthesized = this.worker.receive() as string[];

@@ -53,11 +53,17 @@ const fingerprints = new Map<string, string>();
  * started, whatever happens to the files later.
  */
 export function cachedCodeFingerprint(repoRoot: string): string {
-  let fingerprint = fingerprints.get(repoRoot);
-  if (fingerprint === undefined) {
-    fingerprint = codeFingerprint(repoRoot);
-    fingerprints.set(repoRoot, fingerprint);
-  }
+  return knownCodeFingerprint(repoRoot) ?? rememberCodeFingerprint(repoRoot, codeFingerprint(repoRoot));
+}
+
+/** The code fingerprint of this process, if it is known yet. */
+export function knownCodeFingerprint(repoRoot: string): string | undefined {
+  return fingerprints.get(repoRoot);
+}
+
+/** Records the code fingerprint (computed on another thread: the gate's, engine/synth.ts); returns it. */
+export function rememberCodeFingerprint(repoRoot: string, fingerprint: string): string {
+  fingerprints.set(repoRoot, fingerprint);
   return fingerprint;
 }
 

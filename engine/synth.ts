@@ -20,7 +20,7 @@ import { adoptStacks, StackQueue } from "./parallel-synth";
 import { GateCache, verdictInputsKey } from "./gate-cache";
 import { PolicyGate } from "./policy-gate";
 import { SecondThread } from "./second-thread";
-import { codeFingerprint, copyStacks, FINGERPRINTS_FILE, reusableStacks, stackFingerprints, writeFingerprints } from "./stack-reuse";
+import { cachedCodeFingerprint, codeFingerprint, copyStacks, FINGERPRINTS_FILE, knownCodeFingerprint, rememberCodeFingerprint, reusableStacks, stackFingerprints, writeFingerprints } from "./stack-reuse";
 import { stackShape } from "./tenant-keys";
 import { buildSources, writeSources } from "../environments/source-map-file";
 import { dataReplacements, outputChanges, type StackChanges } from "./changes";
@@ -192,6 +192,9 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
   const gate: PolicyGate | undefined = options.policyGate ? (session?.gate() ?? new PolicyGate({ preloadSynthesis: gateSynthesizes })) : undefined;
   /** The folder the gate's thread synthesizes into, when it does. */
   let gateOut: string | undefined;
+  // The code fingerprint (a sixteenth of a second) is worked out on the gate's thread meanwhile.
+  const fingerprintOnGate = gate !== undefined && session === undefined && knownCodeFingerprint(options.repoRoot) === undefined;
+  if (fingerprintOnGate) gate.requestCodeFingerprint(options.repoRoot);
   try {
     const loaded = loadEstate(options.repoRoot, options.environment, {
       frozenLock: options.frozenLock,
@@ -208,7 +211,9 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     const estate = stateRoot === undefined ? loaded.estate : { ...loaded.estate, stateRoot };
     const plan = planStacks(loaded.estate);
     // Stacks whose inputs did not change since the previous output are linked, not rebuilt.
-    const code = session === undefined ? codeFingerprint(options.repoRoot) : session.codeFingerprint(options.repoRoot);
+    // Once per process (the gate cache keys its verdicts by it too).
+    if (fingerprintOnGate) rememberCodeFingerprint(options.repoRoot, gate.codeFingerprint());
+    const code = session === undefined ? cachedCodeFingerprint(options.repoRoot) : session.codeFingerprint(options.repoRoot);
     const fingerprints = stackFingerprints(loaded.estate, code, stateRoot);
     const reused = reusableStacks(outdir, fingerprints);
     const rebuilt = plan.map((s) => s.name).filter((name) => !reused.has(name));
