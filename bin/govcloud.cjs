@@ -14,5 +14,11 @@ for (const stream of [process.stdout, process.stderr]) {
 // `govcloud synth` starts its policy gate's thread before the CLI loads, so that the thread's own
 // loading (the packs, the synthesis code) overlaps with the CLI's (engine/start.ts).
 const args = process.argv.slice(2);
-if (args[0] === "synth" && !args.includes("--watch") && !args.includes("--help") && !args.includes("-h")) require("../engine/start.ts").startPolicyGateThread();
+if (args[0] === "synth" && !args.includes("--watch") && !args.includes("--help") && !args.includes("-h")) {
+  // The output folder as the command will read it (cli/main.ts: -o/--out, default cdktf.out).
+  const at = args.findIndex((a) => a === "-o" || a === "--out");
+  const inline = args.find((a) => a.startsWith("--out="));
+  const out = inline !== undefined ? inline.slice("--out=".length) : at > 0 && args[at + 1] !== undefined ? args[at + 1] : "cdktf.out";
+  require("../engine/start.ts").startPolicyGateThread(out);
+}
 process.exitCode = require("../cli/main.ts").run(args);

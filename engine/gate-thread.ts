@@ -12,9 +12,9 @@
  */
 import * as path from "node:path";
 import { BlockingWorker } from "./blocking-worker";
-import type { GateFinding, GateShareAnswer, GateThreadOptions, GateThreadRequest } from "./policy-gate-worker";
+import type { GateFinding, GateThreadOptions, GateThreadRequest } from "./policy-gate-worker";
 
-export type GateWorker = BlockingWorker<GateThreadRequest, GateFinding[] | string[] | GateShareAnswer | string>;
+export type GateWorker = BlockingWorker<GateThreadRequest, GateFinding[] | string[] | string>;
 
 let kept: GateWorker | undefined;
 

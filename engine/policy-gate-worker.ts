@@ -16,9 +16,8 @@ import type * as Check from "../policies/engine/check";
 import type * as Packs from "../policies/packs";
 import type { SourcesFile } from "../environments/source-map-file";
 import { serveBlocking } from "./blocking-worker";
-import { StackQueue } from "./parallel-synth";
 import { codeFingerprint } from "./stack-reuse";
-import { loadSynthesisCodeStepwise, synthesisCode } from "./synthesis-code";
+import { loadSynthesisCodeStepwise } from "./synthesis-code";
 
 /** The policy engine and the packs, loaded when first needed or when the thread is idle. */
 let policyCode: (typeof Check & typeof Packs) | undefined;
@@ -56,35 +55,6 @@ export interface GateSynthRequest extends TenantStacksJob {
   readonly kind: "synth";
 }
 
-/**
- * A whole synthesis shared with the main thread: take tenant stacks from the back of the shared
- * queue, synthesize each claim into `outdir` and check it; between claims, and once the queue is
- * empty, check the stacks the main thread announces as written into `mainDir`; answer when the
- * main thread has announced its last stack and every stack is checked. So synthesis and checks
- * are split between the two threads as they go, whatever their speeds.
- */
-export interface GateShareRequest extends TenantStacksJob {
-  readonly kind: "share";
-  readonly repoRoot: string;
-  readonly environmentPath: string;
-  /** The shared queue (engine/parallel-synth.ts): its stacks, buffer and lowest index for this thread. */
-  readonly stacks: readonly string[];
-  readonly queue: SharedArrayBuffer;
-  readonly lowest: number;
-  /** Where the main thread writes its stacks. */
-  readonly mainDir: string;
-  /** Every stack the main thread may announce; announcements name them by index. */
-  readonly announceable: readonly string[];
-  /** Int32s: [0] stacks announced, [1] 1 once the main thread has announced all, then their indexes. */
-  readonly announced: SharedArrayBuffer;
-}
-
-/** What a share request wrote, and every mandatory finding of what it checked. */
-export interface GateShareAnswer {
-  readonly written: readonly string[];
-  readonly findings: readonly GateFinding[];
-}
-
 /** The synthesis code fingerprint (engine/stack-reuse.ts), computed here while the main thread reads the configuration. */
 export interface GateFingerprintRequest {
   readonly kind: "fingerprint";
@@ -93,11 +63,11 @@ export interface GateFingerprintRequest {
 
 /** Options of the thread (workerData.options). */
 export interface GateThreadOptions {
-  /** Load the synthesis code once the packs are loaded: a synth request is likely to follow. */
+  /** Load the synthesis code, then the packs: a synth request is likely to follow. */
   readonly preloadSynthesis?: boolean;
 }
 
-export type GateThreadRequest = PrepareRequest | GateRequest | GateSynthRequest | GateShareRequest | GateFingerprintRequest;
+export type GateThreadRequest = PrepareRequest | GateRequest | GateSynthRequest | GateFingerprintRequest;
 
 export interface GateFinding {
   readonly rule: string;
@@ -114,10 +84,12 @@ export interface GateFinding {
 const loadCache = new LoadCache();
 let prepared: Check.PreparedEnvironment | undefined;
 
+// What the thread will need, loaded while the main thread reads the configuration: the synthesis
+// code first when it will synthesize.
 if ((workerData as { options?: GateThreadOptions }).options?.preloadSynthesis) setImmediate(() => loadSynthesisCodeStepwise(0, () => setImmediate(policy)));
 else policy();
 
-serveBlocking<GateThreadRequest, GateFinding[] | string[] | GateShareAnswer | string>(async (request) => {
+serveBlocking<GateThreadRequest, GateFinding[] | string[] | string>(async (request) => {
   if (request.kind === "fingerprint") return codeFingerprint(request.repoRoot);
   if (request.kind === "prepare") {
     prepared = undefined;
@@ -131,44 +103,8 @@ serveBlocking<GateThreadRequest, GateFinding[] | string[] | GateShareAnswer | st
     return [];
   }
   if (request.kind === "synth") return synthesizeTenantStacks(request, request.plans.map((p) => p.name));
-  if (request.kind === "share") return share(request);
   return check(request);
 });
-
-async function share(job: GateShareRequest): Promise<GateShareAnswer> {
-  const queue = new StackQueue(job.stacks, job.queue, job.lowest);
-  const announced = new Int32Array(job.announced);
-  const written: string[] = [];
-  const findings: GateFinding[] = [];
-  const inspect = async (dir: string, stacks: readonly string[]) => {
-    findings.push(...(await check({ kind: "check", repoRoot: job.repoRoot, dir, environment: job.environmentPath, stacks })));
-  };
-  let checked = 0;
-  /** Checks what the main thread has announced since the last call; false when there was nothing. */
-  const checkAnnounced = async (): Promise<boolean> => {
-    const count = Atomics.load(announced, 0);
-    if (count === checked) return false;
-    const names = Array.from({ length: count - checked }, (_, i) => job.announceable[Atomics.load(announced, 2 + checked + i)] as string);
-    checked = count;
-    await inspect(job.mainDir, names);
-    return true;
-  };
-  const { STACKS_PER_CLAIM } = synthesisCode();
-  for (;;) {
-    const claim = queue.takeBack(STACKS_PER_CLAIM);
-    if (claim.length > 0) {
-      written.push(...synthesizeTenantStacks(job, claim));
-      queue.countWorkerDone(claim.length);
-      await inspect(job.outdir, claim);
-      await checkAnnounced();
-    } else if (!(await checkAnnounced())) {
-      if (Atomics.load(announced, 1) === 1 && Atomics.load(announced, 0) === checked) break;
-      // Nothing to do until the main thread writes more.
-      Atomics.wait(announced, 0, checked, 50);
-    }
-  }
-  return { written, findings };
-}
 
 async function check(request: GateRequest): Promise<GateFinding[]> {
   const { runChecks, PACKS } = policy();

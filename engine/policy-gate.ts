@@ -9,14 +9,14 @@ import type { EnvironmentConfig } from "../environments";
 import { toPortable, toPortableAgency } from "./portable";
 import { type Diagnostic, UserError } from "../environments/diagnostics";
 import { ruleInputs } from "./gate-cache";
-import type { GateFinding, GateRequest, GateShareAnswer, GateShareRequest, GateSynthRequest, GateThreadOptions, PrepareRequest } from "./policy-gate-worker";
+import type { GateFinding, GateRequest, GateSynthRequest, GateThreadOptions, PrepareRequest } from "./policy-gate-worker";
 import { type GateWorker, keepGateThread, startGateThread, takeGateThread } from "./gate-thread";
 import type { SourcesFile } from "../environments/source-map-file";
 
 
 export class PolicyGate {
   private readonly worker: GateWorker;
-  private inFlight: "prepare" | "check" | "synth" | "share" | "fingerprint" | undefined;
+  private inFlight: "prepare" | "check" | "synth" | "fingerprint" | undefined;
   /** The answer of the last fingerprint request. */
   private fingerprint: string | undefined;
   private findings: GateFinding[] = [];
@@ -73,18 +73,6 @@ export class PolicyGate {
     this.inFlight = "synth";
   }
 
-  /**
-   * Starts sharing a synthesis with the gate's thread (GateShareRequest) and returns at once: it
-   * takes tenant stacks from the back of the queue, writes them into `request.outdir` and checks
-   * them, and checks what this thread announces meanwhile. `finishSynthesis()` after the last
-   * announcement tells what it wrote; the findings are kept for `verdict()`.
-   */
-  public share(request: Omit<GateShareRequest, "kind">): void {
-    this.settle();
-    this.worker.send({ kind: "share", ...request });
-    this.inFlight = "share";
-  }
-
   /** Starts computing the synthesis code fingerprint on the gate's thread and returns at once. */
   public requestCodeFingerprint(repoRoot: string): void {
     this.settle();
@@ -99,7 +87,7 @@ export class PolicyGate {
     return this.fingerprint;
   }
 
-  /** Waits for the synth or share request; returns the stacks it wrote (to adopt from its folder). */
+  /** Waits for the synth request; returns the stacks it wrote (to adopt from its folder). */
   public finishSynthesis(): readonly string[] {
     this.settle();
     const written = this.synthesized ?? [];
@@ -151,10 +139,6 @@ export class PolicyGate {
       this.findings.push(...(this.worker.receive() as GateFinding[]));
     } else if (inFlight === "synth") {
       this.synthesized = this.worker.receive() as string[];
-    } else if (inFlight === "share") {
-      const answer = this.worker.receive() as GateShareAnswer;
-      this.synthesized = answer.written;
-      this.findings.push(...answer.findings);
     } else if (inFlight === "prepare") {
       try {
         this.worker.receive();

@@ -20,7 +20,9 @@ import { fingerprintFiles, importedCodeFiles } from "./code-fingerprint";
 import { stackShape, tenantDigest } from "./tenant-keys";
 import { STACK_FILES } from "./working-files";
 
-export const FINGERPRINTS_FILE = "stack-fingerprints.json";
+import { FINGERPRINTS_FILE } from "./thread-setting";
+
+export { FINGERPRINTS_FILE };
 
 /**
  * The modules that decide what synthesis writes: the command's synthesis (reading and validating

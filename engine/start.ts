@@ -7,14 +7,16 @@
  * Loads nothing heavy (engine/gate-thread.ts, engine/thread-setting.ts).
  */
 import { keepGateThread, startGateThread } from "./gate-thread";
-import { gateThreadSynthesizes } from "./thread-setting";
+import { gateThreadWillSynthesize } from "./thread-setting";
 
 /**
- * Starts the policy gate's thread of a coming `govcloud synth` (not a watch session, which has
- * the synthesis code on its main thread): it loads the synthesis code and the packs while the
- * CLI loads (about a third of a second earlier than the command itself would start it).
+ * Starts the policy gate's thread of a coming `govcloud synth` into `outdir` (not a watch
+ * session, which has the synthesis code on its main thread) while the CLI loads, about a third
+ * of a second earlier than the command itself would. Into an output with stacks to reuse (a
+ * re-synthesis), it loads the synthesis code before the packs: it will synthesize the stacks that
+ * changed (engine/synth.ts).
  */
-export function startPolicyGateThread(): void {
-  const worker = startGateThread({ preloadSynthesis: gateThreadSynthesizes() });
+export function startPolicyGateThread(outdir: string): void {
+  const worker = startGateThread({ preloadSynthesis: gateThreadWillSynthesize(outdir) });
   if (!keepGateThread(worker)) worker.close();
 }

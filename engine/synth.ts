@@ -20,14 +20,15 @@ import { adoptStacks, StackQueue } from "./parallel-synth";
 import { GateCache, verdictInputsKey } from "./gate-cache";
 import { PolicyGate } from "./policy-gate";
 import { SecondThread } from "./second-thread";
-import { cachedCodeFingerprint, codeFingerprint, copyStacks, FINGERPRINTS_FILE, knownCodeFingerprint, rememberCodeFingerprint, reusableStacks, stackFingerprints, writeFingerprints } from "./stack-reuse";
+import { cachedCodeFingerprint, codeFingerprint, copyStacks, knownCodeFingerprint, rememberCodeFingerprint, reusableStacks, stackFingerprints, writeFingerprints } from "./stack-reuse";
 import { stackShape } from "./tenant-keys";
 import { buildSources, writeSources } from "../environments/source-map-file";
 import { dataReplacements, outputChanges, type StackChanges } from "./changes";
 import { stateRootFor } from "./state-location";
 import { seedProviderLocks } from "./working-files";
 import { synthesisCode } from "./synthesis-code";
-import { gateThreadSynthesizes, synthesizeOnTwoThreads } from "./threads";
+import { synthesizeOnTwoThreads } from "./threads";
+import { gateThreadWillSynthesize } from "./thread-setting";
 
 export interface SynthOptions {
   readonly repoRoot: string;
@@ -183,13 +184,8 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
   // time there is before the first stacks are written.
   // In a re-synthesis (a previous output to reuse stacks from) the gate's thread also loads the
   // synthesis code meanwhile: it will synthesize the few tenant stacks an edit changes.
-  // The gate's thread synthesizes too (outside watch sessions, whose main thread has the code
-  // loaded): so it loads the synthesis code after the packs, while this thread reads the
-  // configuration. In a re-synthesis (a previous output to reuse stacks from) it takes the few
-  // stacks an edit changed; otherwise it shares the tenant stacks with this thread.
-  const gateSynthesizes = session === undefined && secondThread === undefined && gateThreadSynthesizes();
-  const resynthesis = gateSynthesizes && fs.existsSync(path.join(path.resolve(options.out), FINGERPRINTS_FILE));
-  const gate: PolicyGate | undefined = options.policyGate ? (session?.gate() ?? new PolicyGate({ preloadSynthesis: gateSynthesizes })) : undefined;
+  const resynthesis = session === undefined && secondThread === undefined && gateThreadWillSynthesize(options.out);
+  const gate: PolicyGate | undefined = options.policyGate ? (session?.gate() ?? new PolicyGate({ preloadSynthesis: resynthesis })) : undefined;
   /** The folder the gate's thread synthesizes into, when it does. */
   let gateOut: string | undefined;
   // The code fingerprint (a sixteenth of a second) is worked out on the gate's thread meanwhile.
@@ -258,59 +254,19 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       // The gate checks stacks as they are written, on its own thread, so that checking hides
       // behind synthesis and holds one batch of stacks at a time.
       const toCheck = gate === undefined ? new Set<string>() : new Set(gated ?? plan.map((s) => s.name));
-      // With a second thread, or the gate's, both take tenant stacks from one queue; the main
-      // thread first builds the others (platform, management).
-      const shared = gate !== undefined && gateSynthesizes && onGateThread.size === 0 && rebuiltTenantStacks.length > 0;
-      const queue = secondThread === undefined && !shared ? undefined : new StackQueue(rebuiltTenantStacks);
-      // While the gate's thread shares the synthesis, the stacks this thread writes are announced
-      // to it (it checks them between its own); while it synthesizes the changed stacks alone,
-      // they wait for it.
-      let announce: ((stacks: readonly string[]) => void) | undefined;
-      let announceEnd: (() => void) | undefined;
-      if (gate !== undefined && shared && queue !== undefined) {
-        const announceable = plan.map((s) => s.name);
-        const index = new Map(announceable.map((name, i) => [name, i]));
-        const announced = new SharedArrayBuffer(4 * (2 + announceable.length));
-        const counts = new Int32Array(announced);
-        announce = (stacks) => {
-          for (const name of stacks) {
-            Atomics.store(counts, 2 + Atomics.load(counts, 0), index.get(name) as number);
-            Atomics.add(counts, 0, 1);
-          }
-          Atomics.notify(counts, 0);
-        };
-        announceEnd = () => {
-          Atomics.store(counts, 1, 1);
-          Atomics.notify(counts, 0);
-        };
-        fs.mkdirSync(path.dirname(outdir), { recursive: true });
-        gateOut = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}.gate-`));
-        const reach = new Set(queue.workerReach());
-        gate.share({
-          repoRoot: options.repoRoot,
-          environmentPath: loaded.config.environmentPath,
-          environment: estate.environment,
-          ...(stateRoot === undefined ? {} : { stateRoot }),
-          plans: loaded.estate.tenantStacks.filter((s) => reach.has(s.name)).map(stackShape),
-          stacks: queue.stacks,
-          queue: queue.buffer,
-          lowest: queue.lowest,
-          outdir: gateOut,
-          mainDir: temp,
-          announceable,
-          announced,
-        });
-      }
-      let deferred: string[] | undefined = gateOut !== undefined && !shared ? [] : undefined;
+      // Kept while the gate's thread synthesizes, and submitted once it is done.
+      let deferred: string[] | undefined = gateOut === undefined ? undefined : [];
       const submit = (names: readonly string[]) => {
         const stacks = names.filter((name) => toCheck.has(name));
         if (gate === undefined || stacks.length === 0) return;
-        if (announce !== undefined) announce(stacks);
-        else if (deferred !== undefined) deferred.push(...stacks);
+        if (deferred !== undefined) deferred.push(...stacks);
         else gate.submit({ repoRoot: options.repoRoot, dir: temp, environment: loaded.config.environmentPath, stacks });
       };
       gateCache?.noteUse(toCheck.size, plan.length - toCheck.size);
       submit([...reused]);
+      // With a second thread, both take tenant stacks from one queue; the main thread first
+      // builds the others (platform, management).
+      const queue = secondThread === undefined ? undefined : new StackQueue(rebuilt.filter((name) => tenantStacks.has(name)));
       const others = rebuilt.filter((name) => (queue === undefined || !tenantStacks.has(name)) && !onGateThread.has(name));
       const workerOut = `${temp}.worker`;
       try {
@@ -318,34 +274,20 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
           const { STACKS_PER_CLAIM, synthesizeInBatches } = synthesisCode();
           const source: StackSource = queue === undefined ? others : (max) => (others.length > 0 ? others.splice(0, max) : queue.takeFront(Math.min(max, STACKS_PER_CLAIM)));
           if (secondThread !== undefined && queue !== undefined) secondThread.startSynthesis(estate, queue, workerOut);
-          try {
-            synthesizeInBatches(estate, temp, source, {
-              ...(session === undefined ? {} : { instanceTexts: session.instanceTexts }),
-              onBatch: (done, batch) => {
-                progress(`synthesized ${done + (queue?.workerDone() ?? 0)} of ${rebuilt.length} stacks${queue === undefined ? "" : " on two threads"}`);
-                submit(batch);
-              },
-            });
-          } catch (error) {
-            // The gate's thread stops at an empty queue and the end of our announcements.
-            if (announceEnd !== undefined && queue !== undefined) {
-              while (queue.takeFront(STACKS_PER_CLAIM).length > 0);
-              announceEnd();
-            }
-            throw error;
-          }
-        }
-        if (gate !== undefined && announceEnd !== undefined && gateOut !== undefined) {
-          announceEnd();
-          progress(`waiting for the policy gate's thread to finish its stacks and check the last of ours`);
-          adoptStacks(gateOut, temp, gate.finishSynthesis());
+          synthesizeInBatches(estate, temp, source, {
+            ...(session === undefined ? {} : { instanceTexts: session.instanceTexts }),
+            onBatch: (done, batch) => {
+              progress(`synthesized ${done + (queue?.workerDone() ?? 0)} of ${rebuilt.length} stacks${queue === undefined ? "" : " on two threads"}`);
+              submit(batch);
+            },
+          });
         }
         if (secondThread !== undefined && queue !== undefined) {
           const theirs = secondThread.finishSynthesis();
           adoptStacks(workerOut, temp, theirs);
           submit(theirs);
         }
-        if (gate !== undefined && deferred !== undefined && gateOut !== undefined && !shared) {
+        if (gate !== undefined && deferred !== undefined && gateOut !== undefined) {
           const theirs = gate.finishSynthesis();
           adoptStacks(gateOut, temp, theirs);
           const waiting = deferred;

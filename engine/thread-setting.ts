@@ -2,6 +2,9 @@
  * GOVCLOUD_THREADS, read without loading anything (engine/start.ts reads it before the CLI
  * loads); engine/threads.ts says what each setting does.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
 export type ThreadSetting = "auto" | "one" | "two";
 
 export function threadSetting(): ThreadSetting {
@@ -15,5 +18,16 @@ export function threadSetting(): ThreadSetting {
  */
 export function gateThreadSynthesizes(): boolean {
   return threadSetting() !== "one";
+}
+
+/** The file in an output folder that names its stacks' fingerprints (engine/stack-reuse.ts). */
+export const FINGERPRINTS_FILE = "stack-fingerprints.json";
+
+/**
+ * Whether a `govcloud synth` into `outdir` is a re-synthesis whose changed tenant stacks the gate's
+ * thread synthesizes (engine/synth.ts): the folder has stacks to reuse, and the setting allows it.
+ */
+export function gateThreadWillSynthesize(outdir: string): boolean {
+  return gateThreadSynthesizes() && fs.existsSync(path.join(path.resolve(outdir), FINGERPRINTS_FILE));
 }
 

@@ -3,13 +3,13 @@
  * - unset: a second thread for large estates (at least {@link MIN_AGENCIES_FOR_TWO_THREADS}
  *   agency files): it reads half of the agency files, and a fresh synthesis without the policy
  *   gate shares the tenants and their stacks with it (engine/second-thread.ts). With the gate
- *   (`govcloud synth`), the gate's thread has the second core, and synthesizes too
- *   ({@link gateThreadSynthesizes}): it takes tenant stacks from the back of the queue and checks
- *   them, and checks the main thread's between its own; in a re-synthesis it takes the few
- *   stacks that changed. A third thread made the 3,400-agency command slower (15.5 s against
- *   14.4 s) and raised its peak memory from 658 to 917 MiB. A watch session's runs after the
- *   first use one (an edit rebuilds two stacks; starting a thread for them costs more than it
- *   saves).
+ *   (`govcloud synth`), the gate's thread has the second core, and in a re-synthesis it
+ *   synthesizes the few stacks that changed ({@link gateThreadSynthesizes}). A third thread made
+ *   the 3,400-agency command slower (15.5 s against 14.4 s) and raised its peak memory from 658
+ *   to 917 MiB; so did sharing the tenant stacks of a first synthesis with the gate's thread
+ *   (11.5 s either way, 830 against 700 MiB, 2 s more CPU: the two cores of the bench machine
+ *   do not double serialization). A watch session's runs after the first use one (an edit
+ *   rebuilds two stacks; starting a thread for them costs more than it saves).
  * - `1`: one thread for everything but the policy gate's checks.
  * - `2`: a second thread whenever there is work to share, however small the estate.
  * The policy gate of `govcloud synth` has a thread of its own in every case. Output never depends

@@ -8,7 +8,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readTree, REPO_ROOT, tempDir } from "../support/synth";
-import { withEnvironmentVariable } from "../support/cache-project";
 import { synthesize } from "../../engine/synth";
 import { PolicyGate } from "../../engine/policy-gate";
 import { loadEstate } from "../../engine/load-estate";
@@ -47,27 +46,6 @@ describe("a re-synthesis with the policy gate", () => {
     const b = readTree(full.outdir);
     expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
     for (const [file, bytes] of b) expect(a.get(file)?.equals(bytes), file).toBe(true);
-  });
-});
-
-describe("a first synthesis with the policy gate", () => {
-  it("shares the tenant stacks with the gate's thread and writes what one thread writes", () => {
-    const env = estateCopy("shared");
-    const messages: string[] = [];
-    const shared = synthesize({ repoRoot: REPO_ROOT, environment: env, out: path.join(root, "shared", "two"), policyGate: true, onProgress: (m) => messages.push(m) });
-    expect(messages).toContain("waiting for the policy gate's thread to finish its stacks and check the last of ours");
-    const one = withEnvironmentVariable("GOVCLOUD_THREADS", "1", () => {
-      const progress: string[] = [];
-      const result = synthesize({ repoRoot: REPO_ROOT, environment: env, out: path.join(root, "shared", "one"), policyGate: true, onProgress: (m) => progress.push(m) });
-      // One thread for synthesis: the gate's thread only checks.
-      expect(progress.filter((m) => m.includes("two threads") || m.includes("gate's thread"))).toEqual([]);
-      return result;
-    });
-    const a = readTree(shared.outdir);
-    const b = readTree(one.outdir);
-    expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-    for (const [file, bytes] of b) expect(a.get(file)?.equals(bytes), file).toBe(true);
-    expect(fs.readdirSync(path.join(root, "shared")).filter((name) => name.includes(".gate"))).toEqual([]);
   });
 });
 
