@@ -18,7 +18,7 @@
  * `schema-issues.ts` (zod's issues worded as diagnostics). This module reads the file, bounds it
  * and runs them in order.
  */
-import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import type { z } from "zod";
 import { type Diagnostic, displayPath, UserError } from "./diagnostics";
 import type { SourceMap, TreeSourceMap } from "./source-map";
@@ -107,7 +107,8 @@ export function readYamlBytes(file: string, limits: YamlLimits): Buffer {
   const shown = displayPath(file);
   let fd: number | undefined;
   try {
-    fd = openSync(file, "r");
+    // Non-blocking: opening a FIFO for reading waits for a writer, which may never come.
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const stat = fstatSync(fd);
     // A FIFO or device would make readFileSync block or never end.
     if (!stat.isFile()) throw new UserError([atStart(shown, "is not a regular file; expected a YAML file")]);

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -319,6 +320,12 @@ describe("loadYamlFile", () => {
 
   it("reports a directory at file:1:1", () => {
     expect(() => loadYamlFile(dir, Cluster, LIMITS)).toThrow(`${dir}:1:1: <document>: is not a regular file; expected a YAML file`);
+  });
+
+  it("reports a named pipe at file:1:1 instead of waiting for a writer", () => {
+    const fifo = join(dir, "agency.yaml");
+    execFileSync("mkfifo", [fifo]);
+    expect(() => loadYamlFile(fifo, Cluster, LIMITS)).toThrow(`${fifo}:1:1: <document>: is not a regular file; expected a YAML file`);
   });
 });
 
