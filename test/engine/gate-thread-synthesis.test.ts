@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readTree, REPO_ROOT, tempDir } from "../support/synth";
+import { agenciesOf, copyEnvironment } from "../support/estate-copy";
 import { synthesize } from "../../engine/synth";
 import { PolicyGate } from "../../engine/policy-gate";
 import { loadEstate } from "../../engine/load-estate";
@@ -18,19 +19,15 @@ import type { TenantStackShape } from "../../estate/estate";
 
 const root = tempDir();
 
-function estateCopy(name: string): string {
-  const dir = path.join(root, name);
-  fs.cpSync(path.join(REPO_ROOT, "environments", "national"), path.join(dir, "national"), { recursive: true });
-  fs.copyFileSync(path.join(REPO_ROOT, "environments", "national.yaml"), path.join(dir, "national.yaml"));
-  return path.join(dir, "national.yaml");
-}
+/** National in a project of its own under the test's folder. */
+const estateCopy = (name: string) => copyEnvironment(path.join(root, name));
 
 describe("a re-synthesis with the policy gate", () => {
   it("synthesizes the changed tenant stacks on the gate's thread and writes what a full synthesis writes", () => {
     const env = estateCopy("edited");
     const out = path.join(root, "edited", "cdktf.out");
     synthesize({ repoRoot: REPO_ROOT, environment: env, out, policyGate: true });
-    const agency = path.join(path.dirname(env), "national", "agencies", "phuong-hoan-kiem.yaml");
+    const agency = path.join(agenciesOf(env), "phuong-hoan-kiem.yaml");
     fs.writeFileSync(agency, fs.readFileSync(agency, "utf8").replace("  cpu: 2\n", "  cpu: 3\n"));
     const messages: string[] = [];
     const again = synthesize({ repoRoot: REPO_ROOT, environment: env, out, policyGate: true, onProgress: (message) => messages.push(message) });
