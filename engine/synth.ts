@@ -179,11 +179,10 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     : undefined;
   const started = performance.now();
   const progress = (message: string) => options.onProgress?.(message, performance.now() - started);
-  // The gate's thread starts now and loads the policy packs (about a second) while this thread
-  // reads the configuration: after an edit, with most files from the cache, that is all the
-  // time there is before the first stacks are written.
-  // In a re-synthesis (a previous output to reuse stacks from) the gate's thread also loads the
-  // synthesis code meanwhile: it will synthesize the few tenant stacks an edit changes.
+  // The gate's thread (started before the CLI loaded, engine/start.ts, or now) loads the policy
+  // packs while this thread reads the configuration. In a re-synthesis (a previous output to
+  // reuse stacks from) it loads the synthesis code first: it will synthesize the few tenant
+  // stacks an edit changes.
   const resynthesis = session === undefined && secondThread === undefined && gateThreadWillSynthesize(options.out);
   const gate: PolicyGate | undefined = options.policyGate ? (session?.gate() ?? new PolicyGate({ preloadSynthesis: resynthesis })) : undefined;
   /** The folder the gate's thread synthesizes into, when it does. */
@@ -206,8 +205,8 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     const stateRoot = options.deployable ? stateRootFor(loaded.config.environment, loaded.config.environmentPath, outdir) : undefined;
     const estate = stateRoot === undefined ? loaded.estate : { ...loaded.estate, stateRoot };
     const plan = planStacks(loaded.estate);
-    // Stacks whose inputs did not change since the previous output are linked, not rebuilt.
-    // Once per process (the gate cache keys its verdicts by it too).
+    // Stacks whose inputs did not change since the previous output are linked, not rebuilt. The
+    // code fingerprint is worked out once per process (the gate cache keys verdicts by it too).
     if (fingerprintOnGate) rememberCodeFingerprint(options.repoRoot, gate.codeFingerprint());
     const code = session === undefined ? cachedCodeFingerprint(options.repoRoot) : session.codeFingerprint(options.repoRoot);
     const fingerprints = stackFingerprints(loaded.estate, code, stateRoot);
