@@ -2,8 +2,9 @@
  * The synthesis engine: THE interface between the commands (cli/) and everything that makes
  * synthesis fast: the second thread and its stack queue, the policy gate's worker, stack reuse,
  * the persistent caches (agency files, gate verdicts), watch sessions, the estate memo and the
- * digests their keys are derived from. Outside engine/, only this module is imported
- * (test/import-direction.test.ts); docs/engine.md describes the interface and what is cached where.
+ * digests their keys are derived from. Outside engine/, only this module is imported, and
+ * engine/start.ts for process start-up (test/import-direction.test.ts); docs/engine.md describes
+ * the interface and what is cached where.
  *
  * The engine sits between stacks and cli in the one-way flow:
  *   core -> environments -> estate -> constructs -> stacks -> engine -> cli
