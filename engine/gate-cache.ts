@@ -31,15 +31,6 @@ function vietnamDay(now: Date): string {
   return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
 }
 
-/**
- * The code a verdict depends on besides the stacks' content: the rules, the policy engine and the
- * gate's thread. The synthesis code fingerprint covers them (the gate's thread is started by
- * synthesis, and synthesizes too: engine/stack-reuse.ts finds its code from engine/synth.ts).
- */
-function policyFingerprint(repoRoot: string): string {
-  return cachedCodeFingerprint(repoRoot);
-}
-
 /** What the last gate with the cache did: stacks it checked, and stacks left out as passed before. */
 let lastUse = { checked: 0, passedBefore: 0 };
 
@@ -61,7 +52,10 @@ export class GateCache {
   public static open(repoRoot: string, config: EnvironmentConfig, fingerprints: ReadonlyMap<string, string>, now = new Date()): GateCache | undefined {
     const dir = cacheDir(repoRoot);
     if (dir === undefined) return undefined;
-    const key = digest(policyFingerprint(repoRoot), verdictInputsKey(config, now));
+    // The code a verdict depends on besides the stacks' content (the rules, the policy engine, the
+    // gate's thread) is covered by the synthesis code fingerprint: engine/stack-reuse.ts finds it
+    // from engine/synth.ts, which starts that thread.
+    const key = digest(cachedCodeFingerprint(repoRoot), verdictInputsKey(config, now));
     const file = path.join(dir, cacheFileName(KIND, path.resolve(config.environmentPath)));
     const stored = readCacheEntry<unknown>(file, KIND, key);
     const passed = Array.isArray(stored) && stored.every((f) => typeof f === "string") ? new Set(stored as string[]) : new Set<string>();

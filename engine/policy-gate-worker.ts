@@ -18,6 +18,7 @@ import type { SourcesFile } from "../environments/source-map-file";
 import { serveBlocking } from "./blocking-worker";
 import { codeFingerprint } from "./stack-reuse";
 import { loadSynthesisCodeStepwise } from "./synthesis-code";
+import { synthesizeTenantStacks, type TenantStacksJob } from "./worker-synthesis";
 
 /** The policy engine and the packs, loaded when first needed or when the thread is idle. */
 let policyCode: (typeof Check & typeof Packs) | undefined;
@@ -26,7 +27,6 @@ function policy(): typeof Check & typeof Packs {
   policyCode ??= { ...(require("../policies/engine/check") as typeof Check), ...(require("../policies/packs") as typeof Packs) };
   return policyCode;
 }
-import { synthesizeTenantStacks, type TenantStacksJob } from "./worker-synthesis";
 
 /**
  * Make the environment's policy settings now, for the checks that follow, from what the main

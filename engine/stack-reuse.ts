@@ -19,10 +19,7 @@ import { backupStackName, MANAGEMENT_STACK, platformStackName } from "../stacks/
 import { fingerprintFiles, importedCodeFiles } from "./code-fingerprint";
 import { stackShape, tenantDigest } from "./tenant-keys";
 import { STACK_FILES } from "./working-files";
-
 import { FINGERPRINTS_FILE } from "./thread-setting";
-
-export { FINGERPRINTS_FILE };
 
 /**
  * The modules that decide what synthesis writes: the command's synthesis (reading and validating

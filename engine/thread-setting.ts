@@ -16,7 +16,7 @@ export function threadSetting(): ThreadSetting {
  * Whether the policy gate's thread of `govcloud synth` synthesizes too (engine/synth.ts): every
  * setting but `1`, which keeps all synthesis on the main thread.
  */
-export function gateThreadSynthesizes(): boolean {
+function gateThreadSynthesizes(): boolean {
   return threadSetting() !== "one";
 }
 
@@ -30,4 +30,3 @@ export const FINGERPRINTS_FILE = "stack-fingerprints.json";
 export function gateThreadWillSynthesize(outdir: string): boolean {
   return gateThreadSynthesizes() && fs.existsSync(path.join(path.resolve(outdir), FINGERPRINTS_FILE));
 }
-

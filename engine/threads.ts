@@ -4,11 +4,11 @@
  *   agency files): it reads half of the agency files, and a fresh synthesis without the policy
  *   gate shares the tenants and their stacks with it (engine/second-thread.ts). With the gate
  *   (`govcloud synth`), the gate's thread has the second core, and in a re-synthesis it
- *   synthesizes the few stacks that changed ({@link gateThreadSynthesizes}). A third thread made
- *   the 3,400-agency command slower (15.5 s against 14.4 s) and raised its peak memory from 658
- *   to 917 MiB; so did sharing the tenant stacks of a first synthesis with the gate's thread
- *   (11.5 s either way, 830 against 700 MiB, 2 s more CPU: the two cores of the bench machine
- *   do not double serialization). A watch session's runs after the first use one (an edit
+ *   synthesizes the few stacks that changed (engine/thread-setting.ts). A third thread made the
+ *   3,400-agency command slower (15.5 s against 14.4 s) and raised its peak memory from 658 to
+ *   917 MiB. Sharing the tenant stacks of a first synthesis with the gate's thread made it no
+ *   faster (11.5 s either way) for 2 s more CPU and 830 against 700 MiB at the peak: the two
+ *   cores of the bench machine do not double serialization. A watch session's runs after the first use one (an edit
  *   rebuilds two stacks; starting a thread for them costs more than it saves).
  * - `1`: one thread for everything but the policy gate's checks.
  * - `2`: a second thread whenever there is work to share, however small the estate.
@@ -18,8 +18,6 @@
 import * as fs from "node:fs";
 import { agenciesDir, isAgencyFileName, resolveEnvironmentFile } from "../environments";
 import { threadSetting } from "./thread-setting";
-
-export { gateThreadSynthesizes, threadSetting, type ThreadSetting } from "./thread-setting";
 
 /** Below this many agency files a second thread costs more than it saves. */
 export const MIN_AGENCIES_FOR_TWO_THREADS = 200;
