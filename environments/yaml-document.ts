@@ -6,6 +6,7 @@
  * located diagnostic; nothing here knows the schema.
  */
 import { type Alias, Composer, type CST, type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type ParsedNode, Parser, type Scalar, type YAMLError } from "yaml";
+import { hasCharactersBeyondLatin1, oneBytePerCharacter } from "../core/one-byte-text";
 import { type Diagnostic, formatPath, UserError } from "./diagnostics";
 import type { YamlLimits } from "./loader";
 import { isEmptyScalar, keyString, sourceTree, TreeSourceMap } from "./source-map";
@@ -79,7 +80,7 @@ export function readDocument(source: string, shown: string, limits: YamlLimits):
   }
 
   // A tag token starts with `!`: a file without one has no tags to find (most files).
-  const found = inspectDocument(doc, source.includes("!") ? tagOffsets(tokens) : [], limits, at, lines);
+  const found = inspectDocument(doc, source.includes("!") ? tagOffsets(tokens) : [], limits, at, lines, hasCharactersBeyondLatin1(source));
   diagnostics = diagnostics.concat(found.diagnostics);
 
   for (const d of docs) {
@@ -172,6 +173,7 @@ function inspectDocument(
   limits: YamlLimits,
   at: At,
   lines: LineCounter,
+  compactStrings: boolean,
 ): Inspection {
   const diagnostics: Diagnostic[] = [];
   const aliases: { node: Alias.Parsed; path: readonly PropertyKey[] }[] = [];
@@ -187,6 +189,8 @@ function inspectDocument(
   // Explicit stack, children pushed in reverse: document order without recursion.
   while (stack.length > 0) {
     const { node, path, depth } = stack.pop() as Pending;
+    // Before anything reads the strings of a file with two-byte text (core/one-byte-text.ts).
+    if (compactStrings && isScalar(node) && typeof node.value === "string") node.value = oneBytePerCharacter(node.value);
     if (depth > MAX_NESTING) {
       if (!tooDeep) {
         diagnostics.push(at(node.range[0], path, `nesting is deeper than ${MAX_NESTING} levels; flatten the structure`));

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { UserError, displayPath, formatDiagnostic, formatPath } from "../../environments/diagnostics";
 import { loadYamlFile, parseYaml, type YamlLimits } from "../../environments/loader";
 import { TreeSourceMap } from "../../environments/source-map";
+import { isOneBytePerCharacter } from "../support/string-storage";
 
 // A tiny schema in the shape of our real ones: strict objects, defaults in the schema.
 const Region = z.enum(["north", "central", "south"]);
@@ -58,6 +59,18 @@ describe("parseYaml on a valid file", () => {
     // A path that does not exist is located at its deepest existing ancestor.
     expect(source.locate(["nodePools", 0, "labels", "team"])).toEqual({ file: FILE, line: 4, col: 5 });
     expect(source.locate([])).toEqual({ file: FILE, line: 1, col: 1 });
+  });
+
+  it("keeps every Latin-1 string of a file with Vietnamese in it at one byte per character", () => {
+    // Keys no other test reads: V8 interns a key once per process, in the form it first has.
+    const vietnamese = ["ten-cum: Cụm Hòa Lạc", "nhom-may-1:", "  nut-may-1: { vung: bac-1 }", ""].join("\n");
+    const { value } = parseYaml(vietnamese, FILE, z.record(z.string(), z.unknown()), LIMITS);
+    const read = value as { "ten-cum": string; "nhom-may-1": { "nut-may-1": { vung: string } } };
+    const keys = [...Object.keys(read), ...Object.keys(read["nhom-may-1"]), ...Object.keys(read["nhom-may-1"]["nut-may-1"])];
+    expect(keys).toEqual(["ten-cum", "nhom-may-1", "nut-may-1", "vung"]);
+    for (const key of keys) expect(isOneBytePerCharacter(key), key).toBe(true);
+    expect(isOneBytePerCharacter(read["nhom-may-1"]["nut-may-1"].vung)).toBe(true);
+    expect(read["ten-cum"]).toBe("Cụm Hòa Lạc");
   });
 
   it("reads YAML 1.1 booleans as strings, the way YAML 1.2 does", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { AgencySchema } from "../../environments/agency-schema";
 import { isLabelValue, labelSlug, managementRegionId, regionGreenLabels, tenantGreenLabels } from "../../estate/green-labels";
 import { NATIONAL } from "../support/fixtures";
+import { isOneBytePerCharacter } from "../support/string-storage";
 
 const national = NATIONAL;
 
@@ -34,6 +35,10 @@ describe("green labels", () => {
     const long = labelSlug("Trung tâm dữ liệu quốc gia ".repeat(5));
     expect(long.length).toBeLessThanOrEqual(63);
     expect(isLabelValue(long)).toBe(true);
+  });
+
+  it("keep a slug at one byte per character: it is in every object's labels (core/one-byte-text.ts)", () => {
+    expect(isOneBytePerCharacter(labelSlug("Khu Công nghệ cao Đà Nẵng"))).toBe(true);
   });
 
   it("place the management cluster in its configured region, else the first", () => {
