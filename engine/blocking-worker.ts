@@ -1,7 +1,9 @@
 /**
  * A worker thread that the main thread can wait for synchronously: `synthesize()` stays a plain
  * function while work runs on the second core. The main thread blocks in `Atomics.wait` and takes
- * the answer with `receiveMessageOnPort`; the worker answers on a port of its own and signals.
+ * the answer with `receiveMessageOnPort`; the worker answers on a port of its own and counts its
+ * answers in a shared Int32. Requests may be sent before earlier ones are answered: the worker
+ * handles them one at a time, in order, and `receive()` takes their answers in the same order.
  *
  * Worker entries are `.cjs` files next to their `.ts` module that register core/register.cjs and require it
  * (see second-thread-worker.cjs); the module calls `serveBlocking(handler)`.
@@ -18,8 +20,11 @@ type Answer<R> =
 
 export class BlockingWorker<Request, Result> {
   private readonly worker: Worker;
+  /** How many answers the worker has posted (an Int32 it increments after each). */
   private readonly signal = new SharedArrayBuffer(4);
   private readonly channel = new MessageChannel();
+  /** How many answers `receive()` has taken. */
+  private received = 0;
 
   /**
    * Starts the worker now, so that its start-up overlaps with what the caller does next.
@@ -37,17 +42,24 @@ export class BlockingWorker<Request, Result> {
     return this.receive();
   }
 
-  /** Sends one request without waiting: do other work, then `receive()`. */
+  /** Sends one request without waiting: do other work, then `receive()` its answer (after those of the requests sent before it). */
   public send(request: Request): void {
-    Atomics.store(new Int32Array(this.signal), 0, 0);
     this.channel.port1.postMessage(request);
   }
 
-  /** Blocks until the worker answers the request sent last; rethrows the worker's error (a UserError as a UserError). */
+  /**
+   * Blocks until the worker answers the oldest request whose answer has not been received;
+   * rethrows the worker's error (a UserError as a UserError).
+   */
   public receive(): Result {
-    const done = new Int32Array(this.signal);
-    Atomics.wait(done, 0, 0);
-    // The worker posts its answer before it signals, so the message is there to take.
+    const answered = new Int32Array(this.signal);
+    for (;;) {
+      const count = Atomics.load(answered, 0);
+      if (count > this.received) break;
+      Atomics.wait(answered, 0, count);
+    }
+    this.received++;
+    // The worker posts each answer before it counts it, so the message is there to take.
     const answer = receiveMessageOnPort(this.channel.port1)?.message as Answer<Result> | undefined;
     if (answer === undefined) throw new Error("worker thread gave no answer");
     if (!answer.ok && "diagnostics" in answer) throw new UserError(answer.diagnostics);
@@ -61,9 +73,9 @@ export class BlockingWorker<Request, Result> {
   }
 }
 
-/** In a worker: answers each request with `handler` (which may be async). */
+/** In a worker: answers each request with `handler` (which may be async), one at a time, in the order they came. */
 export function serveBlocking<Request, Result>(handler: (request: Request) => Result | Promise<Result>): void {
-  const done = new Int32Array(workerData.signal as SharedArrayBuffer);
+  const answered = new Int32Array(workerData.signal as SharedArrayBuffer);
   const port = workerData.port as MessagePort;
   // Never rejects: the other thread waits for the signal, so every request must end in one.
   const respond = async (request: Request): Promise<void> => {
@@ -79,10 +91,14 @@ export function serveBlocking<Request, Result>(handler: (request: Request) => Re
       // An answer that cannot be copied to the other thread (a function, a class instance).
       port.postMessage(failure(error));
     }
-    Atomics.store(done, 0, 1);
-    Atomics.notify(done, 0);
+    Atomics.add(answered, 0, 1);
+    Atomics.notify(answered, 0);
   };
-  port.on("message", (request: Request) => void respond(request));
+  // A request waits for the one before it, even when the handler awaits something.
+  let previous = Promise.resolve();
+  port.on("message", (request: Request) => {
+    previous = previous.then(() => respond(request));
+  });
 }
 
 function failure<Result>(error: unknown): Answer<Result> {

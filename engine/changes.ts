@@ -7,6 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { readTextFile } from "../core/text-file";
 
 export interface StackChanges {
   readonly stack: string;
@@ -55,7 +56,7 @@ export interface StackInstances {
 
 /** Both stacks' instances, read the same way: scanned, or parsed when either cannot be scanned. */
 function instancesOfBoth(previousFile: string | undefined, nextFile: string | undefined): [StackInstances, StackInstances] {
-  const read = (file: string | undefined) => (file === undefined || !fs.existsSync(file) ? undefined : fs.readFileSync(file, "utf8"));
+  const read = (file: string | undefined) => (file === undefined || !fs.existsSync(file) ? undefined : readTextFile(file));
   const texts = [read(previousFile), read(nextFile)];
   const empty = (): StackInstances => ({ instances: new Map(), moved: new Map() });
   const scanned = texts.map((text) => (text === undefined ? empty() : scanInstances(text)));

@@ -16,7 +16,11 @@ import type { SourcesFile } from "../environments/source-map-file";
 
 export class PolicyGate {
   private readonly worker: GateWorker;
-  private inFlight: "prepare" | "check" | "synth" | "fingerprint" | undefined;
+  /**
+   * The requests sent and not yet answered, oldest first. Checks are not waited for when the next
+   * is submitted: the thread checks one batch while the caller writes the next ones.
+   */
+  private inFlight: Array<"prepare" | "check" | "synth" | "fingerprint"> = [];
   /** The answer of the last fingerprint request. */
   private fingerprint: string | undefined;
   private findings: GateFinding[] = [];
@@ -38,7 +42,6 @@ export class PolicyGate {
    * the checks after it use them. Problems are left for the checks to report.
    */
   public prepare(repoRoot: string, config: EnvironmentConfig, sources: SourcesFile): void {
-    this.settle();
     const request: PrepareRequest = {
       kind: "prepare",
       repoRoot,
@@ -50,7 +53,7 @@ export class PolicyGate {
       sources,
     };
     this.worker.send(request);
-    this.inFlight = "prepare";
+    this.inFlight.push("prepare");
   }
 
   /**
@@ -58,9 +61,8 @@ export class PolicyGate {
    * can write the next stacks meanwhile. Findings are kept for `verdict()`.
    */
   public submit(request: Omit<GateRequest, "kind">): void {
-    this.settle();
     this.worker.send({ kind: "check", ...request });
-    this.inFlight = "check";
+    this.inFlight.push("check");
   }
 
   /**
@@ -68,26 +70,24 @@ export class PolicyGate {
    * own) and returns at once; `finishSynthesis()` tells what it wrote. Submit them to be checked.
    */
   public synthesize(request: Omit<GateSynthRequest, "kind">): void {
-    this.settle();
     this.worker.send({ kind: "synth", ...request });
-    this.inFlight = "synth";
+    this.inFlight.push("synth");
   }
 
   /** Starts computing the synthesis code fingerprint on the gate's thread and returns at once. */
   public requestCodeFingerprint(repoRoot: string): void {
-    this.settle();
     this.worker.send({ kind: "fingerprint", repoRoot });
-    this.inFlight = "fingerprint";
+    this.inFlight.push("fingerprint");
   }
 
-  /** Waits for the fingerprint request; its answer. */
+  /** Waits for the requests sent so far; the fingerprint request's answer. */
   public codeFingerprint(): string {
     this.settle();
     if (this.fingerprint === undefined) throw new Error("internal: no code fingerprint was requested");
     return this.fingerprint;
   }
 
-  /** Waits for the synth request; returns the stacks it wrote (to adopt from its folder). */
+  /** Waits for the requests sent so far; returns the stacks the synth request wrote (to adopt from its folder). */
   public finishSynthesis(): readonly string[] {
     this.settle();
     const written = this.synthesized ?? [];
@@ -126,26 +126,34 @@ export class PolicyGate {
    */
   public close(): void {
     this.findings = [];
-    if (this.inFlight !== undefined || !keepGateThread(this.worker)) this.worker.close();
+    if (this.inFlight.length > 0 || !keepGateThread(this.worker)) this.worker.close();
   }
 
-  /** Waits for the request in flight: keeps a check's findings; a failed preparation is left to the checks. */
+  /**
+   * Waits for every request in flight, in the order they were sent: keeps the checks' findings; a
+   * failed preparation is left to the checks. Every answer is taken even when one is an error
+   * (the first is thrown after), so that the next request's answer is its own.
+   */
   private settle(): void {
-    const inFlight = this.inFlight;
-    this.inFlight = undefined;
-    if (inFlight === "fingerprint") {
-      this.fingerprint = this.worker.receive() as string;
-    } else if (inFlight === "check") {
-      this.findings.push(...(this.worker.receive() as GateFinding[]));
-    } else if (inFlight === "synth") {
-      this.synthesized = this.worker.receive() as string[];
-    } else if (inFlight === "prepare") {
+    let failure: { error: unknown } | undefined;
+    while (this.inFlight.length > 0) {
+      const kind = this.inFlight.shift();
       try {
-        this.worker.receive();
-      } catch {
-        // The checks read the environment again and report its problems.
+        if (kind === "fingerprint") this.fingerprint = this.worker.receive() as string;
+        else if (kind === "check") this.findings.push(...(this.worker.receive() as GateFinding[]));
+        else if (kind === "synth") this.synthesized = this.worker.receive() as string[];
+        else {
+          try {
+            this.worker.receive();
+          } catch {
+            // The checks read the environment again and report its problems.
+          }
+        }
+      } catch (error) {
+        failure ??= { error };
       }
     }
+    if (failure !== undefined) throw failure.error;
   }
 }
 

@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { InstanceTextCache } from "../constructs/instance-text-cache";
 import { stableJson } from "../core/stable-json";
+import { readTextFile } from "../core/text-file";
 import { displayPath, UserError } from "../environments/diagnostics";
 import { LoadCache } from "./load-cache";
 import { writeShardLock } from "../environments/tenant-stack-lock";
@@ -370,7 +371,7 @@ function summarizePlan(outdir: string, plan: ReturnType<typeof planStacks>): Sta
 }
 
 function countResources(file: string): number {
-  const tf = JSON.parse(fs.readFileSync(file, "utf8")) as { resource?: Record<string, Record<string, unknown>> };
+  const tf = JSON.parse(readTextFile(file)) as { resource?: Record<string, Record<string, unknown>> };
   return Object.values(tf.resource ?? {})
     .flatMap((byName) => Object.values(byName))
     .reduce<number>((n, body) => n + instanceCount(body), 0);

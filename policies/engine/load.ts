@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { readTextFile } from "../../core/text-file";
 import { displayPath, UserError } from "../../environments/diagnostics";
 import { blockSource, SOURCES_FILE, type SourceLocation, sourceOf, type SourcesFile } from "../../environments/source-map-file";
 import { expandDocument, type SourceLookup, type TerraformJsonDocument } from "./expand";
@@ -243,7 +244,7 @@ export function planStackName(file: string): string {
 function readJson(file: string, missing = "file not found", shape?: (value: unknown) => JsonProblem[]): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = readTextFile(file);
   } catch (error) {
     const code = (error as { code?: string }).code;
     throw located(file, "", code === "ENOENT" ? missing : `cannot read the file (${code ?? String(error)})`);
