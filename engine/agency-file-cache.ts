@@ -33,6 +33,7 @@ import type { Environment } from "../environments/schema";
 import { type KnownPositions, knownPositions, LazySourceMap, type SourceTree, TreeSourceMap } from "../environments/source-map";
 import { agencySourceLookups } from "../environments/source-map-file";
 import { fingerprintFiles, loadedCodeFiles } from "./code-fingerprint";
+import type { DeferredWrites } from "./deferred-writes";
 import { cacheDir, cacheFileName, isPlainJson, readCacheEntry, writeCacheEntry } from "./persistent-cache";
 
 const KIND = "agencies";
@@ -112,9 +113,10 @@ export function storedAgencyFiles(repoRoot: string, environmentPath: string): Ma
 
 /**
  * `load` with the persistent cache of `environmentPath`'s agency files in front of it (or `load`
- * itself when the cache is off). Results are the same, in the same order, as `load`'s own.
+ * itself when the cache is off). Results are the same, in the same order, as `load`'s own. With
+ * `later`, the files loaded are stored when the caller flushes it, else before this returns.
  */
-export function withAgencyFileCache(repoRoot: string, environmentPath: string, load: AgencyFilesLoader): AgencyFilesLoader {
+export function withAgencyFileCache(repoRoot: string, environmentPath: string, load: AgencyFilesLoader, later?: DeferredWrites): AgencyFilesLoader {
   const shardFiles = agencyCacheFiles(repoRoot, environmentPath);
   if (shardFiles === undefined) return load;
   return (files) => {
@@ -151,23 +153,27 @@ export function withAgencyFileCache(repoRoot: string, environmentPath: string, l
       }
     }
     const loaded = misses.length === 0 ? [] : load(misses.map((m) => files[m.index] as string));
-    for (const [i, miss] of misses.entries()) {
-      const agencyFile = files[miss.index] as string;
-      const result = loaded[i] as LoadedAgency | UserError;
-      results[miss.index] = result;
-      // Stored only when valid, plain data, and only when the file read the same before and
-      // after loading (an edit while it was loaded is left for the next run to see).
-      const content = miss.content;
-      if (result instanceof UserError || content === undefined || !isPlainJson(result.value) || readContent(agencyFile, AGENCY_LIMITS.maxBytes)?.hash !== content.hash) continue;
-      next[miss.shard]!.set(miss.absolute, [miss.absolute, content.shown, content.hash, knownPositions(result.source, agencySourceLookups(result.value)), result.value]);
-    }
-    // Shards that lost files (removed agencies) are rewritten too.
-    for (const [n, entries] of previous) if (entries.size !== next[n]!.size) changed.add(n);
-    let written = false;
-    for (const n of [...changed].sort((a, b) => a - b)) {
-      written = writeCacheEntry(shardFiles[n] as string, KIND, key, { files: [...next[n]!.values()] } satisfies Stored, "json") || written;
-    }
-    lastStats = { hits: files.length - misses.length, misses: misses.length, written };
+    for (const [i, miss] of misses.entries()) results[miss.index] = loaded[i] as LoadedAgency | UserError;
+    const stats = { hits: files.length - misses.length, misses: misses.length, written: false };
+    lastStats = stats;
+    const store = () => {
+      for (const miss of misses) {
+        const agencyFile = files[miss.index] as string;
+        const result = results[miss.index] as LoadedAgency | UserError;
+        // Stored only when valid, plain data, and only when the file reads the same as when it
+        // was loaded (an edit since is left for the next run to see).
+        const content = miss.content;
+        if (result instanceof UserError || content === undefined || !isPlainJson(result.value) || readContent(agencyFile, AGENCY_LIMITS.maxBytes)?.hash !== content.hash) continue;
+        next[miss.shard]!.set(miss.absolute, [miss.absolute, content.shown, content.hash, knownPositions(result.source, agencySourceLookups(result.value)), result.value]);
+      }
+      // Shards that lost files (removed agencies) are rewritten too.
+      for (const [n, entries] of previous) if (entries.size !== next[n]!.size) changed.add(n);
+      for (const n of [...changed].sort((a, b) => a - b)) {
+        stats.written = writeCacheEntry(shardFiles[n] as string, KIND, key, { files: [...next[n]!.values()] } satisfies Stored, "json") || stats.written;
+      }
+    };
+    if (later === undefined) store();
+    else later.add(store);
     return results;
   };
 }

@@ -13,6 +13,7 @@ import { checkRemovals, checkRenamedRegions, type PreviousState, previousState }
 import type { SecondThread } from "./second-thread";
 import { minFilesForTwoThreads } from "./threads";
 import { buildEstate, type Estate } from "../estate/estate";
+import type { DeferredWrites } from "./deferred-writes";
 import type { EstateMemo } from "./estate-memo";
 import { lazyTenants, rememberedTenants, sharedTenants } from "./tenant-builders";
 
@@ -43,13 +44,15 @@ export interface LoadEstateOptions {
    * @default - no removal check
    */
   readonly removals?: { readonly previousOutdir: string; readonly allowRemoval?: readonly string[] };
+  /** Where the agency-file cache's writes wait for the caller to flush them. @default - written while loading */
+  readonly cacheWrites?: DeferredWrites;
 }
 
 export function loadEstate(repoRoot: string, environment: string, options: LoadEstateOptions = {}): LoadedEstate {
   const config = loadEnvironmentConfig(repoRoot, environment, {
     cache: options.files,
     // Unchanged agency files come from the persistent cache; the others are read on one or two threads.
-    loadAgencies: withAgencyFileCache(repoRoot, resolveEnvironmentFile(repoRoot, environment), parallelAgencyLoader(minFilesForTwoThreads(), options.secondThread)),
+    loadAgencies: withAgencyFileCache(repoRoot, resolveEnvironmentFile(repoRoot, environment), parallelAgencyLoader(minFilesForTwoThreads(), options.secondThread), options.cacheWrites),
     // So does an unchanged environment file.
     readEnvironment: environmentFileCache(repoRoot),
   });

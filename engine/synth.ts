@@ -12,6 +12,7 @@ import { displayPath, UserError } from "../environments/diagnostics";
 import { LoadCache } from "./load-cache";
 import { writeShardLock } from "../environments/tenant-stack-lock";
 import type { Estate, TenantStackPlan } from "../estate/estate";
+import { DeferredWrites } from "./deferred-writes";
 import { EstateMemo } from "./estate-memo";
 import type { StackSource } from "../stacks/govcloud-app";
 import { planStacks, renderManifest } from "../stacks/stack-plan";
@@ -191,9 +192,12 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
   // The code fingerprint (a sixteenth of a second) is worked out on the gate's thread meanwhile.
   const fingerprintOnGate = gate !== undefined && session === undefined && knownCodeFingerprint(options.repoRoot) === undefined;
   if (fingerprintOnGate) gate.requestCodeFingerprint(options.repoRoot);
+  // With a gate, the agency-file cache is written while its thread checks the last stacks.
+  const cacheWrites = gate === undefined ? undefined : new DeferredWrites();
   try {
     const loaded = loadEstate(options.repoRoot, options.environment, {
       frozenLock: options.frozenLock,
+      ...(cacheWrites === undefined ? {} : { cacheWrites }),
       ...(session === undefined ? {} : { files: session.files, memo: session.estate }),
       ...(secondThread === undefined ? {} : { secondThread }),
       // Nothing that holds data disappears by deleting a file (engine/removals.ts).
@@ -309,6 +313,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       changes = hadOutput ? outputChanges(outdir, temp, reused) : undefined;
       if (gate !== undefined && toCheck.size > 0) {
         progress(`waiting for the policy checks of ${toCheck.size} stack(s) (run on the second thread as they were written)`);
+        cacheWrites?.flush();
         gate.verdict(loaded.config.environmentPath);
         session?.recordPassed(fingerprints, verdictInputs, [...toCheck]);
       }
@@ -334,6 +339,11 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     if (session !== undefined) session.completedRuns++;
     return { outdir, stacks, reused: reused.size, rebuilt, removedStacksKept, retired: loaded.retired, ...(changes === undefined ? {} : { changes }), ...(lockUpdated === undefined ? {} : { lockUpdated }) };
   } finally {
+    try {
+      cacheWrites?.flush();
+    } catch {
+      // A cache that cannot be written is no error, and this one is not the one to report.
+    }
     secondThread?.close();
     if (gateOut !== undefined) {
       // A synthesis that failed on its way may have left the gate's thread writing: let it finish first.

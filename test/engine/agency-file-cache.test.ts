@@ -16,6 +16,7 @@ import {
   loaderFingerprint,
   storedAgencyFiles,
 } from "../../engine/agency-file-cache";
+import { DeferredWrites } from "../../engine/deferred-writes";
 import { loadEstate } from "../../engine/load-estate";
 import { readCacheEntry, writeCacheEntry } from "../../engine/persistent-cache";
 import { synthesize } from "../../engine/synth";
@@ -117,6 +118,25 @@ describe("persistent agency file cache", () => {
     synth("foreign");
     expect(lastAgencyCacheStats()).toEqual({ hits: 0, misses: count, written: true });
     expectSameTree("cold", "foreign");
+  });
+
+  it("with deferred writes, stores the files loaded only when flushed, and none edited since it was loaded", () => {
+    for (const file of agencyCacheFiles(REPO_ROOT, env) ?? []) fs.rmSync(file, { force: true });
+    const later = new DeferredWrites();
+    loadEstate(REPO_ROOT, env, { cacheWrites: later });
+    expect(storedAgencyFiles(REPO_ROOT, env).size).toBe(0);
+    const agency = path.join(agencies, fs.readdirSync(agencies).filter((f) => f.endsWith(".yaml")).sort()[0] as string);
+    const original = fs.readFileSync(agency, "utf8");
+    fs.writeFileSync(agency, `${original}# edited after it was loaded\n`);
+    try {
+      later.flush();
+    } finally {
+      fs.writeFileSync(agency, original);
+    }
+    const stored = storedAgencyFiles(REPO_ROOT, env);
+    expect(stored.size).toBe(count - 1);
+    expect(stored.has(agency)).toBe(false);
+    expect(lastAgencyCacheStats()).toEqual({ hits: 0, misses: count, written: true });
   });
 
   it("validates an edited file again and never stores one that fails, whose errors keep file:line:col", () => {
