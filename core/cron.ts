@@ -7,7 +7,9 @@
  * steps (`*\/n`, `a-b/n` and `a/n`, which means `a-<max>/n`), comma lists, and month and weekday
  * names; a restricted day of month and day of week match either (cron's OR rule). croner
  * understands more (`L`, `W`, `#`, seconds, `@daily`): those are refused here, because the
- * cluster would refuse them. Pure; times are UTC and the year is 2025 (not a leap year), so
+ * cluster would refuse them. A schedule that fires every day at plain minutes and hours (every
+ * backup Schedule govcloud writes) needs no parser to tell when (a property test holds it to
+ * croner's answer). Pure; times are UTC and the year is 2025 (not a leap year), so
  * counts never depend on the machine running them.
  */
 import { Cron } from "croner";
@@ -107,6 +109,13 @@ function expandUncached(schedule: string): Expansion | string {
   const wild = (f: string) => f === "*" || f === "?";
   // Every day (the common case, every Velero Schedule): the day fields need no parser.
   const everyDay = wild(dom) && wild(month) && wild(dow);
+  // Minutes and hours of plain numbers (every generated schedule: `17 1 * * *`), already checked
+  // against their ranges above, fire at each hour and minute named: croner is not needed to tell.
+  const numbers = /^[0-9]+(,[0-9]+)*$/;
+  if (everyDay && numbers.test(minute) && numbers.test(hour)) {
+    const times = new Set(hour.split(",").flatMap((h) => minute.split(",").map((m) => Number(h) * 60 + Number(m))));
+    return { times: [...times].sort((a, b) => a - b), days: 365, everyDay };
+  }
   let timeOfDay: Cron;
   let day: Cron | undefined;
   try {

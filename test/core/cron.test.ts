@@ -3,6 +3,7 @@
  * for the backup RPO check, and the grammar Kubernetes CronJobs accept, with the messages the
  * schemas report at `file:line:col`.
  */
+import { Cron } from "croner";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { backupCron } from "../../estate/backup";
@@ -60,6 +61,23 @@ describe("cronMaxGapMinutes", () => {
         expect(cronProblem(cron)).toBeUndefined();
         expect(cronMaxGapMinutes(cron)).toBe(interval * 60);
         expect(cronRunsPerYear(cron)).toBe((24 / interval) * 365);
+      }),
+    );
+  });
+});
+
+describe("plain minutes and hours", () => {
+  it("fire when croner says they do", () => {
+    const day = Date.UTC(2025, 0, 1);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 59 }), { minLength: 1, maxLength: 4 }), fc.uniqueArray(fc.integer({ min: 0, max: 23 }), { minLength: 1, maxLength: 4 }), (minutes, hours) => {
+        const schedule = `${minutes.join(",")} ${hours.join(",")} * * *`;
+        const cron = new Cron(schedule, { utcOffset: 0, paused: true });
+        const runs: number[] = [];
+        for (let next = cron.nextRun(new Date(day - 1)); next !== null && next.getTime() < day + 86_400_000; next = cron.nextRun(next)) runs.push((next.getTime() - day) / 60_000);
+        const gaps = runs.map((t, i) => (i === 0 ? t + 1440 - (runs[runs.length - 1] as number) : t - (runs[i - 1] as number)));
+        expect(cronRunsPerYear(schedule)).toBe(runs.length * 365);
+        expect(cronMaxGapMinutes(schedule)).toBe(Math.max(...gaps));
       }),
     );
   });
