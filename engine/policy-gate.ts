@@ -24,6 +24,7 @@ export class PolicyGate {
   /** The answer of the last fingerprint request. */
   private fingerprint: string | undefined;
   private findings: GateFinding[] = [];
+  private closed = false;
   /** Stacks the last synth request wrote, once it is answered. */
   private synthesized: readonly string[] | undefined;
 
@@ -121,11 +122,14 @@ export class PolicyGate {
   }
 
   /**
-   * Ends this gate. Its thread is kept for the next gate of the process when it is idle (no
-   * answer can arrive late) and no other thread is kept already; otherwise it is stopped.
+   * Ends this gate (again: nothing). Its thread is kept for the next gate of the process when it
+   * is idle (no answer can arrive late) and no other thread is kept already; otherwise it is
+   * stopped.
    */
   public close(): void {
     this.findings = [];
+    if (this.closed) return;
+    this.closed = true;
     if (this.inFlight.length > 0 || !keepGateThread(this.worker)) this.worker.close();
   }
 

@@ -6,7 +6,7 @@
  *
  * Loads nothing heavy (engine/gate-thread.ts, engine/thread-setting.ts).
  */
-import { keepGateThread, startGateThread } from "./gate-thread";
+import { keepGateThread, keepNoMoreGateThreads, startGateThread } from "./gate-thread";
 import { gateThreadWillSynthesize } from "./thread-setting";
 
 /**
@@ -19,4 +19,6 @@ import { gateThreadWillSynthesize } from "./thread-setting";
 export function startPolicyGateThread(outdir: string): void {
   const worker = startGateThread({ preloadSynthesis: gateThreadWillSynthesize(outdir) });
   if (!keepGateThread(worker)) worker.close();
+  // The command synthesizes once: its gate's thread ends when the gate closes.
+  keepNoMoreGateThreads();
 }

@@ -315,6 +315,8 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
         progress(`waiting for the policy checks of ${toCheck.size} stack(s) (run on the second thread as they were written)`);
         cacheWrites?.flush();
         gate.verdict(loaded.config.environmentPath);
+        // Done with: a command's gate thread stops while this one finishes the output.
+        if (session === undefined) gate.close();
         session?.recordPassed(fingerprints, verdictInputs, [...toCheck]);
       }
       gateCache?.recordAllPassed();

@@ -29,18 +29,23 @@ describe("the engine's start-up entry", () => {
     expect(loaded).toContain("engine/gate-thread.ts");
   });
 
-  it("leaves the thread it starts to the next policy gate", () => {
-    startPolicyGateThread("cdktf.out");
-    const started = takeGateThread();
-    expect(started).toBeDefined();
-    // Put back, as bin/govcloud.cjs leaves it: the gate takes it.
+  it("keeps the thread it starts for the command's policy gate", () => {
+    const script = [
+      "require('./core/register.cjs');",
+      "require('./engine/start.ts').startPolicyGateThread('cdktf.out');",
+      "const kept = require('./engine/gate-thread.ts').takeGateThread();",
+      "process.stdout.write(String(kept !== undefined));",
+      "kept?.close();",
+    ].join("\n");
+    expect(execFileSync(process.execPath, ["-e", script], { cwd: REPO_ROOT, encoding: "utf8" })).toBe("true");
+  });
+
+  it("leaves that thread to the command's gate, and keeps none once the gate closes (the command synthesizes once)", () => {
     startPolicyGateThread("cdktf.out");
     const gate = new PolicyGate();
-    try {
-      expect(takeGateThread()).toBeUndefined();
-    } finally {
-      gate.close();
-      started?.close();
-    }
+    expect(takeGateThread()).toBeUndefined();
+    gate.close();
+    gate.close(); // again: nothing
+    expect(takeGateThread()).toBeUndefined();
   });
 });
