@@ -3,7 +3,8 @@
  * for its next gate: a thread started early (engine/start.ts), or the thread of the last gate
  * closed with no request in flight. The next gate takes it, with what it has loaded (the packs,
  * the synthesis code): about a second saved for each synthesis after the first in one process
- * (the tests, `govcloud pipeline`), and the CLI's start-up for `govcloud synth`. Its requests
+ * (the tests, `govcloud pipeline`), and the CLI's start-up for `govcloud synth`, which runs one
+ * synthesis and so keeps none after it (its thread stops as soon as its gate closes). Its requests
  * carry everything a check needs: a preparation replaces the settings of the one before, and a
  * check of another environment does not use them. Unreferenced, it never keeps the process alive.
  *
