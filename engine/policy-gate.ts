@@ -144,7 +144,8 @@ export class PolicyGate {
       const kind = this.inFlight.shift();
       try {
         if (kind === "fingerprint") this.fingerprint = this.worker.receive() as string;
-        else if (kind === "check") this.findings.push(...(this.worker.receive() as GateFinding[]));
+        // concat, not push(...): a failing estate can have more findings than a call has arguments.
+        else if (kind === "check") this.findings = this.findings.concat(this.worker.receive() as GateFinding[]);
         else if (kind === "synth") this.synthesized = this.worker.receive() as string[];
         else {
           try {
