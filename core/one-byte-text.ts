@@ -8,7 +8,7 @@
  * whichever file it comes from; every name made from it and every text it is joined into is then
  * two bytes per character as well. The 3,400-agency estate's stacks were all written as two-byte
  * text that way, and joining the serializer's pieces of them took about 2 s where one-byte text
- * takes 0.1 s (docs/tenant-stacks.md). The YAML loader and the label slugs compact their
+ * takes 0.1 s (docs/tenant-stacks.md). The YAML loader and the ASCII forms of names compact their
  * strings here.
  */
 

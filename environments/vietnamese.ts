@@ -8,6 +8,7 @@
  * base letter. Đ and đ are letters of their own with no decomposition, so they are mapped
  * explicitly, as are the few look-alikes that Vietnamese keyboards and old fonts produce.
  */
+import { oneBytePerCharacter } from "../core/one-byte-text";
 
 /** Letters that NFD does not decompose, and what they are written as in ASCII. */
 const EXPLICIT: Readonly<Record<string, string>> = {
@@ -39,10 +40,14 @@ export function stripDiacritics(text: string): string {
  * case, no punctuation. "Sở Y tế Hà Nội" and "SO Y TE - HA NOI" normalise alike.
  */
 export function normalizeName(name: string): string {
-  return stripDiacritics(name)
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim();
+  // ASCII, but made from two-byte text: stored one byte per character (core/one-byte-text.ts),
+  // as it goes into labels, ids and every text they are joined into.
+  return oneBytePerCharacter(
+    stripDiacritics(name)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, " ")
+      .trim(),
+  );
 }
 
 /**

@@ -3,7 +3,6 @@
  * label prefix, on every Kubernetes object govcloud creates (constructs/green-labels-aspect.ts
  * puts them there). Plain data; see docs/green-labels.md for the keys and their formats.
  */
-import { oneBytePerCharacter } from "../core/one-byte-text";
 import type { Agency } from "../environments/agency-schema";
 import type { Environment, Region } from "../environments/schema";
 import { normalizeName } from "../environments/vietnamese";
@@ -101,8 +100,7 @@ export function isLabelKey(key: string): boolean {
  * become one `-`, at most 63 characters. "Khu Công nghệ cao Hòa Lạc" is `khu-cong-nghe-cao-hoa-lac`.
  */
 export function labelSlug(text: string): string {
-  // One byte per character: a slug of a Vietnamese name goes into every object's labels (core/one-byte-text.ts).
-  return oneBytePerCharacter(normalizeName(text).replace(/ /g, "-").slice(0, 63).replace(/-+$/, ""));
+  return normalizeName(text).replace(/ /g, "-").slice(0, 63).replace(/-+$/, "");
 }
 
 /** The green labels of one region's objects: region, site and the site's energy figures. */

@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AgencyId } from "../../environments/agency-schema";
 import { idFromName, normalizeName, shortenId, stripDiacritics } from "../../environments/vietnamese";
+import { isOneBytePerCharacter } from "../support/string-storage";
 
 /**
  * The twelve vowels, each with its six tones (level, grave, acute, hook above, tilde, dot below),
@@ -69,6 +70,7 @@ describe("idFromName", () => {
         expect(id).toBe(words.map(([w]) => w.ascii).join("-"));
         expect(idFromName(name.normalize(nf === "NFC" ? "NFD" : "NFC"))).toBe(id);
         expect(normalizeName(name)).toBe(id.replace(/-/g, " "));
+        expect(isOneBytePerCharacter(normalizeName(name))).toBe(true);
         expect(AgencyId.safeParse(id).success).toBe(id.length <= 50);
       }),
       { numRuns: 500 },
