@@ -11,10 +11,16 @@ import { REPO_ROOT, tempDir } from "../support/synth";
 
 const REGISTER = path.join(REPO_ROOT, "core", "register.cjs");
 
-function run(file: string): string {
+function run(file: string, env: NodeJS.ProcessEnv = {}): string {
   return execFileSync(process.execPath, ["-r", REGISTER, "-e", `console.log(JSON.stringify(require(${JSON.stringify(file)}).value))`], {
     encoding: "utf8",
+    env: { ...withoutDebug(process.env), ...env },
   }).trim();
+}
+
+function withoutDebug(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { GOVCLOUD_DEBUG: _debug, ...rest } = env;
+  return rest;
 }
 
 describe("core/register.cjs", () => {
@@ -47,5 +53,20 @@ describe("core/register.cjs", () => {
       "class Base { constructor() { (this as any).init(); } init() {} }\nclass Child extends Base { field?: string; override init() { this.field = 'set'; } }\nexport const value = new Child().field ?? 'reset by the field definition';\n",
     );
     expect(run(file)).toBe('"reset by the field definition"');
+  });
+
+  it("adds a source map only for GOVCLOUD_DEBUG, and then stack traces show the TypeScript lines", () => {
+    const dir = tempDir();
+    const file = path.join(dir, "where.ts");
+    // The throw is on line 4 of the TypeScript; compiled, the types and blank lines are gone.
+    fs.writeFileSync(file, "interface Unused {\n  readonly a: string;\n}\nfunction where(): string { try { throw new Error('here'); } catch (e) { return String((e as Error).stack); } }\nexport const value: string = where();\n");
+    const line = (stack: string) => new RegExp(`where\\.ts:(\\d+)`).exec(stack)?.[1];
+    expect(line(run(file, { GOVCLOUD_DEBUG: "1" }))).toBe("4");
+    expect(line(run(file))).not.toBe("4");
+    // Without the flag, what is compiled and cached carries no map: a third of the bytes to read.
+    const cache = path.join(REPO_ROOT, "node_modules", ".cache", "govcloud-ts");
+    const compiled = fs.readdirSync(cache).map((name) => fs.readFileSync(path.join(cache, name), "utf8")).filter((code) => code.includes("function where()"));
+    expect(compiled.some((code) => code.includes("sourceMappingURL"))).toBe(true);
+    expect(compiled.some((code) => !code.includes("sourceMappingURL"))).toBe(true);
   });
 });
