@@ -7,9 +7,9 @@
  * steps (`*\/n`, `a-b/n` and `a/n`, which means `a-<max>/n`), comma lists, and month and weekday
  * names; a restricted day of month and day of week match either (cron's OR rule). croner
  * understands more (`L`, `W`, `#`, seconds, `@daily`): those are refused here, because the
- * cluster would refuse them. A schedule that fires every day at plain minutes and hours (every
- * backup Schedule govcloud writes) needs no parser to tell when (a property test holds it to
- * croner's answer). Pure; times are UTC and the year is 2025 (not a leap year), so
+ * cluster would refuse them. A schedule that fires every day at minutes and hours of numbers,
+ * ranges and steps (every backup Schedule govcloud writes) needs no parser to tell when (a
+ * property test holds it to croner's answer). Pure; times are UTC and the year is 2025 (not a leap year), so
  * counts never depend on the machine running them.
  */
 import { Cron } from "croner";
@@ -109,11 +109,13 @@ function expandUncached(schedule: string): Expansion | string {
   const wild = (f: string) => f === "*" || f === "?";
   // Every day (the common case, every Velero Schedule): the day fields need no parser.
   const everyDay = wild(dom) && wild(month) && wild(dow);
-  // Minutes and hours of plain numbers (every generated schedule: `17 1 * * *`), already checked
-  // against their ranges above, fire at each hour and minute named: croner is not needed to tell.
-  const numbers = /^[0-9]+(,[0-9]+)*$/;
-  if (everyDay && numbers.test(minute) && numbers.test(hour)) {
-    const times = new Set(hour.split(",").flatMap((h) => minute.split(",").map((m) => Number(h) * 60 + Number(m))));
+  // Minutes and hours of numbers, ranges and steps (every generated schedule: `17 1 * * *`,
+  // `17 5-23/12 * * *`), already checked against their ranges above, fire at each hour and
+  // minute they name: croner is not needed to tell.
+  const minutes = everyDay ? fieldValues(minute, 0, 59) : undefined;
+  const hours = everyDay ? fieldValues(hour, 0, 23) : undefined;
+  if (minutes !== undefined && hours !== undefined) {
+    const times = new Set(hours.flatMap((h) => minutes.map((m) => h * 60 + m)));
     return { times: [...times].sort((a, b) => a - b), days: 365, everyDay };
   }
   let timeOfDay: Cron;
@@ -128,6 +130,26 @@ function expandUncached(schedule: string): Expansion | string {
   const days = day === undefined ? 365 : runsBetween(day, Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1)).length;
   if (times.length === 0) return "it never fires";
   return { times, days, everyDay };
+}
+
+/**
+ * The values a normalised minute or hour field names (`*`, numbers, `a-b`, each with an optional
+ * `/n`), or undefined for anything else (`?`, a range that runs backwards, a step longer than the
+ * field), which croner decides.
+ */
+function fieldValues(field: string, min: number, max: number): number[] | undefined {
+  const values: number[] = [];
+  for (const item of field.split(",")) {
+    const m = /^(\*|[0-9]+)(?:-([0-9]+))?(?:\/([0-9]+))?$/.exec(item);
+    if (m === null) return undefined;
+    const [, from, to, step] = m as unknown as [string, string, string | undefined, string | undefined];
+    const first = from === "*" ? min : Number(from);
+    const last = from === "*" ? max : to !== undefined ? Number(to) : step !== undefined ? max : first;
+    // A range that runs backwards, or a step longer than the field, croner refuses with its reason.
+    if (last < first || (step !== undefined && Number(step) > max - min + 1)) return undefined;
+    for (let value = first; value <= last; value += step === undefined ? 1 : Number(step)) values.push(value);
+  }
+  return values;
 }
 
 /** The times (ms since the epoch) a schedule fires at in [from, to). */

@@ -66,19 +66,43 @@ describe("cronMaxGapMinutes", () => {
   });
 });
 
-describe("plain minutes and hours", () => {
+/** One item of a minute or hour field up to `max`: `*`, a number, a range, each with an optional step, or `a/n`. */
+function fieldItem(max: number): fc.Arbitrary<string> {
+  const value = fc.integer({ min: 0, max });
+  const step = fc.option(fc.integer({ min: 1, max: max + 2 }), { nil: undefined });
+  const stepped = (item: string, n: number | undefined) => (n === undefined ? item : `${item}/${n}`);
+  return fc.oneof(
+    value.map(String),
+    fc.tuple(value, value, step).map(([a, b, n]) => stepped(`${Math.min(a, b)}-${Math.max(a, b)}`, n)),
+    step.map((n) => stepped("*", n)),
+    fc.tuple(value, fc.integer({ min: 1, max: max + 2 })).map(([a, n]) => `${a}/${n}`),
+  );
+}
+
+describe("minutes and hours of numbers, ranges and steps", () => {
   it("fire when croner says they do", () => {
     const day = Date.UTC(2025, 0, 1);
+    const field = (max: number) => fc.array(fieldItem(max), { minLength: 1, maxLength: 3 }).map((items) => items.join(","));
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 59 }), { minLength: 1, maxLength: 4 }), fc.uniqueArray(fc.integer({ min: 0, max: 23 }), { minLength: 1, maxLength: 4 }), (minutes, hours) => {
-        const schedule = `${minutes.join(",")} ${hours.join(",")} * * *`;
-        const cron = new Cron(schedule, { utcOffset: 0, paused: true });
+      fc.property(field(59), field(23), (minutes, hours) => {
+        const schedule = `${minutes} ${hours} * * *`;
+        // croner reads `a/n` as every n from a only when it is spelled `a-<max>/n` (robfig/cron's meaning).
+        const spelled = (f: string, max: number) => f.split(",").map((item) => item.replace(/^([0-9]+)\/([0-9]+)$/, `$1-${max}/$2`)).join(",");
+        let cron: Cron;
+        try {
+          cron = new Cron(`${spelled(minutes, 59)} ${spelled(hours, 23)} * * *`, { utcOffset: 0, paused: true });
+        } catch {
+          // What croner refuses (a step longer than the field) is no schedule here either.
+          expect(cronRunsPerYear(schedule)).toBeUndefined();
+          return;
+        }
         const runs: number[] = [];
         for (let next = cron.nextRun(new Date(day - 1)); next !== null && next.getTime() < day + 86_400_000; next = cron.nextRun(next)) runs.push((next.getTime() - day) / 60_000);
         const gaps = runs.map((t, i) => (i === 0 ? t + 1440 - (runs[runs.length - 1] as number) : t - (runs[i - 1] as number)));
         expect(cronRunsPerYear(schedule)).toBe(runs.length * 365);
         expect(cronMaxGapMinutes(schedule)).toBe(Math.max(...gaps));
       }),
+      { numRuns: 300 },
     );
   });
 });
