@@ -54,12 +54,42 @@ export interface StackInstances {
   readonly moved: Map<string, string>;
 }
 
-/** Both stacks' instances, read the same way: scanned, or parsed when either cannot be scanned. */
-function instancesOfBoth(previousFile: string | undefined, nextFile: string | undefined): [StackInstances, StackInstances] {
-  const read = (file: string | undefined) => (file === undefined || !fs.existsSync(file) ? undefined : readTextFile(file));
-  const texts = [read(previousFile), read(nextFile)];
+/** A stack of the previous output read before the comparison: its file, its text and its instances when they scan. */
+export interface ReadAhead {
+  readonly file: string;
+  readonly text: string;
+  readonly scanned: StackInstances | undefined;
+}
+
+/**
+ * The previous output's `stacks`, read and scanned ahead of `outputChanges` by a caller that would
+ * otherwise wait (a re-synthesis, while the gate's thread synthesizes the stacks that changed).
+ * Stacks the previous output does not have are left out.
+ */
+export function readAhead(previousOutdir: string, stacks: readonly string[]): Map<string, ReadAhead> {
+  const files = manifestStacks(previousOutdir);
+  const ahead = new Map<string, ReadAhead>();
+  for (const name of stacks) {
+    const file = files.get(name);
+    if (file === undefined || !fs.existsSync(file)) continue;
+    const text = readTextFile(file);
+    ahead.set(name, { file, text, scanned: scanInstances(text) });
+  }
+  return ahead;
+}
+
+function readIfExists(file: string | undefined): string | undefined {
+  return file === undefined || !fs.existsSync(file) ? undefined : readTextFile(file);
+}
+
+/**
+ * Both stacks' instances, read the same way: scanned, or parsed when either cannot be scanned.
+ * `previousScanned`: the previous text's scan, when it was read ahead.
+ */
+function instancesOfBoth(previousText: string | undefined, nextText: string | undefined, previousScanned?: StackInstances): [StackInstances, StackInstances] {
+  const texts = [previousText, nextText];
   const empty = (): StackInstances => ({ instances: new Map(), moved: new Map() });
-  const scanned = texts.map((text) => (text === undefined ? empty() : scanInstances(text)));
+  const scanned = texts.map((text, i) => (text === undefined ? empty() : i === 0 && previousScanned !== undefined ? previousScanned : scanInstances(text)));
   if (scanned.every((x) => x !== undefined)) return scanned as [StackInstances, StackInstances];
   const [a, b] = texts.map((text) => (text === undefined ? empty() : parseInstances(text)));
   return [a as StackInstances, b as StackInstances];
@@ -199,12 +229,20 @@ export function scanInstances(text: string): StackInstances | undefined {
 }
 
 /** The changes of one stack between two of its cdk.tf.json files (either may be missing). */
-export function stackChanges(stack: string, previousFile: string | undefined, nextFile: string | undefined): StackChanges {
-  // A rebuilt stack is most often the same bytes (a code change that changes no output): no parse.
-  if (previousFile !== undefined && nextFile !== undefined && sameBytes(previousFile, nextFile)) {
-    return { stack, added: [], changed: [], moved: [], destroyed: [], replaced: [] };
+export function stackChanges(stack: string, previousFile: string | undefined, nextFile: string | undefined, ahead?: ReadAhead): StackChanges {
+  const none: StackChanges = { stack, added: [], changed: [], moved: [], destroyed: [], replaced: [] };
+  const previous = ahead !== undefined && ahead.file === previousFile ? ahead : undefined;
+  let texts: [string | undefined, string | undefined];
+  if (previous !== undefined) {
+    // Read ahead: the same text is the same bytes (readTextFile decodes both files alike).
+    texts = [previous.text, readIfExists(nextFile)];
+    if (texts[0] === texts[1]) return none;
+  } else {
+    // A rebuilt stack is most often the same bytes (a code change that changes no output): no parse.
+    if (previousFile !== undefined && nextFile !== undefined && sameBytes(previousFile, nextFile)) return none;
+    texts = [readIfExists(previousFile), readIfExists(nextFile)];
   }
-  const [{ instances: before }, { instances: after, moved: moves }] = instancesOfBoth(previousFile, nextFile);
+  const [{ instances: before }, { instances: after, moved: moves }] = instancesOfBoth(texts[0], texts[1], previous?.scanned);
   const replaced: string[] = [];
   const compare = (from: string, to: string) => {
     if (after.get(to) === before.get(from)) return;
@@ -243,13 +281,15 @@ function sameBytes(a: string, b: string): boolean {
 /**
  * Changes between two output folders, for the stacks of either; stacks in `unchanged` (reused
  * as they were) are not read. Stacks with no change are left out. In deploy order of neither:
- * stacks sorted by name.
+ * stacks sorted by name. `ahead`: previous stacks already read (`readAhead`).
  */
-export function outputChanges(previousOutdir: string, nextOutdir: string, unchanged: ReadonlySet<string> = new Set()): StackChanges[] {
+export function outputChanges(previousOutdir: string, nextOutdir: string, unchanged: ReadonlySet<string> = new Set(), ahead: ReadonlyMap<string, ReadAhead> = new Map()): StackChanges[] {
   const before = manifestStacks(previousOutdir);
   const after = manifestStacks(nextOutdir);
   const names = [...new Set([...before.keys(), ...after.keys()])].filter((name) => !unchanged.has(name)).sort();
-  return names.map((name) => stackChanges(name, before.get(name), after.get(name))).filter((c) => c.added.length + c.changed.length + c.moved.length + c.destroyed.length > 0);
+  return names
+    .map((name) => stackChanges(name, before.get(name), after.get(name), ahead.get(name)))
+    .filter((c) => c.added.length + c.changed.length + c.moved.length + c.destroyed.length > 0);
 }
 
 /**

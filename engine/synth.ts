@@ -25,7 +25,7 @@ import { SecondThread } from "./second-thread";
 import { cachedCodeFingerprint, codeFingerprint, copyStacks, knownCodeFingerprint, rememberCodeFingerprint, reusableStacks, stackFingerprints, writeFingerprints } from "./stack-reuse";
 import { stackShape } from "./tenant-keys";
 import { buildSources, writeSources } from "../environments/source-map-file";
-import { dataReplacements, outputChanges, type StackChanges } from "./changes";
+import { dataReplacements, outputChanges, readAhead, type ReadAhead, type StackChanges } from "./changes";
 import { stateRootFor } from "./state-location";
 import { seedProviderLocks } from "./working-files";
 import { synthesisCode } from "./synthesis-code";
@@ -236,9 +236,8 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     }
     const sources = buildSources(loaded.config, options.repoRoot);
     // Once the configuration is known to be good, the gate makes the policy settings while we
-    // synthesize; after the stacks it synthesizes, when it does (one request at a time).
-    const prepareGate = () => gate?.prepare(options.repoRoot, loaded.config, sources);
-    if (gateOut === undefined) prepareGate();
+    // synthesize; after the stacks it synthesizes, when it does (it takes requests in order).
+    gate?.prepare(options.repoRoot, loaded.config, sources);
     // Stacks the gate need not see again: passed in this session, or by an earlier process
     // (with the same fingerprint, policy code and settings: engine/gate-cache.ts).
     const now = new Date();
@@ -273,6 +272,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       const queue = secondThread === undefined ? undefined : new StackQueue(rebuilt.filter((name) => tenantStacks.has(name)));
       const others = rebuilt.filter((name) => (queue === undefined || !tenantStacks.has(name)) && !onGateThread.has(name));
       const workerOut = `${temp}.worker`;
+      let ahead: ReadonlyMap<string, ReadAhead> | undefined;
       try {
         if (others.length > 0 || queue !== undefined) {
           const { STACKS_PER_CLAIM, synthesizeInBatches } = synthesisCode();
@@ -292,11 +292,12 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
           submit(theirs);
         }
         if (gate !== undefined && deferred !== undefined && gateOut !== undefined) {
+          // While the gate's thread synthesizes: the previous versions of its stacks, to compare with.
+          ahead = readAhead(outdir, [...onGateThread]);
           const theirs = gate.finishSynthesis();
           adoptStacks(gateOut, temp, theirs);
           const waiting = deferred;
           deferred = undefined;
-          prepareGate();
           // Checked while this thread writes the manifest and compares the output.
           submit([...waiting, ...theirs]);
         }
@@ -310,7 +311,9 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       // Compared while the gate's thread checks the last stacks.
       const hadOutput = fs.existsSync(path.join(outdir, "manifest.json"));
       if (hadOutput && rebuilt.length > 0) progress("comparing the rebuilt stacks with the previous output");
-      changes = hadOutput ? outputChanges(outdir, temp, reused) : undefined;
+      changes = hadOutput ? outputChanges(outdir, temp, reused, ahead) : undefined;
+      // Counted from the files while the gate's thread may still be checking.
+      const summary = summarizePlan(temp, plan);
       if (gate !== undefined && toCheck.size > 0) {
         progress(`waiting for the policy checks of ${toCheck.size} stack(s) (run on the second thread as they were written)`);
         cacheWrites?.flush();
@@ -334,7 +337,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
           })),
         );
       }
-      return summarizePlan(temp, plan);
+      return summary;
     }, { removeOldInBackground: session !== undefined, onCarriedOver: (carried) => (removedStacksKept = carried.removedStacks) });
     // Recorded only once the output exists, so a failed synth changes nothing at all.
     const lockUpdated = loaded.lockChanged && writeShardLock(loaded.lockPath, loaded.estate.lock) ? loaded.lockPath : undefined;

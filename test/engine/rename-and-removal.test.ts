@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compareAddresses, listAddresses } from "../../engine/resource-addresses";
-import { manifestStacks, parseInstances, scanInstances, stackChanges } from "../../engine/changes";
+import { manifestStacks, outputChanges, parseInstances, readAhead, scanInstances, stackChanges } from "../../engine/changes";
 import { synthesize } from "../../engine/synth";
 import { readStacks, readTree, REPO_ROOT, tempDir, type TerraformJson } from "../support/synth";
 import { cli } from "../support/cli";
@@ -238,6 +238,37 @@ describe("changes summary and govcloud diff", () => {
       replaced: ['t.r["ns"]'],
     });
     expect(stackChanges("s", path.join(dir, "a.json"), undefined).destroyed).toHaveLength(5);
+  });
+
+  it("gives the same changes with the previous stacks read ahead (a re-synthesis reads them while the gate's thread synthesizes)", () => {
+    const doc = (instances: Record<string, unknown>) => ({ resource: { t: { r: { x: 1, for_each: instances } } } });
+    const output = (name: string, stacks: Record<string, unknown>, indent?: number) => {
+      const dir = path.join(root, "ahead", name);
+      for (const [stack, body] of Object.entries(stacks)) {
+        fs.mkdirSync(path.join(dir, "stacks", stack), { recursive: true });
+        fs.writeFileSync(path.join(dir, "stacks", stack, "cdk.tf.json"), JSON.stringify(body, null, indent));
+      }
+      const manifest = { stacks: Object.fromEntries(Object.keys(stacks).map((stack) => [stack, { synthesizedStackPath: `stacks/${stack}/cdk.tf.json` }])) };
+      fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest));
+      return dir;
+    };
+    const stacks = { edited: doc({ keep: 1, edit: 1, ns: { name: "a" } }), same: doc({ keep: 1 }), gone: doc({ x: 1 }) };
+    const next = { edited: doc({ keep: 1, edit: 2, ns: { name: "b" }, fresh: 1 }), same: doc({ keep: 1 }), added: doc({ y: 1 }) };
+    // Laid out as synth writes (scanned) and on one line (parsed): both ways of reading.
+    for (const indent of [2, undefined]) {
+      const previous = output(`previous-${indent}`, stacks, indent);
+      const nextDir = output(`next-${indent}`, next, indent);
+      const ahead = readAhead(previous, ["edited", "same", "added"]);
+      expect([...ahead.keys()].sort()).toEqual(["edited", "same"]);
+      const changes = outputChanges(previous, nextDir);
+      expect(changes.map((c) => c.stack)).toEqual(["added", "edited", "gone"]);
+      expect(outputChanges(previous, nextDir, new Set(), ahead)).toEqual(changes);
+      // A stack read ahead from another file is read again, not taken for it.
+      const other = path.join(nextDir, "stacks", "same", "cdk.tf.json");
+      expect(stackChanges("edited", other, path.join(nextDir, "stacks", "edited", "cdk.tf.json"), ahead.get("edited"))).toEqual(
+        stackChanges("edited", other, path.join(nextDir, "stacks", "edited", "cdk.tf.json")),
+      );
+    }
   });
 
   it("govcloud diff shows what a synth would change against an output folder, and writes nothing", () => {
