@@ -84,6 +84,7 @@ export function createProgram(): Command {
       const started = performance.now();
       const result = synthesize(options);
       report(result, performance.now() - started);
+      finished = true;
     });
 
   program
@@ -217,7 +218,19 @@ function placeholderWarnings(agencies: readonly LoadedAgency[]): string[] {
 }
 
 /** Runs the CLI and returns the exit code; prints errors the way users should see them. */
+/** Set when `govcloud synth` (not a watch session) has written its output and printed its report. */
+let finished = false;
+
+/**
+ * Whether the last `run` was a `govcloud synth` that finished: nothing of it is left to run (no
+ * watch session, no timer, its gate's thread stopped), so bin/govcloud.cjs exits at once.
+ */
+export function finishedOneSynthesis(): boolean {
+  return finished;
+}
+
 export function run(argv: readonly string[]): number {
+  finished = false;
   try {
     createProgram().parse([...argv], { from: "user" });
     return 0;
