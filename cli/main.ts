@@ -217,7 +217,6 @@ function placeholderWarnings(agencies: readonly LoadedAgency[]): string[] {
   );
 }
 
-/** Runs the CLI and returns the exit code; prints errors the way users should see them. */
 /** Set when `govcloud synth` (not a watch session) has written its output and printed its report. */
 let finished = false;
 
@@ -229,6 +228,7 @@ export function finishedOneSynthesis(): boolean {
   return finished;
 }
 
+/** Runs the CLI and returns the exit code; prints errors the way users should see them. */
 export function run(argv: readonly string[]): number {
   finished = false;
   try {
