@@ -9,8 +9,8 @@
  * understands more (`L`, `W`, `#`, seconds, `@daily`): those are refused here, because the
  * cluster would refuse them. A schedule that fires every day at minutes and hours of numbers,
  * ranges and steps (every backup Schedule govcloud writes) needs no parser to tell when (a
- * property test holds it to croner's answer). Pure; times are UTC and the year is 2025 (not a leap year), so
- * counts never depend on the machine running them.
+ * property test holds it to croner's answer). Pure; times are UTC and the year is 2025 (not a
+ * leap year), so counts never depend on the machine running them.
  */
 import { Cron } from "croner";
 

@@ -71,9 +71,8 @@ export function readAhead(previousOutdir: string, stacks: readonly string[]): Ma
   const ahead = new Map<string, ReadAhead>();
   for (const name of stacks) {
     const file = files.get(name);
-    if (file === undefined || !fs.existsSync(file)) continue;
-    const text = readTextFile(file);
-    ahead.set(name, { file, text, scanned: scanInstances(text) });
+    const text = readIfExists(file);
+    if (file !== undefined && text !== undefined) ahead.set(name, { file, text, scanned: scanInstances(text) });
   }
   return ahead;
 }
