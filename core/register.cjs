@@ -81,3 +81,6 @@ Module._resolveFilename = function resolveTypeScriptFirst(request, parent, ...re
   }
   return resolveFilename.call(this, request, parent, ...rest);
 };
+
+// And dependencies that govcloud's own paths never use are loaded only if used.
+require("./lazy-dependencies.cjs");
