@@ -6,7 +6,9 @@
  * Sixty-four cache entries (shards) per environment hold, for each agency file (by absolute path),
  * the name it is shown under in diagnostics, the SHA-256 of its bytes, its validated value
  * and the few positions in it that every synthesis asks for (`agencySourceLookups`,
- * environments/source-map-file.ts: where the id and each workload are written, for sources.json).
+ * environments/source-map-file.ts: where the id and each workload are written, for sources.json),
+ * and the value's digest (engine/digest.ts), which every synthesis needs for the fingerprints of
+ * the agency's tenants: a new process need not write 3,400 values out as text again to hash them.
  * Entries are JSON (values are plain data, checked when stored: `isPlainJson`), which parses
  * about twice as fast as V8 serialization and leaves fewer objects for the garbage collector.
  *
@@ -17,8 +19,9 @@
  * load gives.
  *
  * The entry's key is a fingerprint of the loader's code as loaded (environments/ and what it imports,
- * as engine/stack-reuse.ts does for the synthesis code) and of package-lock.json: a change to the
- * loader, the schemas or a dependency makes every file a miss. A file is served from the cache only when its bytes
+ * as engine/stack-reuse.ts does for the synthesis code), of engine/digest.ts and of
+ * package-lock.json: a change to the loader, the schemas, the digest or a dependency makes every
+ * file a miss. A file is served from the cache only when its bytes
  * hash the same; only files that passed validation are stored, so every error is found again,
  * with its file:line:col, by the loader itself.
  */
@@ -33,6 +36,7 @@ import type { Environment } from "../environments/schema";
 import { type KnownPositions, knownPositions, LazySourceMap, type SourceTree, TreeSourceMap } from "../environments/source-map";
 import { agencySourceLookups } from "../environments/source-map-file";
 import { fingerprintFiles, loadedCodeFiles } from "./code-fingerprint";
+import { digestOf, rememberDigest } from "./digest";
 import type { DeferredWrites } from "./deferred-writes";
 import { cacheDir, cacheFileName, isPlainJson, readCacheEntry, writeCacheEntry } from "./persistent-cache";
 
@@ -42,19 +46,22 @@ const loaderFingerprints = new Map<string, string>();
 
 /**
  * The files of the loader's module graph (environments/index.ts and what it imports, outside
- * node_modules) and package-lock.json, hashed once per process. Not the synthesis code's
+ * node_modules), engine/digest.ts and package-lock.json, hashed once per process. Not the synthesis code's
  * fingerprint, which loads cdktf: commands that only read the estate do not need it.
  */
 export function loaderFingerprint(repoRoot: string): string {
   const known = loaderFingerprints.get(repoRoot);
   if (known !== undefined) return known;
-  const fingerprint = fingerprintFiles(repoRoot, loadedCodeFiles(repoRoot, ["../environments"]));
+  const fingerprint = fingerprintFiles(repoRoot, loadedCodeFiles(repoRoot, ["../environments", "./digest"]));
   loaderFingerprints.set(repoRoot, fingerprint);
   return fingerprint;
 }
 
-/** One agency file as stored: its absolute path, the name shown in diagnostics, content hash, known positions and validated value. */
-type StoredFile = readonly [file: string, shown: string, hash: string, known: KnownPositions, value: Agency];
+/**
+ * One agency file as stored: its absolute path, the name shown in diagnostics, content hash, known
+ * positions, validated value and its digest, and the file's stamp when it was read (`Stamp`; "" for none).
+ */
+type StoredFile = readonly [file: string, shown: string, hash: string, known: KnownPositions, value: Agency, digest: string, stamp: string, stampedAtMs: number];
 
 interface Stored {
   readonly files: readonly StoredFile[];
@@ -71,6 +78,13 @@ let lastStats: AgencyCacheStats = { hits: 0, misses: 0, written: false };
 
 export function lastAgencyCacheStats(): AgencyCacheStats {
   return lastStats;
+}
+
+let lastRead = 0;
+
+/** How many agency files the last load through the cache read (the others' stamps were unchanged), for tests. */
+export function lastAgencyFilesRead(): number {
+  return lastRead;
 }
 
 /**
@@ -134,24 +148,41 @@ export function withAgencyFileCache(repoRoot: string, environmentPath: string, l
     const next = Array.from({ length: SHARDS }, () => new Map<string, StoredFile>());
     const changed = new Set<number>();
     const results: (LoadedAgency | UserError)[] = new Array(files.length);
-    const misses: { index: number; absolute: string; shard: number; content: Content | undefined }[] = [];
+    const misses: { index: number; absolute: string; shard: number; stamp: Stamp | undefined; content: Content | undefined }[] = [];
     const shownIn = shownInFolder();
+    let read = 0;
     for (const [index, agencyFile] of files.entries()) {
       // Only the key of the entry: a path written otherwise is a miss, never a wrong hit (the content hash decides).
       const absolute = path.isAbsolute(agencyFile) ? agencyFile : path.resolve(agencyFile);
       const n = shardOf(absolute);
-      const content = readContent(agencyFile, AGENCY_LIMITS.maxBytes, shownIn);
       const entry = shard(n).get(absolute);
+      // Taken before the bytes are read: a write after it changes the stamp the next run sees.
+      const stamp = stampOf(agencyFile);
+      const shown = shownIn(agencyFile);
+      const hit = (source: LazySourceMap, stored: StoredFile) => {
+        results[index] = { value: stored[4], source, path: agencyFile };
+        rememberDigest(stored[4], stored[5]);
+        next[n]!.set(absolute, stored);
+        if (stored !== entry) changed.add(n);
+      };
+      if (entry !== undefined && entry[1] === shown && stamp !== undefined && unchangedSince(entry, stamp)) {
+        // The bytes the value was validated from, read only if a position is asked for.
+        hit(new LazySourceMap(shown, entry[3], () => readSourceMap(sameBytes(agencyFile, entry[2], shown), shown, AGENCY_LIMITS)), entry);
+        continue;
+      }
+      read++;
+      const content = readContent(agencyFile, AGENCY_LIMITS.maxBytes, () => shown);
       if (content !== undefined && entry !== undefined && entry[2] === content.hash && entry[1] === content.shown) {
-        const { bytes, shown } = content;
-        const source = new LazySourceMap(shown, entry[3], () => readSourceMap(bytes, shown, AGENCY_LIMITS));
-        results[index] = { value: entry[4], source, path: agencyFile };
-        next[n]!.set(absolute, entry);
+        const { bytes } = content;
+        // The same bytes under a new stamp (a checkout, a touch): recorded, so that the next run need not read them.
+        const restamped = stamp?.settled === true ? withStamp(entry, stamp) : entry;
+        hit(new LazySourceMap(shown, entry[3], () => readSourceMap(bytes, shown, AGENCY_LIMITS)), restamped);
       } else {
-        misses.push({ index, absolute, shard: n, content });
+        misses.push({ index, absolute, shard: n, stamp, content });
         changed.add(n);
       }
     }
+    lastRead = read;
     const loaded = misses.length === 0 ? [] : load(misses.map((m) => files[m.index] as string));
     for (const [i, miss] of misses.entries()) results[miss.index] = loaded[i] as LoadedAgency | UserError;
     const stats = { hits: files.length - misses.length, misses: misses.length, written: false };
@@ -164,7 +195,9 @@ export function withAgencyFileCache(repoRoot: string, environmentPath: string, l
         // was loaded (an edit since is left for the next run to see).
         const content = miss.content;
         if (result instanceof UserError || content === undefined || !isPlainJson(result.value) || readContent(agencyFile, AGENCY_LIMITS.maxBytes)?.hash !== content.hash) continue;
-        next[miss.shard]!.set(miss.absolute, [miss.absolute, content.shown, content.hash, knownPositions(result.source, agencySourceLookups(result.value)), result.value]);
+        // The digest is known by now when the estate was built (its tenants' fingerprints).
+        const stored: StoredFile = [miss.absolute, content.shown, content.hash, knownPositions(result.source, agencySourceLookups(result.value)), result.value, digestOf(result.value), "", 0];
+        next[miss.shard]!.set(miss.absolute, miss.stamp === undefined ? stored : withStamp(stored, miss.stamp));
       }
       // Shards that lost files (removed agencies) are rewritten too.
       for (const [n, entries] of previous) if (entries.size !== next[n]!.size) changed.add(n);
@@ -244,6 +277,57 @@ function shownInFolder(): (file: string) => string {
     }
     return prefix === undefined ? displayPath(file) : prefix + name;
   };
+}
+
+/**
+ * A file's stamp: device, inode, size, modification and change times (nanoseconds). The change
+ * time cannot be set back by any program, so a write, a rename over the file or a reset of its
+ * modification time always gives another stamp.
+ */
+interface Stamp {
+  readonly stamp: string;
+  readonly mtimeMs: number;
+  /** When the stamp was taken. */
+  readonly atMs: number;
+  /** Last modified more than RACY_MS before the stamp was taken. */
+  readonly settled: boolean;
+}
+
+/**
+ * A file modified less than this before its stamp was taken may be modified again with the same
+ * stamp, on a file system whose clock is coarse: its bytes are read again next time (the "racy"
+ * entries of git's index, engine/load-cache.ts).
+ */
+const RACY_MS = 2000;
+
+/** The stamp of a regular file; undefined for anything else, or when it cannot be read. */
+function stampOf(file: string): Stamp | undefined {
+  const s = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+  if (s === undefined || !s.isFile()) return undefined;
+  const atMs = Date.now();
+  const mtimeMs = Number(s.mtimeMs);
+  return { stamp: `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`, mtimeMs, atMs, settled: mtimeMs < atMs - RACY_MS };
+}
+
+/** Whether the file has not changed since `stored` was stamped: the same stamp, and settled then. */
+function unchangedSince(stored: StoredFile, now: Stamp): boolean {
+  return stored[6] !== "" && stored[6] === now.stamp && now.mtimeMs < stored[7] - RACY_MS;
+}
+
+function withStamp(stored: StoredFile, stamp: Stamp): StoredFile {
+  return [stored[0], stored[1], stored[2], stored[3], stored[4], stored[5], stamp.stamp, stamp.atMs];
+}
+
+/**
+ * The bytes of a file served by its stamp, which must still hash as they did when the value was
+ * validated from them: a file changed while this command runs cannot be located in.
+ */
+function sameBytes(file: string, expectedHash: string, shown: string): Buffer {
+  const content = readContent(file, AGENCY_LIMITS.maxBytes);
+  if (content?.hash !== expectedHash) {
+    throw new UserError([{ file: shown, line: 1, col: 1, path: "", message: "changed while govcloud was reading the estate; run the command again" }]);
+  }
+  return content.bytes;
 }
 
 interface Content {

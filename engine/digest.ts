@@ -52,6 +52,15 @@ export function digest(...parts: unknown[]): string {
 }
 
 /**
+ * Records `value`'s digest, worked out from the same data by an earlier process (the persistent
+ * cache keeps each validated agency's, engine/agency-file-cache.ts): `digest(value)` then returns
+ * it without writing the text out again.
+ */
+export function rememberDigest(value: object, known: string): void {
+  objectDigests.set(value, known);
+}
+
+/**
  * The digest of one object, `digest(value)`, without remembering it: for an object made only to
  * be digested, which nothing will digest again.
  */

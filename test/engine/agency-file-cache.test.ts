@@ -12,11 +12,13 @@ import {
   agencyCacheFiles,
   environmentCacheFile,
   lastAgencyCacheStats,
+  lastAgencyFilesRead,
   lastEnvironmentCacheHit,
   loaderFingerprint,
   storedAgencyFiles,
 } from "../../engine/agency-file-cache";
 import { DeferredWrites } from "../../engine/deferred-writes";
+import { digest, digestOf } from "../../engine/digest";
 import { loadEstate } from "../../engine/load-estate";
 import { readCacheEntry, writeCacheEntry } from "../../engine/persistent-cache";
 import { synthesize } from "../../engine/synth";
@@ -37,9 +39,25 @@ function synth(out: string): void {
   synthesize({ repoRoot: REPO_ROOT, environment: env, out: project.out(out) });
 }
 
+/** Sets the modification time of every agency file of `environment` an hour back, as for files not edited lately. */
+function settle(environment: string): string {
+  const folder = path.join(path.dirname(environment), "national", "agencies");
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  for (const name of fs.readdirSync(folder)) fs.utimesSync(path.join(folder, name), hourAgo, hourAgo);
+  return folder;
+}
+
+/** Settles the agency files of `environment` and records their new stamps: the next load reads none. */
+function restamp(environment: string): void {
+  settle(environment);
+  loadEstate(REPO_ROOT, environment);
+  expect(lastAgencyCacheStats()).toMatchObject({ misses: 0, written: true });
+}
+
 beforeAll(() => {
   env = project.copyNational("project");
-  agencies = path.join(path.dirname(env), "national", "agencies");
+  // Not edited lately, as in a working copy: their stamps are trusted once recorded.
+  agencies = settle(env);
   count = fs.readdirSync(agencies).filter((f) => f.endsWith(".yaml")).length;
 });
 
@@ -60,6 +78,13 @@ describe("persistent agency file cache", () => {
       process.env.GOVCLOUD_CACHE_DIR = project.cacheDir;
     }
     expectSameTree("cold", "uncached");
+  });
+
+  it("serves each agency with its digest, the one its value gives", () => {
+    loadEstate(REPO_ROOT, env); // fills the cache, if no test before did
+    const warm = loadEstate(REPO_ROOT, env).config.agencies;
+    expect(lastAgencyCacheStats()).toMatchObject({ hits: count, misses: 0 });
+    for (const agency of warm) expect(digest(agency.value), agency.path).toBe(digestOf(structuredClone(agency.value)));
   });
 
   it("gives the same bytes whichever threads loaded the files it holds (GOVCLOUD_THREADS)", () => {
@@ -215,10 +240,87 @@ function fieldPaths(value: unknown, at: (string | number)[] = []): (string | num
   return paths;
 }
 
+describe("stamps of agency files", () => {
+  let environment = "";
+  let folder = "";
+  beforeAll(() => {
+    environment = project.copyNational("stamps");
+    folder = settle(environment);
+    loadEstate(REPO_ROOT, environment); // fills the cache
+    expect(lastAgencyFilesRead()).toBe(count);
+  });
+
+  it("a file whose stamp is unchanged is not read, and serves what a cold load gives", () => {
+    const warm = loadEstate(REPO_ROOT, environment).config.agencies;
+    expect(lastAgencyFilesRead()).toBe(0);
+    expect(lastAgencyCacheStats()).toEqual({ hits: count, misses: 0, written: false });
+    const cold = cacheOff(() => loadEstate(REPO_ROOT, environment).config.agencies);
+    expect(warm.map((a) => a.value)).toStrictEqual(cold.map((a) => (a as LoadedAgency).value));
+  });
+
+  it("sees an edit that keeps the file's size and modification time", () => {
+    const file = path.join(folder, "bo-y-te.yaml");
+    const original = fs.readFileSync(file, "utf8");
+    const { mtime } = fs.statSync(file);
+    const edited = original.replace(/^( {2}cpu: )(\d+)$/m, (_, key: string, cpu: string) => `${key}${cpu.slice(0, -1)}${cpu.endsWith("1") ? "2" : "1"}`);
+    expect(edited).not.toBe(original);
+    expect(edited.length).toBe(original.length);
+    try {
+      fs.writeFileSync(file, edited);
+      fs.utimesSync(file, mtime, mtime);
+      const agency = loadEstate(REPO_ROOT, environment).config.agencies.find((a) => a.path === file) as LoadedAgency;
+      expect(lastAgencyFilesRead()).toBe(1);
+      expect(lastAgencyCacheStats()).toMatchObject({ hits: count - 1, misses: 1 });
+      expect(String(agency.value.quota.cpu)).toBe(/^ {2}cpu: (\d+)$/m.exec(edited)?.[1]);
+    } finally {
+      fs.writeFileSync(file, original);
+      fs.utimesSync(file, mtime, mtime);
+    }
+    loadEstate(REPO_ROOT, environment);
+    expect(lastAgencyCacheStats()).toEqual({ hits: count - 1, misses: 1, written: true });
+  });
+
+  it("reads files with new stamps and the same bytes once (a checkout), records their stamps, and then reads none", () => {
+    for (const name of fs.readdirSync(folder)) fs.writeFileSync(path.join(folder, name), fs.readFileSync(path.join(folder, name)));
+    settle(environment);
+    loadEstate(REPO_ROOT, environment);
+    expect(lastAgencyFilesRead()).toBe(count);
+    expect(lastAgencyCacheStats()).toEqual({ hits: count, misses: 0, written: true });
+    loadEstate(REPO_ROOT, environment);
+    expect(lastAgencyFilesRead()).toBe(0);
+    expect(lastAgencyCacheStats()).toEqual({ hits: count, misses: 0, written: false });
+  });
+
+  it("reads a file modified just before it was stamped again next time, however its stamp reads", () => {
+    const file = path.join(folder, "bo-y-te.yaml");
+    fs.writeFileSync(file, fs.readFileSync(file)); // modified now: stamped, but not trusted
+    loadEstate(REPO_ROOT, environment);
+    expect(lastAgencyFilesRead()).toBe(1);
+    loadEstate(REPO_ROOT, environment);
+    expect(lastAgencyFilesRead()).toBe(1);
+    restamp(environment);
+  });
+
+  it("refuses to locate in a file that changed after its stamp was taken", () => {
+    const agency = loadEstate(REPO_ROOT, environment).config.agencies.find((a) => a.path.endsWith("bo-y-te.yaml")) as LoadedAgency;
+    expect(lastAgencyFilesRead()).toBe(0);
+    const original = fs.readFileSync(agency.path);
+    try {
+      fs.writeFileSync(agency.path, `# edited meanwhile\n${original.toString("utf8")}`);
+      expect(() => agency.source.locate(["workloads", "no-such-workload"])).toThrow(/bo-y-te\.yaml:1:1: <document>: changed while govcloud was reading the estate; run the command again/);
+    } finally {
+      fs.writeFileSync(agency.path, original);
+    }
+    restamp(environment);
+  });
+});
+
 describe("source maps of cached agencies", () => {
   let environment = "";
   beforeAll(() => {
     environment = project.copyNational("positions");
+    // Files served by their stamps, whose bytes are read only for a position.
+    settle(environment);
     loadEstate(REPO_ROOT, environment); // fills the cache
   });
 
