@@ -86,16 +86,19 @@ export function stackFingerprints(estate: Estate, code: string, stateRoot?: stri
   return fingerprints;
 }
 
+/** The fingerprints recorded in `outdir` (none when it has no readable record). */
+function recordedFingerprints(outdir: string): Record<string, unknown> {
+  try {
+    const recorded: unknown = JSON.parse(fs.readFileSync(path.join(outdir, FINGERPRINTS_FILE), "utf8"));
+    return recorded !== null && typeof recorded === "object" && !Array.isArray(recorded) ? (recorded as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 /** Stacks of `previousOutdir` that can be reused as they are. */
 export function reusableStacks(previousOutdir: string, fingerprints: ReadonlyMap<string, string>): Set<string> {
-  const file = path.join(previousOutdir, FINGERPRINTS_FILE);
-  if (!fs.existsSync(file)) return new Set();
-  let previous: Record<string, string>;
-  try {
-    previous = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
-  } catch {
-    return new Set();
-  }
+  const previous = recordedFingerprints(previousOutdir);
   const reusable = new Set<string>();
   for (const [name, fingerprint] of fingerprints) {
     if (previous[name] === fingerprint && fs.existsSync(path.join(previousOutdir, "stacks", name, "cdk.tf.json"))) reusable.add(name);
@@ -127,7 +130,23 @@ export function copyStacks(previousOutdir: string, outdir: string, names: Iterab
   }
 }
 
-export function writeFingerprints(outdir: string, fingerprints: ReadonlyMap<string, string>, stacks: readonly string[]): void {
-  const entries = Object.fromEntries(stacks.map((name) => [name, fingerprints.get(name)]));
+/**
+ * Links `file` (a file of the output folder beside the stacks, such as sources.json) from the
+ * previous output when that output recorded it with the same fingerprint; false when it must be
+ * written. Its fingerprint is recorded under its name, which no stack has (stack names have no dot).
+ */
+export function reuseOutputFile(previousOutdir: string, outdir: string, file: string, fingerprint: string): boolean {
+  if (recordedFingerprints(previousOutdir)[file] !== fingerprint) return false;
+  try {
+    fs.linkSync(path.join(previousOutdir, file), path.join(outdir, file));
+    return true;
+  } catch {
+    return false; // gone, or links impossible here: written instead
+  }
+}
+
+/** Records the fingerprints of the stacks and of `files` (output files other than stacks, reuseOutputFile). */
+export function writeFingerprints(outdir: string, fingerprints: ReadonlyMap<string, string>, stacks: readonly string[], files: Readonly<Record<string, string>> = {}): void {
+  const entries = { ...Object.fromEntries(stacks.map((name) => [name, fingerprints.get(name)])), ...files };
   fs.writeFileSync(path.join(outdir, FINGERPRINTS_FILE), stableJson(entries));
 }

@@ -12,6 +12,7 @@ import { displayPath, UserError } from "../environments/diagnostics";
 import { LoadCache } from "./load-cache";
 import { writeShardLock } from "../environments/tenant-stack-lock";
 import type { Estate, TenantStackPlan } from "../estate/estate";
+import { digest } from "./digest";
 import { DeferredWrites } from "./deferred-writes";
 import { EstateMemo } from "./estate-memo";
 import type { StackSource } from "../stacks/govcloud-app";
@@ -22,9 +23,9 @@ import { adoptStacks, StackQueue } from "./parallel-synth";
 import { GateCache, verdictInputsKey } from "./gate-cache";
 import { PolicyGate } from "./policy-gate";
 import { SecondThread } from "./second-thread";
-import { cachedCodeFingerprint, codeFingerprint, copyStacks, knownCodeFingerprint, rememberCodeFingerprint, reusableStacks, stackFingerprints, writeFingerprints } from "./stack-reuse";
+import { cachedCodeFingerprint, codeFingerprint, copyStacks, knownCodeFingerprint, rememberCodeFingerprint, reusableStacks, reuseOutputFile, stackFingerprints, writeFingerprints } from "./stack-reuse";
 import { stackShape } from "./tenant-keys";
-import { buildSources, writeSources } from "../environments/source-map-file";
+import { buildSources, SOURCES_FILE, writeSources } from "../environments/source-map-file";
 import { dataReplacements, outputChanges, readAhead, type ReadAhead, type StackChanges } from "./changes";
 import { stateRootFor } from "./state-location";
 import { seedProviderLocks } from "./working-files";
@@ -235,6 +236,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       });
     }
     const sources = buildSources(loaded.config, options.repoRoot);
+    const sourcesFingerprint = digest(code, JSON.stringify(sources));
     // Once the configuration is known to be good, the gate makes the policy settings while we
     // synthesize; after the stacks it synthesizes, when it does (it takes requests in order).
     gate?.prepare(options.repoRoot, loaded.config, sources);
@@ -253,7 +255,9 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     const stacks = replaceDirectory(outdir, (temp) => {
       copyStacks(outdir, temp, reused);
       // Written first: the policy gate locates findings with it while later stacks are written.
-      writeSources(temp, sources);
+      // Linked from the previous output when that was written from the same sources (most
+      // edits move no agency's id or workloads), as a stack is.
+      if (!reuseOutputFile(outdir, temp, SOURCES_FILE, sourcesFingerprint)) writeSources(temp, sources);
       // The gate checks stacks as they are written, on its own thread, so that checking hides
       // behind synthesis and holds one batch of stacks at a time.
       const toCheck = gate === undefined ? new Set<string>() : new Set(gated ?? plan.map((s) => s.name));
@@ -306,7 +310,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       }
       // The manifest of all stacks, whichever thread built them (cdktf's own lists only its app's).
       fs.writeFileSync(path.join(temp, "manifest.json"), stableJson(renderManifest(plan, CDKTF_VERSION)));
-      writeFingerprints(temp, fingerprints, plan.map((s) => s.name));
+      writeFingerprints(temp, fingerprints, plan.map((s) => s.name), { [SOURCES_FILE]: sourcesFingerprint });
       seedProviderLocks(loaded.config.environmentPath, outdir, temp, plan.map((s) => s.name));
       // Compared while the gate's thread checks the last stacks.
       const hadOutput = fs.existsSync(path.join(outdir, "manifest.json"));

@@ -95,6 +95,28 @@ describe("re-synthesis", () => {
     expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
     for (const [file, bytes] of b) expect(a.get(file)?.equals(bytes), file).toBe(true);
   });
+
+  it("links sources.json when no agency's id or workload moved, and writes it again when one did", () => {
+    const env = estateCopy("sources");
+    const out = path.join(root, "sources", "cdktf.out");
+    const inode = () => fs.statSync(path.join(out, "sources.json")).ino;
+    const idLine = () => (JSON.parse(fs.readFileSync(path.join(out, "sources.json"), "utf8")) as { agencies: Record<string, { line: number }> }).agencies["phuong-hoan-kiem"]?.line;
+    synthesize({ repoRoot: REPO_ROOT, environment: env, out });
+    const first = inode();
+    const line = idLine() as number;
+    const agency = path.join(path.dirname(env), "national", "agencies", "phuong-hoan-kiem.yaml");
+    const text = fs.readFileSync(agency, "utf8");
+    fs.writeFileSync(agency, text.replace("  cpu: 2\n", "  cpu: 3\n"));
+    synthesize({ repoRoot: REPO_ROOT, environment: env, out });
+    expect(inode()).toBe(first);
+    expectSameAsFullSynthesis(env, out, "quota edited");
+    // A comment line above the id moves every position of the file.
+    fs.writeFileSync(agency, `# Phường Hoàn Kiếm\n${text}`);
+    synthesize({ repoRoot: REPO_ROOT, environment: env, out });
+    expect(inode()).not.toBe(first);
+    expect(idLine()).toBe(line + 1);
+    expectSameAsFullSynthesis(env, out, "comment added");
+  });
 });
 
 /** Asserts that `out` holds exactly what a full synthesis of `env` writes. */
