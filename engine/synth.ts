@@ -24,6 +24,7 @@ import { GateCache, verdictInputsKey } from "./gate-cache";
 import { PolicyGate } from "./policy-gate";
 import { SecondThread } from "./second-thread";
 import { cachedCodeFingerprint, codeFingerprint, copyStacks, knownCodeFingerprint, rememberCodeFingerprint, reusableStacks, reuseOutputFile, stackFingerprints, writeFingerprints } from "./stack-reuse";
+import { recordRehearsal } from "./synthesis-rehearsal";
 import { stackShape } from "./tenant-keys";
 import { buildSources, SOURCES_FILE, writeSources } from "../environments/source-map-file";
 import { dataReplacements, outputChanges, readAhead, type ReadAhead, type StackChanges } from "./changes";
@@ -211,6 +212,8 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     const stateRoot = options.deployable ? stateRootFor(loaded.config.environment, loaded.config.environmentPath, outdir) : undefined;
     const estate = stateRoot === undefined ? loaded.estate : { ...loaded.estate, stateRoot };
     const plan = planStacks(loaded.estate);
+    // For the next re-synthesis's gate thread to warm up with (engine/synthesis-rehearsal.ts).
+    if (session === undefined) cacheWrites?.add(() => recordRehearsal(options.repoRoot, estate));
     // Stacks whose inputs did not change since the previous output are linked, not rebuilt. The
     // code fingerprint is worked out once per process (the gate cache keys verdicts by it too).
     if (fingerprintOnGate) rememberCodeFingerprint(options.repoRoot, gate.codeFingerprint());
