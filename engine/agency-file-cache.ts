@@ -37,6 +37,7 @@ import { type KnownPositions, knownPositions, LazySourceMap, type SourceTree, Tr
 import { agencySourceLookups } from "../environments/source-map-file";
 import { fingerprintFiles, loadedCodeFiles } from "./code-fingerprint";
 import { digestOf, rememberDigest } from "./digest";
+import { type Stamp, stampOf, unchangedSince } from "./file-stamps";
 import type { DeferredWrites } from "./deferred-writes";
 import { cacheDir, cacheFileName, isPlainJson, readCacheEntry, writeCacheEntry } from "./persistent-cache";
 
@@ -59,7 +60,7 @@ export function loaderFingerprint(repoRoot: string): string {
 
 /**
  * One agency file as stored: its absolute path, the name shown in diagnostics, content hash, known
- * positions, validated value and its digest, and the file's stamp when it was read (`Stamp`; "" for none).
+ * positions, validated value and its digest, and the file's stamp when it was read (engine/file-stamps.ts; "" for none) with the time it was taken.
  */
 type StoredFile = readonly [file: string, shown: string, hash: string, known: KnownPositions, value: Agency, digest: string, stamp: string, stampedAtMs: number];
 
@@ -165,7 +166,7 @@ export function withAgencyFileCache(repoRoot: string, environmentPath: string, l
         next[n]!.set(absolute, stored);
         if (stored !== entry) changed.add(n);
       };
-      if (entry !== undefined && entry[1] === shown && stamp !== undefined && unchangedSince(entry, stamp)) {
+      if (entry !== undefined && entry[1] === shown && stamp !== undefined && storedUnchanged(entry, stamp)) {
         // The bytes the value was validated from, read only if a position is asked for.
         hit(new LazySourceMap(shown, entry[3], () => readSourceMap(sameBytes(agencyFile, entry[2], shown), shown, AGENCY_LIMITS)), entry);
         continue;
@@ -279,39 +280,9 @@ function shownInFolder(): (file: string) => string {
   };
 }
 
-/**
- * A file's stamp: device, inode, size, modification and change times (nanoseconds). The change
- * time cannot be set back by any program, so a write, a rename over the file or a reset of its
- * modification time always gives another stamp.
- */
-interface Stamp {
-  readonly stamp: string;
-  readonly mtimeMs: number;
-  /** When the stamp was taken. */
-  readonly atMs: number;
-  /** Last modified more than RACY_MS before the stamp was taken. */
-  readonly settled: boolean;
-}
-
-/**
- * A file modified less than this before its stamp was taken may be modified again with the same
- * stamp, on a file system whose clock is coarse: its bytes are read again next time (the "racy"
- * entries of git's index, engine/load-cache.ts).
- */
-const RACY_MS = 2000;
-
-/** The stamp of a regular file; undefined for anything else, or when it cannot be read. */
-function stampOf(file: string): Stamp | undefined {
-  const s = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
-  if (s === undefined || !s.isFile()) return undefined;
-  const atMs = Date.now();
-  const mtimeMs = Number(s.mtimeMs);
-  return { stamp: `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`, mtimeMs, atMs, settled: mtimeMs < atMs - RACY_MS };
-}
-
-/** Whether the file has not changed since `stored` was stamped: the same stamp, and settled then. */
-function unchangedSince(stored: StoredFile, now: Stamp): boolean {
-  return stored[6] !== "" && stored[6] === now.stamp && now.mtimeMs < stored[7] - RACY_MS;
+/** Whether the file of `stored` is unchanged since it was stamped. */
+function storedUnchanged(stored: StoredFile, now: Stamp): boolean {
+  return unchangedSince(stored[6], stored[7], now);
 }
 
 function withStamp(stored: StoredFile, stamp: Stamp): StoredFile {

@@ -8,6 +8,8 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { stampOf, unchangedSince } from "./file-stamps";
+import { cacheDir, cacheFileName, readCacheEntry, writeCacheEntry } from "./persistent-cache";
 
 /**
  * The repository's source files that `entries` (module paths relative to this folder, engine/) load,
@@ -76,4 +78,48 @@ export function importedCodeFiles(repoRoot: string, entries: readonly string[]):
     }
   }
   return [...files].sort();
+}
+
+const STAMPED_KIND = "code-fingerprint";
+
+/** A fingerprint as recorded: the files it was computed from (package-lock.json last), with their stamps. */
+interface StampedFingerprint {
+  readonly fingerprint: string;
+  readonly files: readonly (readonly [file: string, stamp: string, atMs: number])[];
+}
+
+/**
+ * `fingerprintFiles(repoRoot, files())`, taken from the persistent cache (engine/persistent-cache.ts)
+ * when every file it was last computed from, and package-lock.json, still has the stamp it had then
+ * (engine/file-stamps.ts): a new process need not read and hash the code again (about 50 ms for
+ * the synthesis code). The files that `files()` finds are decided by their own contents (their
+ * imports), so while none of them changes, neither does the list. `name` names the list.
+ */
+export function stampedFingerprint(repoRoot: string, name: string, files: () => string[]): string {
+  const dir = cacheDir(repoRoot);
+  const record = dir === undefined ? undefined : path.join(dir, cacheFileName(STAMPED_KIND, `${path.resolve(repoRoot)}\0${name}`));
+  const recorded = record === undefined ? undefined : readCacheEntry<StampedFingerprint>(record, STAMPED_KIND, name);
+  if (
+    recorded !== undefined &&
+    recorded.files.every(([file, stamp, atMs]) => {
+      const now = stampOf(file);
+      return now !== undefined && unchangedSince(stamp, atMs, now);
+    })
+  ) {
+    return recorded.fingerprint;
+  }
+  const list = files();
+  const fingerprint = fingerprintFiles(repoRoot, list);
+  if (record !== undefined) {
+    const stamps = [...list, path.join(repoRoot, "package-lock.json")].map((file) => [file, stampOf(file)] as const);
+    // Recorded only when the files, stamped after the fingerprint was taken, still give it: a file
+    // written between its reading and its stamp is left for the next process to read.
+    if (stamps.every(([, stamp]) => stamp?.settled === true) && fingerprintFiles(repoRoot, list) === fingerprint) {
+      writeCacheEntry(record, STAMPED_KIND, name, {
+        fingerprint,
+        files: stamps.map(([file, stamp]) => [file, stamp?.stamp ?? "", stamp?.atMs ?? 0] as const),
+      } satisfies StampedFingerprint);
+    }
+  }
+  return fingerprint;
 }

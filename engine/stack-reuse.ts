@@ -16,7 +16,7 @@ import { backupStackInputs } from "../estate/backup";
 import type { Estate } from "../estate/estate";
 import { digest } from "./digest";
 import { backupStackName, MANAGEMENT_STACK, platformStackName } from "../stacks/stack-plan";
-import { fingerprintFiles, importedCodeFiles } from "./code-fingerprint";
+import { importedCodeFiles, stampedFingerprint } from "./code-fingerprint";
 import { stackShape, tenantDigest } from "./tenant-keys";
 import { STACK_FILES } from "./working-files";
 import { FINGERPRINTS_FILE } from "./thread-setting";
@@ -40,9 +40,12 @@ export function synthesisCodeFiles(repoRoot: string): string[] {
   return importedCodeFiles(repoRoot, SYNTHESIS_ENTRIES.map((entry) => path.resolve(__dirname, entry)));
 }
 
-/** A fingerprint of the code that builds stacks and of the dependencies it runs on. */
+/**
+ * A fingerprint of the code that builds stacks and of the dependencies it runs on (taken from the
+ * persistent cache while none of its files has changed, stampedFingerprint).
+ */
 export function codeFingerprint(repoRoot: string): string {
-  return fingerprintFiles(repoRoot, synthesisCodeFiles(repoRoot));
+  return stampedFingerprint(repoRoot, "synthesis", () => synthesisCodeFiles(repoRoot));
 }
 
 const fingerprints = new Map<string, string>();

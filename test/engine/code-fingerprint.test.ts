@@ -4,12 +4,14 @@
  * missed would let an edited build reuse stale stacks.
  */
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { importedCodeFiles } from "../../engine/code-fingerprint";
+import { fingerprintFiles, importedCodeFiles, stampedFingerprint } from "../../engine/code-fingerprint";
 import { codeFingerprint, synthesisCodeFiles } from "../../engine/stack-reuse";
-import { REPO_ROOT } from "../support/synth";
+import { withEnvironmentVariable } from "../support/cache-project";
+import { REPO_ROOT, tempDir } from "../support/synth";
 
 describe("codeFingerprint", () => {
   const files = synthesisCodeFiles(REPO_ROOT).map((f) => path.relative(REPO_ROOT, f));
@@ -74,3 +76,58 @@ function reachableRepositoryModules(entryPoints: string[]): string[] {
   });
   return Object.keys(metafile.inputs).filter((f) => f.endsWith(".ts") && !f.startsWith("node_modules/"));
 }
+
+describe("stampedFingerprint", () => {
+  /** A project of two source files and a lock, last modified an hour ago; its cache in GOVCLOUD_CACHE_DIR. */
+  function project(): { root: string; files: string[]; settle: () => void } {
+    const root = tempDir();
+    const files = ["a.ts", "b.ts", "package-lock.json"].map((name) => path.join(root, name));
+    for (const file of files) fs.writeFileSync(file, `// ${path.basename(file)}\n`);
+    const settle = () => {
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      for (const file of files) fs.utimesSync(file, hourAgo, hourAgo);
+    };
+    settle();
+    return { root, files, settle };
+  }
+
+  it("is taken from the cache while no file changes, and worked out again after any edit, even one that keeps size and time", () => {
+    const { root, files, settle } = project();
+    const sources = files.slice(0, 2);
+    let listed = 0;
+    const list = () => {
+      listed++;
+      return sources;
+    };
+    withEnvironmentVariable("GOVCLOUD_CACHE_DIR", path.join(root, "cache"), () => {
+      const first = stampedFingerprint(root, "test", list);
+      expect(first).toBe(fingerprintFiles(root, sources));
+      expect(stampedFingerprint(root, "test", list)).toBe(first);
+      expect(listed).toBe(1);
+      for (const file of files) {
+        const { mtime } = fs.statSync(file);
+        const text = fs.readFileSync(file, "utf8");
+        fs.writeFileSync(file, text.replace("//", "/*"));
+        fs.utimesSync(file, mtime, mtime);
+        const edited = stampedFingerprint(root, "test", list);
+        expect(edited, file).not.toBe(first);
+        expect(edited, file).toBe(fingerprintFiles(root, sources));
+        fs.writeFileSync(file, text);
+        settle();
+        expect(stampedFingerprint(root, "test", list)).toBe(first);
+      }
+      expect(listed).toBe(1 + 2 * files.length);
+    });
+  });
+
+  it("records nothing for files modified in the last seconds, which it reads every time", () => {
+    const { root } = project();
+    let listed = 0;
+    withEnvironmentVariable("GOVCLOUD_CACHE_DIR", path.join(root, "cache"), () => {
+      const file = path.join(root, "a.ts");
+      fs.writeFileSync(file, "// now\n");
+      for (let i = 0; i < 2; i++) stampedFingerprint(root, "test", () => (listed++, [file]));
+    });
+    expect(listed).toBe(2);
+  });
+});
