@@ -9,6 +9,35 @@ import { canonicalText, digest, digestOf } from "../../engine/digest";
 /** JSON objects (what estate data is, besides Maps). */
 const jsonObject = fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 });
 
+/** Estate-like data: JSON with Maps (keyed by strings or numbers) anywhere, empty ones included. */
+const { value: withMaps } = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    fc.jsonValue({ maxDepth: 1 }),
+    fc.array(tie("value"), { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 3 }), tie("value"), { maxKeys: 3 }),
+    fc.array(fc.tuple(fc.oneof(fc.string({ maxLength: 3 }), fc.integer()), tie("value")), { maxLength: 3 }).map((entries) => new Map(entries)),
+  ),
+}));
+
+/** The canonical text as the replacer alone writes it (engine/digest.ts before its fast path). */
+function replacerText(value: unknown): string {
+  const sorted = (_key: string, v: unknown) => (v instanceof Map ? [...v].sort(([a], [b]) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0)) : v);
+  return JSON.stringify(value, sorted) ?? "undefined";
+}
+
+describe("canonicalText", () => {
+  it("is the text the Map-sorting replacer writes, with or without Maps, empty objects and '{}' in strings", () => {
+    fc.assert(
+      fc.property(withMaps, fc.constantFrom("", "{}", "a{}b"), (value, text) => {
+        expect(canonicalText(value)).toBe(replacerText(value));
+        expect(canonicalText([value, text])).toBe(replacerText([value, text]));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe("digest", () => {
   it("differs for objects whose canonical text differs, alone and among other parts", () => {
     fc.assert(
