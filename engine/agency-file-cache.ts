@@ -13,17 +13,18 @@
  * about twice as fast as V8 serialization and leaves fewer objects for the garbage collector.
  *
  * A cached agency's source tree is not stored: its source map is a `LazySourceMap` that parses
- * the file's bytes, read anyway to hash them and kept, the first time it is asked for any other
- * position (a diagnostic, a suppression the policy gate locates). The content hash guarantees
- * that these are the bytes the value was validated from, so every position is the one a cold
- * load gives.
+ * the file's bytes the first time it is asked for any other position (a diagnostic, a
+ * suppression the policy gate locates). The content hash guarantees that these are the bytes the
+ * value was validated from (a file that changed since is refused), so every position is the one
+ * a cold load gives.
  *
  * The entry's key is a fingerprint of the loader's code as loaded (environments/ and what it imports,
  * as engine/stack-reuse.ts does for the synthesis code), of engine/digest.ts and of
  * package-lock.json: a change to the loader, the schemas, the digest or a dependency makes every
- * file a miss. A file is served from the cache only when its bytes
- * hash the same; only files that passed validation are stored, so every error is found again,
- * with its file:line:col, by the loader itself.
+ * file a miss. A file is served from the cache only when its bytes hash the same, or, without
+ * reading them, when its stamp is the one recorded with them (engine/file-stamps.ts, as git's
+ * index); only files that passed validation are stored, so every error is found again, with its
+ * file:line:col, by the loader itself.
  */
 import { hash } from "node:crypto";
 import * as fs from "node:fs";
@@ -60,7 +61,8 @@ export function loaderFingerprint(repoRoot: string): string {
 
 /**
  * One agency file as stored: its absolute path, the name shown in diagnostics, content hash, known
- * positions, validated value and its digest, and the file's stamp when it was read (engine/file-stamps.ts; "" for none) with the time it was taken.
+ * positions, validated value and its digest, and the file's stamp when it was read
+ * (engine/file-stamps.ts; "" for none) with the time it was taken.
  */
 type StoredFile = readonly [file: string, shown: string, hash: string, known: KnownPositions, value: Agency, digest: string, stamp: string, stampedAtMs: number];
 
