@@ -3,18 +3,19 @@
  * synthesis code and then waits for the main thread to say which tenant stacks changed; the
  * first stacks a new thread synthesizes are slow, because V8 compiles and warms up every function
  * on the way (measured on the 3,400-agency estate, one agency edited: the thread synthesized the
- * two changed stacks in 270-277 ms, and the same two stacks again in 59-82 ms). So it rehearses
- * meanwhile: it synthesizes a few tenants of the last synthesis into a scratch folder and throws
- * the output away.
+ * two changed stacks in 270-277 ms, and a copy of the same two right after in 73-95 ms). So it
+ * rehearses meanwhile: it synthesizes a few tenants of the last synthesis into a scratch folder
+ * and throws the output away.
  *
  * The few tenants are kept in the persistent cache (engine/persistent-cache.ts), one entry per
  * repository: the last synthesized environment's smallest tenant stack, cut down to tenants that
- * between them have every workload template and tenant role of the estate. A rehearsal is only
- * ever a warm-up: whatever it does, it writes nothing but its scratch folder, and it fails
- * silently (an entry made by other code, or none, means no rehearsal).
+ * between them have every workload template and tenant role of that stack. A rehearsal is only
+ * ever a warm-up: whatever it does, it writes nothing but its scratch folder (under the persistent
+ * cache, where a later rehearsal removes one that a process ending mid-rehearsal left, say after
+ * a configuration error on the main thread), and it fails silently (an entry made by other code,
+ * or none, means no rehearsal).
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { Environment } from "../environments/schema";
 import type { Estate, TenantStackShape } from "../estate/estate";
@@ -81,17 +82,36 @@ export function recordRehearsal(repoRoot: string, estate: Pick<Estate, "environm
   if (file !== undefined && rehearsal !== undefined) writeCacheEntry(file, KIND, KEY, rehearsal);
 }
 
+/** How old a rehearsal's scratch folder must be to be a leftover: a rehearsal takes about a tenth of a second. */
+const LEFTOVER_MS = 60_000;
+
+/**
+ * A new scratch folder under `dir` (the persistent cache's `rehearsals/`), after removing those a
+ * process left there when it ended while rehearsing.
+ */
+function scratchFolder(dir: string): string {
+  const parent = path.join(dir, "rehearsals");
+  fs.mkdirSync(parent, { recursive: true });
+  for (const name of fs.readdirSync(parent)) {
+    const folder = path.join(parent, name);
+    const stat = fs.statSync(folder, { throwIfNoEntry: false });
+    if (stat !== undefined && Date.now() - stat.mtimeMs > LEFTOVER_MS) fs.rmSync(folder, { recursive: true, force: true });
+  }
+  return fs.mkdtempSync(path.join(parent, "run-"));
+}
+
 /**
  * Synthesizes the kept rehearsal into a scratch folder, removed after; the stacks written (none
  * without a rehearsal, or when it failed).
  */
 export function rehearseSynthesis(repoRoot: string): string[] {
+  const dir = cacheDir(repoRoot);
   const file = rehearsalFile(repoRoot);
   const rehearsal = file === undefined ? undefined : readCacheEntry<Rehearsal>(file, KIND, KEY);
-  if (rehearsal === undefined) return [];
+  if (dir === undefined || rehearsal === undefined) return [];
   let scratch: string | undefined;
   try {
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "govcloud-rehearsal-"));
+    scratch = scratchFolder(dir);
     const job = { environment: rehearsal.environment, ...(rehearsal.stateRoot === undefined ? {} : { stateRoot: rehearsal.stateRoot }), plans: [rehearsal.plan], outdir: scratch };
     return synthesizeTenantStacks(job, [rehearsal.plan.name]);
   } catch {

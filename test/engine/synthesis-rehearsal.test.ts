@@ -4,7 +4,6 @@
  * folder that is removed, and never an error.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadEstate } from "../../engine/load-estate";
@@ -26,8 +25,11 @@ beforeAll(() => {
 /** What a tenant brings to a rehearsal: its role and its workloads' templates. */
 const features = (task: TenantTask) => [task.role, ...task.workloads.map((name) => task.agency.workloads[name]?.template)];
 
-/** Scratch folders of rehearsals left in the temporary folder. */
-const leftovers = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith("govcloud-rehearsal-"));
+/** The scratch folders of rehearsals left in the persistent cache. */
+const leftovers = () => {
+  const folder = path.join(project.cacheDir, "rehearsals");
+  return fs.existsSync(folder) ? fs.readdirSync(folder) : [];
+};
 
 describe("a synthesis rehearsal", () => {
   it("is the smallest tenant stack, cut down to tenants that cover all its roles and templates, in the stack's order", () => {
@@ -45,9 +47,21 @@ describe("a synthesis rehearsal", () => {
 
   it("synthesizes what was recorded into a scratch folder that it removes", () => {
     recordRehearsal(REPO_ROOT, estate);
-    const before = leftovers();
     expect(rehearseSynthesis(REPO_ROOT)).toEqual([rehearsalOf(estate)?.plan.name]);
-    expect(leftovers()).toEqual(before);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("removes the scratch folders a process left when it ended while rehearsing, not those of a rehearsal under way", () => {
+    recordRehearsal(REPO_ROOT, estate);
+    const folder = path.join(project.cacheDir, "rehearsals");
+    const old = path.join(folder, "run-left");
+    const current = path.join(folder, "run-now");
+    for (const dir of [old, current]) fs.mkdirSync(path.join(dir, "stacks"), { recursive: true });
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    fs.utimesSync(old, twoMinutesAgo, twoMinutesAgo);
+    expect(rehearseSynthesis(REPO_ROOT)).toHaveLength(1);
+    expect(leftovers()).toEqual(["run-now"]);
+    fs.rmSync(current, { recursive: true });
   });
 
   it("does nothing without a record, or with a damaged one", () => {
