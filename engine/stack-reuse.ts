@@ -90,7 +90,7 @@ export function stackFingerprints(estate: Estate, code: string, stateRoot?: stri
 }
 
 /** The fingerprints recorded in `outdir` (none when it has no readable record). */
-function recordedFingerprints(outdir: string): Record<string, unknown> {
+export function recordedFingerprints(outdir: string): Record<string, unknown> {
   try {
     const recorded: unknown = JSON.parse(fs.readFileSync(path.join(outdir, FINGERPRINTS_FILE), "utf8"));
     return recorded !== null && typeof recorded === "object" && !Array.isArray(recorded) ? (recorded as Record<string, unknown>) : {};
@@ -99,9 +99,8 @@ function recordedFingerprints(outdir: string): Record<string, unknown> {
   }
 }
 
-/** Stacks of `previousOutdir` that can be reused as they are. */
-export function reusableStacks(previousOutdir: string, fingerprints: ReadonlyMap<string, string>): Set<string> {
-  const previous = recordedFingerprints(previousOutdir);
+/** Stacks of `previousOutdir` (whose record is `previous`) that can be reused as they are. */
+export function reusableStacks(previousOutdir: string, fingerprints: ReadonlyMap<string, string>, previous = recordedFingerprints(previousOutdir)): Set<string> {
   const reusable = new Set<string>();
   for (const [name, fingerprint] of fingerprints) {
     if (previous[name] === fingerprint && fs.existsSync(path.join(previousOutdir, "stacks", name, "cdk.tf.json"))) reusable.add(name);
@@ -138,8 +137,8 @@ export function copyStacks(previousOutdir: string, outdir: string, names: Iterab
  * previous output when that output recorded it with the same fingerprint; false when it must be
  * written. Its fingerprint is recorded under its name, which no stack has (stack names have no dot).
  */
-export function reuseOutputFile(previousOutdir: string, outdir: string, file: string, fingerprint: string): boolean {
-  if (recordedFingerprints(previousOutdir)[file] !== fingerprint) return false;
+export function reuseOutputFile(previousOutdir: string, outdir: string, file: string, fingerprint: string, previous = recordedFingerprints(previousOutdir)): boolean {
+  if (previous[file] !== fingerprint) return false;
   try {
     fs.linkSync(path.join(previousOutdir, file), path.join(outdir, file));
     return true;

@@ -23,7 +23,7 @@ import { adoptStacks, StackQueue } from "./parallel-synth";
 import { GateCache, verdictInputsKey } from "./gate-cache";
 import { PolicyGate } from "./policy-gate";
 import { SecondThread } from "./second-thread";
-import { cachedCodeFingerprint, codeFingerprint, copyStacks, knownCodeFingerprint, rememberCodeFingerprint, reusableStacks, reuseOutputFile, stackFingerprints, writeFingerprints } from "./stack-reuse";
+import { cachedCodeFingerprint, codeFingerprint, copyStacks, knownCodeFingerprint, recordedFingerprints, rememberCodeFingerprint, reusableStacks, reuseOutputFile, stackFingerprints, writeFingerprints } from "./stack-reuse";
 import { recordRehearsal } from "./synthesis-rehearsal";
 import { stackShape } from "./tenant-keys";
 import { buildSources, SOURCES_FILE, writeSources } from "../environments/source-map-file";
@@ -219,7 +219,9 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     if (fingerprintOnGate) rememberCodeFingerprint(options.repoRoot, gate.codeFingerprint());
     const code = session === undefined ? cachedCodeFingerprint(options.repoRoot) : session.codeFingerprint(options.repoRoot);
     const fingerprints = stackFingerprints(loaded.estate, code, stateRoot);
-    const reused = reusableStacks(outdir, fingerprints);
+    // The previous output's record, read once for its stacks and its sources.json.
+    const recorded = recordedFingerprints(outdir);
+    const reused = reusableStacks(outdir, fingerprints, recorded);
     const rebuilt = plan.map((s) => s.name).filter((name) => !reused.has(name));
     const tenantStacks = new Set(loaded.estate.tenantStacks.map((s) => s.name));
     // A few changed tenant stacks are synthesized on the gate's thread, which has loaded the
@@ -260,7 +262,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       // Written first: the policy gate locates findings with it while later stacks are written.
       // Linked from the previous output when that was written from the same sources (most
       // edits move no agency's id or workloads), as a stack is.
-      if (!reuseOutputFile(outdir, temp, SOURCES_FILE, sourcesFingerprint)) writeSources(temp, sources);
+      if (!reuseOutputFile(outdir, temp, SOURCES_FILE, sourcesFingerprint, recorded)) writeSources(temp, sources);
       // The gate checks stacks as they are written, on its own thread, so that checking hides
       // behind synthesis and holds one batch of stacks at a time.
       const toCheck = gate === undefined ? new Set<string>() : new Set(gated ?? plan.map((s) => s.name));
