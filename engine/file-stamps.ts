@@ -5,7 +5,7 @@
  * the file or a reset of its modification time always gives another stamp. A file modified less
  * than {@link RACY_MS} before its stamp was taken may be modified again with the same stamp on a
  * file system whose clock is coarse: such a stamp is never trusted (the "racy" entries of git's
- * index, engine/load-cache.ts).
+ * index). Used by the watch session's file cache (engine/load-cache.ts) and the persistent ones.
  */
 import * as fs from "node:fs";
 
@@ -22,7 +22,12 @@ export interface Stamp {
 
 /** The stamp of a regular file; undefined for anything else, or when it cannot be read. */
 export function stampOf(file: string): Stamp | undefined {
-  const s = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+  let s: fs.BigIntStats | undefined;
+  try {
+    s = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return undefined; // unreadable: the loader reads it and reports why
+  }
   if (s === undefined || !s.isFile()) return undefined;
   const atMs = Date.now();
   const mtimeMs = Number(s.mtimeMs);

@@ -1,16 +1,14 @@
 /**
  * Validated files remembered between loads, for long-running processes (`govcloud synth
  * --watch`): after an edit, only the files that changed are read, parsed and validated again.
- * A file is unchanged when its stamp (inode, size, modification and change times) is the same
- * and it was last modified well before it was cached; a file modified around the time it was
- * cached (the "racy" case of file systems with coarse timestamps, as in git's index) is compared
- * byte for byte instead.
+ * A file is unchanged when its stamp (engine/file-stamps.ts: device, inode, size, modification and
+ * change times) is the same and it was last modified well before it was cached; a file modified
+ * around the time it was cached (the "racy" case of file systems with coarse timestamps, as in
+ * git's index) is compared byte for byte instead.
  */
 import * as fs from "node:fs";
 import { UserError } from "../environments/diagnostics";
-
-/** A file modified less than this before it was cached is compared by content, not by stamp. */
-const RACY_MS = 2000;
+import { RACY_MS, type Stamp, stampOf } from "./file-stamps";
 
 interface Entry {
   readonly stamp: string;
@@ -46,9 +44,9 @@ export class LoadCache {
    */
   public loadAll<T>(files: readonly string[], loadMany: (files: readonly string[]) => (T | UserError)[]): (T | UserError)[] {
     const results: (T | UserError | undefined)[] = [];
-    const misses: { index: number; file: string; stat: Stat | undefined; bytes: Buffer | undefined }[] = [];
+    const misses: { index: number; file: string; stat: Stamp | undefined; bytes: Buffer | undefined }[] = [];
     for (const [index, file] of files.entries()) {
-      const stat = statOf(file);
+      const stat = stampOf(file);
       const cached = stat === undefined ? undefined : this.unchanged(file, stat);
       if (cached !== undefined) {
         this.hitCount++;
@@ -91,7 +89,7 @@ export class LoadCache {
     return stats;
   }
 
-  private unchanged(file: string, stat: Stat): Entry | undefined {
+  private unchanged(file: string, stat: Stamp): Entry | undefined {
     const entry = this.entries.get(file);
     if (entry === undefined || entry.stamp !== stat.stamp) return undefined;
     if (entry.mtimeMs < entry.cachedAtMs - RACY_MS) return entry;
@@ -101,20 +99,6 @@ export class LoadCache {
     const confirmed = { ...entry, cachedAtMs: Date.now() };
     this.entries.set(file, confirmed);
     return confirmed;
-  }
-}
-
-interface Stat {
-  readonly stamp: string;
-  readonly mtimeMs: number;
-}
-
-function statOf(file: string): Stat | undefined {
-  try {
-    const s = fs.statSync(file, { bigint: true });
-    return { stamp: `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`, mtimeMs: Number(s.mtimeMs) };
-  } catch {
-    return undefined; // unreadable: never cached, the loader reports it
   }
 }
 
