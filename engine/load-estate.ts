@@ -44,6 +44,12 @@ export interface LoadEstateOptions {
    * @default - no removal check
    */
   readonly removals?: { readonly previousOutdir: string; readonly allowRemoval?: readonly string[] };
+  /**
+   * Work for this thread while a second thread reads agency files, for a caller that goes on to
+   * need it (the synthesis code): it is done only when the files are read on two threads.
+   * @default - none
+   */
+  readonly whileReading?: () => void;
   /** Where the agency-file cache's writes wait for the caller to flush them. @default - written while loading */
   readonly cacheWrites?: DeferredWrites;
 }
@@ -52,7 +58,7 @@ export function loadEstate(repoRoot: string, environment: string, options: LoadE
   const config = loadEnvironmentConfig(repoRoot, environment, {
     cache: options.files,
     // Unchanged agency files come from the persistent cache; the others are read on one or two threads.
-    loadAgencies: withAgencyFileCache(repoRoot, resolveEnvironmentFile(repoRoot, environment), parallelAgencyLoader(minFilesForTwoThreads(), options.secondThread), options.cacheWrites),
+    loadAgencies: withAgencyFileCache(repoRoot, resolveEnvironmentFile(repoRoot, environment), parallelAgencyLoader(minFilesForTwoThreads(), options.secondThread, options.whileReading), options.cacheWrites),
     // So does an unchanged environment file.
     readEnvironment: environmentFileCache(repoRoot),
   });

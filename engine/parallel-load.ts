@@ -5,6 +5,10 @@
  * left. The worker starts while the main thread already reads, and takes less or more work as
  * its start-up allows. Its results cross as plain data (the value and its source tree) and are
  * the same as the main thread's would be (test/engine/parallel-load.test.ts).
+ *
+ * A command that goes on to synthesize loads the synthesis code first (`whileReading`), while the
+ * worker starts and reads: the worker then reads more of the files, and the main thread has that
+ * half second of work done by the time the estate is built, when the other core would be idle.
  */
 import { type AgencyFilesLoader, loadAgencyFile, type LoadedAgency } from "../environments";
 import { fromPortableAgency } from "./portable";
@@ -19,21 +23,22 @@ const CHUNK = 32;
  * decides how many): `thread` when the caller has one (a synthesis that goes on to use it),
  * else one started for this call and stopped after it.
  */
-export function parallelAgencyLoader(minFiles: number, thread?: SecondThread): AgencyFilesLoader {
+export function parallelAgencyLoader(minFiles: number, thread?: SecondThread, whileReading?: () => void): AgencyFilesLoader {
   return (files) => {
     if (files.length < minFiles) return loadOnThisThread(files, files.map((_, i) => i));
     const own = thread === undefined ? new SecondThread(false) : undefined;
     try {
-      return loadOnTwoThreads(files, thread ?? (own as SecondThread));
+      return loadOnTwoThreads(files, thread ?? (own as SecondThread), whileReading);
     } finally {
       own?.close();
     }
   };
 }
 
-function loadOnTwoThreads(files: readonly string[], thread: SecondThread): (LoadedAgency | UserError)[] {
+function loadOnTwoThreads(files: readonly string[], thread: SecondThread, whileReading?: () => void): (LoadedAgency | UserError)[] {
   const next = new SharedArrayBuffer(4);
   thread.startLoading({ files, next, chunk: CHUNK });
+  whileReading?.();
   const counter = new Int32Array(next);
   const results: (LoadedAgency | UserError)[] = new Array(files.length);
   let mine = 0;

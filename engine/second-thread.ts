@@ -13,7 +13,6 @@ import type { Estate } from "../estate/estate";
 import type { TenantTask } from "../estate/tenant-task";
 import { BlockingWorker } from "./blocking-worker";
 import type { StackQueue } from "./parallel-synth";
-import { synthesisCode } from "./synthesis-code";
 import { stackShape } from "./tenant-keys";
 import type { TenantStacksJob } from "./worker-synthesis";
 import type { TenantHelper } from "./tenant-builders";
@@ -65,15 +64,11 @@ export class SecondThread {
   /** Starts the thread now, so that its start-up overlaps with what the caller does next. */
   constructor(private readonly willSynthesize: boolean) {}
 
-  /**
-   * Sends a load job and returns at once: take the files from `next` meanwhile. When a synthesis
-   * follows, this thread first loads the synthesis code, while the worker starts and reads.
-   */
+  /** Sends a load job and returns at once: take the files from `next` meanwhile. */
   public startLoading(job: Omit<LoadJob, "kind" | "thenSynthesize">): void {
     this.settleLoading();
     this.worker.send({ kind: "load", ...job, thenSynthesize: this.willSynthesize });
     this.loadPending = true;
-    if (this.willSynthesize) synthesisCode();
   }
 
   /** Blocks until the worker's share of the files is loaded. */

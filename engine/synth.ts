@@ -202,6 +202,9 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       ...(cacheWrites === undefined ? {} : { cacheWrites }),
       ...(session === undefined ? {} : { files: session.files, memo: session.estate }),
       ...(secondThread === undefined ? {} : { secondThread }),
+      // This thread synthesizes (unless the gate's thread does, in a re-synthesis): it loads
+      // the synthesis code while a second thread reads the agency files, if one does.
+      ...(resynthesis ? {} : { whileReading: synthesisCode }),
       // Nothing that holds data disappears by deleting a file (engine/removals.ts).
       removals: { previousOutdir: path.resolve(options.out), ...(options.allowRemoval === undefined ? {} : { allowRemoval: options.allowRemoval }) },
     });

@@ -51,7 +51,10 @@ describe("agency files on two threads", () => {
     many.sort();
 
     const oneThread = loadAgencyFiles(many);
-    const twoThreads = parallelAgencyLoader(1)(many);
+    // The work this thread does meanwhile (synth: loading the synthesis code) is done once.
+    let meanwhile = 0;
+    const twoThreads = parallelAgencyLoader(1, undefined, () => meanwhile++)(many);
+    expect(meanwhile).toBe(1);
     expect(twoThreads.map(seen)).toEqual(oneThread.map(seen));
     expect(twoThreads.filter((r) => r instanceof UserError)).toHaveLength(2);
 
@@ -67,9 +70,11 @@ describe("agency files on two threads", () => {
     }
   });
 
-  it("stay on one thread below the threshold, with the same results", () => {
+  it("stay on one thread below the threshold, with the same results and nothing done meanwhile", () => {
     const national = agenciesDir(environmentFile(REPO_ROOT, "national"));
     const files = fs.readdirSync(national).map((name) => path.join(national, name)).sort();
-    expect(parallelAgencyLoader(200)(files).map(seen)).toEqual(loadAgencyFiles(files).map(seen));
+    let meanwhile = 0;
+    expect(parallelAgencyLoader(200, undefined, () => meanwhile++)(files).map(seen)).toEqual(loadAgencyFiles(files).map(seen));
+    expect(meanwhile).toBe(0);
   });
 });
