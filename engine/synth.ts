@@ -290,10 +290,16 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
           const { STACKS_PER_CLAIM, synthesizeInBatches } = synthesisCode();
           const source: StackSource = queue === undefined ? others : (max) => (others.length > 0 ? others.splice(0, max) : queue.takeFront(Math.min(max, STACKS_PER_CLAIM)));
           if (secondThread !== undefined && queue !== undefined) secondThread.startSynthesis(estate, queue, workerOut);
+          let told = 0;
           synthesizeInBatches(estate, temp, source, {
             ...(session === undefined ? {} : { instanceTexts: session.instanceTexts }),
             onBatch: (done, batch) => {
-              progress(`synthesized ${done + (queue?.workerDone() ?? 0)} of ${rebuilt.length} stacks${queue === undefined ? "" : " on two threads"}`);
+              const all = done + (queue?.workerDone() ?? 0);
+              // Told every PROGRESS_STACKS stacks, and the last: a line per stack would flood a terminal.
+              if (Math.floor(all / PROGRESS_STACKS) > Math.floor(told / PROGRESS_STACKS) || all >= rebuilt.length - onGateThread.size) {
+                told = all;
+                progress(`synthesized ${all} of ${rebuilt.length} stacks${queue === undefined ? "" : " on two threads"}`);
+              }
               submit(batch);
             },
           });
@@ -382,6 +388,9 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
  * gate checks them as they come: one thread would do all the synthesis and all the checks.
  */
 const GATE_THREAD_STACKS = 6;
+
+/** Synthesis progress is told once per this many stacks written (and for the last). */
+const PROGRESS_STACKS = 16;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const CDKTF_VERSION = (require("cdktf/package.json") as { version: string }).version;

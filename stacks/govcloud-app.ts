@@ -91,8 +91,14 @@ export function buildApp(estate: AppEstate, options: GovcloudAppOptions): App {
 }
 
 
-/** Stacks per cdktf app when synthesizing in batches: bounds the construct tree held at once. */
-export const STACKS_PER_BATCH = 16;
+/**
+ * Stacks per cdktf app when synthesizing in batches: bounds the construct tree held at once. One:
+ * the policy gate of `govcloud synth` gets each stack as soon as it is written, so its checks keep
+ * pace with synthesis instead of trailing a batch behind, and fewer objects live long enough to
+ * be moved by the garbage collector (3,400 agencies, cold command: 9.33 s against 9.54 s with 16
+ * and 9.61 s with 4, 646 against 727 MiB at the peak; medians of 5 alternated runs).
+ */
+export const STACKS_PER_BATCH = 1;
 
 /**
  * Stacks taken at a time from a queue shared by two threads: small, so that neither waits long
