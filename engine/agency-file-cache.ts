@@ -74,6 +74,7 @@ interface Stored {
 export interface AgencyCacheStats {
   readonly hits: number;
   readonly misses: number;
+  /** Whether a shard was written: false too when the writes were handed to another thread. */
   readonly written: boolean;
 }
 
@@ -128,12 +129,64 @@ export function storedAgencyFiles(repoRoot: string, environmentPath: string): Ma
   return stored;
 }
 
+/** An agency file loaded (not served from the cache) and valid, to be stored. */
+interface LoadedFile {
+  readonly absolute: string;
+  /** The path as it was given to the loader. */
+  readonly file: string;
+  readonly shown: string;
+  /** SHA-256 of the bytes it was loaded from. */
+  readonly hash: string;
+  readonly known: KnownPositions;
+  readonly value: Agency;
+  readonly stamp: Stamp | undefined;
+}
+
+/**
+ * Everything that storing one load's agency files takes, as plain data that another thread can
+ * take over (`govcloud synth` hands it to the policy gate's thread, engine/synth.ts): each shard
+ * to write, with the entries it keeps and the files loaded into it.
+ */
+export interface AgencyStoreJob {
+  readonly key: string;
+  readonly shards: readonly { readonly file: string; readonly kept: readonly StoredFile[]; readonly loaded: readonly LoadedFile[] }[];
+}
+
+/** Where a load's agency files are stored: now, when `later` is flushed, or by `elsewhere` (another thread). */
+export interface AgencyStoreOptions {
+  readonly later?: DeferredWrites;
+  readonly elsewhere?: (job: AgencyStoreJob) => void;
+}
+
+/**
+ * Writes the shards of `job`. A loaded file is stored only when its value is plain data and the
+ * file still reads the same as when it was loaded (an edit since is left for the next run to see):
+ * its stamp unchanged and settled, else its bytes hashed again. Returns whether a shard was
+ * written; a cache that cannot be written is no error.
+ */
+export function storeAgencyFiles(job: AgencyStoreJob): boolean {
+  let written = false;
+  for (const shard of job.shards) {
+    const entries = [...shard.kept];
+    for (const loaded of shard.loaded) {
+      const now = loaded.stamp === undefined ? undefined : stampOf(loaded.file);
+      const unchanged = loaded.stamp !== undefined && now !== undefined && unchangedSince(loaded.stamp.stamp, loaded.stamp.atMs, now);
+      if (!isPlainJson(loaded.value) || (!unchanged && readContent(loaded.file, AGENCY_LIMITS.maxBytes)?.hash !== loaded.hash)) continue;
+      // digestOf: on the main thread the estate has digested the value by now; elsewhere it is digested here.
+      const stored: StoredFile = [loaded.absolute, loaded.shown, loaded.hash, loaded.known, loaded.value, digestOf(loaded.value), "", 0];
+      entries.push(loaded.stamp === undefined ? stored : withStamp(stored, loaded.stamp));
+    }
+    written = writeCacheEntry(shard.file, KIND, job.key, { files: entries } satisfies Stored, "json") || written;
+  }
+  return written;
+}
+
 /**
  * `load` with the persistent cache of `environmentPath`'s agency files in front of it (or `load`
- * itself when the cache is off). Results are the same, in the same order, as `load`'s own. With
- * `later`, the files loaded are stored when the caller flushes it, else before this returns.
+ * itself when the cache is off). Results are the same, in the same order, as `load`'s own. The
+ * files loaded are stored as `store` says (before this returns by default).
  */
-export function withAgencyFileCache(repoRoot: string, environmentPath: string, load: AgencyFilesLoader, later?: DeferredWrites): AgencyFilesLoader {
+export function withAgencyFileCache(repoRoot: string, environmentPath: string, load: AgencyFilesLoader, store: AgencyStoreOptions = {}): AgencyFilesLoader {
   const shardFiles = agencyCacheFiles(repoRoot, environmentPath);
   if (shardFiles === undefined) return load;
   return (files) => {
@@ -190,26 +243,26 @@ export function withAgencyFileCache(repoRoot: string, environmentPath: string, l
     for (const [i, miss] of misses.entries()) results[miss.index] = loaded[i] as LoadedAgency | UserError;
     const stats = { hits: files.length - misses.length, misses: misses.length, written: false };
     lastStats = stats;
-    const store = () => {
-      for (const miss of misses) {
-        const agencyFile = files[miss.index] as string;
-        const result = results[miss.index] as LoadedAgency | UserError;
-        // Stored only when valid, plain data, and only when the file reads the same as when it
-        // was loaded (an edit since is left for the next run to see).
-        const content = miss.content;
-        if (result instanceof UserError || content === undefined || !isPlainJson(result.value) || readContent(agencyFile, AGENCY_LIMITS.maxBytes)?.hash !== content.hash) continue;
-        // The digest is known by now when the estate was built (its tenants' fingerprints).
-        const stored: StoredFile = [miss.absolute, content.shown, content.hash, knownPositions(result.source, agencySourceLookups(result.value)), result.value, digestOf(result.value), "", 0];
-        next[miss.shard]!.set(miss.absolute, miss.stamp === undefined ? stored : withStamp(stored, miss.stamp));
-      }
-      // Shards that lost files (removed agencies) are rewritten too.
-      for (const [n, entries] of previous) if (entries.size !== next[n]!.size) changed.add(n);
-      for (const n of [...changed].sort((a, b) => a - b)) {
-        stats.written = writeCacheEntry(shardFiles[n] as string, KIND, key, { files: [...next[n]!.values()] } satisfies Stored, "json") || stats.written;
-      }
+    // Valid files loaded, by shard (each shard with misses is rewritten).
+    const loadedInto = new Map<number, LoadedFile[]>();
+    for (const miss of misses) {
+      const result = results[miss.index] as LoadedAgency | UserError;
+      if (result instanceof UserError || miss.content === undefined) continue;
+      const known = knownPositions(result.source, agencySourceLookups(result.value));
+      const entry: LoadedFile = { absolute: miss.absolute, file: files[miss.index] as string, shown: miss.content.shown, hash: miss.content.hash, known, value: result.value, stamp: miss.stamp };
+      const into = loadedInto.get(miss.shard);
+      if (into === undefined) loadedInto.set(miss.shard, [entry]);
+      else into.push(entry);
+    }
+    // Shards that lost files (removed agencies) are rewritten too.
+    for (const [n, entries] of previous) if (entries.size !== next[n]!.size + (loadedInto.get(n)?.length ?? 0)) changed.add(n);
+    const job: AgencyStoreJob = {
+      key,
+      shards: [...changed].sort((a, b) => a - b).map((n) => ({ file: shardFiles[n] as string, kept: [...next[n]!.values()], loaded: loadedInto.get(n) ?? [] })),
     };
-    if (later === undefined) store();
-    else later.add(store);
+    if (store.elsewhere !== undefined) store.elsewhere(job);
+    else if (store.later !== undefined) store.later.add(() => (stats.written = storeAgencyFiles(job)));
+    else stats.written = storeAgencyFiles(job);
     return results;
   };
 }

@@ -7,7 +7,7 @@ import { displayPath, UserError } from "../environments/diagnostics";
 import { lockFilePath, readShardLock, renderShardLock } from "../environments/tenant-stack-lock";
 import type { LoadCache } from "./load-cache";
 import { withTenantCountCache } from "./tenant-count-cache";
-import { environmentFileCache, withAgencyFileCache } from "./agency-file-cache";
+import { type AgencyStoreJob, environmentFileCache, withAgencyFileCache } from "./agency-file-cache";
 import { parallelAgencyLoader } from "./parallel-load";
 import { checkRemovals, checkRenamedRegions, type PreviousState, previousState } from "./removals";
 import type { SecondThread } from "./second-thread";
@@ -52,13 +52,22 @@ export interface LoadEstateOptions {
   readonly whileReading?: () => void;
   /** Where the agency-file cache's writes wait for the caller to flush them. @default - written while loading */
   readonly cacheWrites?: DeferredWrites;
+  /**
+   * Hands the agency-file cache's writes to another thread instead (`govcloud synth`: the policy
+   * gate's thread, idle while this one builds the estate). Takes precedence over `cacheWrites`.
+   * @default - written here
+   */
+  readonly storeAgencyFiles?: (job: AgencyStoreJob) => void;
 }
 
 export function loadEstate(repoRoot: string, environment: string, options: LoadEstateOptions = {}): LoadedEstate {
   const config = loadEnvironmentConfig(repoRoot, environment, {
     cache: options.files,
     // Unchanged agency files come from the persistent cache; the others are read on one or two threads.
-    loadAgencies: withAgencyFileCache(repoRoot, resolveEnvironmentFile(repoRoot, environment), parallelAgencyLoader(minFilesForTwoThreads(), options.secondThread, options.whileReading), options.cacheWrites),
+    loadAgencies: withAgencyFileCache(repoRoot, resolveEnvironmentFile(repoRoot, environment), parallelAgencyLoader(minFilesForTwoThreads(), options.secondThread, options.whileReading), {
+      ...(options.cacheWrites === undefined ? {} : { later: options.cacheWrites }),
+      ...(options.storeAgencyFiles === undefined ? {} : { elsewhere: options.storeAgencyFiles }),
+    }),
     // So does an unchanged environment file.
     readEnvironment: environmentFileCache(repoRoot),
   });

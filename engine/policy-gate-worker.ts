@@ -17,6 +17,7 @@ import type { Environment } from "../environments/schema";
 import type * as Check from "../policies/engine/check";
 import type * as Packs from "../policies/packs";
 import type { SourcesFile } from "../environments/source-map-file";
+import { type AgencyStoreJob, storeAgencyFiles } from "./agency-file-cache";
 import { serveBlocking } from "./blocking-worker";
 import { codeFingerprint } from "./stack-reuse";
 import { loadSynthesisCodeStepwise } from "./synthesis-code";
@@ -73,7 +74,13 @@ export interface GateThreadOptions {
   readonly preloadSynthesis?: boolean;
 }
 
-export type GateThreadRequest = PrepareRequest | GateRequest | GateSynthRequest | GateFingerprintRequest;
+/** Write the agency-file cache (engine/agency-file-cache.ts): answered with whether a shard was written. */
+export interface GateStoreRequest {
+  readonly kind: "store";
+  readonly job: AgencyStoreJob;
+}
+
+export type GateThreadRequest = PrepareRequest | GateRequest | GateSynthRequest | GateFingerprintRequest | GateStoreRequest;
 
 export interface GateFinding {
   readonly rule: string;
@@ -110,8 +117,9 @@ if ((workerData as { options?: GateThreadOptions }).options?.preloadSynthesis) {
   );
 } else policy();
 
-serveBlocking<GateThreadRequest, GateFinding[] | string[] | string>(async (request) => {
+serveBlocking<GateThreadRequest, GateFinding[] | string[] | string | boolean>(async (request) => {
   if (request.kind === "fingerprint") return codeFingerprint(request.repoRoot);
+  if (request.kind === "store") return storeAgencyFiles(request.job);
   if (request.kind === "prepare") {
     prepared = undefined;
     const config: EnvironmentConfig = {

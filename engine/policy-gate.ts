@@ -12,6 +12,7 @@ import { ruleInputs } from "./gate-cache";
 import type { GateFinding, GateRequest, GateSynthRequest, GateThreadOptions, PrepareRequest } from "./policy-gate-worker";
 import { type GateWorker, keepGateThread, startGateThread, takeGateThread } from "./gate-thread";
 import type { SourcesFile } from "../environments/source-map-file";
+import type { AgencyStoreJob } from "./agency-file-cache";
 
 
 export class PolicyGate {
@@ -20,7 +21,7 @@ export class PolicyGate {
    * The requests sent and not yet answered, oldest first. Checks are not waited for when the next
    * is submitted: the thread checks one batch while the caller writes the next ones.
    */
-  private inFlight: Array<"prepare" | "check" | "synth" | "fingerprint"> = [];
+  private inFlight: Array<"prepare" | "check" | "synth" | "fingerprint" | "store"> = [];
   /** The answer of the last fingerprint request. */
   private fingerprint: string | undefined;
   private findings: GateFinding[] = [];
@@ -75,15 +76,25 @@ export class PolicyGate {
     this.inFlight.push("synth");
   }
 
+  /**
+   * Hands the agency-file cache's writes to the gate's thread and returns at once: sent once the
+   * files are read, they are written while the caller builds the estate, before the thread has
+   * stacks to check. Whether they could be written is no concern of the gate's verdict.
+   */
+  public storeAgencyFiles(job: AgencyStoreJob): void {
+    this.worker.send({ kind: "store", job });
+    this.inFlight.push("store");
+  }
+
   /** Starts computing the synthesis code fingerprint on the gate's thread and returns at once. */
   public requestCodeFingerprint(repoRoot: string): void {
     this.worker.send({ kind: "fingerprint", repoRoot });
     this.inFlight.push("fingerprint");
   }
 
-  /** Waits for the requests sent so far; the fingerprint request's answer. */
+  /** Waits for the requests sent up to the fingerprint request; its answer. */
   public codeFingerprint(): string {
-    this.settle();
+    this.settle("fingerprint");
     if (this.fingerprint === undefined) throw new Error("internal: no code fingerprint was requested");
     return this.fingerprint;
   }
@@ -134,16 +145,24 @@ export class PolicyGate {
   }
 
   /**
-   * Waits for every request in flight, in the order they were sent: keeps the checks' findings; a
-   * failed preparation is left to the checks. Every answer is taken even when one is an error
-   * (the first is thrown after), so that the next request's answer is its own.
+   * Waits for every request in flight (or those up to the first of kind `through`), in the order
+   * they were sent: keeps the checks' findings; a failed preparation is left to the checks, a
+   * failed cache write is no error. Every answer is taken even when one is an error (the first is
+   * thrown after), so that the next request's answer is its own.
    */
-  private settle(): void {
+  private settle(through?: "fingerprint"): void {
     let failure: { error: unknown } | undefined;
     while (this.inFlight.length > 0) {
       const kind = this.inFlight.shift();
       try {
         if (kind === "fingerprint") this.fingerprint = this.worker.receive() as string;
+        else if (kind === "store") {
+          try {
+            this.worker.receive();
+          } catch {
+            // The next run loads the files again.
+          }
+        }
         // concat, not push(...): a failing estate can have more findings than a call has arguments.
         else if (kind === "check") this.findings = this.findings.concat(this.worker.receive() as GateFinding[]);
         else if (kind === "synth") this.synthesized = this.worker.receive() as string[];
@@ -157,6 +176,7 @@ export class PolicyGate {
       } catch (error) {
         failure ??= { error };
       }
+      if (kind === through) break;
     }
     if (failure !== undefined) throw failure.error;
   }

@@ -14,6 +14,7 @@ import { writeShardLock } from "../environments/tenant-stack-lock";
 import type { Estate, TenantStackPlan } from "../estate/estate";
 import { digest } from "./digest";
 import { DeferredWrites } from "./deferred-writes";
+import type { AgencyStoreJob } from "./agency-file-cache";
 import { EstateMemo } from "./estate-memo";
 import type { StackSource } from "../stacks/govcloud-app";
 import { planStacks, renderManifest } from "../stacks/stack-plan";
@@ -200,6 +201,10 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
     const loaded = loadEstate(options.repoRoot, options.environment, {
       frozenLock: options.frozenLock,
       ...(cacheWrites === undefined ? {} : { cacheWrites }),
+      // A first synthesis reads every agency file: the gate's thread stores them while this one
+      // builds the estate (it has no stacks to check before the first is written). A re-synthesis
+      // stores the few it read while the gate's thread checks, its thread being busy before.
+      ...(gate !== undefined && !resynthesis && (session?.completedRuns ?? 0) === 0 ? { storeAgencyFiles: (job: AgencyStoreJob) => gate.storeAgencyFiles(job) } : {}),
       ...(session === undefined ? {} : { files: session.files, memo: session.estate }),
       ...(secondThread === undefined ? {} : { secondThread }),
       // This thread synthesizes (unless the gate's thread does, in a re-synthesis): it loads

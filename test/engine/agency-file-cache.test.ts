@@ -5,6 +5,7 @@
  * is parsed only for a position the cache does not hold, and every position, diagnostics' among
  * them, is the one a cold load gives. The environment file is cached too.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +16,8 @@ import {
   lastAgencyFilesRead,
   lastEnvironmentCacheHit,
   loaderFingerprint,
+  type AgencyStoreJob,
+  storeAgencyFiles,
   storedAgencyFiles,
 } from "../../engine/agency-file-cache";
 import { DeferredWrites } from "../../engine/deferred-writes";
@@ -37,6 +40,11 @@ let count = 0;
 
 function synth(out: string): void {
   synthesize({ repoRoot: REPO_ROOT, environment: env, out: project.out(out) });
+}
+
+/** The SHA-256 of a file's bytes, as the cache records it. */
+function digestOfFile(file: string): string {
+  return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 }
 
 /** Sets the modification time of every agency file of `environment` an hour back, as for files not edited lately. */
@@ -162,6 +170,32 @@ describe("persistent agency file cache", () => {
     expect(stored.size).toBe(count - 1);
     expect(stored.has(agency)).toBe(false);
     expect(lastAgencyCacheStats()).toEqual({ hits: 0, misses: count, written: true });
+  });
+
+  it("handed to another thread as plain data, stores what storing here stores", () => {
+    for (const file of agencyCacheFiles(REPO_ROOT, env) ?? []) fs.rmSync(file, { force: true });
+    const jobs: AgencyStoreJob[] = [];
+    // structuredClone: what crosses to a thread, as the policy gate's thread receives it.
+    const loaded = loadEstate(REPO_ROOT, env, { storeAgencyFiles: (job) => jobs.push(structuredClone(job)) }).config.agencies;
+    expect(storedAgencyFiles(REPO_ROOT, env).size).toBe(0);
+    expect(jobs).toHaveLength(1);
+    expect(storeAgencyFiles(jobs[0] as AgencyStoreJob)).toBe(true);
+    expect(storedAgencyFiles(REPO_ROOT, env)).toEqual(new Map(loaded.map((a) => [path.resolve(a.path), digestOfFile(a.path)])));
+    const warm = loadEstate(REPO_ROOT, env).config.agencies;
+    expect(lastAgencyCacheStats()).toMatchObject({ hits: count, misses: 0 });
+    // Digested on the other side, from the copy: the digest the value gives here.
+    for (const agency of warm) expect(digest(agency.value), agency.path).toBe(digestOf(structuredClone(agency.value)));
+  });
+
+  it("with the policy gate, a first synthesis has the gate's thread store the files, and the next run reads none", () => {
+    for (const file of agencyCacheFiles(REPO_ROOT, env) ?? []) fs.rmSync(file, { force: true });
+    synthesize({ repoRoot: REPO_ROOT, environment: env, out: project.out("gated-cold"), policyGate: true });
+    expect(lastAgencyCacheStats()).toMatchObject({ hits: 0, misses: count });
+    expect(storedAgencyFiles(REPO_ROOT, env).size).toBe(count);
+    synth("gated-warm");
+    expect(lastAgencyCacheStats()).toEqual({ hits: count, misses: 0, written: false });
+    expectSameTree("cold", "gated-cold");
+    expectSameTree("cold", "gated-warm");
   });
 
   it("validates an edited file again and never stores one that fails, whose errors keep file:line:col", () => {

@@ -6,10 +6,28 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isPlainJson, readCacheEntry, writeCacheEntry } from "../../engine/persistent-cache";
+import { asciiJson, isPlainJson, readCacheEntry, writeCacheEntry } from "../../engine/persistent-cache";
 import { tempDir } from "../support/synth";
 
 const dir = tempDir("govcloud-persistent-cache-");
+
+describe("asciiJson", () => {
+  it("is the JSON text with every character outside ASCII escaped, which parses to the same value", () => {
+    // The escaping it replaced: one \uXXXX per UTF-16 code unit above 0x7f, lower-case hex.
+    const escaped = (value: unknown) => Buffer.from(JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`), "latin1");
+    const text = fc.string({ unit: fc.oneof(fc.constantFrom("a", "\"", "\\", "\n", "à", "ộ", "Ư", "€", "\u{1F600}", "\ud800", "\udfff", "\u0080", "\uffff"), fc.string({ unit: "binary", maxLength: 1 })) });
+    fc.assert(
+      fc.property(fc.jsonValue({ stringUnit: "binary" }), text, (value, extra) => {
+        for (const v of [value, extra, { [extra]: [value, extra] }]) {
+          const bytes = asciiJson(v);
+          expect(bytes.every((b) => b < 0x80)).toBe(true);
+          expect(bytes.equals(escaped(v))).toBe(true);
+          expect(JSON.parse(bytes.toString("latin1"))).toStrictEqual(JSON.parse(JSON.stringify(v)));
+        }
+      }),
+    );
+  });
+});
 
 describe("isPlainJson", () => {
   it("holds only for values that JSON gives back exactly", () => {
