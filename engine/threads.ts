@@ -8,8 +8,13 @@
  *   3,400-agency command slower (15.5 s against 14.4 s) and raised its peak memory from 658 to
  *   917 MiB. Sharing the tenant stacks of a first synthesis with the gate's thread made it no
  *   faster (11.5 s either way) for 2 s more CPU and 830 against 700 MiB at the peak: the two
- *   cores of the bench machine do not double serialization. A watch session's runs after the first use one (an edit
- *   rebuilds two stacks; starting a thread for them costs more than it saves).
+ *   cores of the bench machine do not double serialization. Tried again once the gate kept pace
+ *   with synthesis (a tenth of the tenant stacks, synthesized and checked in the gate's own folder
+ *   while its checks of the others waited): 9.64 against 9.41 s, 1.1 s more CPU, 709 against
+ *   637 MiB (medians of 8 alternated runs). The gate's thread now writes the agency-file cache
+ *   while the main thread builds the estate instead (engine/agency-file-cache.ts). A watch
+ *   session's runs after the first use one (an edit rebuilds two stacks; starting a thread for
+ *   them costs more than it saves).
  * - `1`: one thread for everything but the policy gate's checks.
  * - `2`: a second thread whenever there is work to share, however small the estate.
  * The policy gate of `govcloud synth` has a thread of its own in every case. Output never depends
