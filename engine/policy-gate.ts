@@ -94,7 +94,7 @@ export class PolicyGate {
 
   /** Waits for the requests sent up to the fingerprint request; its answer. */
   public codeFingerprint(): string {
-    this.settle("fingerprint");
+    this.settle(this.inFlight.indexOf("fingerprint") + 1 || undefined);
     if (this.fingerprint === undefined) throw new Error("internal: no code fingerprint was requested");
     return this.fingerprint;
   }
@@ -145,14 +145,24 @@ export class PolicyGate {
   }
 
   /**
-   * Waits for every request in flight (or those up to the first of kind `through`), in the order
-   * they were sent: keeps the checks' findings; a failed preparation is left to the checks, a
-   * failed cache write is no error. Every answer is taken even when one is an error (the first is
-   * thrown after), so that the next request's answer is its own.
+   * Waits for the cache writes handed to the thread (and the requests sent before them), so that
+   * stopping the thread does not cut them off: a synthesis that fails on bad input keeps the
+   * files it read, and the run after the fix reads only those it changed.
    */
-  private settle(through?: "fingerprint"): void {
+  public finishStores(): void {
+    const last = this.inFlight.lastIndexOf("store");
+    if (last >= 0) this.settle(last + 1);
+  }
+
+  /**
+   * Waits for every request in flight (or the first `count` of them), in the order they were
+   * sent: keeps the checks' findings; a failed preparation is left to the checks, a failed cache
+   * write is no error. Every answer is taken even when one is an error (the first is thrown
+   * after), so that the next request's answer is its own.
+   */
+  private settle(count = Number.POSITIVE_INFINITY): void {
     let failure: { error: unknown } | undefined;
-    while (this.inFlight.length > 0) {
+    for (let taken = 0; this.inFlight.length > 0 && taken < count; taken++) {
       const kind = this.inFlight.shift();
       try {
         if (kind === "fingerprint") this.fingerprint = this.worker.receive() as string;
@@ -176,7 +186,6 @@ export class PolicyGate {
       } catch (error) {
         failure ??= { error };
       }
-      if (kind === through) break;
     }
     if (failure !== undefined) throw failure.error;
   }

@@ -382,8 +382,15 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       }
       fs.rmSync(gateOut, { recursive: true, force: true });
     }
-    if (session === undefined) gate?.close();
-    else gate?.discard();
+    if (session === undefined) {
+      try {
+        // A failed run still stores the agency files it read (the gate's thread writes them).
+        gate?.finishStores();
+      } catch {
+        // Not the error to report.
+      }
+      gate?.close();
+    } else gate?.discard();
   }
 }
 

@@ -198,6 +198,22 @@ describe("persistent agency file cache", () => {
     expectSameTree("cold", "gated-warm");
   });
 
+  it("with the policy gate, a first synthesis that fails on a bad file still stores the others", () => {
+    for (const file of agencyCacheFiles(REPO_ROOT, env) ?? []) fs.rmSync(file, { force: true });
+    const agency = path.join(agencies, fs.readdirSync(agencies).filter((f) => f.endsWith(".yaml")).sort()[0] as string);
+    const original = fs.readFileSync(agency, "utf8");
+    fs.writeFileSync(agency, `${original}nmae: typo\n`);
+    try {
+      expect(() => synthesize({ repoRoot: REPO_ROOT, environment: env, out: project.out("gated-failed"), policyGate: true })).toThrow(UserError);
+    } finally {
+      fs.writeFileSync(agency, original);
+    }
+    const stored = storedAgencyFiles(REPO_ROOT, env);
+    expect(stored.size).toBe(count - 1);
+    expect(stored.has(agency)).toBe(false);
+    expect(fs.existsSync(project.out("gated-failed"))).toBe(false);
+  });
+
   it("validates an edited file again and never stores one that fails, whose errors keep file:line:col", () => {
     const name = fs.readdirSync(agencies).filter((f) => f.endsWith(".yaml")).sort()[0] as string;
     const agency = path.join(agencies, name);
