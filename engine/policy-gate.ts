@@ -19,7 +19,7 @@ export class PolicyGate {
   private readonly worker: GateWorker;
   /**
    * The requests sent and not yet answered, oldest first. Checks are not waited for when the next
-   * is submitted: the thread checks one batch while the caller writes the next ones.
+   * is submitted: the thread checks one stack while the caller writes the next ones.
    */
   private inFlight: Array<"prepare" | "check" | "synth" | "fingerprint" | "store"> = [];
   /** The answer of the last fingerprint request. */

@@ -272,7 +272,7 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       // edits move no agency's id or workloads), as a stack is.
       if (!reuseOutputFile(outdir, temp, SOURCES_FILE, sourcesFingerprint, recorded)) writeSources(temp, sources);
       // The gate checks stacks as they are written, on its own thread, so that checking hides
-      // behind synthesis and holds one batch of stacks at a time.
+      // behind synthesis and holds one stack at a time (one per cdktf app).
       const toCheck = gate === undefined ? new Set<string>() : new Set(gated ?? plan.map((s) => s.name));
       // Kept while the gate's thread synthesizes, and submitted once it is done.
       let deferred: string[] | undefined = gateOut === undefined ? undefined : [];
