@@ -133,12 +133,16 @@ export class ForEachDataStack extends TerraformStack {
     return tf as Record<string, unknown>;
   }
 
-  /** The for_each map: values transformed, then keys and values made Terraform-literal. */
+  /**
+   * The for_each map: values transformed, then keys and values made Terraform-literal. With
+   * markers, each instance is transformed only when it is written (`TerraformLiteral.deferred`).
+   */
   private transformed(resource: TerraformResource, instances: ReadonlyMap<string, InstanceValues>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [key, values] of instances) {
-      const value = this.transform(resource, key, values);
-      out[terraformLiteral(key) as string] = this.literalsAsMarkers ? new TerraformLiteral(value) : terraformLiteral(value);
+      out[terraformLiteral(key) as string] = this.literalsAsMarkers
+        ? TerraformLiteral.deferred(() => this.transform(resource, key, values))
+        : terraformLiteral(this.transform(resource, key, values));
     }
     return out;
   }

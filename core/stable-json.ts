@@ -45,7 +45,34 @@ export class StableJsonText {
  * writes; other serializers see the escaped copy `toJSON()` returns.
  */
 export class TerraformLiteral {
-  constructor(public readonly value: unknown) {}
+  readonly #given: unknown;
+  #compute: (() => Readonly<Record<string, unknown>>) | undefined;
+
+  constructor(value: unknown) {
+    this.#given = value;
+  }
+
+  /**
+   * A literal record made only when it is written, and again each time: the record lives while
+   * it is written, not as long as the document that holds it. A tenant stack's instances are
+   * transformed this way (constructs/for-each.ts): holding the transformed copies of a stack's
+   * thousand instances until the whole stack was written made the garbage collector copy and
+   * promote them (a quarter of a second of a national synthesis).
+   */
+  public static deferred(compute: () => Readonly<Record<string, unknown>>): TerraformLiteral {
+    const literal = new TerraformLiteral(undefined);
+    literal.#compute = compute;
+    return literal;
+  }
+
+  public get value(): unknown {
+    return this.#compute === undefined ? this.#given : this.#compute();
+  }
+
+  /** Whether JSON writes nothing for it (a deferred record is never absent: it is not made to know). */
+  public get absent(): boolean {
+    return this.#compute === undefined && isAbsent(jsonValue(this.#given));
+  }
 
   public toJSON(): unknown {
     return terraformLiteral(this.value);
@@ -83,7 +110,7 @@ function quotedKey(key: string, literal: boolean): string {
 
 /** What JSON leaves out of objects (and writes as null in arrays), literal or not. */
 function isAbsent(value: unknown): boolean {
-  if (value instanceof TerraformLiteral) return isAbsent(jsonValue(value.value));
+  if (value instanceof TerraformLiteral) return value.absent;
   return value === undefined || typeof value === "function" || typeof value === "symbol";
 }
 

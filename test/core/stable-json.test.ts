@@ -79,6 +79,27 @@ describe("stableJson", () => {
     expect(stableJson({ a: new TerraformLiteral({ "${k}": ["${v}", "%{x}"] }) })).toBe('{\n  "a": {\n    "$${k}": [\n      "$${v}",\n      "%%{x}"\n    ]\n  }\n}');
   });
 
+  it("writes a deferred TerraformLiteral as the literal of the record it makes, made anew at each write", () => {
+    const key = fc.oneof(fc.string(), fc.constantFrom("${k}", "%{x}", "a"));
+    const record = fc.dictionary(key, fc.oneof(fc.jsonValue(), fc.constantFrom("${var.x}", "%{ if a }", { inner: "${y}" })), { maxKeys: 6 });
+    fc.assert(
+      fc.property(record, (r) => {
+        let made = 0;
+        const deferred = TerraformLiteral.deferred(() => {
+          made++;
+          return r;
+        });
+        expect(made).toBe(0);
+        const expected = stableJson({ a: new TerraformLiteral(r), list: [new TerraformLiteral(r)] });
+        expect(stableJson({ a: deferred, list: [deferred] })).toBe(expected);
+        // One record per write, none to find out whether it is absent.
+        expect(made).toBe(2);
+        expect(JSON.parse(JSON.stringify({ a: deferred }))).toEqual({ a: terraformLiteral(r) });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("refuses text written for another depth", () => {
     expect(() => stableJson({ a: StableJsonText.of({ b: 1 }, 2) })).toThrow(/depth 2 placed at depth 1/);
   });
