@@ -26,16 +26,14 @@
  * index); only files that passed validation are stored, so every error is found again, with its
  * file:line:col, by the loader itself.
  */
-import { hash } from "node:crypto";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { AGENCY_LIMITS, type AgencyFilesLoader, ENVIRONMENT_LIMITS, type EnvironmentFileReader, type LoadedAgency } from "../environments";
+import { type AgencyRead, type AgencyReader, readContent, sameBytes, shownInFolder } from "./agency-read";
 import type { Agency } from "../environments/agency-schema";
-import { displayPath, UserError } from "../environments/diagnostics";
+import { UserError } from "../environments/diagnostics";
 import { readSourceMap } from "../environments/loader";
 import type { Environment } from "../environments/schema";
-import { type KnownPositions, knownPositions, LazySourceMap, type SourceTree, TreeSourceMap } from "../environments/source-map";
-import { agencySourceLookups } from "../environments/source-map-file";
+import { type KnownPositions, LazySourceMap, type SourceTree, TreeSourceMap } from "../environments/source-map";
 import { fingerprintFiles, loadedCodeFiles } from "./code-fingerprint";
 import { digestOf, rememberDigest } from "./digest";
 import { type Stamp, stampOf, unchangedSince } from "./file-stamps";
@@ -140,6 +138,8 @@ interface LoadedFile {
   readonly known: KnownPositions;
   readonly value: Agency;
   readonly stamp: Stamp | undefined;
+  /** The value's digest, when the thread that read the file worked it out. */
+  readonly digest: string | undefined;
 }
 
 /**
@@ -172,8 +172,7 @@ export function storeAgencyFiles(job: AgencyStoreJob): boolean {
       const now = loaded.stamp === undefined ? undefined : stampOf(loaded.file);
       const unchanged = loaded.stamp !== undefined && now !== undefined && unchangedSince(loaded.stamp.stamp, loaded.stamp.atMs, now);
       if (!isPlainJson(loaded.value) || (!unchanged && readContent(loaded.file, AGENCY_LIMITS.maxBytes)?.hash !== loaded.hash)) continue;
-      // digestOf: on the main thread the estate has digested the value by now; elsewhere it is digested here.
-      const stored: StoredFile = [loaded.absolute, loaded.shown, loaded.hash, loaded.known, loaded.value, digestOf(loaded.value), "", 0];
+      const stored: StoredFile = [loaded.absolute, loaded.shown, loaded.hash, loaded.known, loaded.value, loaded.digest ?? digestOf(loaded.value), "", 0];
       entries.push(loaded.stamp === undefined ? stored : withStamp(stored, loaded.stamp));
     }
     written = writeCacheEntry(shard.file, KIND, job.key, { files: entries } satisfies Stored, "json") || written;
@@ -182,13 +181,16 @@ export function storeAgencyFiles(job: AgencyStoreJob): boolean {
 }
 
 /**
- * `load` with the persistent cache of `environmentPath`'s agency files in front of it (or `load`
- * itself when the cache is off). Results are the same, in the same order, as `load`'s own. The
- * files loaded are stored as `store` says (before this returns by default).
+ * `read` with the persistent cache of `environmentPath`'s agency files in front of it (or `read`
+ * alone when the cache is off): the results are `read`'s own, in the same order. A file never
+ * stored is left to `read`, which reads it once and works out what the cache stores of it
+ * (engine/agency-read.ts); a stored file is served when its stamp is unchanged since it was
+ * recorded, or when its bytes hash the same. The files read are stored as `store` says (before
+ * this returns by default).
  */
-export function withAgencyFileCache(repoRoot: string, environmentPath: string, load: AgencyFilesLoader, store: AgencyStoreOptions = {}): AgencyFilesLoader {
+export function withAgencyFileCache(repoRoot: string, environmentPath: string, read: AgencyReader, store: AgencyStoreOptions = {}): AgencyFilesLoader {
   const shardFiles = agencyCacheFiles(repoRoot, environmentPath);
-  if (shardFiles === undefined) return load;
+  if (shardFiles === undefined) return (files) => read(files, "none").map((r) => r.result);
   return (files) => {
     const key = loaderFingerprint(repoRoot);
     // Shards are read when first needed; a missing or damaged one holds nothing.
@@ -204,15 +206,24 @@ export function withAgencyFileCache(repoRoot: string, environmentPath: string, l
     const next = Array.from({ length: SHARDS }, () => new Map<string, StoredFile>());
     const changed = new Set<number>();
     const results: (LoadedAgency | UserError)[] = new Array(files.length);
-    const misses: { index: number; absolute: string; shard: number; stamp: Stamp | undefined; content: Content | undefined }[] = [];
+    const misses: { index: number; absolute: string; shard: number }[] = [];
     const shownIn = shownInFolder();
-    let read = 0;
+    // Stored files whose bytes were read here, to be hashed: their stamps did not vouch for them.
+    let hashed = 0;
     for (const [index, agencyFile] of files.entries()) {
       // Only the key of the entry: a path written otherwise is a miss, never a wrong hit (the content hash decides).
       const absolute = path.isAbsolute(agencyFile) ? agencyFile : path.resolve(agencyFile);
       const n = shardOf(absolute);
       const entry = shard(n).get(absolute);
-      // Taken before the bytes are read: a write after it changes the stamp the next run sees.
+      const miss = () => {
+        misses.push({ index, absolute, shard: n });
+        changed.add(n);
+      };
+      // Never stored (a first run): read once, by the thread that validates it.
+      if (entry === undefined) {
+        miss();
+        continue;
+      }
       const stamp = stampOf(agencyFile);
       const shown = shownIn(agencyFile);
       const hit = (source: LazySourceMap, stored: StoredFile) => {
@@ -221,35 +232,35 @@ export function withAgencyFileCache(repoRoot: string, environmentPath: string, l
         next[n]!.set(absolute, stored);
         if (stored !== entry) changed.add(n);
       };
-      if (entry !== undefined && entry[1] === shown && stamp !== undefined && storedUnchanged(entry, stamp)) {
+      if (entry[1] === shown && stamp !== undefined && storedUnchanged(entry, stamp)) {
         // The bytes the value was validated from, read only if a position is asked for.
         hit(new LazySourceMap(shown, entry[3], () => readSourceMap(sameBytes(agencyFile, entry[2], shown), shown, AGENCY_LIMITS)), entry);
         continue;
       }
-      read++;
+      hashed++;
       const content = readContent(agencyFile, AGENCY_LIMITS.maxBytes, () => shown);
-      if (content !== undefined && entry !== undefined && entry[2] === content.hash && entry[1] === content.shown) {
+      if (content !== undefined && entry[2] === content.hash && entry[1] === content.shown) {
         const { bytes } = content;
         // The same bytes under a new stamp (a checkout, a touch): recorded, so that the next run need not read them.
         const restamped = stamp?.settled === true ? withStamp(entry, stamp) : entry;
         hit(new LazySourceMap(shown, entry[3], () => readSourceMap(bytes, shown, AGENCY_LIMITS)), restamped);
       } else {
-        misses.push({ index, absolute, shard: n, stamp, content });
-        changed.add(n);
+        // Changed (a few files after an edit): read again where it is validated.
+        miss();
       }
     }
-    lastRead = read;
-    const loaded = misses.length === 0 ? [] : load(misses.map((m) => files[m.index] as string));
-    for (const [i, miss] of misses.entries()) results[miss.index] = loaded[i] as LoadedAgency | UserError;
     const stats = { hits: files.length - misses.length, misses: misses.length, written: false };
     lastStats = stats;
-    // Valid files loaded, by shard (each shard with misses is rewritten).
+    // Each file read once or twice (a changed one: hashed here, then validated), counted once.
+    lastRead = hashed + misses.filter((m) => shard(m.shard).get(m.absolute) === undefined).length;
+    const reads = misses.length === 0 ? [] : read(misses.map((m) => files[m.index] as string), "cache");
+    // Valid files read, by shard (each shard with misses is rewritten).
     const loadedInto = new Map<number, LoadedFile[]>();
-    for (const miss of misses) {
-      const result = results[miss.index] as LoadedAgency | UserError;
-      if (result instanceof UserError || miss.content === undefined) continue;
-      const known = knownPositions(result.source, agencySourceLookups(result.value));
-      const entry: LoadedFile = { absolute: miss.absolute, file: files[miss.index] as string, shown: miss.content.shown, hash: miss.content.hash, known, value: result.value, stamp: miss.stamp };
+    for (const [i, miss] of misses.entries()) {
+      const { result, facts } = reads[i] as AgencyRead;
+      results[miss.index] = result;
+      if (result instanceof UserError || facts === undefined) continue;
+      const entry: LoadedFile = { absolute: miss.absolute, file: files[miss.index] as string, shown: facts.shown, hash: facts.hash, known: facts.known, value: result.value, stamp: facts.stamp, digest: facts.digest };
       const into = loadedInto.get(miss.shard);
       if (into === undefined) loadedInto.set(miss.shard, [entry]);
       else into.push(entry);
@@ -313,28 +324,6 @@ export function environmentFileCache(repoRoot: string): EnvironmentFileReader | 
   };
 }
 
-/**
- * `displayPath` for many files of a few folders: a file's name as shown is its folder's as shown
- * (computed once per folder) and its own name, exactly as displayPath gives it.
- */
-function shownInFolder(): (file: string) => string {
-  const prefixes = new Map<string, string | undefined>();
-  return (file) => {
-    const slash = file.lastIndexOf(path.sep);
-    const folder = file.slice(0, slash + 1);
-    const name = file.slice(slash + 1);
-    let prefix = prefixes.get(folder);
-    if (prefix === undefined && !prefixes.has(folder)) {
-      // The folder's prefix as displayPath shows a file in it; none when the name is shown otherwise.
-      const shown = displayPath(file);
-      prefix = slash > 0 && shown.endsWith(name) && name !== "" && name !== "." && name !== ".." ? shown.slice(0, shown.length - name.length) : undefined;
-      prefixes.set(folder, prefix);
-      return shown;
-    }
-    return prefix === undefined ? displayPath(file) : prefix + name;
-  };
-}
-
 /** Whether the file of `stored` is unchanged since it was stamped. */
 function storedUnchanged(stored: StoredFile, now: Stamp): boolean {
   return unchangedSince(stored[6], stored[7], now);
@@ -342,58 +331,4 @@ function storedUnchanged(stored: StoredFile, now: Stamp): boolean {
 
 function withStamp(stored: StoredFile, stamp: Stamp): StoredFile {
   return [stored[0], stored[1], stored[2], stored[3], stored[4], stored[5], stamp.stamp, stamp.atMs];
-}
-
-/**
- * The bytes of a file served by its stamp, which must still hash as they did when the value was
- * validated from them: a file changed while this command runs cannot be located in.
- */
-function sameBytes(file: string, expectedHash: string, shown: string): Buffer {
-  const content = readContent(file, AGENCY_LIMITS.maxBytes);
-  if (content?.hash !== expectedHash) {
-    throw new UserError([{ file: shown, line: 1, col: 1, path: "", message: "changed while govcloud was reading the estate; run the command again" }]);
-  }
-  return content.bytes;
-}
-
-interface Content {
-  readonly bytes: Buffer;
-  /** The name shown in diagnostics (relative to the working directory when inside it). */
-  readonly shown: string;
-  /** SHA-256 of the bytes. */
-  readonly hash: string;
-}
-
-/** Where files are read before their bytes are copied out: one buffer, one byte over the largest limit. */
-let scratch = Buffer.allocUnsafeSlow(ENVIRONMENT_LIMITS.maxBytes + 1);
-
-/**
- * A file's bytes, the name it is shown under in diagnostics, and the SHA-256 of the bytes;
- * undefined when they cannot be read, or are more than `maxBytes` (the loader reports why).
- * Three system calls: open without blocking, read from offset 0, close. Reading at an offset is
- * what only regular files and seekable devices allow (a FIFO, socket or terminal fails with
- * ESPIPE, a folder with EISDIR), and no device gives bytes that hash like a file that passed
- * validation (/dev/null gives none, /dev/zero and /dev/urandom more than the limit): a file that
- * is not a regular one is never served from the cache, without asking fstat.
- */
-function readContent(file: string, maxBytes: number, shown: (file: string) => string = displayPath): Content | undefined {
-  if (scratch.length < maxBytes + 1) scratch = Buffer.allocUnsafeSlow(maxBytes + 1);
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-    let size = 0;
-    for (;;) {
-      const n = fs.readSync(fd, scratch, size, maxBytes + 1 - size, size);
-      if (n === 0) break;
-      size += n;
-      if (size > maxBytes) return undefined;
-    }
-    const bytes = Buffer.allocUnsafe(size);
-    scratch.copy(bytes, 0, 0, size);
-    return { bytes, shown: shown(file), hash: hash("sha256", bytes, "hex") };
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
 }

@@ -8,7 +8,7 @@ import { lockFilePath, readShardLock, renderShardLock } from "../environments/te
 import type { LoadCache } from "./load-cache";
 import { withTenantCountCache } from "./tenant-count-cache";
 import { type AgencyStoreJob, environmentFileCache, withAgencyFileCache } from "./agency-file-cache";
-import { parallelAgencyLoader } from "./parallel-load";
+import { parallelAgencyReader } from "./parallel-load";
 import { checkRemovals, checkRenamedRegions, type PreviousState, previousState } from "./removals";
 import type { SecondThread } from "./second-thread";
 import { minFilesForTwoThreads } from "./threads";
@@ -64,7 +64,7 @@ export function loadEstate(repoRoot: string, environment: string, options: LoadE
   const config = loadEnvironmentConfig(repoRoot, environment, {
     cache: options.files,
     // Unchanged agency files come from the persistent cache; the others are read on one or two threads.
-    loadAgencies: withAgencyFileCache(repoRoot, resolveEnvironmentFile(repoRoot, environment), parallelAgencyLoader(minFilesForTwoThreads(), options.secondThread, options.whileReading), {
+    loadAgencies: withAgencyFileCache(repoRoot, resolveEnvironmentFile(repoRoot, environment), parallelAgencyReader(minFilesForTwoThreads(), options.secondThread, options.whileReading), {
       ...(options.cacheWrites === undefined ? {} : { later: options.cacheWrites }),
       ...(options.storeAgencyFiles === undefined ? {} : { elsewhere: options.storeAgencyFiles }),
     }),

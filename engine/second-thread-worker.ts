@@ -4,9 +4,7 @@
  * estate, builds the tenants it is sent and keeps them, and takes tenant stacks from the back of
  * the shared queue.
  */
-import { loadAgencyFile } from "../environments";
-import { toPortableAgency, type PortableAgency } from "./portable";
-import { UserError } from "../environments/diagnostics";
+import { type CompactAgency, readAgencyFile, shownInFolder, toCompact } from "./agency-read";
 import { buildTenant, type Tenant, tenantId } from "../estate/tenant-task";
 import { synthesizeTenantStacks } from "./worker-synthesis";
 import { tenantDigest } from "./tenant-keys";
@@ -39,20 +37,14 @@ function buildTenants(job: TenantJob): TenantAnswer {
 
 function load(job: LoadJob): LoadAnswer {
   const counter = new Int32Array(job.next);
-  const answer: (readonly [number, PortableAgency])[] = [];
+  const answer: (readonly [number, CompactAgency])[] = [];
+  const shown = shownInFolder();
   for (;;) {
     const start = Atomics.add(counter, 0, job.chunk);
     if (start >= job.files.length) break;
     for (let index = start; index < Math.min(start + job.chunk, job.files.length); index++) {
       const file = job.files[index] as string;
-      let result;
-      try {
-        result = loadAgencyFile(file);
-      } catch (error) {
-        if (!(error instanceof UserError)) throw error;
-        result = error;
-      }
-      answer.push([index, toPortableAgency(result, file)]);
+      answer.push([index, toCompact(readAgencyFile(file, job.wanted, shown), file)]);
     }
   }
   return answer;

@@ -7,7 +7,7 @@
  * its start-up is paid once.
  */
 import * as path from "node:path";
-import type { PortableAgency } from "./portable";
+import type { CompactAgency, FactsWanted } from "./agency-read";
 import type { Environment } from "../environments/schema";
 import type { Estate } from "../estate/estate";
 import type { TenantTask } from "../estate/tenant-task";
@@ -23,12 +23,14 @@ export interface LoadJob {
   /** One Int32: the index of the next file nobody has taken. */
   readonly next: SharedArrayBuffer;
   readonly chunk: number;
+  /** What the worker works out of each file besides its value (engine/agency-read.ts). */
+  readonly wanted: Exclude<FactsWanted, "none">;
   /** Load the synthesis code when idle once the files are read (a synthesis job follows). */
   readonly thenSynthesize: boolean;
 }
 
 /** The files the worker loaded: their index in the job and their result. */
-export type LoadAnswer = readonly (readonly [number, PortableAgency])[];
+export type LoadAnswer = readonly (readonly [number, CompactAgency])[];
 
 /** Tenants to build and keep for the stacks the worker will synthesize. */
 export interface TenantJob {

@@ -165,6 +165,8 @@ describe("persistent agency file cache", () => {
       later.flush();
     } finally {
       fs.writeFileSync(agency, original);
+      // Not edited lately again: the tests after this one see a settled working copy, whatever their timing.
+      settle(env);
     }
     const stored = storedAgencyFiles(REPO_ROOT, env);
     expect(stored.size).toBe(count - 1);

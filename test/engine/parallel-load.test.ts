@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { parallelAgencyLoader } from "../../engine/parallel-load";
 import { SecondThread } from "../../engine/second-thread";
 import { agenciesDir, environmentFile, type LoadedAgency, loadAgencyFiles } from "../../environments";
-import { fromPortableAgency } from "../../engine/portable";
+import { fromCompact, readAgencyFile } from "../../engine/agency-read";
 import { UserError } from "../../environments/diagnostics";
 import { REPO_ROOT, tempDir } from "../support/synth";
 
@@ -61,10 +61,47 @@ describe("agency files on two threads", () => {
     // However the files were split above, here the worker loads every one of them.
     const thread = new SecondThread(false);
     try {
-      thread.startLoading({ files: many, next: new SharedArrayBuffer(4), chunk: 32 });
+      thread.startLoading({ files: many, next: new SharedArrayBuffer(4), chunk: 32, wanted: "compact" });
       const answer = thread.finishLoading();
       expect(answer.map(([index]) => index)).toEqual(many.map((_, i) => i));
-      expect(answer.map(([, portable]) => seen(fromPortableAgency(portable)))).toEqual(oneThread.map(seen));
+      expect(answer.map(([, compact]) => seen(fromCompact(compact).result))).toEqual(oneThread.map(seen));
+    } finally {
+      thread.close();
+    }
+  });
+
+  it("cross without their source trees, with what the cache stores worked out on the thread that read them", () => {
+    const dir = tempDir();
+    const national = agenciesDir(environmentFile(REPO_ROOT, "national"));
+    const many: string[] = [];
+    for (let copy = 0; copy < 10; copy++) {
+      for (const name of fs.readdirSync(national)) {
+        const target = path.join(dir, `${copy}-${name}`);
+        fs.copyFileSync(path.join(national, name), target);
+        many.push(target);
+      }
+    }
+    many.sort();
+    const thread = new SecondThread(false);
+    try {
+      thread.startLoading({ files: many, next: new SharedArrayBuffer(4), chunk: 32, wanted: "cache" });
+      const answer = thread.finishLoading();
+      for (const [index, compact] of answer) {
+        // No tree crosses: the value and its facts only.
+        expect(compact).not.toHaveProperty("portable");
+        const { result, facts } = fromCompact(compact);
+        const here = readAgencyFile(many[index] as string, "cache");
+        expect(seen(result)).toEqual(seen(here.result));
+        const { stamp, ...rest } = facts ?? {};
+        const { stamp: stampHere, ...restHere } = here.facts ?? {};
+        expect(rest).toEqual(restHere);
+        expect(stamp?.stamp).toBe(stampHere?.stamp);
+      }
+      // A file changed after it was read can no longer be located in (its bytes are not those validated).
+      const [index, compact] = answer[0] as (typeof answer)[number];
+      const { result } = fromCompact(compact);
+      fs.appendFileSync(many[index] as string, "# edited\n");
+      expect(() => (result as LoadedAgency).source.locate(["contacts", 0, "email"])).toThrow(UserError);
     } finally {
       thread.close();
     }
