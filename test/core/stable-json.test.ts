@@ -94,9 +94,10 @@ describe("stableJson", () => {
         expect(stableJson({ a: deferred, list: [deferred] })).toBe(expected);
         // One record per write, none to find out whether it is absent.
         expect(made).toBe(2);
-        expect(JSON.parse(JSON.stringify({ a: deferred }))).toEqual({ a: terraformLiteral(r) });
+        // Other serializers see the escaped copy (both sides through JSON: -0 is written 0).
+        expect(JSON.parse(JSON.stringify({ a: deferred }))).toEqual(JSON.parse(JSON.stringify({ a: terraformLiteral(r) })));
       }),
-      { numRuns: 200 },
+      { numRuns: 200, examples: [[{ "${k}": { "": -0 } }]] },
     );
   });
 
