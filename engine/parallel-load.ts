@@ -12,7 +12,6 @@
  * worker starts and reads: the worker then reads more of the files, and the main thread has that
  * half second of work done by the time the estate is built, when the other core would be idle.
  */
-import type { AgencyFilesLoader } from "../environments";
 import { type AgencyRead, type AgencyReader, type FactsWanted, fromCompact, readAgencyFile, shownInFolder } from "./agency-read";
 import { SecondThread } from "./second-thread";
 
@@ -34,12 +33,6 @@ export function parallelAgencyReader(minFiles: number, thread?: SecondThread, wh
       own?.close();
     }
   };
-}
-
-/** The results alone of {@link parallelAgencyReader}'s reads. */
-export function parallelAgencyLoader(minFiles: number, thread?: SecondThread, whileReading?: () => void): AgencyFilesLoader {
-  const read = parallelAgencyReader(minFiles, thread, whileReading);
-  return (files) => read(files, "none").map((r) => r.result);
 }
 
 function readOnTwoThreads(files: readonly string[], wanted: FactsWanted, thread: SecondThread, whileReading?: () => void): AgencyRead[] {

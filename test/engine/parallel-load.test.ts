@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parallelAgencyLoader } from "../../engine/parallel-load";
+import { parallelAgencyReader } from "../../engine/parallel-load";
 import { SecondThread } from "../../engine/second-thread";
 import { agenciesDir, environmentFile, type LoadedAgency, loadAgencyFiles } from "../../environments";
 import { fromCompact, readAgencyFile } from "../../engine/agency-read";
@@ -53,7 +53,7 @@ describe("agency files on two threads", () => {
     const oneThread = loadAgencyFiles(many);
     // The work this thread does meanwhile (synth: loading the synthesis code) is done once.
     let meanwhile = 0;
-    const twoThreads = parallelAgencyLoader(1, undefined, () => meanwhile++)(many);
+    const twoThreads = parallelAgencyReader(1, undefined, () => meanwhile++)(many, "none").map((r) => r.result);
     expect(meanwhile).toBe(1);
     expect(twoThreads.map(seen)).toEqual(oneThread.map(seen));
     expect(twoThreads.filter((r) => r instanceof UserError)).toHaveLength(2);
@@ -111,7 +111,7 @@ describe("agency files on two threads", () => {
     const national = agenciesDir(environmentFile(REPO_ROOT, "national"));
     const files = fs.readdirSync(national).map((name) => path.join(national, name)).sort();
     let meanwhile = 0;
-    expect(parallelAgencyLoader(200, undefined, () => meanwhile++)(files).map(seen)).toEqual(loadAgencyFiles(files).map(seen));
+    expect(parallelAgencyReader(200, undefined, () => meanwhile++)(files, "none").map((r) => seen(r.result))).toEqual(loadAgencyFiles(files).map(seen));
     expect(meanwhile).toBe(0);
   });
 });
