@@ -361,18 +361,27 @@ function main(): void {
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(", ");
   const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
   const n = national;
+  // The machine's speed varies from minute to minute, the floor's runs with it: a ratio that meets
+  // its target only against the median floor, not against the fastest floor run, is unsteady.
+  const floorRatio = (ms: number, target: number, fastestFloorMs: number) => {
+    const median = ms / (n?.floorMs ?? ms);
+    const fastest = ms / fastestFloorMs;
+    const said = median > target ? verdict(false) : fastest > target ? "met against the median floor only: **unsteady**" : verdict(true);
+    return `${median.toFixed(2)}× (${fastest.toFixed(2)}× the fastest floor run) | ${said}`;
+  };
   const targets =
     n === undefined
       ? []
       : [
           "## National estate (3,400 agencies) against the targets",
           "",
-          `The floor in this run: ${seconds(n.floorMs)} (median; ${all(n.floors)}).`,
+          `The floor in this run: ${seconds(n.floorMs)} (median; ${all(n.floors)}). A ratio is given to the median floor and to the fastest floor run;` +
+            " a target met against the first only is marked unsteady: the machine's speed, not the code, decided it.",
           "",
           "| target | measured | ratio to the floor | |",
           "|---|---:|---:|---|",
-          `| \`govcloud synth\` (new process, policy gate on, cold cache) ≤ ${TARGETS.commandRatio}× the floor | ${seconds(n.commandMs)} (${all(n.commands)}) | ${(n.commandMs / n.floorMs).toFixed(2)}× | ${verdict(n.commandMs / n.floorMs <= TARGETS.commandRatio)} |`,
-          `| new-process re-synthesis after one agency edit ≤ ${TARGETS.resynthRatio}× the floor | ${seconds(n.resynth.ms)} (median, one run after each of ${n.resynth.all.length} edits: ${all(n.resynth.all)}) | ${(n.resynth.ms / n.floorMs).toFixed(2)}× | ${verdict(n.resynth.ms / n.floorMs <= TARGETS.resynthRatio)} |`,
+          `| \`govcloud synth\` (new process, policy gate on, cold cache) ≤ ${TARGETS.commandRatio}× the floor | ${seconds(n.commandMs)} (${all(n.commands)}) | ${floorRatio(n.commandMs, TARGETS.commandRatio, Math.min(...n.floors))} |`,
+          `| new-process re-synthesis after one agency edit ≤ ${TARGETS.resynthRatio}× the floor | ${seconds(n.resynth.ms)} (median, one run after each of ${n.resynth.all.length} edits: ${all(n.resynth.all)}) | ${floorRatio(n.resynth.ms, TARGETS.resynthRatio, Math.min(...n.floors))} |`,
           `| watch session ≤ ${TARGETS.watchSeconds} s per edit | ${seconds(medianOf(n.watch.editsMs))} median, ${seconds(Math.max(...n.watch.editsMs))} slowest of ${n.watch.editsMs.length} edits | ${(medianOf(n.watch.editsMs) / n.floorMs).toFixed(2)}× (median) | ${verdict(Math.max(...n.watch.editsMs) / 1000 <= TARGETS.watchSeconds)} |`,
           `| peak memory ≤ ${TARGETS.memoryMiB} MiB (the command, all threads) | ${n.commandRssMiB.toFixed(0)} MiB | | ${verdict(n.commandRssMiB <= TARGETS.memoryMiB)} |`,
           "",
