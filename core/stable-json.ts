@@ -57,7 +57,7 @@ export class TerraformLiteral {
    * it is written, not as long as the document that holds it. A tenant stack's instances are
    * transformed this way (constructs/for-each.ts): holding the transformed copies of a stack's
    * thousand instances until the whole stack was written made the garbage collector copy and
-   * promote them (a quarter of a second of a national synthesis).
+   * promote them (0.13-0.23 s of the main thread's scavenges in a national synthesis, traced).
    */
   public static deferred(compute: () => Readonly<Record<string, unknown>>): TerraformLiteral {
     const literal = new TerraformLiteral(undefined);
