@@ -181,16 +181,16 @@ export function storeAgencyFiles(job: AgencyStoreJob): boolean {
 }
 
 /**
- * `read` with the persistent cache of `environmentPath`'s agency files in front of it (or `read`
- * alone when the cache is off): the results are `read`'s own, in the same order. A file never
- * stored is left to `read`, which reads it once and works out what the cache stores of it
+ * `readFiles` with the persistent cache of `environmentPath`'s agency files in front of it (or
+ * `readFiles` alone when the cache is off): the results are its own, in the same order. A file
+ * never stored is left to `readFiles`, which reads it once and works out what the cache stores of it
  * (engine/agency-read.ts); a stored file is served when its stamp is unchanged since it was
  * recorded, or when its bytes hash the same. The files read are stored as `store` says (before
  * this returns by default).
  */
-export function withAgencyFileCache(repoRoot: string, environmentPath: string, read: AgencyReader, store: AgencyStoreOptions = {}): AgencyFilesLoader {
+export function withAgencyFileCache(repoRoot: string, environmentPath: string, readFiles: AgencyReader, store: AgencyStoreOptions = {}): AgencyFilesLoader {
   const shardFiles = agencyCacheFiles(repoRoot, environmentPath);
-  if (shardFiles === undefined) return (files) => read(files, "none").map((r) => r.result);
+  if (shardFiles === undefined) return (files) => readFiles(files, "none").map((r) => r.result);
   return (files) => {
     const key = loaderFingerprint(repoRoot);
     // Shards are read when first needed; a missing or damaged one holds nothing.
@@ -208,8 +208,9 @@ export function withAgencyFileCache(repoRoot: string, environmentPath: string, r
     const results: (LoadedAgency | UserError)[] = new Array(files.length);
     const misses: { index: number; absolute: string; shard: number }[] = [];
     const shownIn = shownInFolder();
-    // Stored files whose bytes were read here, to be hashed: their stamps did not vouch for them.
-    let hashed = 0;
+    // Files whose bytes are read: stored ones hashed here (their stamps did not vouch for them),
+    // and ones never stored, read where they are validated. A changed file is read twice, counted once.
+    let read = 0;
     for (const [index, agencyFile] of files.entries()) {
       // Only the key of the entry: a path written otherwise is a miss, never a wrong hit (the content hash decides).
       const absolute = path.isAbsolute(agencyFile) ? agencyFile : path.resolve(agencyFile);
@@ -221,6 +222,7 @@ export function withAgencyFileCache(repoRoot: string, environmentPath: string, r
       };
       // Never stored (a first run): read once, by the thread that validates it.
       if (entry === undefined) {
+        read++;
         miss();
         continue;
       }
@@ -237,7 +239,7 @@ export function withAgencyFileCache(repoRoot: string, environmentPath: string, r
         hit(new LazySourceMap(shown, entry[3], () => readSourceMap(sameBytes(agencyFile, entry[2], shown), shown, AGENCY_LIMITS)), entry);
         continue;
       }
-      hashed++;
+      read++;
       const content = readContent(agencyFile, AGENCY_LIMITS.maxBytes, () => shown);
       if (content !== undefined && entry[2] === content.hash && entry[1] === content.shown) {
         const { bytes } = content;
@@ -251,9 +253,8 @@ export function withAgencyFileCache(repoRoot: string, environmentPath: string, r
     }
     const stats = { hits: files.length - misses.length, misses: misses.length, written: false };
     lastStats = stats;
-    // Each file read once or twice (a changed one: hashed here, then validated), counted once.
-    lastRead = hashed + misses.filter((m) => shard(m.shard).get(m.absolute) === undefined).length;
-    const reads = misses.length === 0 ? [] : read(misses.map((m) => files[m.index] as string), "cache");
+    lastRead = read;
+    const reads = misses.length === 0 ? [] : readFiles(misses.map((m) => files[m.index] as string), "cache");
     // Valid files read, by shard (each shard with misses is rewritten).
     const loadedInto = new Map<number, LoadedFile[]>();
     for (const [i, miss] of misses.entries()) {

@@ -1,6 +1,6 @@
 /**
- * Reading one agency file for the engine: each byte is read once, by the thread that validates
- * it, and that thread also works out what the persistent cache stores of the file (its content
+ * Reading one agency file for the engine: a file is read by the thread that validates it (once,
+ * unless the cache has to hash a changed file first), and that thread also works out what the persistent cache stores of the file (its content
  * hash, its stamp, the positions sources.json needs, the value's digest). A file read on the
  * second thread crosses to the main thread in that compact form, without its source tree: its
  * source map there is a `LazySourceMap`, as for a file served from the cache, which parses the
