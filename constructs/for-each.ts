@@ -8,7 +8,8 @@
  * holds no tokens at all. So a stack that can (a `ForEachDataStack`) receives the instance maps
  * after cdktf has resolved the resources, and the iterator cdktf sees is empty. The resource
  * bodies, with their `each.value` references, still come from the provider constructs, and are
- * resolved once instead of three times (see ForEachDataStack.toTerraform).
+ * resolved once instead of three times (see ForEachDataStack.toTerraform), and once per process
+ * for all the stacks that declare the same shape (ForEachDataStack.shareBodies).
  */
 import {
   DefaultTokenResolver,
@@ -38,6 +39,61 @@ export type InstanceTransform = (values: Readonly<Record<string, unknown>>, key:
 /** Depth of an instance's values in a synthesized document: resource > type > name > for_each > key. */
 const INSTANCE_DEPTH = 5;
 
+/**
+ * Resolved for_each resource documents, shared by the stacks that declare the same shape
+ * ({@link ForEachDataStack.shareBodies}): a national estate has a hundred tenant stacks of a few
+ * shapes, and resolving the same few dozen bodies in each of them took a tenth of its synthesis
+ * (see docs/tenant-stacks.md). A body is stored only when the one thing in it that names its stack,
+ * the `//` metadata cdktf writes (the construct path and the logical id), is exactly what
+ * {@link elementMetadata} makes of the resource; every other stack gets its own there. Stored
+ * documents are frozen: a document that something changed after synthesis would fail loudly,
+ * never reach another stack.
+ */
+export class SharedBodies {
+  private readonly documents = new Map<string, ResourceDocument>();
+  private counts = { resolved: 0, reused: 0 };
+
+  /** Bodies resolved, and bodies taken from here instead, so far. */
+  public get use(): { readonly resolved: number; readonly reused: number } {
+    return { ...this.counts };
+  }
+
+  /** @internal The document of `resource` under `key`: stored, with the resource's own metadata, else `resolve()`d (and stored). */
+  public documentFor(key: string, resource: TerraformResource, resolve: () => ResourceDocument): ResourceDocument {
+    const stored = this.documents.get(key);
+    if (stored !== undefined) {
+      this.counts.reused++;
+      return withBody(resource, stored, { ...bodyOf(resource, stored), "//": { metadata: elementMetadata(resource) } });
+    }
+    const document = resolve();
+    this.counts.resolved++;
+    if (shareable(resource, document)) this.documents.set(key, deepFreeze(document));
+    return document;
+  }
+}
+
+/** What cdktf writes under `//` in a resource's body, without stack traces (the apps turn them off). */
+function elementMetadata(resource: TerraformResource): { path: string; uniqueId: string } {
+  return { path: resource.node.path, uniqueId: resource.friendlyUniqueId };
+}
+
+/** Whether a resolved document holds nothing of its stack but the metadata elementMetadata rewrites. */
+function shareable(resource: TerraformResource, document: ResourceDocument): boolean {
+  if (Object.keys(document).some((key) => key !== "resource" && document[key] !== undefined)) return false;
+  const types = Object.keys(document.resource);
+  if (types.length !== 1 || Object.keys(document.resource[types[0] as string] ?? {}).length !== 1) return false;
+  const slashes = bodyOf(resource, document)["//"];
+  return JSON.stringify(slashes) === JSON.stringify({ metadata: elementMetadata(resource) });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 /** A stack that writes registered for_each maps into its synthesized JSON. */
 export class ForEachDataStack extends TerraformStack {
   private readonly forEachData = new Map<TerraformResource, ReadonlyMap<string, InstanceValues>>();
@@ -45,6 +101,7 @@ export class ForEachDataStack extends TerraformStack {
   private readonly transforms = new Map<TerraformResource, InstanceTransform[]>();
   private readonly renames = new Map<string, string>();
   private literalsAsMarkers = false;
+  private shared: { readonly bodies: SharedBodies; readonly shape: string } | undefined;
 
   /**
    * Runs `synthesize` (which calls toTerraform) with the instance values left as
@@ -84,6 +141,17 @@ export class ForEachDataStack extends TerraformStack {
     this.instanceTexts = cache.forStack(environment, this.node.id);
   }
 
+  /**
+   * Declares that the bodies of this stack's for_each resources (everything but their instances)
+   * are the same in every stack of the same `shape`, resource by resource (by path below the
+   * stack): the first such stack resolves them into `bodies`, the others take them from there.
+   * Only the stack's author can promise this, from what its constructs are given: TenantStack's
+   * get the names of the blocks that have instances, and the instances come in at synthesis.
+   */
+  public shareBodies(bodies: SharedBodies, shape: string): void {
+    this.shared = { bodies, shape };
+  }
+
   /** Whether `resource` gets its for_each instances from this stack (rather than from cdktf). */
   public hasForEachData(resource: TerraformResource): boolean {
     return this.forEachData.has(resource);
@@ -115,7 +183,7 @@ export class ForEachDataStack extends TerraformStack {
    */
   public override toTerraform(): Record<string, unknown> {
     const resolved = new Map<TerraformResource, ResourceDocument>();
-    for (const resource of this.forEachData.keys()) resolved.set(resource, resolveWithinStack(this, resource));
+    for (const resource of this.forEachData.keys()) resolved.set(resource, this.resolvedDocument(resource));
     const tf = this.withForEachElements(
       (resource) => withBody(resource, resolved.get(resource) as ResourceDocument, {}),
       () => super.toTerraform(),
@@ -163,6 +231,14 @@ export class ForEachDataStack extends TerraformStack {
     }
     cache.set(resource.node.path, current);
     return out;
+  }
+
+  /** The resource's document resolved, or taken from the bodies this stack shares. */
+  private resolvedDocument(resource: TerraformResource): ResourceDocument {
+    const shared = this.shared;
+    if (shared === undefined) return resolveWithinStack(this, resource);
+    const below = resource.node.path.slice(this.node.path.length);
+    return shared.bodies.documentFor(`${shared.shape}\n${below}`, resource, () => resolveWithinStack(this, resource));
   }
 
   /** Runs `synthesize` with the for_each resources' toTerraform answering `document(resource)`. */

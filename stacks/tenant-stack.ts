@@ -3,7 +3,7 @@ import type { Construct } from "constructs";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { Environment } from "../environments/schema";
 import type { TenantStackPlan } from "../estate/estate";
-import { ForEachDataStack } from "../constructs/for-each";
+import { ForEachDataStack, SharedBodies } from "../constructs/for-each";
 import type { InstanceTextCache } from "../constructs/instance-text-cache";
 import { GreenLabelsAspect } from "../constructs/green-labels-aspect";
 import { regionGreenLabels } from "../estate/green-labels";
@@ -30,6 +30,23 @@ export interface TenantStackProps {
 }
 
 /**
+ * The bodies of tenant resources, per environment, shared by the tenant stacks of each shape
+ * (one per region and set of blocks with instances: a national estate's hundred tenant stacks
+ * have six). Weak: a watch session's edited environment gets bodies of its own.
+ */
+const SHARED_BODIES = new WeakMap<Environment, SharedBodies>();
+
+/** The bodies shared by `environment`'s tenant stacks (tests read how they were used). */
+export function tenantStackBodies(environment: Environment): SharedBodies {
+  let bodies = SHARED_BODIES.get(environment);
+  if (bodies === undefined) {
+    bodies = new SharedBodies();
+    SHARED_BODIES.set(environment, bodies);
+  }
+  return bodies;
+}
+
+/**
  * The tenants of one shard in one region: their isolation baseline and their workloads, applied
  * to the region's cluster after its platform stack. Each stack holds at most
  * `tenancy.maxResourcesPerStack` resource instances, so a plan stays fast.
@@ -45,6 +62,12 @@ export class TenantStack extends ForEachDataStack {
     new KubernetesProvider(this, "kubernetes", { configContext: region.kubeContext });
     // Every object gets the region's green labels; the agency's come with the instances (estate).
     Aspects.of(this).add(new GreenLabelsAspect({ labels: regionGreenLabels(plan.regionId, region) }));
+
+    // The bodies of the for_each resources depend on nothing but the region and the blocks that
+    // have instances: the constructs below are given the blocks, and the instances come in when
+    // the stack is synthesized (the aspect's labels go into the instances, not the bodies).
+    const shape = [...plan.blocks].filter(([, instances]) => instances.size > 0).map(([block]) => block).sort();
+    this.shareBodies(tenantStackBodies(env), `${plan.regionId} ${shape.join(" ")}`);
 
     // The green labels above are the only transforms, and they derive from the environment.
     if (props.instanceTexts !== undefined) this.useInstanceTexts(props.instanceTexts, env);

@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { afterAll, describe, expect, it } from "vitest";
-import { ForEachDataStack, forEachResource, resolveMostlyPlain } from "../../constructs/for-each";
+import { ForEachDataStack, forEachResource, resolveMostlyPlain, SharedBodies } from "../../constructs/for-each";
 import { TenantBackupSchedules } from "../../constructs/tenant-backup-schedules";
 import { TenantBaseline } from "../../constructs/tenant-baseline";
 import { TenantWorkloads } from "../../constructs/tenant-workloads";
@@ -32,15 +32,37 @@ function sampleStackBlocks(): Blocks[] {
   return estate.tenantStacks.map((s) => s.blocks);
 }
 
-/** The tenant constructs over `blocks`, in a stack of the given class, synthesized by cdktf's own serializer. */
-function synthTenants(blocks: Blocks, Stack: typeof TerraformStack): unknown {
+/** The tenant constructs over `blocks`, in a stack of the given class. */
+function tenantStack(blocks: Blocks, Stack: typeof TerraformStack, id = "tenants"): TerraformStack {
   const app = new App({ outdir, stackTraces: false });
-  const stack = new Stack(app, "tenants");
+  const stack = new Stack(app, id);
   const baseline = new TenantBaseline(stack, "baseline", { blocks });
   const dependsOn = baseline.namespaces === undefined ? {} : { dependsOn: [baseline.namespaces] };
   new TenantWorkloads(stack, "workloads", { blocks, ...dependsOn });
   new TenantBackupSchedules(stack, "backup-schedules", { blocks, ...dependsOn });
-  return JSON.parse(Testing.synth(stack));
+  return stack;
+}
+
+/** The tenant constructs over `blocks`, in a stack of the given class, synthesized by cdktf's own serializer. */
+function synthTenants(blocks: Blocks, Stack: typeof TerraformStack): unknown {
+  return JSON.parse(Testing.synth(tenantStack(blocks, Stack)));
+}
+
+/** A ForEachDataStack's document as it is written, `//` metadata included (Testing.synth drops it). */
+function documentOf(stack: ForEachDataStack): { resource: Record<string, Record<string, Record<string, unknown>>> } {
+  return JSON.parse(JSON.stringify(stack.toTerraform())) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+}
+
+/** The tenant stack over `blocks` named `id`, sharing its bodies in `bodies` when given. */
+function tenantDocument(blocks: Blocks, id: string, bodies?: SharedBodies): ReturnType<typeof documentOf> {
+  const stack = tenantStack(blocks, ForEachDataStack, id) as ForEachDataStack;
+  if (bodies !== undefined) stack.shareBodies(bodies, shapeOf(blocks));
+  return documentOf(stack);
+}
+
+/** The blocks that have instances: what a tenant stack's bodies depend on. */
+function shapeOf(blocks: Blocks): string {
+  return [...blocks].filter(([, instances]) => instances.size > 0).map(([block]) => block).sort().join(" ");
 }
 
 describe("ForEachDataStack", () => {
@@ -55,6 +77,64 @@ describe("ForEachDataStack", () => {
       const blockCount = Object.values(resources).reduce((n, byName) => n + Object.keys(byName).length, 0);
       expect(blockCount).toBe(blocks.size);
     }
+  });
+
+  it("writes the same documents when stacks of the same shape share their bodies, each with its own metadata", () => {
+    const stacks = sampleStackBlocks();
+    // Every stack twice, under another name the second time: the second takes every body.
+    const bodies = new SharedBodies();
+    const shared = [...stacks, ...stacks].map((blocks, i) => tenantDocument(blocks, `tenants-${i}`, bodies));
+    const alone = [...stacks, ...stacks].map((blocks, i) => tenantDocument(blocks, `tenants-${i}`));
+    expect(shared).toEqual(alone);
+    // Resolved once per shape and resource; every other stack took them.
+    const resources = (blocks: Blocks) => [...blocks.values()].filter((instances) => instances.size > 0).length;
+    const perShape = [...new Map(stacks.map((blocks) => [shapeOf(blocks), blocks])).values()].reduce((n, blocks) => n + resources(blocks), 0);
+    expect(bodies.use).toEqual({ resolved: perShape, reused: 2 * stacks.reduce((n, blocks) => n + resources(blocks), 0) - perShape });
+    // Not vacuous: each body's metadata names its own stack.
+    shared.forEach((doc, i) => {
+      const bodiesOf = Object.values(doc.resource).flatMap((byName) => Object.values(byName));
+      expect(bodiesOf.length).toBeGreaterThan(0);
+      for (const body of bodiesOf) expect((body["//"] as { metadata: { path: string } }).metadata.path.startsWith(`tenants-${i}/`)).toBe(true);
+    });
+  });
+
+  it("keeps the stored bodies frozen, so that nothing done to one stack's document reaches another", () => {
+    const [blocks] = sampleStackBlocks();
+    if (blocks === undefined) throw new Error("no tenant stack");
+    const bodies = new SharedBodies();
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new ForEachDataStack(app, "tenants");
+    new TenantBaseline(stack, "baseline", { blocks });
+    stack.shareBodies(bodies, shapeOf(blocks));
+    const first = stack.toTerraform() as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const second = stack.toTerraform() as typeof first;
+    expect(bodies.use.reused).toBeGreaterThan(0);
+    const namespace = second.resource.kubernetes_namespace_v1?.tenant?.metadata as Record<string, unknown>;
+    expect(Object.isFrozen(namespace)).toBe(true);
+    expect(() => {
+      namespace.name = "changed";
+    }).toThrow(TypeError);
+    expect(first).toEqual(second);
+  });
+
+  it("does not share a body whose `//` holds more than the metadata it rewrites for each stack", () => {
+    const bodies = new SharedBodies();
+    const documents = ["tenants-0", "tenants-1"].map((id) => {
+      const app = new App({ outdir, stackTraces: false });
+      const stack = new ForEachDataStack(app, id);
+      const noted = forEachResource(stack, new Map([["a", { name: "a" }]]), (it) => new ConfigMapV1(stack, "noted", { forEach: it, metadata: { name: it.getString("name") } }));
+      noted.addOverride("//.note", `written for ${id}`);
+      forEachResource(stack, new Map([["b", { name: "b" }]]), (it) => new ConfigMapV1(stack, "plain", { forEach: it, metadata: { name: it.getString("name") } }));
+      stack.shareBodies(bodies, "one shape");
+      return documentOf(stack);
+    });
+    // The plain one is shared; the noted one is resolved in each stack, with its own note.
+    expect(bodies.use).toEqual({ resolved: 3, reused: 1 });
+    expect(documents.map((doc) => doc.resource.kubernetes_config_map_v1?.noted?.["//"])).toEqual([
+      { metadata: { path: "tenants-0/noted", uniqueId: "noted" }, note: "written for tenants-0" },
+      { metadata: { path: "tenants-1/noted", uniqueId: "noted" }, note: "written for tenants-1" },
+    ]);
+    expect(documents[1]?.resource.kubernetes_config_map_v1?.plain?.["//"]).toEqual({ metadata: { path: "tenants-1/plain", uniqueId: "plain" } });
   });
 
   it("refuses a for_each resource that refers to another stack, which cdktf would have wired across stacks", () => {
