@@ -1,7 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadEstate } from "../../engine/load-estate";
 import { synthesize } from "../../engine/synth";
+import { synthesizeInBatches } from "../../stacks/govcloud-app";
+import { tenantStackBodies } from "../../stacks/tenant-stack";
 import { synthesizedOutput } from "../support/synthesized";
 import { readStacks, readTree, REPO_ROOT, tempDir, type TerraformJson } from "../support/synth";
 
@@ -100,6 +103,31 @@ describe("synthesis on two threads", () => {
     } finally {
       delete process.env.GOVCLOUD_THREADS;
     }
+  });
+});
+
+describe("tenant stacks of one shape", () => {
+  it("share their resolved bodies, and write the bytes each writes alone", () => {
+    const { estate } = loadEstate(REPO_ROOT, "national");
+    const [first] = estate.tenantStacks;
+    if (first === undefined) throw new Error("national has no tenant stack");
+    // A second stack of the same region and blocks, with its own name, state and metadata.
+    const twin = { ...first, name: `${first.name.slice(0, -3)}099`, shard: 99, blocks: first.blocks };
+    const shared = path.join(out, "shape", "shared");
+    const alone = path.join(out, "shape", "alone");
+    for (const dir of [shared, alone]) fs.mkdirSync(dir, { recursive: true });
+    synthesizeInBatches({ environment: estate.environment, tenantStacks: [first, twin] }, shared, [first.name, twin.name]);
+    const bodies = tenantStackBodies(estate.environment).use;
+    expect(bodies.resolved).toBeGreaterThan(0);
+    expect(bodies.reused).toBe(bodies.resolved);
+    // Alone: an environment of its own shares no bodies with anything.
+    const environment = structuredClone(estate.environment);
+    synthesizeInBatches({ environment, tenantStacks: [twin] }, alone, [twin.name]);
+    expect(tenantStackBodies(environment).use).toEqual({ resolved: bodies.resolved, reused: 0 });
+    const file = path.join("stacks", twin.name, "cdk.tf.json");
+    const written = fs.readFileSync(path.join(shared, file), "utf8");
+    expect(written).toBe(fs.readFileSync(path.join(alone, file), "utf8"));
+    expect(written).toContain(`"path": "${twin.name}/baseline/namespace"`);
   });
 });
 
