@@ -14,8 +14,9 @@
 import * as path from "node:path";
 import { BlockingWorker } from "./blocking-worker";
 import type { GateFinding, GateThreadOptions, GateThreadRequest } from "./policy-gate-worker";
+import type { LoadAnswer } from "./parallel-load";
 
-export type GateWorker = BlockingWorker<GateThreadRequest, GateFinding[] | string[] | string>;
+export type GateWorker = BlockingWorker<GateThreadRequest, GateFinding[] | string[] | string | LoadAnswer>;
 
 let kept: GateWorker | undefined;
 /** Set for a process that runs one synthesis: a closed gate's thread then stops at once. */

@@ -8,7 +8,7 @@ import { lockFilePath, readShardLock, renderShardLock } from "../environments/te
 import type { LoadCache } from "./load-cache";
 import { withTenantCountCache } from "./tenant-count-cache";
 import { type AgencyStoreJob, environmentFileCache, withAgencyFileCache } from "./agency-file-cache";
-import { parallelAgencyReader } from "./parallel-load";
+import { parallelAgencyReader, type ReadingThread } from "./parallel-load";
 import { checkRemovals, checkRenamedRegions, type PreviousState, previousState } from "./removals";
 import type { SecondThread } from "./second-thread";
 import { minFilesForTwoThreads } from "./threads";
@@ -39,6 +39,12 @@ export interface LoadEstateOptions {
   /** A second thread to read agency files and build tenants with, kept by the caller for later work. */
   readonly secondThread?: SecondThread;
   /**
+   * Another thread to read half of the agency files with, when there is no second thread (the
+   * policy gate's, in a first `govcloud synth`).
+   * @default - a thread started for the reading, when there are enough files
+   */
+  readonly readingThread?: ReadingThread;
+  /**
    * Refuse removals of agencies, regions and node pools (engine/removals.ts), comparing with the
    * committed addresses, else with the output in `previousOutdir`.
    * @default - no removal check
@@ -64,7 +70,7 @@ export function loadEstate(repoRoot: string, environment: string, options: LoadE
   const config = loadEnvironmentConfig(repoRoot, environment, {
     cache: options.files,
     // Unchanged agency files come from the persistent cache; the others are read on one or two threads.
-    loadAgencies: withAgencyFileCache(repoRoot, resolveEnvironmentFile(repoRoot, environment), parallelAgencyReader(minFilesForTwoThreads(), options.secondThread, options.whileReading), {
+    loadAgencies: withAgencyFileCache(repoRoot, resolveEnvironmentFile(repoRoot, environment), parallelAgencyReader(minFilesForTwoThreads(), options.secondThread ?? options.readingThread, options.whileReading), {
       ...(options.cacheWrites === undefined ? {} : { later: options.cacheWrites }),
       ...(options.storeAgencyFiles === undefined ? {} : { elsewhere: options.storeAgencyFiles }),
     }),

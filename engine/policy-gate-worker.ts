@@ -23,6 +23,7 @@ import { codeFingerprint } from "./stack-reuse";
 import { loadSynthesisCodeStepwise } from "./synthesis-code";
 import { rehearseSynthesis } from "./synthesis-rehearsal";
 import { synthesizeTenantStacks, type TenantStacksJob } from "./worker-synthesis";
+import { type LoadAnswer, type LoadShare, readShare } from "./parallel-load";
 
 /** This checkout, whose persistent cache holds the rehearsal. */
 const REPO_ROOT = path.resolve(__dirname, "..");
@@ -80,7 +81,16 @@ export interface GateStoreRequest {
   readonly job: AgencyStoreJob;
 }
 
-export type GateThreadRequest = PrepareRequest | GateRequest | GateSynthRequest | GateFingerprintRequest | GateStoreRequest;
+/**
+ * Read a share of the agency files (engine/parallel-load.ts): in a first synthesis this thread
+ * has nothing to check before the estate is built, and has the reading code loaded already.
+ */
+export interface GateLoadRequest {
+  readonly kind: "load";
+  readonly share: LoadShare;
+}
+
+export type GateThreadRequest = PrepareRequest | GateRequest | GateSynthRequest | GateFingerprintRequest | GateStoreRequest | GateLoadRequest;
 
 export interface GateFinding {
   readonly rule: string;
@@ -117,8 +127,9 @@ if ((workerData as { options?: GateThreadOptions }).options?.preloadSynthesis) {
   );
 } else policy();
 
-serveBlocking<GateThreadRequest, GateFinding[] | string[] | string | boolean>(async (request) => {
+serveBlocking<GateThreadRequest, GateFinding[] | string[] | string | boolean | LoadAnswer>(async (request) => {
   if (request.kind === "fingerprint") return codeFingerprint(request.repoRoot);
+  if (request.kind === "load") return readShare(request.share);
   if (request.kind === "store") return storeAgencyFiles(request.job);
   if (request.kind === "prepare") {
     prepared = undefined;

@@ -13,15 +13,18 @@ import type { GateFinding, GateRequest, GateSynthRequest, GateThreadOptions, Pre
 import { type GateWorker, keepGateThread, startGateThread, takeGateThread } from "./gate-thread";
 import type { SourcesFile } from "../environments/source-map-file";
 import type { AgencyStoreJob } from "./agency-file-cache";
+import type { LoadAnswer, LoadShare, ReadingThread } from "./parallel-load";
 
 
-export class PolicyGate {
+export class PolicyGate implements ReadingThread {
   private readonly worker: GateWorker;
   /**
    * The requests sent and not yet answered, oldest first. Checks are not waited for when the next
    * is submitted: the thread checks one stack while the caller writes the next ones.
    */
-  private inFlight: Array<"prepare" | "check" | "synth" | "fingerprint" | "store"> = [];
+  private inFlight: Array<"prepare" | "check" | "synth" | "fingerprint" | "store" | "load"> = [];
+  /** The answer of the last load request. */
+  private loaded: LoadAnswer | undefined;
   /** The answer of the last fingerprint request. */
   private fingerprint: string | undefined;
   private findings: GateFinding[] = [];
@@ -84,6 +87,24 @@ export class PolicyGate {
   public storeAgencyFiles(job: AgencyStoreJob): void {
     this.worker.send({ kind: "store", job });
     this.inFlight.push("store");
+  }
+
+  /**
+   * Hands a share of the agency files to the gate's thread (engine/parallel-load.ts) and returns
+   * at once. For a first synthesis: the thread has nothing to check before the estate is built.
+   */
+  public startLoading(share: LoadShare): void {
+    this.worker.send({ kind: "load", share });
+    this.inFlight.push("load");
+  }
+
+  /** Waits for the requests sent up to the last load request; its answer. */
+  public finishLoading(): LoadAnswer {
+    this.settle(this.inFlight.lastIndexOf("load") + 1);
+    const loaded = this.loaded;
+    this.loaded = undefined;
+    if (loaded === undefined) throw new Error("internal: no agency files were handed to the gate's thread");
+    return loaded;
   }
 
   /** Starts computing the synthesis code fingerprint on the gate's thread and returns at once. */
@@ -176,6 +197,7 @@ export class PolicyGate {
         // concat, not push(...): a failing estate can have more findings than a call has arguments.
         else if (kind === "check") this.findings = this.findings.concat(this.worker.receive() as GateFinding[]);
         else if (kind === "synth") this.synthesized = this.worker.receive() as string[];
+        else if (kind === "load") this.loaded = this.worker.receive() as LoadAnswer;
         else {
           try {
             this.worker.receive();

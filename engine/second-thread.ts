@@ -7,30 +7,21 @@
  * its start-up is paid once.
  */
 import * as path from "node:path";
-import type { CompactAgency, FactsWanted } from "./agency-read";
 import type { Environment } from "../environments/schema";
 import type { Estate } from "../estate/estate";
 import type { TenantTask } from "../estate/tenant-task";
 import { BlockingWorker } from "./blocking-worker";
+import type { LoadAnswer, LoadShare, ReadingThread } from "./parallel-load";
 import type { StackQueue } from "./parallel-synth";
 import { stackShape } from "./tenant-keys";
 import type { TenantStacksJob } from "./worker-synthesis";
 import type { TenantHelper } from "./tenant-builders";
 
-export interface LoadJob {
+export interface LoadJob extends LoadShare {
   readonly kind: "load";
-  readonly files: readonly string[];
-  /** One Int32: the index of the next file nobody has taken. */
-  readonly next: SharedArrayBuffer;
-  readonly chunk: number;
-  /** What the worker works out of each file besides its value (engine/agency-read.ts). */
-  readonly wanted: Exclude<FactsWanted, "none">;
   /** Load the synthesis code when idle once the files are read (a synthesis job follows). */
   readonly thenSynthesize: boolean;
 }
-
-/** The files the worker loaded: their index in the job and their result. */
-export type LoadAnswer = readonly (readonly [number, CompactAgency])[];
 
 /** Tenants to build and keep for the stacks the worker will synthesize. */
 export interface TenantJob {
@@ -58,7 +49,7 @@ export type SecondThreadRequest = LoadJob | TenantJob | SynthJob;
  */
 const TENANT_SHARE = 0.5;
 
-export class SecondThread {
+export class SecondThread implements ReadingThread {
   private readonly worker = new BlockingWorker<SecondThreadRequest, LoadAnswer | TenantAnswer | string[]>(path.join(__dirname, "second-thread-worker.cjs"));
   /** A load job whose answer has not been taken (the main thread did not need it). */
   private loadPending = false;
@@ -67,7 +58,7 @@ export class SecondThread {
   constructor(private readonly willSynthesize: boolean) {}
 
   /** Sends a load job and returns at once: take the files from `next` meanwhile. */
-  public startLoading(job: Omit<LoadJob, "kind" | "thenSynthesize">): void {
+  public startLoading(job: LoadShare): void {
     this.settleLoading();
     this.worker.send({ kind: "load", ...job, thenSynthesize: this.willSynthesize });
     this.loadPending = true;

@@ -207,6 +207,11 @@ export function synthesize(options: SynthOptions, session?: SynthSession): Synth
       ...(gate !== undefined && !resynthesis && (session?.completedRuns ?? 0) === 0 ? { storeAgencyFiles: (job: AgencyStoreJob) => gate.storeAgencyFiles(job) } : {}),
       ...(session === undefined ? {} : { files: session.files, memo: session.estate }),
       ...(secondThread === undefined ? {} : { secondThread }),
+      // A first synthesis of a command reads half of the files on the gate's thread, which has
+      // nothing to check before the estate is built and the reading code loaded already (a thread
+      // started for the reading spent a third of a second starting). Not a re-synthesis: there
+      // the gate's thread loads the synthesis code meanwhile, for the stacks that changed.
+      ...(gate !== undefined && secondThread === undefined && !resynthesis && session === undefined ? { readingThread: gate } : {}),
       // This thread synthesizes (unless the gate's thread does, in a re-synthesis): it loads
       // the synthesis code while a second thread reads the agency files, if one does.
       ...(resynthesis ? {} : { whileReading: synthesisCode }),

@@ -5,13 +5,17 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { writeEnvironment } from "../../bench/generate";
 import { parallelAgencyReader } from "../../engine/parallel-load";
+import { PolicyGate } from "../../engine/policy-gate";
 import { SecondThread } from "../../engine/second-thread";
+import { synthesize } from "../../engine/synth";
+import { MIN_AGENCIES_FOR_TWO_THREADS } from "../../engine/threads";
 import { agenciesDir, environmentFile, type LoadedAgency, loadAgencyFiles } from "../../environments";
 import { fromCompact, readAgencyFile } from "../../engine/agency-read";
 import { UserError } from "../../environments/diagnostics";
-import { REPO_ROOT, tempDir } from "../support/synth";
+import { readTree, REPO_ROOT, tempDir } from "../support/synth";
 
 /** Every field path of a value, and a few that do not exist below each of them. */
 function paths(value: unknown, at: PropertyKey[] = []): PropertyKey[][] {
@@ -104,6 +108,65 @@ describe("agency files on two threads", () => {
       expect(() => (result as LoadedAgency).source.locate(["contacts", 0, "email"])).toThrow(UserError);
     } finally {
       thread.close();
+    }
+  });
+
+  it("load on the policy gate's thread as on one, which then answers its other requests in turn", () => {
+    const dir = tempDir();
+    const national = agenciesDir(environmentFile(REPO_ROOT, "national"));
+    const many: string[] = [];
+    for (let copy = 0; copy < 8; copy++) {
+      for (const name of fs.readdirSync(national)) {
+        const target = path.join(dir, `${copy}-${name}`);
+        fs.copyFileSync(path.join(national, name), target);
+        many.push(target);
+      }
+    }
+    many.sort();
+    const oneThread = loadAgencyFiles(many);
+    const gate = new PolicyGate();
+    try {
+      const read = parallelAgencyReader(1, gate)(many, "cache");
+      expect(read.map((r) => seen(r.result))).toEqual(oneThread.map(seen));
+      // However the files were split above, here the gate's thread loads every one of them.
+      gate.startLoading({ files: many, next: new SharedArrayBuffer(4), chunk: 32, wanted: "compact" });
+      const answer = gate.finishLoading();
+      expect(answer.map(([index]) => index)).toEqual(many.map((_, i) => i));
+      expect(answer.map(([, compact]) => seen(fromCompact(compact).result))).toEqual(oneThread.map(seen));
+      // Its answers stay in order: the next request gets its own.
+      gate.requestCodeFingerprint(REPO_ROOT);
+      expect(gate.codeFingerprint()).toMatch(/^[0-9a-f]{16,}$/);
+    } finally {
+      gate.close();
+    }
+  });
+
+  it("in a first govcloud synth of a large estate, are read half on the gate's thread, with the bytes of one thread", () => {
+    const dir = tempDir();
+    const agencies = MIN_AGENCIES_FOR_TWO_THREADS + 10;
+    const environment = writeEnvironment(REPO_ROOT, path.join(dir, "environments"), { name: "large", regions: 3, poolsPerRegion: 2, agencies });
+    const cache = process.env.GOVCLOUD_CACHE_DIR;
+    const threads = process.env.GOVCLOUD_THREADS;
+    process.env.GOVCLOUD_CACHE_DIR = "off";
+    const handed = vi.spyOn(PolicyGate.prototype, "startLoading");
+    try {
+      delete process.env.GOVCLOUD_THREADS;
+      const gated = synthesize({ repoRoot: REPO_ROOT, environment, out: path.join(dir, "gated"), policyGate: true });
+      expect(handed).toHaveBeenCalledTimes(1);
+      process.env.GOVCLOUD_THREADS = "1";
+      const alone = synthesize({ repoRoot: REPO_ROOT, environment, out: path.join(dir, "alone"), policyGate: true });
+      expect(handed).toHaveBeenCalledTimes(1);
+      const a = readTree(alone.outdir);
+      const b = readTree(gated.outdir);
+      expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+      expect(a.size).toBeGreaterThan(agencies / 100);
+      for (const [file, bytes] of a) expect(b.get(file)?.equals(bytes), file).toBe(true);
+    } finally {
+      handed.mockRestore();
+      if (cache === undefined) delete process.env.GOVCLOUD_CACHE_DIR;
+      else process.env.GOVCLOUD_CACHE_DIR = cache;
+      if (threads === undefined) delete process.env.GOVCLOUD_THREADS;
+      else process.env.GOVCLOUD_THREADS = threads;
     }
   });
 
