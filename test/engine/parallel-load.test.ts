@@ -35,6 +35,21 @@ function seen(result: LoadedAgency | UserError) {
   };
 }
 
+/** `copies` copies of every agency file of the national environment, in a folder of their own, sorted. */
+function copiesOfNationalAgencies(copies: number): string[] {
+  const dir = tempDir();
+  const national = agenciesDir(environmentFile(REPO_ROOT, "national"));
+  const many: string[] = [];
+  for (let copy = 0; copy < copies; copy++) {
+    for (const name of fs.readdirSync(national)) {
+      const target = path.join(dir, `${copy}-${name}`);
+      fs.copyFileSync(path.join(national, name), target);
+      many.push(target);
+    }
+  }
+  return many.sort();
+}
+
 describe("agency files on two threads", () => {
   it("load as they do on one, good and bad files alike, in file order", () => {
     const dir = tempDir();
@@ -75,17 +90,7 @@ describe("agency files on two threads", () => {
   });
 
   it("cross without their source trees, with what the cache stores worked out on the thread that read them", () => {
-    const dir = tempDir();
-    const national = agenciesDir(environmentFile(REPO_ROOT, "national"));
-    const many: string[] = [];
-    for (let copy = 0; copy < 10; copy++) {
-      for (const name of fs.readdirSync(national)) {
-        const target = path.join(dir, `${copy}-${name}`);
-        fs.copyFileSync(path.join(national, name), target);
-        many.push(target);
-      }
-    }
-    many.sort();
+    const many = copiesOfNationalAgencies(10);
     const thread = new SecondThread(false);
     try {
       thread.startLoading({ files: many, next: new SharedArrayBuffer(4), chunk: 32, wanted: "cache" });
@@ -112,17 +117,7 @@ describe("agency files on two threads", () => {
   });
 
   it("load on the policy gate's thread as on one, which then answers its other requests in turn", () => {
-    const dir = tempDir();
-    const national = agenciesDir(environmentFile(REPO_ROOT, "national"));
-    const many: string[] = [];
-    for (let copy = 0; copy < 8; copy++) {
-      for (const name of fs.readdirSync(national)) {
-        const target = path.join(dir, `${copy}-${name}`);
-        fs.copyFileSync(path.join(national, name), target);
-        many.push(target);
-      }
-    }
-    many.sort();
+    const many = copiesOfNationalAgencies(8);
     const oneThread = loadAgencyFiles(many);
     const gate = new PolicyGate();
     try {
