@@ -4,10 +4,11 @@
  * main thread and another thread take chunks of them from one shared counter until none are
  * left: the second thread of a synthesis, the policy gate's in a first `govcloud synth` (idle
  * until stacks are written, with the reading code loaded), else one started for the reading,
- * which takes less or more work as its start-up allows. Its results cross as plain data in compact form (the value, its content
- * hash and the positions sources.json needs, engine/agency-read.ts; not its source tree) and are
- * the same as the main thread's would be (test/engine/parallel-load.test.ts). Each thread reads
- * a file's bytes once and works out there what the persistent cache stores of it.
+ * which takes less or more work as its start-up allows. Its results cross as plain data in
+ * compact form (the value, its content hash and the positions sources.json needs,
+ * engine/agency-read.ts; not its source tree) and are the same as the main thread's would be
+ * (test/engine/parallel-load.test.ts). Each thread reads a file's bytes once and works out there
+ * what the persistent cache stores of it.
  *
  * A command that goes on to synthesize loads the synthesis code first (`whileReading`), while the
  * worker starts and reads: the worker then reads more of the files, and the main thread has that

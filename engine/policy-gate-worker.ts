@@ -1,7 +1,8 @@
 /**
  * The policy gate's thread: loads the packs (a quarter of a second: rules do not load
- * @pulumi/policy, policies/lib/resource-of-type.ts) while the main thread reads the
- * configuration, then checks the staged output. When it synthesizes too (engine/synth.ts) it
+ * @pulumi/policy, policies/lib/resource-of-type.ts) while the main thread loads the CLI, then,
+ * in a first synthesis of a large estate, reads half of the agency files with it
+ * (engine/parallel-load.ts), and checks the staged output. When it synthesizes too (engine/synth.ts) it
  * loads the synthesis code first and the packs after it: synthesis comes first (in a
  * re-synthesis, the few tenant stacks that changed; the main thread then never loads cdktf), and
  * the packs, small once the code they share with synthesis is loaded, fit in the wait for it; so
