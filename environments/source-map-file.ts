@@ -146,12 +146,19 @@ export interface BlockRef {
 export function sourceOf(sources: SourcesFile, instanceKey: string | undefined, block?: BlockRef | (() => SourceLocation)): SourceLocation {
   const fallback = () => (block === undefined ? sources.environment : typeof block === "function" ? block() : blockSource(sources, block));
   if (instanceKey === undefined) return fallback();
-  const [consumer] = instanceKey.split("->");
-  const [agencyId, workload] = (consumer ?? "").split("/");
-  const agency = agencyId === undefined ? undefined : sources.agencies[agencyId];
+  // `<agency>[/<workload>[/...]][-><provider>]`, read without splitting: the policy gate asks
+  // for every resource instance of a national estate (126,000).
+  const arrow = instanceKey.indexOf("->");
+  const consumer = arrow < 0 ? instanceKey : instanceKey.slice(0, arrow);
+  const slash = consumer.indexOf("/");
+  const agency = sources.agencies[slash < 0 ? consumer : consumer.slice(0, slash)];
   if (agency === undefined) return fallback();
-  const w = workload === undefined ? undefined : agency.workloads[workload];
-  return w ?? { file: agency.file, line: agency.line, col: agency.col };
+  if (slash >= 0) {
+    const end = consumer.indexOf("/", slash + 1);
+    const w = agency.workloads[consumer.slice(slash + 1, end < 0 ? undefined : end)];
+    if (w !== undefined) return w;
+  }
+  return { file: agency.file, line: agency.line, col: agency.col };
 }
 
 /** The first setting of {@link blockCandidates} that the environment file writes, else the file itself. */

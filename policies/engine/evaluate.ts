@@ -114,13 +114,16 @@ export async function evaluate(
       crashedRule: rule.id,
     });
   };
-  /** Runs one validation; a promise it returns is awaited with the rest at the end. */
+  /** What one validation returned: a promise is awaited with the rest at the end. */
+  const settle = (rule: ActiveRule, resource: PolicyResource | undefined, stack: string, result: unknown): void => {
+    if (result !== null && typeof result === "object" && typeof (result as PromiseLike<unknown>).then === "function") {
+      pending.push(Promise.resolve(result).catch((error: unknown) => crashed(rule, resource, stack, error)));
+    }
+  };
+  /** Runs one validation. */
   const run = (rule: ActiveRule, resource: PolicyResource | undefined, stack: string, call: () => unknown): void => {
     try {
-      const result = call();
-      if (result !== null && typeof result === "object" && typeof (result as PromiseLike<unknown>).then === "function") {
-        pending.push(Promise.resolve(result).catch((error: unknown) => crashed(rule, resource, stack, error)));
-      }
+      settle(rule, resource, stack, call());
     } catch (error) {
       crashed(rule, resource, stack, error);
     }
@@ -146,7 +149,12 @@ export async function evaluate(
     const validations = byType.get(resource.type) ?? anyType;
     for (const [rule, validate] of validations) {
       const report: ReportViolation = (message) => findings.push(finding(rule, resource, resource.stack, message));
-      run(rule, resource, resource.stack, () => validate(new ResourceArgs(resource, rule) as unknown as ResourceValidationArgs, report));
+      // As `run` does, without a closure per call: a national estate makes half a million.
+      try {
+        settle(rule, resource, resource.stack, validate(new ResourceArgs(resource, rule) as unknown as ResourceValidationArgs, report));
+      } catch (error) {
+        crashed(rule, resource, resource.stack, error);
+      }
     }
   }
 
