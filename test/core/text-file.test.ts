@@ -23,6 +23,17 @@ describe("readTextFile", () => {
     );
   });
 
+  it("reads files one after another alike whatever their sizes: larger than the buffer kept, smaller after a larger one, larger than any kept", () => {
+    const file = path.join(dir, "sizes.txt");
+    const sizes = [0, 1, 65_535, 65_536, 65_537, 200_000, 3, 17 * 1024 * 1024, 131_073, 2];
+    sizes.forEach((size, i) => {
+      // ASCII, then text with a Vietnamese letter (three bytes in UTF-8) at its end.
+      const text = i % 2 === 0 ? "x".repeat(size) : `${"y".repeat(Math.max(0, size - 2))}ệ`;
+      fs.writeFileSync(file, text);
+      expect(readTextFile(file)).toBe(fs.readFileSync(file, "utf8"));
+    });
+  });
+
   it("throws as fs does for a missing file", () => {
     expect(() => readTextFile(path.join(dir, "missing.json"))).toThrow(expect.objectContaining({ code: "ENOENT" }));
   });
