@@ -209,7 +209,7 @@ function anyWithBrace(keys: readonly string[]): boolean {
 }
 
 /** Longer arrays of keys go to Array.prototype.sort once they are found out of order. */
-const INSERTION_SORT_MAX = 16;
+const INSERTION_SORT_MAX = 32;
 
 /**
  * `strings.sort()`, in place: by UTF-16 code units. Array.prototype.sort copies the array into a
