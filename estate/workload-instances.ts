@@ -6,7 +6,7 @@
  * Instances are keyed `<agency-id>/<workload>`; the persistent volume claims of a stateful
  * service are keyed `<agency-id>/<workload>/<ordinal>`.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Workload, WorkloadTemplate } from "../environments/agency-schema";
 import { type NodeRole, type WorkloadInstanceContext, type WorkloadKind, descriptorOf } from "../environments/workloads";
 import { LABEL_PREFIX } from "./labels";
@@ -193,5 +193,5 @@ function sorted<T>(record: Readonly<Record<string, T>>): Record<string, T> {
 }
 
 function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return hash("sha256", text, "hex");
 }
