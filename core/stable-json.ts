@@ -17,9 +17,11 @@
  * not a value is one of these (or a member's prefix, {@link memberPrefix}). A piece put together
  * on the spot is allocated before it is appended. Writing tenant stacks in a loop (660 MB,
  * counted with --trace-gc), the writer allocated about five and a half bytes per byte written;
- * with these pieces, the quoted strings it keeps and the sort below, under two. In `govcloud
- * synth` the scavenges that garbage causes run on one core, the policy gate's thread having the
- * other (9 ms each there, 3 ms on an idle machine).
+ * with these pieces and the sort below, under three. In `govcloud synth` the scavenges that
+ * garbage causes run on one core, the policy gate's thread having the other (9 ms each there,
+ * 3 ms on an idle machine). Keeping the quoted text of short string values was tried too: it
+ * allocated less, but hashing the estate's strings (each a string of its own) cost more than it
+ * saved (the 108 tenant stacks on one thread: 1.96-2.60 s with it, 2.06-2.17 s without).
  */
 interface Pieces {
   /** A line break and the indentation of this depth. */
@@ -135,25 +137,6 @@ function escapeTemplates(text: string): string {
   return text.includes("{") ? text.replace(/([$%])\{/g, "$1$1{") : text;
 }
 
-/**
- * Short string values written before, as written (the same escaped or not: without `{`): label
- * values, names and types repeat from instance to instance. Bounded (50,000 of at most 48
- * characters: a few megabytes).
- */
-const QUOTED_STRINGS = new Map<string, string>();
-const MAX_QUOTED_STRINGS = 50_000;
-const MAX_QUOTED_LENGTH = 48;
-
-function quotedString(text: string, literal: boolean): string {
-  if (text.length > MAX_QUOTED_LENGTH) return JSON.stringify(literal ? escapeTemplates(text) : text);
-  let quoted = QUOTED_STRINGS.get(text);
-  if (quoted !== undefined) return quoted;
-  const hasBrace = text.includes("{");
-  quoted = JSON.stringify(literal && hasBrace ? escapeTemplates(text) : text);
-  if (!hasBrace && QUOTED_STRINGS.size < MAX_QUOTED_STRINGS) QUOTED_STRINGS.set(text, quoted);
-  return quoted;
-}
-
 /** Members' prefixes kept, over all depths; keys repeat a lot. */
 const MAX_MEMBER_PREFIXES = 50_000;
 let memberPrefixes = 0;
@@ -260,7 +243,7 @@ class Writer {
   /** Appends `node` (already through jsonValue, not absent). */
   private value(node: unknown, level: number, literal: boolean): void {
     if (typeof node === "string") {
-      this.out += quotedString(node, literal);
+      this.out += JSON.stringify(literal ? escapeTemplates(node) : node);
       return;
     }
     if (typeof node !== "object" || node === null) {

@@ -34,10 +34,11 @@ describe("stableJson", () => {
     );
   });
 
-  it("writes objects of many keys in any order, and the same strings again and again, as json-stable-stringify does, literal or not", () => {
-    // Keys past the writer's insertion sort (32), in any order; strings that repeat (the writer
-    // keeps short ones it wrote), with and without template sequences, short and long.
-    const text = fc.constantFrom("", "a", "b", "govcloud", "${each.value}", "%{x}", "{", "x".repeat(48), "y".repeat(49), "Đà Nẵng", '"\\');
+  it("writes objects of many keys in any order, and the same keys at many depths, as json-stable-stringify does, literal or not", () => {
+    // Keys past the writer's insertion sort (32), in any order; keys that repeat at one depth and
+    // across depths (the writer keeps each member's prefix by depth and key), with and without
+    // template sequences; empty objects and arrays at depth.
+    const text = fc.constantFrom("", "a", "b", "govcloud", "${each.value}", "%{x}", "{", "x".repeat(48), "Đà Nẵng", '"\\');
     const key = fc.oneof(text, fc.string({ maxLength: 3 }));
     const leaf = fc.oneof(text, fc.integer(), fc.constant({}), fc.constant([]));
     const inner = fc.oneof(leaf, fc.array(leaf, { maxLength: 3 }), fc.dictionary(key, leaf, { maxKeys: 24, size: "max" }));
