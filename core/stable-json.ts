@@ -126,9 +126,9 @@ export function terraformLiteral(value: unknown): unknown {
   if (typeof value === "string") return escapeTemplates(value);
   if (Array.isArray(value)) return value.map(terraformLiteral);
   if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[escapeTemplates(k)] = terraformLiteral(v);
-    return out;
+    // Made with fromEntries, which defines every key as its own: an assignment to `__proto__`
+    // would set the copy's prototype instead, and the key would vanish from the JSON.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [escapeTemplates(k), terraformLiteral(v)]));
   }
   return value;
 }

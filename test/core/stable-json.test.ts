@@ -95,6 +95,11 @@ describe("stableJson", () => {
       { numRuns: 300 },
     );
     expect(stableJson({ a: new TerraformLiteral({ "${k}": ["${v}", "%{x}"] }) })).toBe('{\n  "a": {\n    "$${k}": [\n      "$${v}",\n      "%%{x}"\n    ]\n  }\n}');
+    // A key named __proto__ is a key like any other, in the escaped copy too (fast-check finds it
+    // now and then: an assignment made it the copy's prototype, and the key vanished).
+    const proto = JSON.parse('{"__proto__": {"a": "${x}"}, "b": 2}') as unknown;
+    expect(Object.keys(terraformLiteral(proto) as object)).toEqual(["__proto__", "b"]);
+    expect(stableJson({ l: new TerraformLiteral(proto) })).toBe(reference({ l: terraformLiteral(proto) }));
   });
 
   it("writes a deferred TerraformLiteral as the literal of the record it makes, made anew at each write", () => {
