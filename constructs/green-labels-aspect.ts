@@ -53,6 +53,12 @@ export interface GreenLabelsAspectProps {
  */
 export class GreenLabelsAspect implements IAspect {
   public readonly labels: Readonly<Record<string, string>>;
+  /**
+   * Labels merged with these, by the labels object they were merged into: the instances of an
+   * agency share a few labels objects (a tenant stack's 1,056 labels fields hold 192), so each is
+   * merged once, not once per instance. Frozen: instances share them.
+   */
+  private readonly merged = new WeakMap<object, Readonly<Record<string, string>>>();
 
   constructor(props: GreenLabelsAspectProps) {
     const invalid = Object.entries(props.labels).filter(([k, v]) => !isLabelKey(k) || !isLabelValue(v) || v.includes("{"));
@@ -73,9 +79,9 @@ export class GreenLabelsAspect implements IAspect {
       if (Token.isUnresolved(manifest)) {
         // The whole manifest is a for_each instance's value.
         const field = forEachField(node, manifest);
-        forEachStack(node).addInstanceTransform(node, (values) => ({ ...values, [field]: withManifestLabels(values[field] as Record<string, unknown>, labels) }));
+        forEachStack(node).addInstanceTransform(node, (values) => ({ ...values, [field]: withManifestLabels(values[field] as Record<string, unknown>, (current) => this.withLabels(current)) }));
       } else {
-        node.manifest = withManifestLabels(manifest, labels);
+        node.manifest = withManifestLabels(manifest, (current) => ({ ...(current as Record<string, string> | undefined), ...labels }));
       }
       return;
     }
@@ -92,12 +98,22 @@ export class GreenLabelsAspect implements IAspect {
   }
 
   private labelInstances(resource: TerraformResource, fields: readonly string[]): void {
-    const labels = this.labels;
     forEachStack(resource).addInstanceTransform(resource, (values) => {
       const labelled: Record<string, unknown> = { ...values };
-      for (const field of fields) labelled[field] = { ...(values[field] as Record<string, string> | undefined), ...labels };
+      for (const field of fields) labelled[field] = this.withLabels(values[field]);
       return labelled;
     });
+  }
+
+  /** `{ ...current, ...this.labels }`: made once for each labels object (see `merged`). */
+  private withLabels(current: unknown): Readonly<Record<string, string>> {
+    if (current === null || typeof current !== "object") return { ...(current as Record<string, string> | undefined), ...this.labels };
+    let out = this.merged.get(current);
+    if (out === undefined) {
+      out = Object.freeze({ ...(current as Record<string, string>), ...this.labels });
+      this.merged.set(current, out);
+    }
+    return out;
   }
 }
 
@@ -145,27 +161,27 @@ function labelsBlockAt(resource: TerraformResource, path: readonly string[]): La
  * is not changed: the objects on the way to each metadata are copied, the rest is shared (a
  * national estate has tens of thousands of these; a deep copy of each was a third of a second).
  */
-function withManifestLabels(manifest: Record<string, unknown>, labels: Readonly<Record<string, string>>): Record<string, unknown> {
+function withManifestLabels(manifest: Record<string, unknown>, withLabels: (current: unknown) => Readonly<Record<string, string>>): Record<string, unknown> {
   const kind = typeof manifest.kind === "string" ? manifest.kind : "";
   let out = manifest;
-  for (const path of [[], ...(MANIFEST_TEMPLATE_METADATA[kind] ?? []).map((p) => p.slice(0, -1))]) out = labelledAt(out, path, labels, `${kind} manifest`, path);
+  for (const path of [[], ...(MANIFEST_TEMPLATE_METADATA[kind] ?? []).map((p) => p.slice(0, -1))]) out = labelledAt(out, path, withLabels, `${kind} manifest`, path);
   return out;
 }
 
-/** A copy of `node` with the labels on the metadata at `path` below it. */
+/** A copy of `node` with the labels on the metadata at `path` below it (`withLabels` merges them into the labels there). */
 function labelledAt(
   node: Record<string, unknown>,
   path: readonly string[],
-  labels: Readonly<Record<string, string>>,
+  withLabels: (current: unknown) => Readonly<Record<string, string>>,
   what: string,
   fullPath: readonly string[],
 ): Record<string, unknown> {
   const [step, ...rest] = path;
   if (step === undefined) {
     const metadata = (node.metadata ?? {}) as Record<string, unknown>;
-    return { ...node, metadata: { ...metadata, labels: { ...((metadata.labels as Record<string, string> | undefined) ?? {}), ...labels } } };
+    return { ...node, metadata: { ...metadata, labels: withLabels(metadata.labels) } };
   }
   const next = node[step];
   if (next === null || typeof next !== "object" || Array.isArray(next)) throw new Error(`internal: ${what} has no ${fullPath.join(".")}`);
-  return { ...node, [step]: labelledAt(next as Record<string, unknown>, rest, labels, what, fullPath) };
+  return { ...node, [step]: labelledAt(next as Record<string, unknown>, rest, withLabels, what, fullPath) };
 }

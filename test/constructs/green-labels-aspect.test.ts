@@ -100,9 +100,13 @@ describe("GreenLabelsAspect", () => {
   });
 
   it("merges the labels into the for_each instances' label fields, and only those", () => {
+    // Instances share labels objects, as an agency's do in the estate: each is merged once, and
+    // every instance that holds it gets the labels.
+    const shared = { app: "web" };
     const instances = new Map([
-      ["a/web", { name: "web", labels: { app: "web" }, pod_labels: { app: "web", ingress: "true" }, selector: { app: "web" } }],
-      ["b/web", { name: "web", labels: { app: "web" }, pod_labels: { app: "web" }, selector: { app: "web" } }],
+      ["a/web", { name: "web", labels: shared, pod_labels: { app: "web", ingress: "true" }, selector: { app: "web" } }],
+      ["b/web", { name: "web", labels: shared, pod_labels: shared, selector: shared }],
+      ["c/web", { name: "web", labels: shared, pod_labels: { app: "web" }, selector: { app: "web" } }],
     ]);
     const manifests = new Map([["a", { manifest: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", labels: { app: "x" } } } }]]);
     const doc = synth((stack) => {
@@ -126,7 +130,9 @@ describe("GreenLabelsAspect", () => {
       pod_labels: { app: "web", ingress: "true", ...GREEN },
       selector: { app: "web" },
     });
-    expect(web.for_each["b/web"].pod_labels).toEqual({ app: "web", ...GREEN });
+    expect(web.for_each["b/web"]).toEqual({ name: "web", labels: { app: "web", ...GREEN }, pod_labels: { app: "web", ...GREEN }, selector: { app: "web" } });
+    expect(web.for_each["c/web"].labels).toEqual({ app: "web", ...GREEN });
+    expect(shared).toEqual({ app: "web" });
     expect(doc.resource.kubernetes_manifest.cm.for_each.a.manifest.metadata.labels).toEqual({ app: "x", ...GREEN });
     // The estate's instances are labelled in copies: they stay as they were.
     expect(manifests.get("a")).toEqual({ manifest: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", labels: { app: "x" } } } });
