@@ -11,17 +11,21 @@
 import type { Environment } from "../environments/schema";
 import type { BuildingTenants, TenantBuilder, TenantStackPlan, TenantStackShape } from "../estate/tenant-builder";
 import type { Blocks } from "../estate/tenant-model";
-import { buildTenant, mergeTenants, type Tenant, type TenantTask } from "../estate/tenant-task";
+import { buildTenant, mergeTenants, type Tenant, type TenantInstances, type TenantTask } from "../estate/tenant-task";
 import type { EstateMemo } from "./estate-memo";
 import { knownTenantDigest, stackShape, taskKey, tenantDigest } from "./tenant-keys";
 
-/** A tenant stack whose blocks are merged from `blocksOf` each tenant on first use. */
-export function lazyTenantStack(shape: TenantStackShape, blocksOf: (task: TenantTask) => Blocks, merge: (parts: readonly Blocks[]) => Blocks = mergeTenants): TenantStackPlan {
+/** A tenant stack whose blocks are merged from the instances of each tenant (`instancesOf`) on first use. */
+export function lazyTenantStack(
+  shape: TenantStackShape,
+  instancesOf: (task: TenantTask) => TenantInstances,
+  merge: (parts: readonly TenantInstances[]) => Blocks = mergeTenants,
+): TenantStackPlan {
   let blocks: Blocks | undefined;
   return {
     ...stackShape(shape),
     get blocks(): Blocks {
-      blocks ??= merge(shape.tenants.map(blocksOf));
+      blocks ??= merge(shape.tenants.map(instancesOf));
       return blocks;
     },
   };
@@ -31,8 +35,8 @@ export function lazyTenantStack(shape: TenantStackShape, blocksOf: (task: Tenant
 export const lazyTenants: TenantBuilder = {
   start(environment, tasks) {
     const built = new Map<TenantTask, Tenant>(tasks.map((task) => [task, buildTenant(environment, task)]));
-    const blocksOf = (task: TenantTask) => (built.get(task) ?? buildTenant(environment, task)).blocks;
-    return { counts: () => tasks.map((task) => (built.get(task) as Tenant).count), stack: (shape) => lazyTenantStack(shape, blocksOf) };
+    const instancesOf = (task: TenantTask) => (built.get(task) ?? buildTenant(environment, task)).instances;
+    return { counts: () => tasks.map((task) => (built.get(task) as Tenant).count), stack: (shape) => lazyTenantStack(shape, instancesOf) };
   },
 };
 
@@ -49,7 +53,7 @@ export function rememberedTenants(memo: EstateMemo): TenantBuilder {
       const built = tasks.map(tenantOf);
       return {
         counts: () => built.map((tenant) => tenant.count),
-        stack: (shape) => lazyTenantStack(shape, (task) => tenantOf(task).blocks, (parts) => memo.rememberMerged(environment, shape.name, parts, () => mergeTenants(parts))),
+        stack: (shape) => lazyTenantStack(shape, (task) => tenantOf(task).instances, (parts) => memo.rememberMerged(environment, shape.name, parts, () => mergeTenants(parts))),
       };
     },
   };
@@ -79,14 +83,14 @@ export function sharedTenants(helper: TenantHelper): TenantBuilder {
       helper.start(environment, tasks.slice(here.length));
       const built = new Map<TenantTask, Tenant>(here.map((task) => [task, buildTenant(environment, task)]));
       // Tenants built elsewhere are built again here only for a stack this thread synthesizes.
-      const blocksOf = (task: TenantTask) => (built.get(task) ?? buildTenant(environment, task)).blocks;
+      const instancesOf = (task: TenantTask) => (built.get(task) ?? buildTenant(environment, task)).instances;
       return {
         counts: () => {
           const theirs = helper.finish();
           theirs.forEach(([, digest], i) => knownTenantDigest(tasks[here.length + i] as TenantTask, digest));
           return [...here.map((task) => (built.get(task) as Tenant).count), ...theirs.map(([count]) => count)];
         },
-        stack: (shape) => lazyTenantStack(shape, blocksOf),
+        stack: (shape) => lazyTenantStack(shape, instancesOf),
       };
     },
   };

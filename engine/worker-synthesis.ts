@@ -27,8 +27,8 @@ export interface TenantStacksJob {
 export function synthesizeTenantStacks(job: TenantStacksJob, source: StackSource, options: { readonly built?: ReadonlyMap<string, Tenant>; readonly onBatch?: (batch: readonly string[]) => void } = {}): string[] {
   const { synthesizeInBatches } = synthesisCode();
   const env = job.environment;
-  const blocksOf = (task: TenantTask) => (options.built?.get(tenantId(task)) ?? buildTenant(env, task)).blocks;
-  const estate = { environment: env, tenantStacks: job.plans.map((plan) => lazyTenantStack(plan, blocksOf)), ...(job.stateRoot === undefined ? {} : { stateRoot: job.stateRoot }) };
+  const instancesOf = (task: TenantTask) => (options.built?.get(tenantId(task)) ?? buildTenant(env, task)).instances;
+  const estate = { environment: env, tenantStacks: job.plans.map((plan) => lazyTenantStack(plan, instancesOf)), ...(job.stateRoot === undefined ? {} : { stateRoot: job.stateRoot }) };
   const written: string[] = [];
   synthesizeInBatches(estate, job.outdir, source, {
     onBatch: (_done, batch) => {

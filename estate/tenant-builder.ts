@@ -49,7 +49,7 @@ export const inThreadTenants: TenantBuilder = {
     const built = new Map<TenantTask, Tenant>(tasks.map((task) => [task, buildTenant(environment, task)]));
     return {
       counts: () => tasks.map((task) => (built.get(task) as Tenant).count),
-      stack: (shape) => ({ ...shape, blocks: mergeTenants(shape.tenants.map((task) => (built.get(task) ?? buildTenant(environment, task)).blocks)) }),
+      stack: (shape) => ({ ...shape, blocks: mergeTenants(shape.tenants.map((task) => (built.get(task) ?? buildTenant(environment, task)).instances)) }),
     };
   },
 };

@@ -29,17 +29,6 @@ export function addInstance(blocks: Blocks, block: string, key: string, values: 
   instances.set(key, values);
 }
 
-/** Number of resource instances in a set of blocks. */
-export function countInstances(blocks: Blocks): number {
-  let n = 0;
-  for (const instances of blocks.values()) n += instances.size;
-  return n;
-}
-
-/** Adds every instance of `from` to `into`. */
-export function mergeBlocks(into: Blocks, from: Blocks): void {
-  for (const [block, instances] of from) for (const [key, values] of instances) addInstance(into, block, key, values);
-}
 
 /**
  * Whether the tenant runs the agency's workloads (home), stands by for recovery (dr; it may also

@@ -75,7 +75,7 @@ describe("tenant builders", () => {
     if (plan === undefined) throw new Error("no tenant stack");
     const counted = lazyTenantStack(stackShape(plan), (task) => {
       built++;
-      return buildTenant(lazy.environment, task).blocks;
+      return buildTenant(lazy.environment, task).instances;
     });
     expect(built).toBe(0);
     expect(counted.blocks).toEqual(plan.blocks);
@@ -86,7 +86,7 @@ describe("tenant builders", () => {
     for (const plan of plain.tenantStacks) {
       const copy = structuredClone(stackShape(plan));
       const env = structuredClone(plain.environment);
-      expect(lazyTenantStack(copy, (task) => buildTenant(env, task).blocks).blocks).toEqual(plan.blocks);
+      expect(lazyTenantStack(copy, (task) => buildTenant(env, task).instances).blocks).toEqual(plan.blocks);
     }
   });
 });
