@@ -29,7 +29,6 @@ export function addInstance(blocks: Blocks, block: string, key: string, values: 
   instances.set(key, values);
 }
 
-
 /**
  * Whether the tenant runs the agency's workloads (home), stands by for recovery (dr; it may also
  * run flexible workloads placed there), or exists only for flexible workloads placed in a region
