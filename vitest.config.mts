@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    setupFiles: ["./test/support/register-typescript.ts"],
+    setupFiles: ["./test/support/register-typescript.ts", "./test/support/remove-temp-dirs.ts"],
     // Synthesizes every environment once per run, for the tests that only read an output
     // (test/support/synthesized.ts); the run fails if a test writes into those folders.
     globalSetup: ["./test/support/synthesized-once.ts"],

@@ -6,16 +6,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { App, Testing, TerraformStack } from "cdktf";
-import { afterAll } from "vitest";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
-/** A temporary folder removed after the current test file. */
-export function tempDir(prefix = "govcloud-test-"): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+export { tempDir } from "./temp-dirs";
 
 /** A synthesized Terraform JSON document, as far as tests look into it. */
 export interface TerraformJson {

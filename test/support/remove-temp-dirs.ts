@@ -1,0 +1,5 @@
+/** Removes the test file's temporary folders once it has run (temp-dirs.ts). */
+import { afterAll } from "vitest";
+import { removeTempDirs } from "./temp-dirs";
+
+afterAll(removeTempDirs);
