@@ -10,7 +10,7 @@
  */
 import * as path from "node:path";
 import { type Diagnostic, UserError } from "../environments/diagnostics";
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker, workerData } from "node:worker_threads";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, SHARE_ENV, Worker, workerData } from "node:worker_threads";
 
 type Answer<R> =
   | { readonly ok: true; readonly value: R }
@@ -28,11 +28,13 @@ export class BlockingWorker<Request, Result> {
 
   /**
    * Starts the worker now, so that its start-up overlaps with what the caller does next.
-   * `options` reach the worker as `workerData.options`.
+   * `options` reach the worker as `workerData.options`. The worker shares the process's
+   * environment variables instead of a copy taken now: a thread kept for later work (the gate's,
+   * engine/gate-thread.ts) sees the settings of that work, such as GOVCLOUD_CACHE_DIR.
    */
   constructor(entry: string, options: Readonly<Record<string, unknown>> = {}) {
     const port = this.channel.port2;
-    this.worker = new Worker(path.resolve(entry), { workerData: { signal: this.signal, port, options }, transferList: [port] });
+    this.worker = new Worker(path.resolve(entry), { workerData: { signal: this.signal, port, options }, transferList: [port], env: SHARE_ENV });
     this.worker.unref();
   }
 
