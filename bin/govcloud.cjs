@@ -1,5 +1,11 @@
-#!/usr/bin/env node
+#!/bin/sh
+":" //; n=$(nproc 2>/dev/null || echo 2); exec node --v8-pool-size=$((n > 5 ? 4 : n > 3 ? n - 2 : 1)) "$0" "$@"
 "use strict";
+// The line above is for the shell (Node.js reads a string and a comment): it starts Node.js with
+// V8's worker pool sized to the cores left over by govcloud's two busy threads (the main thread,
+// the policy gate's), at least one and at most Node's own four. The pool runs the garbage
+// collectors' helpers and background compilation; on two cores, Node's four threads only took
+// turns with the two busy ones (docs/engine.md). A pool size can only be set when Node.js starts.
 // Runs the TypeScript CLI directly (no build step): core/register.cjs compiles on the fly and caches.
 // No telemetry: cdktf and Terraform check for updates unless this is set.
 process.env.CHECKPOINT_DISABLE = process.env.CHECKPOINT_DISABLE || "1";
