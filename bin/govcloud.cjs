@@ -1,5 +1,5 @@
 #!/bin/sh
-":" //; n=$(nproc 2>/dev/null || echo 2); exec node --v8-pool-size=$((n > 5 ? 4 : n > 3 ? n - 2 : 1)) "$0" "$@"
+":" //; n=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2); exec node --v8-pool-size=$((n > 5 ? 4 : n > 3 ? n - 2 : 1)) "$0" "$@"
 "use strict";
 // The line above is for the shell (Node.js reads a string and a comment): it starts Node.js with
 // V8's worker pool sized to the cores left over by govcloud's two busy threads (the main thread,

@@ -19,11 +19,15 @@ const dir = tempDir("govcloud-launcher-");
 const preload = path.join(dir, "print-options.cjs");
 fs.writeFileSync(preload, 'process.stderr.write(`options: ${JSON.stringify(process.execArgv)}\\nargs: ${JSON.stringify(process.argv.slice(2))}\\n`);\nprocess.exit(0);\n');
 
-/** A folder for PATH with this test's `node` and an `nproc` that prints `cores` (or fails). */
+/**
+ * A folder for PATH with this test's `node`, and an `nproc` that prints `cores`; for "unknown",
+ * `nproc` and `getconf` (the launcher's second way to count cores) both fail.
+ */
 function machineWith(cores: number | "unknown"): string {
   const bin = fs.mkdtempSync(path.join(dir, "bin-"));
   fs.symlinkSync(process.execPath, path.join(bin, "node"));
   fs.writeFileSync(path.join(bin, "nproc"), cores === "unknown" ? "#!/bin/sh\nexit 1\n" : `#!/bin/sh\necho ${cores}\n`, { mode: 0o755 });
+  if (cores === "unknown") fs.writeFileSync(path.join(bin, "getconf"), "#!/bin/sh\nexit 1\n", { mode: 0o755 });
   return bin;
 }
 
