@@ -84,3 +84,5 @@ Module._resolveFilename = function resolveTypeScriptFirst(request, parent, ...re
 
 // And dependencies that govcloud's own paths never use are loaded only if used.
 require("./lazy-dependencies.cjs");
+// And yaml reads its debugging switches once, not for every token it parses.
+require("./yaml-debug-flags.cjs");
