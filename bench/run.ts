@@ -79,6 +79,17 @@ function measure(args: string[]): Measurement {
   return runWorker(args).output as Measurement;
 }
 
+/**
+ * One run of the floor (bench/floor.cjs) in a Node.js process that loads nothing of govcloud:
+ * the `yaml` package as published, or (`yamlSwitchesOnce`) with govcloud's one change to how it
+ * runs (core/yaml-debug-flags.cjs), to show what that change is worth. Its time in ms.
+ */
+function floorRun(envFile: string, outdir: string, reference: string, yamlSwitchesOnce = false): number {
+  const hook = yamlSwitchesOnce ? ["-r", path.join(REPO_ROOT, "core", "yaml-debug-flags.cjs")] : [];
+  const output = execFileSync(process.execPath, [...hook, path.join(REPO_ROOT, "bench", "floor.cjs"), envFile, outdir, reference], { encoding: "utf8" });
+  return (JSON.parse(output.trim().split("\n").pop() as string) as { ms: number }).ms;
+}
+
 /** One `govcloud synth` command as users run it. */
 interface CommandRun {
   /** Wall time of the whole process, as the shell sees it. */
@@ -188,6 +199,8 @@ function identical(a: string, b: string): boolean {
 interface National {
   floorMs: number;
   floors: number[];
+  /** The floor with core/yaml-debug-flags.cjs, in the same minutes. */
+  floorsYamlSwitchesOnce: number[];
   baselineMs: number;
   commandMs: number;
   commands: number[];
@@ -264,7 +277,8 @@ function main(): void {
     const envFile = writeEnvironment(REPO_ROOT, path.join(WORK, "environments"), size);
     const govcloud: Measurement[] = [];
     const baseline: Measurement[] = [];
-    const floor: Measurement[] = [];
+    const floor: number[] = [];
+    const floorYamlSwitchesOnce: number[] = [];
     const commands: CommandRun[] = [];
     const beforeCommands: CommandRun[] = [];
     const beforeOut = path.join(WORK, size.name, "command-before.out");
@@ -279,7 +293,8 @@ function main(): void {
       fs.rmSync(out, { recursive: true, force: true });
       govcloud.push(measure(["govcloud", envFile, out]));
       baseline.push(measure(["baseline", envFile, baseOut, out]));
-      floor.push(measure(["floor", envFile, floorOut, out]));
+      floor.push(floorRun(envFile, floorOut, out));
+      if (size.agencies === 3400) floorYamlSwitchesOnce.push(floorRun(envFile, floorOut, out, true));
       fs.rmSync(commandOut, { recursive: true, force: true });
       commands.push(command(envFile, commandOut, "cold"));
       if (sideBySide !== undefined) {
@@ -293,7 +308,7 @@ function main(): void {
     if (!sameFiles(out, commandOut)) throw new Error(`${size.name}: the command wrote other files than synthesize()`);
     const g = median(govcloud);
     const b = median(baseline);
-    const f = median(floor);
+    const f = { ms: medianOf(floor) };
     const c = medianOf(commands.map((r) => r.ms));
     const cRss = Math.max(...commands.map((r) => r.maxRssMiB));
     const label = size.agencies > 0 ? `${size.name} (${size.agencies} agencies)` : `${size.name} (${size.regions} regions × ${size.poolsPerRegion} pools)`;
@@ -331,7 +346,8 @@ function main(): void {
       const watch = runWorker(["watch", envFile, out, ...WATCH_EDITS.map(agencyFile)], "on").output as WatchMeasurement;
       national = {
         floorMs: f.ms,
-        floors: floor.map((r) => r.ms),
+        floors: floor,
+        floorsYamlSwitchesOnce: floorYamlSwitchesOnce,
         baselineMs: b.ms,
         commandMs: c,
         commands: commands.map((r) => r.ms),
@@ -381,6 +397,11 @@ function main(): void {
           `The floor in this run: ${seconds(n.floorMs)} (median; ${all(n.floors)}). A ratio is given to the median floor and to the fastest floor run;` +
             " a target met against the first only is marked unsteady: the machine's speed, not the code, decided it.",
           "",
+          `The floor parses with the \`yaml\` package as published. govcloud changes one thing in how it runs (core/yaml-debug-flags.cjs: its debugging switches` +
+            ` are read once, not from the environment for every token); the floor with that change took ${seconds(medianOf(n.floorsYamlSwitchesOnce))}` +
+            ` (median; ${all(n.floorsYamlSwitchesOnce)}), and against it the cold command is ${(n.commandMs / medianOf(n.floorsYamlSwitchesOnce)).toFixed(2)}×` +
+            ` and the re-synthesis ${(n.resynth.ms / medianOf(n.floorsYamlSwitchesOnce)).toFixed(2)}×.`,
+          "",
           "| target | measured | ratio to the floor | |",
           "|---|---:|---:|---|",
           `| \`govcloud synth\` (new process, policy gate on, cold cache) ≤ ${TARGETS.commandRatio}× the floor | ${seconds(n.commandMs)} (${all(n.commands)}) | ${floorRatio(n.commandMs, TARGETS.commandRatio, Math.min(...n.floors))} |`,
@@ -407,8 +428,9 @@ function main(): void {
     `- Date: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; load average (1, 5, 15 min) ${load(loadAtStart)} at the start, ${load(loadAtEnd)} at the end`,
     `- Cases: ${CASES.map((s) => s.name).join(", ")}${ONLY === undefined ? "" : " (BENCH_SIZES)"}; runs per case: ${CASES.map((s) => runsFor(s)).join(", ")}${process.env.BENCH_RUNS === undefined ? "" : " (BENCH_RUNS)"}, the cases alternated;`,
     "  the median time and the largest peak memory are shown.",
-    "- *floor*: what any generator of these files pays, in one thread: parse the environment and every",
-    "  agency YAML file with the `yaml` package (no validation), then serialize the same stack",
+    "- *floor*: what any generator of these files pays, in one thread, in a Node.js process that loads",
+    "  nothing of govcloud (bench/floor.cjs): parse the environment and every agency YAML file with",
+    "  the `yaml` package as published (no validation), then serialize the same stack",
     "  documents that govcloud synthesized for this estate with `JSON.stringify` (two-space",
     "  indentation) and write them (the documents are read from govcloud's output before the clock",
     "  starts). It is measured in the same run as everything else, and every other case is given as",

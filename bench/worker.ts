@@ -2,7 +2,7 @@
  * One measured run in a fresh process, so that peak memory belongs to that run alone.
  *   worker.ts govcloud <env.yaml> <outdir>   synthesize with cdktf constructs (the product path)
  *   worker.ts baseline <env.yaml> <outdir> <reference-outdir>
- *                                            the floor: load and validate the same configuration
+ *                                            the direct-JSON baseline: load and validate the same configuration
  *                                            and build the same estate model, then write the
  *                                            identical JSON directly, without constructs
  *   worker.ts watch <env.yaml> <outdir> <agency.yaml>...
@@ -11,18 +11,12 @@
  *                                            turn gets one more CPU of quota and is synthesized
  *                                            again; prints { firstMs, editsMs, rebuilt, maxRssMiB }
  *   worker.ts command <env.yaml> <outdir>    the whole `govcloud synth` command, policy gate included
- *   worker.ts floor <env.yaml> <outdir> <reference-outdir>
- *                                            the floor: in one thread, parse the environment and
- *                                            every agency YAML file with the `yaml` package, then
- *                                            write the reference output's stack documents with
- *                                            JSON.stringify (two-space indentation, as synthesized)
  *   worker.ts warm-up                        compiles the code once, before anything is measured
  * Otherwise prints one JSON line: { ms, processMs, maxRssMiB, resources, bytes } (processMs: from
  * the start of the process, start-up included, to the end of the measured work).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import YAML from "yaml";
 import { stableJson } from "../core/stable-json";
 import { loadEstate } from "../engine";
 import { run } from "../cli/main";
@@ -112,27 +106,8 @@ if (mode === "govcloud") {
   }
   processMs = performance.now();
   ms = processMs - started;
-} else if (mode === "floor" && reference !== undefined) {
-  // What any generator of these files must pay, whatever it is: the YAML parsed, the same
-  // documents serialized and written. The documents are read before the clock starts.
-  const documents = readDocuments(reference);
-  const started = performance.now();
-  const agencies = path.join(path.dirname(envFile), path.basename(envFile, path.extname(envFile)), "agencies");
-  let parsed = [YAML.parse(fs.readFileSync(envFile, "utf8")) as unknown];
-  for (const name of fs.existsSync(agencies) ? fs.readdirSync(agencies).sort() : []) {
-    if (name.endsWith(".yaml")) parsed.push(YAML.parse(fs.readFileSync(path.join(agencies, name), "utf8")) as unknown);
-  }
-  if (parsed.length === 0) throw new Error("nothing parsed");
-  parsed = [];
-  fs.rmSync(outdir, { recursive: true, force: true });
-  for (const [rel, doc] of documents) {
-    fs.mkdirSync(path.dirname(path.join(outdir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(outdir, rel), JSON.stringify(doc, null, 2));
-  }
-  processMs = performance.now();
-  ms = processMs - started;
 } else {
-  throw new Error("usage: worker.ts govcloud|command|baseline|floor <env.yaml> <outdir> [<reference-outdir>]");
+  throw new Error("usage: worker.ts govcloud|command|baseline <env.yaml> <outdir> [<reference-outdir>]");
 }
 
 const resources = summarize(outdir).reduce((n, s) => n + s.resources, 0);
