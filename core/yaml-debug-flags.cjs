@@ -19,7 +19,8 @@ const path = require("node:path");
 const READERS = ["yaml/dist/parse/parser.js", "yaml/dist/compose/composer.js"];
 
 const SWITCHES = Object.freeze({ LOG_TOKENS: process.env.LOG_TOKENS, LOG_STREAM: process.env.LOG_STREAM });
-const YAML_PROCESS = Object.freeze({ env: SWITCHES });
+/** `process` with an `env` of its own: anything else those modules may use of it, now or after an upgrade, is the real one's. */
+const YAML_PROCESS = Object.freeze(Object.create(process, { env: { value: SWITCHES, enumerable: true } }));
 
 function readsSwitches(parent) {
   const name = parent?.filename;
