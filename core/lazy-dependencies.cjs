@@ -50,3 +50,5 @@ Module._load = function loadDeferred(request, parent, isMain) {
   if (deferred !== undefined) return standIn(() => load.call(this, request, parent, isMain), deferred.esModule === true);
   return load.call(this, request, parent, isMain);
 };
+
+module.exports = { isFile };

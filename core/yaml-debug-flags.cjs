@@ -13,7 +13,7 @@
  * read once per parse.
  */
 const Module = require("node:module");
-const path = require("node:path");
+const { isFile } = require("./lazy-dependencies.cjs");
 
 /** The files of yaml's CommonJS build that read the switches, each from `require('process')`. */
 const READERS = ["yaml/dist/parse/parser.js", "yaml/dist/compose/composer.js"];
@@ -23,10 +23,7 @@ const SWITCHES = Object.freeze({ LOG_TOKENS: process.env.LOG_TOKENS, LOG_STREAM:
 const YAML_PROCESS = Object.freeze(Object.create(process, { env: { value: SWITCHES, enumerable: true } }));
 
 function readsSwitches(parent) {
-  const name = parent?.filename;
-  if (typeof name !== "string") return false;
-  const file = name.split(path.sep).join("/");
-  return READERS.some((reader) => file.endsWith(`/node_modules/${reader}`));
+  return READERS.some((reader) => isFile(parent, reader));
 }
 
 const load = Module._load;
