@@ -207,6 +207,11 @@ interface National {
   commandRssMiB: number;
   warmMs: number;
   resynth: CommandRun & { readonly all: readonly number[] };
+  /**
+   * Floor runs alternated with the re-synthesis runs, one before each edit: the re-synthesis is
+   * judged against these, measured in its own minutes (minutes after the cold runs' floors).
+   */
+  resynthFloors: number[];
   watch: WatchMeasurement;
   /** BENCH_BEFORE's code, measured alternately with this code's in the same minutes. */
   before?: { commands: CommandRun[]; warmMs: number; resynth: CommandRun & { readonly all: readonly number[] }; after: CommandRun[] };
@@ -334,7 +339,10 @@ function main(): void {
       const agencyFile = (id: string) => path.join(path.dirname(envFile), size.name, "agencies", `${id}.yaml`);
       const resynths: CommandRun[] = [];
       const beforeResynths: CommandRun[] = [];
+      const resynthFloors: number[] = [];
       for (const id of RESYNTH_EDITS) {
+        // The floor in the same minutes: the machine's speed drifts over the minutes of a run.
+        resynthFloors.push(floorRun(envFile, floorOut, out));
         fs.writeFileSync(agencyFile(id), moreCpu(fs.readFileSync(agencyFile(id), "utf8")));
         resynths.push(command(envFile, commandOut, "warm"));
         if (sideBySide !== undefined) beforeResynths.push(command(envFile, beforeOut, "warm", sideBySide));
@@ -354,6 +362,7 @@ function main(): void {
         commandRssMiB: cRss,
         warmMs: warm.ms,
         resynth,
+        resynthFloors,
         watch,
         ...(beforeWarm === undefined || beforeResynth === undefined
           ? {}
@@ -382,9 +391,10 @@ function main(): void {
   const n = national;
   // The machine's speed varies from minute to minute, the floor's runs with it: a ratio that meets
   // its target only against the median floor, not against the fastest floor run, is unsteady.
-  const floorRatio = (ms: number, target: number, fastestFloorMs: number) => {
-    const median = ms / (n?.floorMs ?? ms);
-    const fastest = ms / fastestFloorMs;
+  // Each case is judged against the floor runs alternated with its own runs.
+  const floorRatio = (ms: number, target: number, floors: readonly number[]) => {
+    const median = ms / medianOf(floors);
+    const fastest = ms / Math.min(...floors);
     const said = median > target ? verdict(false) : fastest > target ? "met against the median floor only: **unsteady**" : verdict(true);
     return `${median.toFixed(2)}× (${fastest.toFixed(2)}× the fastest floor run) | ${said}`;
   };
@@ -394,18 +404,21 @@ function main(): void {
       : [
           "## National estate (3,400 agencies) against the targets",
           "",
-          `The floor in this run: ${seconds(n.floorMs)} (median; ${all(n.floors)}). A ratio is given to the median floor and to the fastest floor run;` +
+          `The floor in this run: ${seconds(n.floorMs)} (median; ${all(n.floors)}), alternated with the cold commands; and ${seconds(medianOf(n.resynthFloors))}` +
+            ` (median; ${all(n.resynthFloors)}), one run before each edit of the re-synthesis, in the minutes after.` +
+            " Each case is judged against the floor runs alternated with its own: the machine's speed drifts over a run's minutes." +
+            " A ratio is given to the median floor and to the fastest floor run;" +
             " a target met against the first only is marked unsteady: the machine's speed, not the code, decided it.",
           "",
           `The floor parses with the \`yaml\` package as published. govcloud changes one thing in how it runs (core/yaml-debug-flags.cjs: its debugging switches` +
             ` are read once, not from the environment for every token); the floor with that change took ${seconds(medianOf(n.floorsYamlSwitchesOnce))}` +
-            ` (median; ${all(n.floorsYamlSwitchesOnce)}), and against it the cold command is ${(n.commandMs / medianOf(n.floorsYamlSwitchesOnce)).toFixed(2)}×` +
+            ` (median; ${all(n.floorsYamlSwitchesOnce)}, alternated with the cold commands), and against it the cold command is ${(n.commandMs / medianOf(n.floorsYamlSwitchesOnce)).toFixed(2)}×` +
             ` and the re-synthesis ${(n.resynth.ms / medianOf(n.floorsYamlSwitchesOnce)).toFixed(2)}×.`,
           "",
           "| target | measured | ratio to the floor | |",
           "|---|---:|---:|---|",
-          `| \`govcloud synth\` (new process, policy gate on, cold cache) ≤ ${TARGETS.commandRatio}× the floor | ${seconds(n.commandMs)} (${all(n.commands)}) | ${floorRatio(n.commandMs, TARGETS.commandRatio, Math.min(...n.floors))} |`,
-          `| new-process re-synthesis after one agency edit ≤ ${TARGETS.resynthRatio}× the floor | ${seconds(n.resynth.ms)} (median, one run after each of ${n.resynth.all.length} edits: ${all(n.resynth.all)}) | ${floorRatio(n.resynth.ms, TARGETS.resynthRatio, Math.min(...n.floors))} |`,
+          `| \`govcloud synth\` (new process, policy gate on, cold cache) ≤ ${TARGETS.commandRatio}× the floor | ${seconds(n.commandMs)} (${all(n.commands)}) | ${floorRatio(n.commandMs, TARGETS.commandRatio, n.floors)} |`,
+          `| new-process re-synthesis after one agency edit ≤ ${TARGETS.resynthRatio}× the floor | ${seconds(n.resynth.ms)} (median, one run after each of ${n.resynth.all.length} edits: ${all(n.resynth.all)}; ${(n.resynth.ms / n.floorMs).toFixed(2)}× the floor of the cold runs) | ${floorRatio(n.resynth.ms, TARGETS.resynthRatio, n.resynthFloors)} |`,
           `| watch session ≤ ${TARGETS.watchSeconds} s per edit | ${seconds(medianOf(n.watch.editsMs))} median, ${seconds(Math.max(...n.watch.editsMs))} slowest of ${n.watch.editsMs.length} edits | ${(medianOf(n.watch.editsMs) / n.floorMs).toFixed(2)}× (median) | ${verdict(Math.max(...n.watch.editsMs) / 1000 <= TARGETS.watchSeconds)} |`,
           `| peak memory ≤ ${TARGETS.memoryMiB} MiB (the command, all threads) | ${n.commandRssMiB.toFixed(0)} MiB | | ${verdict(n.commandRssMiB <= TARGETS.memoryMiB)} |`,
           "",
@@ -454,7 +467,9 @@ function main(): void {
     "- *re-synthesis*: after one agency file changes (one more CPU in a quota), the command again into the previous",
     `  output, in a new process, once after each of ${RESYNTH_EDITS.length} edits in turn (${RESYNTH_EDITS.join(", ")}); the median is shown`,
     "  (only stacks whose inputs changed are rebuilt and checked; the others are",
-    "  hard-linked, unchanged agency files come from the cache); and in a `govcloud synth --watch`",
+    "  hard-linked, unchanged agency files come from the cache). Before each edit the floor runs once",
+    "  more, and the re-synthesis is judged against those floor runs, measured in its own minutes.",
+    "  Edits are also measured in a `govcloud synth --watch`",
     "  session (engine/watch.ts: start-up, unchanged files and the policy packs are paid for once; the",
     "  policy gate checks each rebuilt stack).",
     "- Generated estates: 17 ministries, 34 provinces, then communes (../shared/facts/vietnam.md),",
