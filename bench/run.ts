@@ -144,7 +144,7 @@ function moreCpu(text: string): string {
   return edited;
 }
 
-/** The run of median time, with the largest peak memory of all. */
+/** The run of median time, with the largest peak memory of all; `all`: every run's time, in the order they ran. */
 function medianRun(runs: readonly CommandRun[]): CommandRun & { readonly all: readonly number[] } {
   const ms = medianOf(runs.map((r) => r.ms));
   return { ms, maxRssMiB: Math.max(...runs.map((r) => r.maxRssMiB)), all: runs.map((r) => r.ms) };
@@ -203,6 +203,7 @@ interface National {
   floorsYamlSwitchesOnce: number[];
   baselineMs: number;
   commandMs: number;
+  /** In the order they ran, each right after `floors` of the same index. */
   commands: number[];
   commandRssMiB: number;
   warmMs: number;
@@ -421,6 +422,9 @@ function main(): void {
           `| new-process re-synthesis after one agency edit ≤ ${TARGETS.resynthRatio}× the floor | ${seconds(n.resynth.ms)} (median, one run after each of ${n.resynth.all.length} edits: ${all(n.resynth.all)}; ${(n.resynth.ms / n.floorMs).toFixed(2)}× the floor of the cold runs) | ${floorRatio(n.resynth.ms, TARGETS.resynthRatio, n.resynthFloors)} |`,
           `| watch session ≤ ${TARGETS.watchSeconds} s per edit | ${seconds(medianOf(n.watch.editsMs))} median, ${seconds(Math.max(...n.watch.editsMs))} slowest of ${n.watch.editsMs.length} edits | ${(medianOf(n.watch.editsMs) / n.floorMs).toFixed(2)}× (median) | ${verdict(Math.max(...n.watch.editsMs) / 1000 <= TARGETS.watchSeconds)} |`,
           `| peak memory ≤ ${TARGETS.memoryMiB} MiB (the command, all threads) | ${n.commandRssMiB.toFixed(0)} MiB | | ${verdict(n.commandRssMiB <= TARGETS.memoryMiB)} |`,
+          "",
+          `Run by run, in the order they ran, each against the floor run just before it: the cold command ${n.commands.map((ms, i) => `${seconds(ms)} ÷ ${seconds(n.floors[i] as number)} = ${(ms / (n.floors[i] as number)).toFixed(2)}×`).join("; ")};` +
+            ` the re-synthesis ${n.resynth.all.map((ms, i) => `${seconds(ms)} ÷ ${seconds(n.resynthFloors[i] as number)} = ${(ms / (n.resynthFloors[i] as number)).toFixed(2)}×`).join("; ")}.`,
           "",
           `Also measured: the command into a fresh output folder with a warm cache (unchanged agency files; every stack built and checked): ${seconds(n.warmMs)} (${(n.warmMs / n.floorMs).toFixed(2)}× the floor);` +
             ` the re-synthesis's peak memory: ${n.resynth.maxRssMiB.toFixed(0)} MiB; the command against the direct-JSON baseline (${seconds(n.baselineMs)}): ${(n.commandMs / n.baselineMs).toFixed(2)}×.`,
