@@ -4,6 +4,7 @@ import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { isLabelKey, isLabelValue, MANIFEST_TEMPLATE_METADATA, TEMPLATE_METADATA_PATHS, UNLABELLED_RESOURCE_TYPES } from "../estate/green-labels";
 import { ForEachDataStack } from "./for-each";
 import { HelmAddOn } from "./helm-add-on";
+import { merged } from "../core/merged";
 
 /**
  * Where typed resources keep the metadata of the templates they stamp out, as the getters of
@@ -58,7 +59,7 @@ export class GreenLabelsAspect implements IAspect {
    * agency share a few labels objects (a tenant stack's 1,056 labels fields hold 192), so each is
    * merged once, not once per instance. Frozen: instances share them.
    */
-  private readonly merged = new WeakMap<object, Readonly<Record<string, string>>>();
+  private readonly mergedLabels = new WeakMap<object, Readonly<Record<string, string>>>();
 
   constructor(props: GreenLabelsAspectProps) {
     const invalid = Object.entries(props.labels).filter(([k, v]) => !isLabelKey(k) || !isLabelValue(v) || v.includes("{"));
@@ -79,7 +80,7 @@ export class GreenLabelsAspect implements IAspect {
       if (Token.isUnresolved(manifest)) {
         // The whole manifest is a for_each instance's value.
         const field = forEachField(node, manifest);
-        forEachStack(node).addInstanceTransform(node, (values) => ({ ...values, [field]: withManifestLabels(values[field] as Record<string, unknown>, (current) => this.withLabels(current)) }));
+        forEachStack(node).addInstanceTransform(node, (values) => merged(values, { [field]: withManifestLabels(values[field] as Record<string, unknown>, (current) => this.withLabels(current)) }));
       } else {
         node.manifest = withManifestLabels(manifest, (current) => ({ ...(current as Record<string, string> | undefined), ...labels }));
       }
@@ -99,19 +100,19 @@ export class GreenLabelsAspect implements IAspect {
 
   private labelInstances(resource: TerraformResource, fields: readonly string[]): void {
     forEachStack(resource).addInstanceTransform(resource, (values) => {
-      const labelled: Record<string, unknown> = { ...values };
+      const labelled: Record<string, unknown> = merged(values);
       for (const field of fields) labelled[field] = this.withLabels(values[field]);
       return labelled;
     });
   }
 
-  /** `{ ...current, ...this.labels }`: made once for each labels object (see `merged`). */
+  /** `{ ...current, ...this.labels }`: made once for each labels object (see `mergedLabels`). */
   private withLabels(current: unknown): Readonly<Record<string, string>> {
     if (current === null || typeof current !== "object") return { ...(current as Record<string, string> | undefined), ...this.labels };
-    let out = this.merged.get(current);
+    let out = this.mergedLabels.get(current);
     if (out === undefined) {
       out = Object.freeze({ ...(current as Record<string, string>), ...this.labels });
-      this.merged.set(current, out);
+      this.mergedLabels.set(current, out);
     }
     return out;
   }
@@ -179,9 +180,9 @@ function labelledAt(
   const [step, ...rest] = path;
   if (step === undefined) {
     const metadata = (node.metadata ?? {}) as Record<string, unknown>;
-    return { ...node, metadata: { ...metadata, labels: withLabels(metadata.labels) } };
+    return merged(node, { metadata: merged(metadata, { labels: withLabels(metadata.labels) }) });
   }
   const next = node[step];
   if (next === null || typeof next !== "object" || Array.isArray(next)) throw new Error(`internal: ${what} has no ${fullPath.join(".")}`);
-  return { ...node, [step]: labelledAt(next as Record<string, unknown>, rest, withLabels, what, fullPath) };
+  return merged(node, { [step]: labelledAt(next as Record<string, unknown>, rest, withLabels, what, fullPath) });
 }

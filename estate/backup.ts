@@ -40,6 +40,7 @@ import { velero } from "./add-ons/velero";
 import { backupPartners, backupSources } from "./backup-topology";
 import type { KubernetesObject } from "./kubernetes-object";
 import { addInstance, type Blocks, kubernetesId, TENANT_LABELS, type TenantContext, tenantNamespace, tenantStorageClass, workloadSelector } from "./tenant-model";
+import { merged } from "../core/merged";
 
 /** The namespace Velero runs in and watches: every BSL, VSL, Schedule and Restore lives there. */
 export const VELERO_NAMESPACE = velero.namespace;
@@ -204,7 +205,7 @@ function backupLocations(env: Environment, backup: Backup, regionId: string): Ba
       metadata: {
         name,
         namespace: VELERO_NAMESPACE,
-        labels: { ...ownershipLabels(env.name, regionId), [BACKUP_LABELS.origin]: originRegion, [BACKUP_LABELS.store]: storeRegion },
+        labels: merged(ownershipLabels(env.name, regionId), { [BACKUP_LABELS.origin]: originRegion, [BACKUP_LABELS.store]: storeRegion }),
         annotations: { [BACKUP_ANNOTATIONS.objectLock]: `${lock.endpoint}/${lock.bucket} (${lock.mode}, ${lock.retentionDays} days)` },
       },
       spec: {
@@ -400,13 +401,12 @@ export function tenantBackup(input: TenantBackupInput): TenantBackup | undefined
       metadata: {
         name: schedule,
         namespace: VELERO_NAMESPACE,
-        labels: {
-          ...ownershipLabels(env.name, regionId),
+        labels: merged(ownershipLabels(env.name, regionId), {
           [TENANT_LABELS.agency]: agency.id,
           [TENANT_LABELS.tenant]: namespace,
           [TENANT_LABELS.classification]: cls,
           [BACKUP_LABELS.store]: store,
-        },
+        }),
         annotations: {
           [BACKUP_ANNOTATIONS.rpoHours]: String(rpoHours),
           [BACKUP_ANNOTATIONS.requiredRegions]: String(requiredRegions),
@@ -420,31 +420,33 @@ export function tenantBackup(input: TenantBackupInput): TenantBackup | undefined
       spec: {
         schedule: cron,
         useOwnerReferencesInBackup: false,
-        template: {
-          metadata: {
-            labels: {
-              [TENANT_LABELS.agency]: agency.id,
-              [TENANT_LABELS.tenant]: namespace,
-              [TENANT_LABELS.classification]: cls,
-              [BACKUP_LABELS.origin]: regionId,
-              [BACKUP_LABELS.store]: store,
-              [BACKUP_LABELS.role]: role,
+        template: merged(
+          {
+            metadata: {
+              labels: {
+                [TENANT_LABELS.agency]: agency.id,
+                [TENANT_LABELS.tenant]: namespace,
+                [TENANT_LABELS.classification]: cls,
+                [BACKUP_LABELS.origin]: regionId,
+                [BACKUP_LABELS.store]: store,
+                [BACKUP_LABELS.role]: role,
+              },
             },
+            includedNamespaces: [namespace],
+            storageLocation: location,
+            ttl: veleroDays(retentionDays),
+            snapshotVolumes: snapshots,
           },
-          includedNamespaces: [namespace],
-          storageLocation: location,
-          ttl: veleroDays(retentionDays),
-          snapshotVolumes: snapshots,
-          ...(snapshots ? { volumeSnapshotLocations: [LOCAL_LOCATION] } : {}),
-          defaultVolumesToFsBackup: fileSystem,
-          ...(hooks.length > 0 ? { hooks: { resources: hooks } } : {}),
-        },
+          snapshots ? { volumeSnapshotLocations: [LOCAL_LOCATION] } : undefined,
+          { defaultVolumesToFsBackup: fileSystem },
+          hooks.length > 0 ? { hooks: { resources: hooks } } : undefined,
+        ),
       },
     };
     return { location, storeRegion: store, schedule, cron, manifest };
   });
 
-  return { ...base, copies, volumes, hookedWorkloads: stateful.map(([name]) => name) };
+  return merged(base, { copies, volumes, hookedWorkloads: stateful.map(([name]) => name) });
 }
 
 /**
@@ -519,7 +521,7 @@ export function drillRestore(
     metadata: {
       name: fields.name,
       namespace: VELERO_NAMESPACE,
-      labels: { ...ownershipLabels(env.name, regionId), [TENANT_LABELS.agency]: fields.agencyId, [BACKUP_LABELS.restoreDrill]: "true" },
+      labels: merged(ownershipLabels(env.name, regionId), { [TENANT_LABELS.agency]: fields.agencyId, [BACKUP_LABELS.restoreDrill]: "true" }),
     },
     spec: {
       backupName: fields.backupName,

@@ -7,6 +7,7 @@ import type { Workload } from "../environments/agency-schema";
 import { descriptorOf } from "../environments/workloads";
 import { podSecurityLabels } from "./labels";
 import { type Blocks, type TenantContext, TENANT_LABELS, addInstance, kubernetesId, servicePort, workloadSelector, tenantNamespace } from "./tenant-model";
+import { merged } from "../core/merged";
 
 /**
  * Blocks of the tenant baseline, as `<resource type>.<name>`: the Terraform address of the block
@@ -52,21 +53,21 @@ export function addTenantBaselineInstances(ctx: TenantContext, edges: readonly D
 
   addInstance(blocks, BASELINE_BLOCKS.namespace, key, {
     name: namespace,
-    labels: { ...labels, ...podSecurityLabels("restricted", ctx.region.cluster.kubernetesVersion) },
+    labels: merged(labels, podSecurityLabels("restricted", ctx.region.cluster.kubernetesVersion)),
     annotations: {
       "govcloud.gov.vn/display-name": agency.displayName,
       "govcloud.gov.vn/tenant-role": ctx.role,
     },
   });
-  addInstance(blocks, BASELINE_BLOCKS.quota, key, { ...meta("tenant-quota"), hard: quotaHard(ctx) });
-  addInstance(blocks, BASELINE_BLOCKS.limitRange, key, { ...meta("tenant-limits"), ...limitRange() });
+  addInstance(blocks, BASELINE_BLOCKS.quota, key, merged(meta("tenant-quota"), { hard: quotaHard(ctx) }));
+  addInstance(blocks, BASELINE_BLOCKS.limitRange, key, merged(meta("tenant-limits"), limitRange()));
   addInstance(blocks, BASELINE_BLOCKS.defaultServiceAccount, key, { namespace, labels });
 
   addInstance(blocks, BASELINE_BLOCKS.denyAll, key, meta("default-deny-all"));
   addInstance(blocks, BASELINE_BLOCKS.allowDns, key, meta("allow-dns-egress"));
   addInstance(blocks, BASELINE_BLOCKS.allowSameNamespace, key, meta("allow-same-namespace"));
   if (MONITORING_NAMESPACE in environment.platform.namespaces) {
-    addInstance(blocks, BASELINE_BLOCKS.allowMonitoring, key, { ...meta("allow-monitoring-scrape"), from_namespace: MONITORING_NAMESPACE });
+    addInstance(blocks, BASELINE_BLOCKS.allowMonitoring, key, merged(meta("allow-monitoring-scrape"), { from_namespace: MONITORING_NAMESPACE }));
   }
 
   // Tenants that run workloads: home, and placement tenants of flexible workloads (a DR tenant
@@ -82,11 +83,7 @@ export function addTenantBaselineInstances(ctx: TenantContext, edges: readonly D
     ["viewer", BASELINE_BLOCKS.viewers],
   ] as const) {
     for (const group of groupsFor(ctx, role)) {
-      addInstance(blocks, block, `${key}/${group}`, {
-        ...meta(`govcloud-${role}-${dnsSafe(group)}`),
-        cluster_role: `govcloud-tenant-${role}`,
-        group,
-      });
+      addInstance(blocks, block, `${key}/${group}`, merged(meta(`govcloud-${role}-${dnsSafe(group)}`), { cluster_role: `govcloud-tenant-${role}`, group }));
     }
   }
 }
@@ -111,24 +108,32 @@ function addEdgeInstances(ctx: TenantContext, edge: DependencyEdge, blocks: Bloc
   const edgeKey = `${edge.from.agency}/${edge.from.workload}->${edge.to.agency}/${edge.to.workload}`;
   const common = { labels: ctx.labels, port: String(edge.to.port) };
   if (edge.from.agency === ctx.agency.id) {
-    addInstance(blocks, BASELINE_BLOCKS.egressToDependency, edgeKey, {
-      ...common,
-      name: `egress-${edge.from.workload}-to-${edge.to.names}-${edge.to.workload}`,
-      namespace: ctx.namespace,
-      pod_labels: workloadSelector(edge.from.names, edge.from.workload),
-      peer_namespace: tenantNamespace(edge.to.names),
-      peer_labels: workloadSelector(edge.to.names, edge.to.workload),
-    });
+    addInstance(
+      blocks,
+      BASELINE_BLOCKS.egressToDependency,
+      edgeKey,
+      merged(common, {
+        name: `egress-${edge.from.workload}-to-${edge.to.names}-${edge.to.workload}`,
+        namespace: ctx.namespace,
+        pod_labels: workloadSelector(edge.from.names, edge.from.workload),
+        peer_namespace: tenantNamespace(edge.to.names),
+        peer_labels: workloadSelector(edge.to.names, edge.to.workload),
+      }),
+    );
   }
   if (edge.to.agency === ctx.agency.id) {
-    addInstance(blocks, BASELINE_BLOCKS.ingressFromDependent, edgeKey, {
-      ...common,
-      name: `ingress-${edge.to.workload}-from-${edge.from.names}-${edge.from.workload}`,
-      namespace: ctx.namespace,
-      pod_labels: workloadSelector(edge.to.names, edge.to.workload),
-      peer_namespace: tenantNamespace(edge.from.names),
-      peer_labels: workloadSelector(edge.from.names, edge.from.workload),
-    });
+    addInstance(
+      blocks,
+      BASELINE_BLOCKS.ingressFromDependent,
+      edgeKey,
+      merged(common, {
+        name: `ingress-${edge.to.workload}-from-${edge.from.names}-${edge.from.workload}`,
+        namespace: ctx.namespace,
+        pod_labels: workloadSelector(edge.to.names, edge.to.workload),
+        peer_namespace: tenantNamespace(edge.from.names),
+        peer_labels: workloadSelector(edge.from.names, edge.from.workload),
+      }),
+    );
   }
 }
 

@@ -14,6 +14,7 @@ import { type Demand, totalDemand, type WorkloadPlacement } from "./placement";
 import { addIngressControllerAllow, addTenantBaselineInstances, type DependencyEdge, isExposed } from "./tenant-baseline-instances";
 import { addInstance, type Blocks, type InstanceValues, kubernetesId, TENANT_LABELS, type TenantContext, type TenantRole, tenantNamespace } from "./tenant-model";
 import { addWorkloadInstances } from "./workload-instances";
+import { merged } from "../core/merged";
 
 export interface TenantTask {
   readonly regionId: string;
@@ -92,15 +93,17 @@ function tenantContext(env: Environment, regionId: string, agency: Agency, role:
     agency: tenant,
     role,
     namespace,
-    labels: {
-      ...ownershipLabels(env.name, regionId),
-      [TENANT_LABELS.agency]: tenant.id,
-      [TENANT_LABELS.tenant]: namespace,
-      [TENANT_LABELS.level]: tenant.level,
-      [TENANT_LABELS.classification]: tenant.dataClassification,
+    labels: merged(
+      ownershipLabels(env.name, regionId),
+      {
+        [TENANT_LABELS.agency]: tenant.id,
+        [TENANT_LABELS.tenant]: namespace,
+        [TENANT_LABELS.level]: tenant.level,
+        [TENANT_LABELS.classification]: tenant.dataClassification,
+      },
       // Energy and carbon are attributed to the agency; the region's green labels come from the stack's aspect.
-      ...tenantGreenLabels(tenant),
-    },
+      tenantGreenLabels(tenant),
+    ),
   };
 }
 

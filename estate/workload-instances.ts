@@ -12,6 +12,7 @@ import { type NodeRole, type WorkloadInstanceContext, type WorkloadKind, descrip
 import { LABEL_PREFIX } from "./labels";
 import { sortedEntries } from "../core/compare";
 import { millicores } from "./tenant-baseline-instances";
+import { merged } from "../core/merged";
 import {
   type Blocks,
   type TenantContext,
@@ -77,7 +78,7 @@ export function addWorkloadInstances(ctx: TenantContext, name: string, workload:
   const env = containerEnv(workload);
 
   add("serviceAccount", meta);
-  add("configMap", { ...meta, name: configMapName(name), data: env });
+  add("configMap", merged(meta, { name: configMapName(name), data: env }));
 
   const parts: WorkloadInstanceContext = {
     name,
@@ -87,8 +88,8 @@ export function addWorkloadInstances(ctx: TenantContext, name: string, workload:
     pod: podValues(ctx, name, workload, env),
     defaultStorageClass: () => tenantStorageClass(ctx.environment) ?? null,
     add,
-    service: (port) => ({ ...meta, selector, port }),
-    disruptionBudget: () => ({ ...meta, selector }),
+    service: (port) => merged(meta, { selector, port }),
+    disruptionBudget: () => merged(meta, { selector }),
     ingress: (host, port, annotations = {}) => ingressValues(ctx, name, meta, host, port, annotations),
   };
   descriptor.instances(workload, parts);
@@ -109,14 +110,13 @@ export function defaultSecretName(workload: string): string {
  * never override a key that selectors, isolation or policies depend on.
  */
 function workloadLabels(ctx: TenantContext, name: string, workload: Workload): Record<string, string> {
-  return sorted({
-    ...workload.labels,
-    ...ctx.labels,
-    ...workloadSelector(kubernetesId(ctx.agency), name),
-    [TENANT_LABELS.workload]: name,
-    [TENANT_LABELS.template]: workload.template,
-    [TENANT_LABELS.system]: workload.system,
-  });
+  return sorted(
+    merged(workload.labels, ctx.labels, workloadSelector(kubernetesId(ctx.agency), name), {
+      [TENANT_LABELS.workload]: name,
+      [TENANT_LABELS.template]: workload.template,
+      [TENANT_LABELS.system]: workload.system,
+    }),
+  );
 }
 
 /** Environment variables of the container; the platform's own variables win over the agency's. */
@@ -126,7 +126,7 @@ function containerEnv(workload: Workload): Record<string, string> {
     ...(descriptor.traits.readOnly ? { READ_ONLY: "true" } : {}),
     ...descriptor.platformEnv?.(workload),
   };
-  return sorted({ ...workload.env, ...platform });
+  return sorted(merged(workload.env, platform));
 }
 
 /** Values that every pod template of the workload uses. */
@@ -137,7 +137,7 @@ function podValues(ctx: TenantContext, name: string, workload: Workload, env: Re
   const gpus = gpusPerReplica > 0 ? { "nvidia.com/gpu": String(gpusPerReplica) } : {};
   const { resources } = workload;
   return {
-    pod_labels: sorted({ ...workloadLabels(ctx, name, workload), ...(exposed ? { [TENANT_LABELS.ingress]: "true" } : {}) }),
+    pod_labels: sorted(merged(workloadLabels(ctx, name, workload), exposed ? { [TENANT_LABELS.ingress]: "true" } : undefined)),
     pod_annotations: { [CONFIG_HASH_ANNOTATION]: sha256(JSON.stringify(env)) },
     image: workload.image,
     requests: { cpu: millicores(resources.cpu), memory: `${resources.memoryMiB}Mi`, ...gpus },
@@ -166,15 +166,14 @@ function ingressValues(
 ): Record<string, unknown> {
   const { tenancy } = ctx.environment;
   const annotations: Record<string, string> = { [CLUSTER_ISSUER_ANNOTATION]: tenancy.clusterIssuer, ...extra };
-  return {
-    ...meta,
+  return merged(meta, {
     annotations: sorted(annotations),
     ingress_class: tenancy.ingressClass,
     host,
     tls_secret: `${name}-tls`,
     service: name,
     port,
-  };
+  });
 }
 
 /** Images and models come only from the regions' registry mirrors (checked for users in agency-checks). */

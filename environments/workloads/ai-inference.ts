@@ -3,6 +3,7 @@ import { z } from "zod";
 import { hostOf } from "../schema";
 import { workloadTemplate } from "./descriptor";
 import { HttpPath, Resources, workloadBase } from "./fields";
+import { merged } from "../../core/merged";
 
 export const AiInferenceSchema = z.strictObject({
   template: z.literal("ai-inference"),
@@ -34,7 +35,7 @@ export const aiInference = workloadTemplate({
   platformEnv: (w) => ({ MODEL_URI: w.model }),
   artifacts: (w) => [{ field: "model", host: hostOf(w.model) }],
   instances: (w, ctx) => {
-    ctx.add("deployment", { ...ctx.meta, selector: ctx.selector, ...ctx.pod, replicas: w.replicas, port: w.port, health_path: w.healthPath });
+    ctx.add("deployment", merged(ctx.meta, { selector: ctx.selector }, ctx.pod, { replicas: w.replicas, port: w.port, health_path: w.healthPath }));
     ctx.add("service", ctx.service(w.port));
   },
   kpis: ["ai-agencies"],

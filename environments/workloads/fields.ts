@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { DnsLabel } from "../schema";
 import type { WorkloadInstanceContext, WorkloadRendering } from "./descriptor";
+import { merged } from "../../core/merged";
 
 /** Agency ids become namespace names (`tenant-<id>`), so they are short DNS labels. */
 export const AgencyId = z
@@ -167,9 +168,9 @@ export function addPublicHttpInstances(
   ctx: WorkloadInstanceContext,
   ingressAnnotations?: Readonly<Record<string, string>>,
 ): void {
-  ctx.add("deployment", { ...ctx.meta, selector: ctx.selector, ...ctx.pod, port: w.port, health_path: w.healthPath });
+  ctx.add("deployment", merged(ctx.meta, { selector: ctx.selector }, ctx.pod, { port: w.port, health_path: w.healthPath }));
   ctx.add("service", ctx.service(w.port));
   ctx.add("ingress", ingressAnnotations === undefined ? ctx.ingress(w.host, w.port) : ctx.ingress(w.host, w.port, ingressAnnotations));
-  ctx.add("autoscaler", { ...ctx.meta, target: ctx.name, min_replicas: w.minReplicas, max_replicas: w.maxReplicas });
+  ctx.add("autoscaler", merged(ctx.meta, { target: ctx.name, min_replicas: w.minReplicas, max_replicas: w.maxReplicas }));
   ctx.add("disruptionBudget", ctx.disruptionBudget());
 }

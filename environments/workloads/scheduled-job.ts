@@ -4,6 +4,7 @@ import { cronRunsPerYear } from "../../core/cron";
 import { CronSchedule } from "../schema";
 import { workloadTemplate } from "./descriptor";
 import { HealthCommand, Resources, workloadBase } from "./fields";
+import { merged } from "../../core/merged";
 
 export const ScheduledJobSchema = z.strictObject({
   template: z.literal("scheduled-job"),
@@ -24,13 +25,7 @@ export const scheduledJob = workloadTemplate({
   },
   sizing: () => ({ replicas: 1, maxReplicas: 1, gpusPerReplica: 0, storageGiBPerReplica: 0 }),
   instances: (w, ctx) => {
-    ctx.add("cronJob", {
-      ...ctx.meta,
-      ...ctx.pod,
-      schedule: w.schedule,
-      active_deadline_seconds: w.activeDeadlineSeconds,
-      health_command: w.healthCommand,
-    });
+    ctx.add("cronJob", merged(ctx.meta, ctx.pod, { schedule: w.schedule, active_deadline_seconds: w.activeDeadlineSeconds, health_command: w.healthCommand }));
   },
   // Its runs × its deadline; concurrencyPolicy Forbid: runs never overlap, so never more than all year.
   runningHours: (w, hoursPerYear) => Math.min(hoursPerYear, ((cronRunsPerYear(w.schedule) ?? 365) * w.activeDeadlineSeconds) / 3600),

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { workloadTemplate } from "./descriptor";
 import { Resources, workloadBase } from "./fields";
+import { merged } from "../../core/merged";
 
 export const StatefulServiceSchema = z.strictObject({
   template: z.literal("stateful-service"),
@@ -30,22 +31,13 @@ export const statefulService = workloadTemplate({
     const storageClass = w.storageClass ?? ctx.defaultStorageClass();
     const storage = `${w.storageGiB}Gi`;
     const { meta, name, key } = ctx;
-    ctx.add("statefulSet", {
-      ...meta,
-      selector: ctx.selector,
-      ...ctx.pod,
-      replicas: w.replicas,
-      port: w.port,
-      service: name,
-      storage_class: storageClass,
-      storage,
-    });
+    ctx.add("statefulSet", merged(meta, { selector: ctx.selector }, ctx.pod, { replicas: w.replicas, port: w.port, service: name, storage_class: storageClass, storage }));
     ctx.add("service", ctx.service(w.port));
     ctx.add("disruptionBudget", ctx.disruptionBudget());
     // The claims the StatefulSet controller looks for (<claim template>-<set>-<ordinal>), created
     // first and protected, so that no change to the workload can delete an agency's data.
     for (let ordinal = 0; ordinal < w.replicas; ordinal++) {
-      ctx.add("volumeClaim", { ...meta, name: `data-${name}-${ordinal}`, storage_class: storageClass, storage }, `${key}/${ordinal}`);
+      ctx.add("volumeClaim", merged(meta, { name: `data-${name}-${ordinal}`, storage_class: storageClass, storage }), `${key}/${ordinal}`);
     }
   },
   onboarding: {

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { workloadTemplate } from "./descriptor";
 import { HealthCommand, Resources, workloadBase } from "./fields";
+import { merged } from "../../core/merged";
 
 export const WorkerSchema = z.strictObject({
   template: z.literal("worker"),
@@ -22,7 +23,7 @@ export const worker = workloadTemplate({
   },
   sizing: (w) => ({ replicas: w.replicas, maxReplicas: w.replicas, gpusPerReplica: 0, storageGiBPerReplica: 0 }),
   instances: (w, ctx) => {
-    ctx.add("deployment", { ...ctx.meta, selector: ctx.selector, ...ctx.pod, replicas: w.replicas, health_command: w.healthCommand });
+    ctx.add("deployment", merged(ctx.meta, { selector: ctx.selector }, ctx.pod, { replicas: w.replicas, health_command: w.healthCommand }));
     ctx.add("disruptionBudget", ctx.disruptionBudget());
   },
   onboarding: {
