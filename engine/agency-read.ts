@@ -23,6 +23,7 @@ import { agencySourceLookups } from "../environments/source-map-file";
 import { digest, rememberDigest } from "./digest";
 import { type Stamp, stampOf } from "./file-stamps";
 import { fromPortable, type PortableLoaded, toPortable } from "./portable";
+import { merged } from "../core/merged";
 
 /** What the persistent cache stores of a valid file, worked out where the file was read. */
 export interface FileFacts {
@@ -67,16 +68,14 @@ export function readAgencyFile(file: string, wanted: FactsWanted, shown: (file: 
   const content = readContent(file, AGENCY_LIMITS.maxBytes, shown);
   // Unreadable or too large: the loader says why. (A file that reads now, after all, has no facts.)
   if (content === undefined) return { result: loadOrError(() => loadAgencyFile(file)) };
-  const result = loadOrError(() => ({ ...parseYaml(content.bytes, file, AgencySchema, AGENCY_LIMITS), path: file }));
+  const result = loadOrError(() => merged(parseYaml(content.bytes, file, AgencySchema, AGENCY_LIMITS), { path: file }));
   if (result instanceof UserError) return { result };
-  const facts: FileFacts = {
-    shown: content.shown,
-    hash: content.hash,
-    known: knownPositions(result.source, agencySourceLookups(result.value)),
-    ...(stamp === undefined ? {} : { stamp }),
+  const facts: FileFacts = merged(
+    { shown: content.shown, hash: content.hash, known: knownPositions(result.source, agencySourceLookups(result.value)) },
+    stamp === undefined ? undefined : { stamp },
     // digest() remembers it: this thread's estate digests the agency again.
-    ...(wanted === "cache" ? { digest: digest(result.value) } : {}),
-  };
+    wanted === "cache" ? { digest: digest(result.value) } : undefined,
+  );
   return { result, facts };
 }
 
@@ -112,7 +111,7 @@ export function toCompact(read: AgencyRead, file: string): CompactAgency {
  */
 export function fromCompact(compact: CompactAgency): AgencyRead {
   if ("diagnostics" in compact) return { result: new UserError(compact.diagnostics) };
-  if ("portable" in compact) return { result: { ...fromPortable(compact.portable), path: compact.path } };
+  if ("portable" in compact) return { result: merged(fromPortable(compact.portable), { path: compact.path }) };
   const { path: file, value, facts } = compact;
   if (facts.digest !== undefined) rememberDigest(value, facts.digest);
   const source = new LazySourceMap(facts.shown, facts.known, () => readSourceMap(sameBytes(file, facts.hash, facts.shown), facts.shown, AGENCY_LIMITS));

@@ -7,6 +7,7 @@ import type { Agency } from "../environments/agency-schema";
 import type { LoadedAgency } from "../environments";
 import type { Loaded } from "../environments/loader";
 import { LazySourceMap, type SourceTree, TreeSourceMap } from "../environments/source-map";
+import { merged } from "../core/merged";
 
 /** A loaded file as plain data, which can cross to another thread. */
 export interface PortableLoaded<T> {
@@ -31,10 +32,10 @@ export type PortableAgency = (PortableLoaded<Agency> & { readonly path: string }
 
 export function toPortableAgency(result: LoadedAgency | UserError, file: string): PortableAgency {
   if (result instanceof UserError) return { path: file, diagnostics: result.diagnostics };
-  return { ...toPortable(result), path: result.path };
+  return merged(toPortable(result), { path: result.path });
 }
 
 export function fromPortableAgency(portable: PortableAgency): LoadedAgency | UserError {
   if ("diagnostics" in portable) return new UserError(portable.diagnostics);
-  return { ...fromPortable(portable), path: portable.path };
+  return merged(fromPortable(portable), { path: portable.path });
 }

@@ -14,6 +14,7 @@ import type { Blocks } from "../estate/tenant-model";
 import { buildTenant, mergeTenants, type Tenant, type TenantInstances, type TenantTask } from "../estate/tenant-task";
 import type { EstateMemo } from "./estate-memo";
 import { knownTenantDigest, stackShape, taskKey, tenantDigest } from "./tenant-keys";
+import { merged } from "../core/merged";
 
 /** A tenant stack whose blocks are merged from the instances of each tenant (`instancesOf`) on first use. */
 export function lazyTenantStack(
@@ -46,7 +47,7 @@ export function rememberedTenants(memo: EstateMemo): TenantBuilder {
     start(environment, tasks) {
       // The digest is remembered with the tenant: digesting an agency is most of the work.
       const tenantOf = (task: TenantTask) => {
-        const tenant = memo.remember(environment, task.agency, taskKey(task), () => ({ ...buildTenant(environment, task), digest: tenantDigest(task) }));
+        const tenant = memo.remember(environment, task.agency, taskKey(task), () => merged(buildTenant(environment, task), { digest: tenantDigest(task) }));
         knownTenantDigest(task, tenant.digest);
         return tenant;
       };

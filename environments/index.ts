@@ -8,6 +8,7 @@ import { type Diagnostic, displayPath, UserError } from "./diagnostics";
 import { type Agency, AgencySchema } from "./agency-schema";
 import { type Loaded, loadYamlFile, type YamlLimits } from "./loader";
 import { type Environment, EnvironmentSchema } from "./schema";
+import { merged } from "../core/merged";
 
 /** Environment files are written by platform engineers: a few aliases are fine, bombs are not. */
 export const ENVIRONMENT_LIMITS: YamlLimits = { maxBytes: 1024 * 1024, maxAliases: 100 };
@@ -124,7 +125,7 @@ export type EnvironmentFileReader = (file: string, load: () => Loaded<Environmen
 
 /** Loads and validates one agency file. @throws UserError */
 export function loadAgencyFile(file: string): LoadedAgency {
-  return { ...loadYamlFile(file, AgencySchema, AGENCY_LIMITS), path: file };
+  return merged(loadYamlFile(file, AgencySchema, AGENCY_LIMITS), { path: file });
 }
 
 /** Loads agency files one after the other. */
