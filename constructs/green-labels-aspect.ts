@@ -82,7 +82,7 @@ export class GreenLabelsAspect implements IAspect {
         const field = forEachField(node, manifest);
         forEachStack(node).addInstanceTransform(node, (values) => merged(values, { [field]: withManifestLabels(values[field] as Record<string, unknown>, (current) => this.withLabels(current)) }));
       } else {
-        node.manifest = withManifestLabels(manifest, (current) => ({ ...(current as Record<string, string> | undefined), ...labels }));
+        node.manifest = withManifestLabels(manifest, (current) => merged(current as Record<string, string> | undefined, labels));
       }
       return;
     }
@@ -93,7 +93,7 @@ export class GreenLabelsAspect implements IAspect {
     for (const block of blocks) {
       const current = block.labelsInput;
       if (current !== undefined && Token.isUnresolved(current)) fields.push(forEachField(node, current));
-      else block.labels = { ...((current as Record<string, string> | undefined) ?? {}), ...this.labels };
+      else block.labels = merged(current as Record<string, string> | undefined, this.labels);
     }
     if (fields.length > 0) this.labelInstances(node, fields);
   }
@@ -106,12 +106,12 @@ export class GreenLabelsAspect implements IAspect {
     });
   }
 
-  /** `{ ...current, ...this.labels }`: made once for each labels object (see `mergedLabels`). */
+  /** `merged(current, this.labels)`: made once for each labels object (see `mergedLabels`). */
   private withLabels(current: unknown): Readonly<Record<string, string>> {
-    if (current === null || typeof current !== "object") return { ...(current as Record<string, string> | undefined), ...this.labels };
+    if (current === null || typeof current !== "object") return merged(current as Record<string, string> | undefined, this.labels);
     let out = this.mergedLabels.get(current);
     if (out === undefined) {
-      out = Object.freeze({ ...(current as Record<string, string>), ...this.labels });
+      out = Object.freeze(merged(current as Record<string, string>, this.labels));
       this.mergedLabels.set(current, out);
     }
     return out;

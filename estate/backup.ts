@@ -657,9 +657,10 @@ export function backupCoverageProblems(config: EnvironmentConfig): Diagnostic[] 
       const cls = backupClassification(a.value).effective;
       return cls === "confidential" || cls === "secret";
     })
-    .map((a) => ({
-      ...a.source.locate(["dataClassification"]),
-      path: "dataClassification",
-      message: `is ${backupClassification(a.value).effective} for backup, but environment '${config.environment.value.name}' has no backup section: its data would have no copy in any other region; add backup to the environment file`,
-    }));
+    .map((a) =>
+      merged(a.source.locate(["dataClassification"]), {
+        path: "dataClassification",
+        message: `is ${backupClassification(a.value).effective} for backup, but environment '${config.environment.value.name}' has no backup section: its data would have no copy in any other region; add backup to the environment file`,
+      }),
+    );
 }

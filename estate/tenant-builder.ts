@@ -8,6 +8,7 @@
 import type { Environment } from "../environments/schema";
 import type { Blocks } from "./tenant-model";
 import { buildTenant, mergeTenants, type Tenant, type TenantTask } from "./tenant-task";
+import { merged } from "../core/merged";
 
 /** One tenant stack without its blocks: plain data, which can cross to another thread. */
 export interface TenantStackShape {
@@ -49,7 +50,7 @@ export const inThreadTenants: TenantBuilder = {
     const built = new Map<TenantTask, Tenant>(tasks.map((task) => [task, buildTenant(environment, task)]));
     return {
       counts: () => tasks.map((task) => (built.get(task) as Tenant).count),
-      stack: (shape) => ({ ...shape, blocks: mergeTenants(shape.tenants.map((task) => (built.get(task) ?? buildTenant(environment, task)).instances)) }),
+      stack: (shape) => merged(shape, { blocks: mergeTenants(shape.tenants.map((task) => (built.get(task) ?? buildTenant(environment, task)).instances)) }),
     };
   },
 };

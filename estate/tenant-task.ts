@@ -110,6 +110,6 @@ function tenantContext(env: Environment, regionId: string, agency: Agency, role:
 /** The agency as its tenant in one region sees it: a placement tenant's quota is what its placed workloads need. */
 export function tenantAgency(agency: Agency, role: TenantRole, placedDemand: Demand | undefined): Agency {
   return role === "placement" && placedDemand !== undefined
-    ? { ...agency, quota: { ...placedDemand, cpu: Math.ceil(placedDemand.cpu * 1000) / 1000, storageGiB: 0 } }
+    ? merged(agency, { quota: merged(placedDemand, { cpu: Math.ceil(placedDemand.cpu * 1000) / 1000, storageGiB: 0 }) })
     : agency;
 }

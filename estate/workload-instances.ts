@@ -122,10 +122,7 @@ function workloadLabels(ctx: TenantContext, name: string, workload: Workload): R
 /** Environment variables of the container; the platform's own variables win over the agency's. */
 function containerEnv(workload: Workload): Record<string, string> {
   const descriptor = descriptorOf(workload);
-  const platform: Record<string, string> = {
-    ...(descriptor.traits.readOnly ? { READ_ONLY: "true" } : {}),
-    ...descriptor.platformEnv?.(workload),
-  };
+  const platform: Record<string, string> = merged(descriptor.traits.readOnly ? { READ_ONLY: "true" } : undefined, descriptor.platformEnv?.(workload));
   return sorted(merged(workload.env, platform));
 }
 

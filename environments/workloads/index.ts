@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { TemplateSchema, WorkloadBehaviour, WorkloadTemplateDescriptor } from "./descriptor";
 import { WORKLOAD_TEMPLATE_DESCRIPTORS } from "./catalog";
+import { merged } from "../../core/merged";
 
 export * from "./descriptor";
 
@@ -40,7 +41,7 @@ const BY_TEMPLATE: ReadonlyMap<string, WorkloadTemplateEntry> = new Map(
   WORKLOAD_TEMPLATE_DESCRIPTORS.map((d) => {
     const template = d.schema.shape.template.value;
     // Sound: an entry is only ever looked up by its own workloads' template.
-    return [template, { ...(d as unknown as WorkloadBehaviour<Workload>), template, schema: d.schema }] as const;
+    return [template, merged(d as unknown as WorkloadBehaviour<Workload>, { template, schema: d.schema })] as const;
   }),
 );
 
