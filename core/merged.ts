@@ -15,18 +15,18 @@
  * The parts' own enumerable properties, later parts winning, in the order `{ ...a, ...b }` gives
  * them. Made with Object.assign, which sets properties where spreading defines them: the same for
  * plain data, but for a key named `__proto__`, which configuration can hold as data; a part that
- * has one is spread instead.
+ * has one is spread instead. Undefined and null parts add nothing, as in a spread.
  */
-export function merged<const P extends readonly (object | undefined)[]>(...parts: P): Merged<P> {
+export function merged<const P extends readonly (object | null | undefined)[]>(...parts: P): Merged<P> {
   for (const part of parts) {
-    if (part !== undefined && Object.hasOwn(part, "__proto__")) return parts.reduce<object>((out, p) => ({ ...out, ...p }), {}) as Merged<P>;
+    if (part !== undefined && part !== null && Object.hasOwn(part, "__proto__")) return parts.reduce<object>((out, p) => ({ ...out, ...p }), {}) as Merged<P>;
   }
   return Object.assign({}, ...parts) as Merged<P>;
 }
 
-/** The type of `{ ...P[0], ...P[1], ... }`: later parts' properties replace earlier ones; an undefined part adds nothing. */
-export type Merged<P extends readonly (object | undefined)[], Acc = unknown> = P extends readonly [infer Head, ...infer Rest extends readonly (object | undefined)[]]
-  ? Merged<Rest, Head extends undefined ? Acc : unknown extends Acc ? Head : Omit<Acc, keyof Head> & Head>
+/** The type of `{ ...P[0], ...P[1], ... }`: later parts' properties replace earlier ones; an undefined or null part adds nothing. */
+export type Merged<P extends readonly (object | null | undefined)[], Acc = unknown> = P extends readonly [infer Head, ...infer Rest extends readonly (object | null | undefined)[]]
+  ? Merged<Rest, Head extends undefined | null ? Acc : unknown extends Acc ? Head : Omit<Acc, keyof Head> & Head>
   : unknown extends Acc
     ? Record<string, never>
     : Acc;

@@ -37,6 +37,12 @@ describe("merged", () => {
     );
   });
 
+  it("skips undefined and null parts, as spreading does", () => {
+    // What `{ ...undefined, a: 1, ...null, b: 2 }` is.
+    expect(merged(undefined, { a: 1 }, null, { b: 2 })).toEqual({ a: 1, b: 2 });
+    expect(merged(null)).toEqual({});
+  });
+
   it("keeps a key named __proto__ as data, as spreading does", () => {
     const fromConfig = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as object;
     const made = merged({ b: 2 }, fromConfig);
