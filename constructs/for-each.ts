@@ -12,12 +12,14 @@
  * for all the stacks that declare the same shape (ForEachDataStack.shareBodies).
  */
 import {
+  App,
   DefaultTokenResolver,
   type IPostProcessor,
   type IResolvable,
   type IResolveContext,
   MapTerraformIterator,
   StringConcat,
+  TerraformElement,
   TerraformIterator,
   type TerraformResource,
   TerraformStack,
@@ -28,6 +30,7 @@ import type { IConstruct } from "constructs";
 import type { InstanceValues } from "../estate/tenant-model";
 import type { InstanceTextCache } from "./instance-text-cache";
 import { StableJsonText, TerraformLiteral, terraformLiteral } from "../core/stable-json";
+import { merged } from "../core/merged";
 
 /**
  * A change to the values of every instance of one for_each resource, applied when the stack is
@@ -51,11 +54,33 @@ const INSTANCE_DEPTH = 5;
  */
 export class SharedBodies {
   private readonly documents = new Map<string, ResourceDocument>();
-  private counts = { resolved: 0, reused: 0 };
+  private readonly templates = new Map<string, StackTemplate | "none">();
+  private counts = { resolved: 0, reused: 0, templated: 0 };
 
-  /** Bodies resolved, and bodies taken from here instead, so far. */
-  public get use(): { readonly resolved: number; readonly reused: number } {
+  /**
+   * Bodies resolved, and bodies taken from here instead, so far; and stacks that took all their
+   * for_each resources from a stack of their shape ({@link ForEachDataStack.resourcesFromShape}).
+   */
+  public get use(): { readonly resolved: number; readonly reused: number; readonly templated: number } {
     return { ...this.counts };
+  }
+
+  /** @internal The for_each resources a stack of `shape` left for the next ones, if it could. */
+  public templateFor(shape: string): StackTemplate | undefined {
+    const template = this.templates.get(shape);
+    if (template === undefined || template === "none") return undefined;
+    this.counts.templated++;
+    return template;
+  }
+
+  /** @internal Whether a stack of `shape` was looked at for a template already (with or without one). */
+  public hasTemplateFor(shape: string): boolean {
+    return this.templates.has(shape);
+  }
+
+  /** @internal Keeps `template` (or that the first stack of `shape` could not leave one) for later stacks of `shape`. */
+  public keepTemplate(shape: string, template: StackTemplate | "none"): void {
+    if (!this.templates.has(shape)) this.templates.set(shape, template);
   }
 
   /** @internal The document of `resource` under `key`: stored, with the resource's own metadata, else `resolve()`d (and stored). */
@@ -102,6 +127,13 @@ export class ForEachDataStack extends TerraformStack {
   private readonly renames = new Map<string, string>();
   private literalsAsMarkers = false;
   private shared: { readonly bodies: SharedBodies; readonly shape: string } | undefined;
+  /** The map each for_each resource was given (forEachResource), before sorting. */
+  private readonly forEachInputs = new Map<TerraformResource, ReadonlyMap<string, InstanceValues>>();
+  /** Set by resourcesFromShape: the template this stack writes its resources from, or what it may leave one from. */
+  private fromShape:
+    | { readonly template: StackTemplate; readonly inputs: ReadonlyMap<string, ReadonlyMap<string, InstanceValues>> }
+    | { readonly template?: undefined; readonly inputs: ReadonlyMap<string, ReadonlyMap<string, InstanceValues>>; readonly elementsBefore: ReadonlySet<IConstruct> }
+    | undefined;
 
   /**
    * Runs `synthesize` (which calls toTerraform) with the instance values left as
@@ -128,9 +160,11 @@ export class ForEachDataStack extends TerraformStack {
     this.renames.set(to, from);
   }
 
-  /** @internal The instances of `resource`, by key, sorted by key. */
-  public registerForEachData(resource: TerraformResource, instances: ReadonlyMap<string, InstanceValues>): void {
+  /** @internal The instances of `resource`, by key, sorted by key (`given`: as the construct was given them). */
+  public registerForEachData(resource: TerraformResource, instances: ReadonlyMap<string, InstanceValues>, given?: ReadonlyMap<string, InstanceValues>): void {
+    if (this.fromShape?.template !== undefined) throw new Error(`internal: ${resource.node.path} added to a stack whose resources come from its shape`);
     this.forEachData.set(resource, instances);
+    if (given !== undefined) this.forEachInputs.set(resource, given);
   }
 
   /**
@@ -150,6 +184,39 @@ export class ForEachDataStack extends TerraformStack {
    */
   public shareBodies(bodies: SharedBodies, shape: string): void {
     this.shared = { bodies, shape };
+  }
+
+  /**
+   * For a stack that shares bodies ({@link shareBodies}), a promise about more than the bodies:
+   * that the stack's for_each resources, all of them, are the same in every stack of its shape
+   * but for their instances, which come from `inputs` by name. When a stack of the shape was
+   * synthesized before in this process and left a template, this stack takes its resources from
+   * it and returns true: the caller then adds no resources, and neither builds their constructs
+   * nor has cdktf synthesize them (in a national estate, a tenant stack's constructs cost ten
+   * times what writing them from a template does). Otherwise it returns false, the caller adds
+   * the resources, and at synthesis this stack leaves a template if it can: every resource of its
+   * document a for_each resource whose instances are one of `inputs` as given, every body
+   * shareable, and no element added below the stack after this call but those resources.
+   * Everything else of the document (metadata, backend, providers) comes from the constructs
+   * each stack has made before this call, and the instances' transforms from the aspects of
+   * the first stack: they must derive from the shape alone. A test compares every stack written
+   * from a template with the same stack synthesized alone.
+   */
+  public resourcesFromShape(inputs: ReadonlyMap<string, ReadonlyMap<string, InstanceValues>>): boolean {
+    const shared = this.shared;
+    if (shared === undefined) throw new Error("internal: resourcesFromShape needs shareBodies first");
+    // HCL output does not go through toTerraform, which writes the template's resources.
+    const hcl = (App.of(this) as { hclOutput?: boolean }).hclOutput === true;
+    const template = hcl ? undefined : shared.bodies.templateFor(shared.shape);
+    if (template !== undefined) {
+      if (this.forEachData.size > 0) throw new Error(`internal: ${this.node.path} has resources of its own`);
+      this.fromShape = { template, inputs };
+      return true;
+    }
+    if (!hcl && !shared.bodies.hasTemplateFor(shared.shape)) {
+      this.fromShape = { inputs, elementsBefore: new Set(this.node.findAll().filter((c) => c instanceof TerraformElement)) };
+    }
+    return false;
   }
 
   /** Whether `resource` gets its for_each instances from this stack (rather than from cdktf). */
@@ -182,54 +249,128 @@ export class ForEachDataStack extends TerraformStack {
    * these bodies were a fifth of synthesis.
    */
   public override toTerraform(): Record<string, unknown> {
+    const template = this.fromShape?.template;
+    if (template !== undefined) return this.fromTemplate(template, this.fromShape?.inputs as ReadonlyMap<string, ReadonlyMap<string, InstanceValues>>);
     const resolved = new Map<TerraformResource, ResourceDocument>();
     for (const resource of this.forEachData.keys()) resolved.set(resource, this.resolvedDocument(resource));
     const tf = this.withForEachElements(
       (resource) => withBody(resource, resolved.get(resource) as ResourceDocument, {}),
       () => super.toTerraform(),
     ) as { resource?: Record<string, Record<string, unknown>> };
+    const blocks: ForEachBlock[] = [];
     for (const [resource, instances] of this.forEachData) {
       const bodies = tf.resource?.[resource.terraformResourceType];
       if (bodies?.[resource.friendlyUniqueId] === undefined) throw new Error(`internal: no synthesized block for ${resource.node.path}`);
-      bodies[resource.friendlyUniqueId] = {
-        ...bodyOf(resource, resolved.get(resource) as ResourceDocument),
-        for_each: this.instanceTexts === undefined ? this.transformed(resource, instances) : this.writtenInstances(resource, instances, this.instanceTexts),
+      const block = {
+        type: resource.terraformResourceType,
+        name: resource.friendlyUniqueId,
+        path: resource.node.path,
+        body: bodyOf(resource, resolved.get(resource) as ResourceDocument),
+        instances,
+        transforms: this.transforms.get(resource) ?? [],
       };
+      bodies[block.name] = this.written(block);
+      blocks.push(block);
     }
-    const moved = this.movedBlocks();
+    const moved = this.movedBlocks(blocks);
+    if (moved.length > 0) (tf as Record<string, unknown>).moved = moved;
+    this.leaveTemplate(tf, resolved);
+    return tf as Record<string, unknown>;
+  }
+
+  /** The document of a stack whose resources come from a template: cdktf's for the rest. */
+  private fromTemplate(template: StackTemplate, inputs: ReadonlyMap<string, ReadonlyMap<string, InstanceValues>>): Record<string, unknown> {
+    const tf = super.toTerraform() as { resource?: Record<string, Record<string, unknown>> };
+    if (tf.resource !== undefined && Object.keys(tf.resource).length > 0) throw new Error(`internal: ${this.node.path} has resources besides its template's`);
+    const resources: Record<string, Record<string, unknown>> = {};
+    const blocks: ForEachBlock[] = [];
+    for (const r of template.resources) {
+      const given = inputs.get(r.input);
+      if (given === undefined || given.size === 0) throw new Error(`internal: ${this.node.path} has no instances for ${r.input}, which its shape has`);
+      const path = `${this.node.path}${r.below}`;
+      const block = { type: r.type, name: r.name, path, body: merged(r.body, { "//": { metadata: { path, uniqueId: r.name } } }), instances: sortedInstances(given), transforms: r.transforms };
+      (resources[r.type] ??= {})[r.name] = this.written(block);
+      blocks.push(block);
+    }
+    tf.resource = resources;
+    const moved = this.movedBlocks(blocks);
     if (moved.length > 0) (tf as Record<string, unknown>).moved = moved;
     return tf as Record<string, unknown>;
+  }
+
+  /** A for_each resource's body with its instances. */
+  private written(block: ForEachBlock): Record<string, unknown> {
+    return merged(block.body, { for_each: this.instanceTexts === undefined ? this.transformed(block) : this.writtenInstances(block, this.instanceTexts) });
+  }
+
+  /**
+   * After the first synthesis of a shape: leaves its for_each resources for the later stacks of
+   * the shape (see resourcesFromShape), or records that it cannot.
+   */
+  private leaveTemplate(tf: { resource?: Record<string, Record<string, unknown>> }, resolved: ReadonlyMap<TerraformResource, ResourceDocument>): void {
+    const offer = this.fromShape;
+    const shared = this.shared;
+    if (offer === undefined || offer.template !== undefined || shared === undefined || shared.bodies.hasTemplateFor(shared.shape)) return;
+    shared.bodies.keepTemplate(shared.shape, this.templateOf(tf, resolved, offer.inputs, offer.elementsBefore) ?? "none");
+  }
+
+  private templateOf(
+    tf: { resource?: Record<string, Record<string, unknown>> },
+    resolved: ReadonlyMap<TerraformResource, ResourceDocument>,
+    inputs: ReadonlyMap<string, ReadonlyMap<string, InstanceValues>>,
+    elementsBefore: ReadonlySet<IConstruct>,
+  ): StackTemplate | undefined {
+    // The document: what the stack's own constructs write, and the for_each resources.
+    if (Object.keys(tf).some((key) => !["//", "provider", "terraform", "resource", "moved"].includes(key))) return undefined;
+    const blockCount = Object.values(tf.resource ?? {}).reduce((n, bodies) => n + Object.keys(bodies).length, 0);
+    if (blockCount !== this.forEachData.size) return undefined;
+    for (const element of this.node.findAll()) {
+      if (element instanceof TerraformElement && !elementsBefore.has(element) && !this.forEachData.has(element as TerraformResource)) return undefined;
+    }
+    const inputNames = new Map([...inputs].map(([name, instances]) => [instances, name]));
+    const resources: StackTemplate["resources"][number][] = [];
+    for (const resource of this.forEachData.keys()) {
+      const given = this.forEachInputs.get(resource);
+      const input = given === undefined ? undefined : inputNames.get(given);
+      const document = resolved.get(resource) as ResourceDocument;
+      if (input === undefined || !shareable(resource, document) || !resource.node.path.startsWith(`${this.node.path}/`)) return undefined;
+      resources.push({
+        type: resource.terraformResourceType,
+        name: resource.friendlyUniqueId,
+        below: resource.node.path.slice(this.node.path.length),
+        input,
+        body: deepFreeze(bodyOf(resource, document)),
+        transforms: [...(this.transforms.get(resource) ?? [])],
+      });
+    }
+    return { resources };
   }
 
   /**
    * The for_each map: values transformed, then keys and values made Terraform-literal. With
    * markers, each instance is transformed only when it is written (`TerraformLiteral.deferred`).
    */
-  private transformed(resource: TerraformResource, instances: ReadonlyMap<string, InstanceValues>): Record<string, unknown> {
+  private transformed(block: ForEachBlock): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [key, values] of instances) {
+    for (const [key, values] of block.instances) {
       out[terraformLiteral(key) as string] = this.literalsAsMarkers
-        ? TerraformLiteral.deferred(() => this.transform(resource, key, values))
-        : terraformLiteral(this.transform(resource, key, values));
+        ? TerraformLiteral.deferred(() => transform(block.transforms, key, values))
+        : terraformLiteral(transform(block.transforms, key, values));
     }
     return out;
   }
 
   /** The for_each map as text, taken from `cache` where the instance is unchanged. */
-  private writtenInstances(
-    resource: TerraformResource,
-    instances: ReadonlyMap<string, InstanceValues>,
-    cache: Map<string, Map<InstanceValues, StableJsonText>>,
-  ): Record<string, StableJsonText> {
-    const previous = cache.get(resource.node.path);
+  private writtenInstances(block: ForEachBlock, cache: Map<string, Map<InstanceValues, StableJsonText>>): Record<string, StableJsonText> {
+    const previous = cache.get(block.path);
     const current = new Map<InstanceValues, StableJsonText>();
     const out: Record<string, StableJsonText> = {};
-    for (const [key, values] of instances) {
-      const text = previous?.get(values) ?? StableJsonText.of(new TerraformLiteral(this.transform(resource, key, values)), INSTANCE_DEPTH);
+    for (const [key, values] of block.instances) {
+      const text = previous?.get(values) ?? StableJsonText.of(new TerraformLiteral(transform(block.transforms, key, values)), INSTANCE_DEPTH);
       current.set(values, text);
       out[terraformLiteral(key) as string] = text;
     }
-    cache.set(resource.node.path, current);
+    cache.set(block.path, current);
     return out;
   }
 
@@ -252,16 +393,11 @@ export class ForEachDataStack extends TerraformStack {
     }
   }
 
-  private transform(resource: TerraformResource, key: string, values: InstanceValues): Readonly<Record<string, unknown>> {
-    const transforms = this.transforms.get(resource);
-    return transforms === undefined ? values : transforms.reduce<Readonly<Record<string, unknown>>>((v, transform) => transform(v, key), values);
-  }
-
-  private movedBlocks(): Array<{ from: string; to: string }> {
+  private movedBlocks(blocks: readonly ForEachBlock[]): Array<{ from: string; to: string }> {
     if (this.renames.size === 0) return [];
     const moved: Array<{ from: string; to: string }> = [];
-    for (const [resource, instances] of this.forEachData) {
-      const block = `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+    for (const { type, name, instances } of blocks) {
+      const block = `${type}.${name}`;
       for (const key of [...instances.keys()].map((k) => terraformLiteral(k) as string)) {
         const former = renameKey(key, this.renames);
         if (former !== key) moved.push({ from: `${block}[${JSON.stringify(former)}]`, to: `${block}[${JSON.stringify(key)}]` });
@@ -271,8 +407,50 @@ export class ForEachDataStack extends TerraformStack {
   }
 }
 
+function transform(transforms: readonly InstanceTransform[], key: string, values: InstanceValues): Readonly<Record<string, unknown>> {
+  return transforms.length === 0 ? values : transforms.reduce<Readonly<Record<string, unknown>>>((v, t) => t(v, key), values);
+}
+
 /** What a resource's toTerraform returns: `{ resource: { <type>: { <name>: body } } }`, and moved or import blocks. */
 type ResourceDocument = Record<string, unknown> & { resource: Record<string, Record<string, Record<string, unknown>>> };
+
+/** One for_each resource block as the stack writes it. */
+interface ForEachBlock {
+  readonly type: string;
+  readonly name: string;
+  /** The construct path (the instance text cache's key, and the `//` metadata). */
+  readonly path: string;
+  /** The resolved body, without its `//` metadata when it comes from a template. */
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly instances: ReadonlyMap<string, InstanceValues>;
+  readonly transforms: readonly InstanceTransform[];
+}
+
+/**
+ * The for_each resources of the first stack synthesized of a shape, for the stacks of the same
+ * shape after it ({@link ForEachDataStack.resourcesFromShape}): everything of each resource but its
+ * instances, which come from the named input of each stack, and the construct path, which is
+ * the stack's own.
+ */
+export interface StackTemplate {
+  readonly resources: readonly {
+    readonly type: string;
+    readonly name: string;
+    /** The construct path below the stack (`/baseline/namespace`). */
+    readonly below: string;
+    /** Which of the stack's inputs holds the instances. */
+    readonly input: string;
+    /** Frozen; its `//` metadata is the first stack's, replaced for each stack. */
+    readonly body: Readonly<Record<string, unknown>>;
+    /** The transforms the first stack's aspects added: they derive from the shape alone. */
+    readonly transforms: readonly InstanceTransform[];
+  }[];
+}
+
+/** `instances` sorted by key: the output does not depend on the order agencies were added. */
+function sortedInstances(instances: ReadonlyMap<string, InstanceValues>): ReadonlyMap<string, InstanceValues> {
+  return new Map([...instances].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
 
 /**
  * A resource's document resolved as cdktf resolves it, failing on a reference to another stack
@@ -383,11 +561,11 @@ export function forEachResource<R extends TerraformResource>(
   instances: ReadonlyMap<string, InstanceValues>,
   create: (iterator: MapTerraformIterator) => R,
 ): R {
-  const sorted = new Map([...instances].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const sorted = sortedInstances(instances);
   const stack = dataStackOf(scope);
   if (stack === undefined) return create(TerraformIterator.fromMap(terraformLiteral(Object.fromEntries(sorted)) as Record<string, unknown>));
   const resource = create(new EachValueIterator());
-  stack.registerForEachData(resource, sorted);
+  stack.registerForEachData(resource, sorted, instances);
   return resource;
 }
 

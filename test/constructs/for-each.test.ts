@@ -6,18 +6,21 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { App, DefaultTokenResolver, type IResolvable, Lazy, StringConcat, TerraformStack, Testing, Token, Tokenization } from "cdktf";
+import { App, Aspects, DefaultTokenResolver, type IResolvable, Lazy, LocalBackend, StringConcat, TerraformResource, TerraformStack, Testing, Token, Tokenization } from "cdktf";
 import fc from "fast-check";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { afterAll, describe, expect, it } from "vitest";
 import { ForEachDataStack, forEachResource, resolveMostlyPlain, SharedBodies } from "../../constructs/for-each";
+import { GreenLabelsAspect } from "../../constructs/green-labels-aspect";
 import { TenantBackupSchedules } from "../../constructs/tenant-backup-schedules";
 import { TenantBaseline } from "../../constructs/tenant-baseline";
 import { TenantWorkloads } from "../../constructs/tenant-workloads";
 import { loadEnvironmentConfig } from "../../environments";
 import { lockFilePath, readShardLock } from "../../environments/tenant-stack-lock";
 import { buildEstate } from "../../estate/estate";
+import { BASELINE_BLOCKS } from "../../estate/tenant-baseline-instances";
 import type { Blocks } from "../../estate/tenant-model";
 import { REPO_ROOT } from "../support/synth";
 
@@ -89,7 +92,7 @@ describe("ForEachDataStack", () => {
     // Resolved once per shape and resource; every other stack took them.
     const resources = (blocks: Blocks) => [...blocks.values()].filter((instances) => instances.size > 0).length;
     const perShape = [...new Map(stacks.map((blocks) => [shapeOf(blocks), blocks])).values()].reduce((n, blocks) => n + resources(blocks), 0);
-    expect(bodies.use).toEqual({ resolved: perShape, reused: 2 * stacks.reduce((n, blocks) => n + resources(blocks), 0) - perShape });
+    expect(bodies.use).toEqual({ resolved: perShape, reused: 2 * stacks.reduce((n, blocks) => n + resources(blocks), 0) - perShape, templated: 0 });
     // Not vacuous: each body's metadata names its own stack.
     shared.forEach((doc, i) => {
       const bodiesOf = Object.values(doc.resource).flatMap((byName) => Object.values(byName));
@@ -129,7 +132,7 @@ describe("ForEachDataStack", () => {
       return documentOf(stack);
     });
     // The plain one is shared; the noted one is resolved in each stack, with its own note.
-    expect(bodies.use).toEqual({ resolved: 3, reused: 1 });
+    expect(bodies.use).toEqual({ resolved: 3, reused: 1, templated: 0 });
     expect(documents.map((doc) => doc.resource.kubernetes_config_map_v1?.noted?.["//"])).toEqual([
       { metadata: { path: "tenants-0/noted", uniqueId: "noted" }, note: "written for tenants-0" },
       { metadata: { path: "tenants-1/noted", uniqueId: "noted" }, note: "written for tenants-1" },
@@ -162,6 +165,111 @@ describe("ForEachDataStack", () => {
       metadata: { name: "${each.value.name}", namespace: "${kubernetes_namespace_v1.namespace.metadata[0].name}" },
       for_each: { a: { name: "a" } },
     });
+  });
+});
+
+describe("ForEachDataStack.resourcesFromShape", () => {
+  const GREEN = { "green.govcloud.gov.vn/site": "test" };
+
+  /**
+   * A stack as TenantStack makes one: a backend, a provider, the green labels aspect, the shape's bodies shared, then its
+   * resources from the shape, else the tenant constructs (and `more` after them). Synthesized by
+   * cdktf, aspects and all; the document as written, `//` metadata included.
+   */
+  function shapedDocument(
+    blocks: Blocks,
+    id: string,
+    bodies: SharedBodies,
+    more?: (stack: ForEachDataStack) => void,
+  ): { document: ReturnType<typeof documentOf>; fromShape: boolean; resources: number } {
+    const dir = fs.mkdtempSync(path.join(outdir, "shape-"));
+    const app = new App({ outdir: dir, stackTraces: false });
+    const stack = new ForEachDataStack(app, id);
+    new LocalBackend(stack, { path: `${id}.tfstate` });
+    new KubernetesProvider(stack, "kubernetes", { configContext: "test" });
+    Aspects.of(stack).add(new GreenLabelsAspect({ labels: GREEN }));
+    stack.shareBodies(bodies, shapeOf(blocks));
+    const fromShape = stack.resourcesFromShape(blocks);
+    if (!fromShape) {
+      const baseline = new TenantBaseline(stack, "baseline", { blocks });
+      const dependsOn = baseline.namespaces === undefined ? {} : { dependsOn: [baseline.namespaces] };
+      new TenantWorkloads(stack, "workloads", { blocks, ...dependsOn });
+      new TenantBackupSchedules(stack, "backup-schedules", { blocks, ...dependsOn });
+      more?.(stack);
+    }
+    app.synth();
+    const document = JSON.parse(fs.readFileSync(path.join(dir, "stacks", id, "cdk.tf.json"), "utf8")) as ReturnType<typeof documentOf>;
+    return { document, fromShape, resources: stack.node.findAll().filter((c) => c instanceof TerraformResource).length };
+  }
+
+  it("writes what each stack writes alone, from the first stack of its shape, without building its resources", () => {
+    const stacks = sampleStackBlocks();
+    const shapes = new Set(stacks.map(shapeOf)).size;
+    // Every stack twice, under another name the second time.
+    const bodies = new SharedBodies();
+    const shared = [...stacks, ...stacks].map((blocks, i) => shapedDocument(blocks, `tenants-${i}`, bodies));
+    const alone = [...stacks, ...stacks].map((blocks, i) => shapedDocument(blocks, `tenants-${i}`, new SharedBodies()));
+    expect(shared.map((s) => s.document)).toEqual(alone.map((s) => s.document));
+    // The first stack of each shape built its resources and left them; every other took them.
+    expect(shared.filter((s) => !s.fromShape)).toHaveLength(shapes);
+    expect(bodies.use.templated).toBe(2 * stacks.length - shapes);
+    for (const s of shared) expect(s.resources === 0).toBe(s.fromShape);
+    expect(alone.every((s) => !s.fromShape && s.resources > 0)).toBe(true);
+    // Not vacuous: each stack's bodies name it, and its instances are its own, with the aspect's labels.
+    shared.forEach(({ document }, i) => {
+      const namespaces = document.resource.kubernetes_namespace_v1?.tenant as { "//": { metadata: { path: string } }; for_each: Record<string, { labels: Record<string, string> }> };
+      expect(namespaces["//"].metadata.path).toBe(`tenants-${i}/baseline/namespace`);
+      const blocks = stacks[i % stacks.length] as Blocks;
+      expect(Object.keys(namespaces.for_each).sort()).toEqual([...(blocks.get(BASELINE_BLOCKS.namespace)?.keys() ?? [])].sort());
+      for (const instance of Object.values(namespaces.for_each)) expect(instance.labels).toMatchObject(GREEN);
+    });
+  });
+
+  it("writes moved blocks for renamed agencies in a stack that takes its resources from its shape", () => {
+    const [blocks] = sampleStackBlocks();
+    if (blocks === undefined) throw new Error("no tenant stack");
+    const agency = [...(blocks.get(BASELINE_BLOCKS.namespace)?.keys() ?? [])][0] as string;
+    const renamed = (stack: ForEachDataStack) => stack.addAgencyRename(`former-${agency}`, agency);
+    const documentWith = (bodies: SharedBodies) => {
+      const dir = fs.mkdtempSync(path.join(outdir, "renamed-"));
+      const app = new App({ outdir: dir, stackTraces: false });
+      const stack = new ForEachDataStack(app, "tenants-renamed");
+      new LocalBackend(stack, { path: "tenants-renamed.tfstate" });
+      new KubernetesProvider(stack, "kubernetes", { configContext: "test" });
+      stack.shareBodies(bodies, shapeOf(blocks));
+      renamed(stack);
+      const fromShape = stack.resourcesFromShape(blocks);
+      if (!fromShape) new TenantBaseline(stack, "baseline", { blocks });
+      app.synth();
+      return { fromShape, document: JSON.parse(fs.readFileSync(path.join(dir, "stacks", "tenants-renamed", "cdk.tf.json"), "utf8")) as { moved?: { from: string; to: string }[] } };
+    };
+    const bodies = new SharedBodies();
+    documentWith(bodies);
+    const fromShape = documentWith(bodies);
+    const alone = documentWith(new SharedBodies());
+    expect(fromShape.fromShape).toBe(true);
+    expect(fromShape.document).toEqual(alone.document);
+    expect(fromShape.document.moved).toContainEqual({ from: `kubernetes_namespace_v1.tenant["former-${agency}"]`, to: `kubernetes_namespace_v1.tenant["${agency}"]` });
+  });
+
+  it("leaves nothing when the first stack of a shape adds an element of its own, or instances that are not one of its inputs", () => {
+    const [blocks] = sampleStackBlocks();
+    if (blocks === undefined) throw new Error("no tenant stack");
+    const additions: Record<string, (stack: ForEachDataStack) => void> = {
+      "a resource without for_each": (stack) => new NamespaceV1(stack, "extra", { metadata: { name: "extra" } }),
+      "instances made from its inputs": (stack) =>
+        forEachResource(stack, new Map(blocks.get(BASELINE_BLOCKS.namespace)), (it) => new ConfigMapV1(stack, "copied", { forEach: it, metadata: { name: it.getString("name") } })),
+    };
+    for (const [what, more] of Object.entries(additions)) {
+      const bodies = new SharedBodies();
+      const first = shapedDocument(blocks, "tenants-0", bodies, more);
+      const second = shapedDocument(blocks, "tenants-1", bodies, more);
+      expect(first.fromShape, what).toBe(false);
+      expect(second.fromShape, what).toBe(false);
+      expect(bodies.use.templated, what).toBe(0);
+      // The second built its own, with the addition.
+      expect(second.document, what).toEqual(shapedDocument(blocks, "tenants-1", new SharedBodies(), more).document);
+    }
   });
 });
 

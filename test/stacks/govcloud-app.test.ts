@@ -107,7 +107,7 @@ describe("synthesis on two threads", () => {
 });
 
 describe("tenant stacks of one shape", () => {
-  it("share their resolved bodies, and write the bytes each writes alone", () => {
+  it("take their resources from the first, and write the bytes each writes alone", () => {
     const { estate } = loadEstate(REPO_ROOT, "national");
     const [first] = estate.tenantStacks;
     if (first === undefined) throw new Error("national has no tenant stack");
@@ -117,13 +117,14 @@ describe("tenant stacks of one shape", () => {
     const alone = path.join(out, "shape", "alone");
     for (const dir of [shared, alone]) fs.mkdirSync(dir, { recursive: true });
     synthesizeInBatches({ environment: estate.environment, tenantStacks: [first, twin] }, shared, [first.name, twin.name]);
+    // The twin took the resources of the first, bodies and all.
     const bodies = tenantStackBodies(estate.environment).use;
     expect(bodies.resolved).toBeGreaterThan(0);
-    expect(bodies.reused).toBe(bodies.resolved);
-    // Alone: an environment of its own shares no bodies with anything.
+    expect(bodies).toEqual({ resolved: bodies.resolved, reused: 0, templated: 1 });
+    // Alone: an environment of its own shares nothing with anything.
     const environment = structuredClone(estate.environment);
     synthesizeInBatches({ environment, tenantStacks: [twin] }, alone, [twin.name]);
-    expect(tenantStackBodies(environment).use).toEqual({ resolved: bodies.resolved, reused: 0 });
+    expect(tenantStackBodies(environment).use).toEqual({ resolved: bodies.resolved, reused: 0, templated: 0 });
     const file = path.join("stacks", twin.name, "cdk.tf.json");
     const written = fs.readFileSync(path.join(shared, file), "utf8");
     expect(written).toBe(fs.readFileSync(path.join(alone, file), "utf8"));
