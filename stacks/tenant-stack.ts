@@ -72,9 +72,9 @@ export class TenantStack extends ForEachDataStack {
     // The green labels above are the only transforms, and they derive from the environment.
     if (props.instanceTexts !== undefined) this.useInstanceTexts(props.instanceTexts, env);
     for (const [id, former] of plan.renames) this.addAgencyRename(former, id);
-    // So do the resources themselves, with the instances of the blocks of the same names: a
-    // stack of a shape synthesized before in this process leaves them, and this one then builds
-    // none of the constructs below (docs/tenant-stacks.md).
+    // The resources themselves depend on the shape alone too, their instances aside, which come
+    // from the blocks of the same names: a stack of this shape synthesized before in this process
+    // leaves them, and this one then builds none of the constructs below (docs/tenant-stacks.md).
     if (this.resourcesFromShape(plan.blocks)) return;
     const baseline = new TenantBaseline(this, "baseline", { blocks: plan.blocks });
     new TenantWorkloads(this, "workloads", {
