@@ -88,7 +88,7 @@ export class SharedBodies {
     const stored = this.documents.get(key);
     if (stored !== undefined) {
       this.counts.reused++;
-      return withBody(resource, stored, { ...bodyOf(resource, stored), "//": { metadata: elementMetadata(resource) } });
+      return withBody(resource, stored, withMetadata(bodyOf(resource, stored), elementMetadata(resource)));
     }
     const document = resolve();
     this.counts.resolved++;
@@ -100,6 +100,11 @@ export class SharedBodies {
 /** What cdktf writes under `//` in a resource's body, without stack traces (the apps turn them off). */
 function elementMetadata(resource: TerraformResource): { path: string; uniqueId: string } {
   return { path: resource.node.path, uniqueId: resource.friendlyUniqueId };
+}
+
+/** A shared body with the `//` metadata of one stack's resource in place of the stored one. */
+function withMetadata(body: Readonly<Record<string, unknown>>, metadata: { path: string; uniqueId: string }): Record<string, unknown> {
+  return merged(body, { "//": { metadata } });
 }
 
 /** Whether a resolved document holds nothing of its stack but the metadata elementMetadata rewrites. */
@@ -289,7 +294,7 @@ export class ForEachDataStack extends TerraformStack {
       const given = inputs.get(r.input);
       if (given === undefined || given.size === 0) throw new Error(`internal: ${this.node.path} has no instances for ${r.input}, which its shape has`);
       const path = `${this.node.path}${r.below}`;
-      const block = { type: r.type, name: r.name, path, body: merged(r.body, { "//": { metadata: { path, uniqueId: r.name } } }), instances: sortedInstances(given), transforms: r.transforms };
+      const block = { type: r.type, name: r.name, path, body: withMetadata(r.body, { path, uniqueId: r.name }), instances: sortedInstances(given), transforms: r.transforms };
       (resources[r.type] ??= {})[r.name] = this.written(block);
       blocks.push(block);
     }

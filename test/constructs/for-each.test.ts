@@ -39,11 +39,16 @@ function sampleStackBlocks(): Blocks[] {
 function tenantStack(blocks: Blocks, Stack: typeof TerraformStack, id = "tenants"): TerraformStack {
   const app = new App({ outdir, stackTraces: false });
   const stack = new Stack(app, id);
+  addTenantConstructs(stack, blocks);
+  return stack;
+}
+
+/** The tenant constructs over `blocks`, as TenantStack adds them. */
+function addTenantConstructs(stack: TerraformStack, blocks: Blocks): void {
   const baseline = new TenantBaseline(stack, "baseline", { blocks });
   const dependsOn = baseline.namespaces === undefined ? {} : { dependsOn: [baseline.namespaces] };
   new TenantWorkloads(stack, "workloads", { blocks, ...dependsOn });
   new TenantBackupSchedules(stack, "backup-schedules", { blocks, ...dependsOn });
-  return stack;
 }
 
 /** The tenant constructs over `blocks`, in a stack of the given class, synthesized by cdktf's own serializer. */
@@ -191,10 +196,7 @@ describe("ForEachDataStack.resourcesFromShape", () => {
     stack.shareBodies(bodies, shapeOf(blocks));
     const fromShape = stack.resourcesFromShape(blocks);
     if (!fromShape) {
-      const baseline = new TenantBaseline(stack, "baseline", { blocks });
-      const dependsOn = baseline.namespaces === undefined ? {} : { dependsOn: [baseline.namespaces] };
-      new TenantWorkloads(stack, "workloads", { blocks, ...dependsOn });
-      new TenantBackupSchedules(stack, "backup-schedules", { blocks, ...dependsOn });
+      addTenantConstructs(stack, blocks);
       more?.(stack);
     }
     app.synth();
