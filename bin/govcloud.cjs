@@ -1,11 +1,14 @@
 #!/bin/sh
-":" //; n=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2); exec node --v8-pool-size=$((n > 5 ? 4 : n > 3 ? n - 2 : 1)) "$0" "$@"
+":" //; n=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2); exec node --v8-pool-size=$((n > 5 ? 4 : n > 3 ? n - 2 : 1)) $([ "$n" -gt 3 ] 2>/dev/null || echo --interrupt-budget=270336) "$0" "$@"
 "use strict";
 // The line above is for the shell (Node.js reads a string and a comment): it starts Node.js with
 // V8's worker pool sized to the cores left over by govcloud's two busy threads (the main thread,
 // the policy gate's), at least one and at most Node's own four. The pool runs the garbage
 // collectors' helpers and background compilation; on two cores, Node's four threads only took
 // turns with the two busy ones (docs/engine.md). A pool size can only be set when Node.js starts.
+// Where no core is left over (three or fewer), V8 also waits four times as long as by default
+// before it optimizes a function: on two cores, its optimizing compiler took the busy threads'
+// cores for 2.4 s of a cold synthesis of the 3,400-agency estate, 1.5 s so (docs/engine.md).
 // Runs the TypeScript CLI directly (no build step): core/register.cjs compiles on the fly and caches.
 // No telemetry: cdktf and Terraform check for updates unless this is set.
 process.env.CHECKPOINT_DISABLE = process.env.CHECKPOINT_DISABLE || "1";
