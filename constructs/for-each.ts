@@ -255,8 +255,8 @@ export class ForEachDataStack extends TerraformStack {
    * these bodies were a fifth of synthesis.
    */
   public override toTerraform(): Record<string, unknown> {
-    const template = this.fromShape?.template;
-    if (template !== undefined) return this.fromTemplate(template, this.fromShape?.inputs as ReadonlyMap<string, ReadonlyMap<string, InstanceValues>>);
+    const fromShape = this.fromShape;
+    if (fromShape?.template !== undefined) return this.fromTemplate(fromShape.template, fromShape.inputs);
     const resolved = new Map<TerraformResource, ResourceDocument>();
     for (const resource of this.forEachData.keys()) resolved.set(resource, this.resolvedDocument(resource));
     const tf = this.withForEachElements(

@@ -177,16 +177,17 @@ describe("ForEachDataStack.resourcesFromShape", () => {
   const GREEN = { "green.govcloud.gov.vn/site": "test" };
 
   /**
-   * A stack as TenantStack makes one: a backend, a provider, the green labels aspect, the shape's bodies shared, then its
-   * resources from the shape, else the tenant constructs (and `more` after them). Synthesized by
-   * cdktf, aspects and all; the document as written, `//` metadata included.
+   * A stack as TenantStack makes one: a backend, a provider, the green labels aspect, the shape's
+   * bodies shared, `before` (renames), then its resources from the shape, else the tenant
+   * constructs (and `more` after them). Synthesized by cdktf, aspects and all; the document as
+   * written, `//` metadata included.
    */
   function shapedDocument(
     blocks: Blocks,
     id: string,
     bodies: SharedBodies,
-    more?: (stack: ForEachDataStack) => void,
-  ): { document: ReturnType<typeof documentOf>; fromShape: boolean; resources: number } {
+    add: { readonly before?: (stack: ForEachDataStack) => void; readonly more?: (stack: ForEachDataStack) => void } = {},
+  ): { document: ReturnType<typeof documentOf> & { moved?: { from: string; to: string }[] }; fromShape: boolean; resources: number } {
     const dir = fs.mkdtempSync(path.join(outdir, "shape-"));
     const app = new App({ outdir: dir, stackTraces: false });
     const stack = new ForEachDataStack(app, id);
@@ -194,13 +195,14 @@ describe("ForEachDataStack.resourcesFromShape", () => {
     new KubernetesProvider(stack, "kubernetes", { configContext: "test" });
     Aspects.of(stack).add(new GreenLabelsAspect({ labels: GREEN }));
     stack.shareBodies(bodies, shapeOf(blocks));
+    add.before?.(stack);
     const fromShape = stack.resourcesFromShape(blocks);
     if (!fromShape) {
       addTenantConstructs(stack, blocks);
-      more?.(stack);
+      add.more?.(stack);
     }
     app.synth();
-    const document = JSON.parse(fs.readFileSync(path.join(dir, "stacks", id, "cdk.tf.json"), "utf8")) as ReturnType<typeof documentOf>;
+    const document = JSON.parse(fs.readFileSync(path.join(dir, "stacks", id, "cdk.tf.json"), "utf8")) as ReturnType<typeof shapedDocument>["document"];
     return { document, fromShape, resources: stack.node.findAll().filter((c) => c instanceof TerraformResource).length };
   }
 
@@ -231,24 +233,11 @@ describe("ForEachDataStack.resourcesFromShape", () => {
     const [blocks] = sampleStackBlocks();
     if (blocks === undefined) throw new Error("no tenant stack");
     const agency = [...(blocks.get(BASELINE_BLOCKS.namespace)?.keys() ?? [])][0] as string;
-    const renamed = (stack: ForEachDataStack) => stack.addAgencyRename(`former-${agency}`, agency);
-    const documentWith = (bodies: SharedBodies) => {
-      const dir = fs.mkdtempSync(path.join(outdir, "renamed-"));
-      const app = new App({ outdir: dir, stackTraces: false });
-      const stack = new ForEachDataStack(app, "tenants-renamed");
-      new LocalBackend(stack, { path: "tenants-renamed.tfstate" });
-      new KubernetesProvider(stack, "kubernetes", { configContext: "test" });
-      stack.shareBodies(bodies, shapeOf(blocks));
-      renamed(stack);
-      const fromShape = stack.resourcesFromShape(blocks);
-      if (!fromShape) new TenantBaseline(stack, "baseline", { blocks });
-      app.synth();
-      return { fromShape, document: JSON.parse(fs.readFileSync(path.join(dir, "stacks", "tenants-renamed", "cdk.tf.json"), "utf8")) as { moved?: { from: string; to: string }[] } };
-    };
+    const before = (stack: ForEachDataStack) => stack.addAgencyRename(`former-${agency}`, agency);
     const bodies = new SharedBodies();
-    documentWith(bodies);
-    const fromShape = documentWith(bodies);
-    const alone = documentWith(new SharedBodies());
+    shapedDocument(blocks, "tenants-renamed", bodies, { before });
+    const fromShape = shapedDocument(blocks, "tenants-renamed", bodies, { before });
+    const alone = shapedDocument(blocks, "tenants-renamed", new SharedBodies(), { before });
     expect(fromShape.fromShape).toBe(true);
     expect(fromShape.document).toEqual(alone.document);
     expect(fromShape.document.moved).toContainEqual({ from: `kubernetes_namespace_v1.tenant["former-${agency}"]`, to: `kubernetes_namespace_v1.tenant["${agency}"]` });
@@ -264,13 +253,13 @@ describe("ForEachDataStack.resourcesFromShape", () => {
     };
     for (const [what, more] of Object.entries(additions)) {
       const bodies = new SharedBodies();
-      const first = shapedDocument(blocks, "tenants-0", bodies, more);
-      const second = shapedDocument(blocks, "tenants-1", bodies, more);
+      const first = shapedDocument(blocks, "tenants-0", bodies, { more });
+      const second = shapedDocument(blocks, "tenants-1", bodies, { more });
       expect(first.fromShape, what).toBe(false);
       expect(second.fromShape, what).toBe(false);
       expect(bodies.use.templated, what).toBe(0);
       // The second built its own, with the addition.
-      expect(second.document, what).toEqual(shapedDocument(blocks, "tenants-1", new SharedBodies(), more).document);
+      expect(second.document, what).toEqual(shapedDocument(blocks, "tenants-1", new SharedBodies(), { more }).document);
     }
   });
 });
