@@ -29,7 +29,7 @@ import {
 import type { IConstruct } from "constructs";
 import type { InstanceValues } from "../estate/tenant-model";
 import type { InstanceTextCache } from "./instance-text-cache";
-import { StableJsonText, TerraformLiteral, terraformLiteral } from "../core/stable-json";
+import { DeferredLiteralRecord, StableJsonText, TerraformLiteral, terraformLiteral } from "../core/stable-json";
 import { merged } from "../core/merged";
 
 /**
@@ -354,15 +354,16 @@ export class ForEachDataStack extends TerraformStack {
 
   /**
    * The for_each map: values transformed, then keys and values made Terraform-literal. With
-   * markers, each instance is transformed only when it is written (`TerraformLiteral.deferred`).
+   * markers, each instance is transformed only when it is written (`DeferredLiteralRecord`).
    */
-  private transformed(block: ForEachBlock): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [key, values] of block.instances) {
-      out[terraformLiteral(key) as string] = this.literalsAsMarkers
-        ? TerraformLiteral.deferred(() => transform(block.transforms, key, values))
-        : terraformLiteral(transform(block.transforms, key, values));
+  private transformed(block: ForEachBlock): Record<string, unknown> | DeferredLiteralRecord {
+    if (this.literalsAsMarkers) {
+      const keys = [...block.instances.keys()];
+      const values = [...block.instances.values()];
+      return new DeferredLiteralRecord(keys, (i) => transform(block.transforms, keys[i] as string, values[i] as InstanceValues));
     }
+    const out: Record<string, unknown> = {};
+    for (const [key, values] of block.instances) out[terraformLiteral(key) as string] = terraformLiteral(transform(block.transforms, key, values));
     return out;
   }
 

@@ -88,37 +88,81 @@ export class StableJsonText {
  */
 export class TerraformLiteral {
   readonly #given: unknown;
-  #compute: (() => Readonly<Record<string, unknown>>) | undefined;
 
   constructor(value: unknown) {
     this.#given = value;
   }
 
-  /**
-   * A literal record made only when it is written, and again each time: the record lives while
-   * it is written, not as long as the document that holds it. A tenant stack's instances are
-   * transformed this way (constructs/for-each.ts): holding the transformed copies of a stack's
-   * thousand instances until the whole stack was written made the garbage collector copy and
-   * promote them (0.13-0.23 s of the main thread's scavenges in a national synthesis, traced).
-   */
-  public static deferred(compute: () => Readonly<Record<string, unknown>>): TerraformLiteral {
-    const literal = new TerraformLiteral(undefined);
-    literal.#compute = compute;
-    return literal;
-  }
-
   public get value(): unknown {
-    return this.#compute === undefined ? this.#given : this.#compute();
+    return this.#given;
   }
 
-  /** Whether JSON writes nothing for it (a deferred record is never absent: it is not made to know). */
+  /** Whether JSON writes nothing for it. */
   public get absent(): boolean {
-    return this.#compute === undefined && isAbsent(jsonValue(this.#given));
+    return isAbsent(jsonValue(this.#given));
   }
 
   public toJSON(): unknown {
     return terraformLiteral(this.value);
   }
+}
+
+/**
+ * A record of Terraform literals (see {@link TerraformLiteral}) whose members are made only as
+ * each is written, and again at each write: a tenant stack's for_each map, whose instances are
+ * transformed (labelled) on their way out (constructs/for-each.ts). Each member lives while it is
+ * written; the record holds only its keys and a function. A marker per instance, each with the
+ * function that made it, held for the whole stack while the stack was written, was copied and
+ * promoted by the garbage collector's scavenges: 29 MB of the main thread's promotions in a cold
+ * synthesis of the 3,400-agency estate (V8's sampling heap profiler, objects that outlived a
+ * scavenge).
+ */
+export class DeferredLiteralRecord {
+  readonly #keys: readonly string[];
+  readonly #member: (index: number) => unknown;
+  /** Indexes of `keys` in the order of their written (escaped) form, when that is not theirs. */
+  readonly #order: readonly number[] | undefined;
+
+  /** `member(i)` makes the value of `keys[i]`; keys are escaped as they are written, and must stay distinct so. */
+  constructor(keys: readonly string[], member: (index: number) => unknown) {
+    this.#keys = keys;
+    this.#member = member;
+    this.#order = writtenOrder(keys);
+  }
+
+  /** Calls `visit` with each key (unescaped) and its value, made now, in the order JSON writes them. */
+  public forEachMember(visit: (key: string, value: unknown) => void): void {
+    const keys = this.#keys;
+    const order = this.#order;
+    for (let i = 0; i < keys.length; i++) {
+      const index = order === undefined ? i : (order[i] as number);
+      visit(keys[index] as string, this.#member(index));
+    }
+  }
+
+  public toJSON(): unknown {
+    const entries: [string, unknown][] = [];
+    this.forEachMember((key, value) => entries.push([escapeTemplates(key), terraformLiteral(value)]));
+    return Object.fromEntries(entries);
+  }
+}
+
+/** The order of `keys` by their escaped form, or undefined when they are in it already. */
+function writtenOrder(keys: readonly string[]): number[] | undefined {
+  let sorted = true;
+  let previous: string | undefined;
+  for (const key of keys) {
+    const written = escapeTemplates(key);
+    if (previous !== undefined && !(previous < written)) sorted = false;
+    previous = written;
+  }
+  if (sorted) return undefined;
+  const written = keys.map(escapeTemplates);
+  const order = keys.map((_, i) => i).sort((a, b) => ((written[a] as string) < (written[b] as string) ? -1 : (written[a] as string) > (written[b] as string) ? 1 : 0));
+  for (let i = 1; i < order.length; i++) {
+    if (written[order[i - 1] as number] === written[order[i] as number]) throw new Error(`internal: two keys written ${JSON.stringify(written[order[i] as number])}`);
+  }
+  return order;
 }
 
 /** A JSON value with `${` and `%{` escaped (`$${`, `%%{`) in every string, keys included. */
@@ -167,7 +211,7 @@ function isAbsent(value: unknown): boolean {
 
 /** The value JSON writes for `node`: its `toJSON()` if it has one (not for our own markers). */
 function jsonValue(node: unknown): unknown {
-  if (node !== null && typeof node === "object" && !(node instanceof StableJsonText) && !(node instanceof TerraformLiteral)) {
+  if (node !== null && typeof node === "object" && !(node instanceof StableJsonText) && !(node instanceof TerraformLiteral) && !(node instanceof DeferredLiteralRecord)) {
     const toJSON = (node as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === "function") return toJSON.call(node) as unknown;
   }
@@ -260,6 +304,20 @@ class Writer {
       return;
     }
     const at = pieces(level);
+    if (node instanceof DeferredLiteralRecord) {
+      let first = true;
+      node.forEachMember((key, value) => {
+        const member = jsonValue(value);
+        if (isAbsent(member)) return;
+        const prefix = memberPrefix(at, key, true);
+        this.out += first ? prefix[0] : prefix[1];
+        first = false;
+        this.value(member, level + 1, true);
+      });
+      this.out += first ? at.emptyObject : at.closeObject;
+      this.flushFull();
+      return;
+    }
     if (Array.isArray(node)) {
       if (node.length === 0) {
         this.out += at.emptyArray;

@@ -5,7 +5,7 @@
 import * as fc from "fast-check";
 import stringify from "json-stable-stringify";
 import { describe, expect, it } from "vitest";
-import { stableJson, stableJsonChunks, StableJsonText, TerraformLiteral, terraformLiteral } from "../../core/stable-json";
+import { DeferredLiteralRecord, stableJson, stableJsonChunks, StableJsonText, TerraformLiteral, terraformLiteral } from "../../core/stable-json";
 
 const reference = (value: unknown) => stringify(value, { space: 2 }) as string;
 
@@ -102,25 +102,29 @@ describe("stableJson", () => {
     expect(stableJson({ l: new TerraformLiteral(proto) })).toBe(reference({ l: terraformLiteral(proto) }));
   });
 
-  it("writes a deferred TerraformLiteral as the literal of the record it makes, made anew at each write", () => {
-    const key = fc.oneof(fc.string(), fc.constantFrom("${k}", "%{x}", "a"));
-    const record = fc.dictionary(key, fc.oneof(fc.jsonValue(), fc.constantFrom("${var.x}", "%{ if a }", { inner: "${y}" })), { maxKeys: 6 });
+  it("writes a DeferredLiteralRecord as the literal of its record, in key order, each member made as it is written", () => {
+    const key = fc.oneof(fc.string(), fc.constantFrom("${k}", "$${k}", "%{x}", "a", "b{", "__proto__"));
+    const member = fc.oneof(fc.jsonValue(), fc.constantFrom("${var.x}", "%{ if a }", { inner: "${y}" }, undefined));
+    const record = fc.dictionary(key, member, { maxKeys: 6 });
     fc.assert(
-      fc.property(record, (r) => {
+      fc.property(record, fc.boolean(), (r, reversed) => {
+        // Keys in any order: the record writes them in the order of their escaped form.
+        const keys = Object.keys(r).sort();
+        if (reversed) keys.reverse();
         let made = 0;
-        const deferred = TerraformLiteral.deferred(() => {
+        const deferred = new DeferredLiteralRecord(keys, (i) => {
           made++;
-          return r;
+          return r[keys[i] as string];
         });
         expect(made).toBe(0);
-        const expected = stableJson({ a: new TerraformLiteral(r), list: [new TerraformLiteral(r)] });
-        expect(stableJson({ a: deferred, list: [deferred] })).toBe(expected);
-        // One record per write, none to find out whether it is absent.
-        expect(made).toBe(2);
+        const literal = new TerraformLiteral(r);
+        expect(stableJson({ a: deferred, list: [deferred] })).toBe(stableJson({ a: literal, list: [literal] }));
+        // Each member once per write, and only then.
+        expect(made).toBe(2 * keys.length);
         // Other serializers see the escaped copy (both sides through JSON: -0 is written 0).
         expect(JSON.parse(JSON.stringify({ a: deferred }))).toEqual(JSON.parse(JSON.stringify({ a: terraformLiteral(r) })));
       }),
-      { numRuns: 200, examples: [[{ "${k}": { "": -0 } }]] },
+      { numRuns: 300, examples: [[{ "${k}": { "": -0 }, "$${k}": 1, "%{x}": undefined }, true]] },
     );
   });
 
