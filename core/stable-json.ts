@@ -307,15 +307,9 @@ class Writer {
     if (node instanceof DeferredLiteralRecord) {
       let first = true;
       node.forEachMember((key, value) => {
-        const member = jsonValue(value);
-        if (isAbsent(member)) return;
-        const prefix = memberPrefix(at, key, true);
-        this.out += first ? prefix[0] : prefix[1];
-        first = false;
-        this.value(member, level + 1, true);
+        first = this.member(at, key, value, first, level, true);
       });
-      this.out += first ? at.emptyObject : at.closeObject;
-      this.flushFull();
+      this.closeObject(at, first);
       return;
     }
     if (Array.isArray(node)) {
@@ -334,15 +328,26 @@ class Writer {
     }
     const record = node as Record<string, unknown>;
     let first = true;
-    for (const key of sortedKeys(record, literal)) {
-      const member = jsonValue(record[key]);
-      if (isAbsent(member)) continue;
-      const prefix = memberPrefix(at, key, literal);
-      this.out += first ? prefix[0] : prefix[1];
-      first = false;
-      this.value(member, level + 1, literal);
-    }
-    this.out += first ? at.emptyObject : at.closeObject;
+    for (const key of sortedKeys(record, literal)) first = this.member(at, key, record[key], first, level, literal);
+    this.closeObject(at, first);
+  }
+
+  /**
+   * Appends the member `key` of an object at `at` (whose members go one level deeper) unless
+   * JSON leaves it out; `first`: whether no member is written yet. Returns that for the next.
+   */
+  private member(at: Pieces, key: string, value: unknown, first: boolean, level: number, literal: boolean): boolean {
+    const member = jsonValue(value);
+    if (isAbsent(member)) return first;
+    const prefix = memberPrefix(at, key, literal);
+    this.out += first ? prefix[0] : prefix[1];
+    this.value(member, level + 1, literal);
+    return false;
+  }
+
+  /** Ends an object at `at`; `empty` when no member was written. */
+  private closeObject(at: Pieces, empty: boolean): void {
+    this.out += empty ? at.emptyObject : at.closeObject;
     this.flushFull();
   }
 
